@@ -1,0 +1,302 @@
+//! `accord`: the command line of Accord.
+//!
+//! A thin shell over `accord-core`: it reads files, decodes them, calls the
+//! core, and prints. Exit codes: 0 success, 1 bad input (unreadable file,
+//! not text, too large, or diagnostics under `--strict`), 2 bad usage.
+#![forbid(unsafe_code)]
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use accord_core::{Draft, Readiness};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "accord",
+    version,
+    about = "Run intergovernmental text negotiations: read drafts, see their status."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse a draft (plain text from a PDF or Word file, or Accord's canonical form) and print its model.
+    Parse {
+        /// The draft file; `-` reads standard input.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = ParseFormat::Json)]
+        format: ParseFormat,
+        #[command(flatten)]
+        input: InputOptions,
+    },
+    /// Show where a draft stands: paragraphs by status and section, every bracket, and whether it is ready for adoption.
+    Status {
+        /// The draft file; `-` reads standard input.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = StatusFormat::Text)]
+        format: StatusFormat,
+        #[command(flatten)]
+        input: InputOptions,
+    },
+}
+
+#[derive(clap::Args)]
+struct InputOptions {
+    /// Refuse inputs larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = accord_core::DEFAULT_MAX_INPUT_BYTES)]
+    max_size: usize,
+    /// Exit with status 1 when the parser reports any diagnostic.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ParseFormat {
+    /// The model as JSON (the documented contract).
+    Json,
+    /// The draft for reading in a terminal.
+    Text,
+    /// The draft as Markdown.
+    Markdown,
+    /// Accord's canonical text form, which `accord parse` reads back to the same model.
+    Canonical,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusFormat {
+    /// A dashboard for the terminal.
+    Text,
+    /// The same as JSON.
+    Json,
+}
+
+/// A failure the user must act on; printed as `accord: FILE: message`.
+struct Failure(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Parse {
+            file,
+            format,
+            input,
+        } => run_parse(&file, format, &input),
+        Command::Status {
+            file,
+            format,
+            input,
+        } => run_status(&file, format, &input),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure(message)) => {
+            eprintln!("accord: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn read_draft(file: &Path, input: &InputOptions) -> Result<Draft, Failure> {
+    let name = file.display();
+    let mut bytes = Vec::new();
+    let read = if file == Path::new("-") {
+        io::stdin()
+            .lock()
+            .take(input.max_size as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map(|_| ())
+    } else {
+        match std::fs::metadata(file) {
+            Ok(m) if m.is_dir() => return Err(Failure(format!("{name}: is a directory, not a draft file"))),
+            Ok(m) if m.len() > input.max_size as u64 => {
+                return Err(Failure(format!(
+                    "{name}: the input is {} bytes, over the limit of {} bytes (raise it with --max-size)",
+                    m.len(),
+                    input.max_size
+                )))
+            }
+            _ => {}
+        }
+        std::fs::File::open(file)
+            .and_then(|f| f.take(input.max_size as u64 + 1).read_to_end(&mut bytes))
+            .map(|_| ())
+    };
+    read.map_err(|e| Failure(format!("{name}: cannot read: {e}")))?;
+    let text =
+        accord_core::decode(&bytes, input.max_size).map_err(|e| Failure(format!("{name}: {e}")))?;
+    Ok(accord_core::parse(&text))
+}
+
+fn report_diagnostics(file: &Path, draft: &Draft, strict: bool) -> ExitCode {
+    let mut err = io::stderr().lock();
+    for d in &draft.diagnostics {
+        let _ = writeln!(
+            err,
+            "{}:{}:{}: warning[{}]: {}",
+            file.display(),
+            d.line,
+            d.column,
+            d.code,
+            d.message
+        );
+    }
+    if strict && !draft.diagnostics.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes to standard output; a closed pipe (`accord parse … | head`) is not an error.
+fn emit(s: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure(format!("cannot write output: {e}"))),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct ParseOutput<'a> {
+    /// Names the contract so consumers can check what they read.
+    schema: &'static str,
+    #[serde(flatten)]
+    draft: &'a Draft,
+}
+
+fn run_parse(file: &Path, format: ParseFormat, input: &InputOptions) -> Result<ExitCode, Failure> {
+    let draft = read_draft(file, input)?;
+    let code = match format {
+        ParseFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&ParseOutput {
+                schema: "accord-draft/1",
+                draft: &draft,
+            })
+            .map_err(|e| Failure(format!("cannot serialise: {e}")))?;
+            s.push('\n');
+            emit(&s)?;
+            if input.strict && !draft.diagnostics.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        ParseFormat::Text => {
+            emit(&accord_core::render::text(&draft))?;
+            report_diagnostics(file, &draft, input.strict)
+        }
+        ParseFormat::Markdown => {
+            emit(&accord_core::render::markdown(&draft))?;
+            report_diagnostics(file, &draft, input.strict)
+        }
+        ParseFormat::Canonical => {
+            emit(&accord_core::canonical::write(&draft))?;
+            report_diagnostics(file, &draft, input.strict)
+        }
+    };
+    Ok(code)
+}
+
+fn run_status(
+    file: &Path,
+    format: StatusFormat,
+    input: &InputOptions,
+) -> Result<ExitCode, Failure> {
+    let draft = read_draft(file, input)?;
+    let r = accord_core::readiness(&draft);
+    match format {
+        StatusFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&r)
+                .map_err(|e| Failure(format!("cannot serialise: {e}")))?;
+            s.push('\n');
+            emit(&s)?;
+            Ok(if input.strict && !draft.diagnostics.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        StatusFormat::Text => {
+            emit(&status_text(&draft, &r))?;
+            Ok(report_diagnostics(file, &draft, input.strict))
+        }
+    }
+}
+
+fn status_text(draft: &Draft, r: &Readiness) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    if let Some(t) = &draft.title {
+        let _ = writeln!(s, "{t}");
+    }
+    if let Some(d) = &draft.date {
+        let _ = writeln!(s, "{d}");
+    }
+    let _ = writeln!(s, "Title: {}", r.title_status.as_str());
+    let c = &r.counts;
+    let _ = writeln!(
+        s,
+        "\n{} paragraphs: {} open, {} suggested for closure, {} agreed ad ref, {} agreed; {} brackets\n",
+        c.total, c.open, c.suggested_for_closure, c.agreed_ad_ref, c.agreed, c.brackets
+    );
+    let _ = writeln!(
+        s,
+        "{:<48} {:>5} {:>5} {:>5} {:>6} {:>6} {:>8}",
+        "Section", "paras", "open", "sfc", "adref", "agreed", "brackets"
+    );
+    for sec in &r.sections {
+        let name = match (&sec.heading, &sec.title) {
+            (Some(h), Some(t)) if h != t => format!("{h} {t}"),
+            (Some(h), _) => h.clone(),
+            (None, _) => "(before the first heading)".into(),
+        };
+        let name: String = if name.chars().count() > 48 {
+            name.chars().take(47).chain(['…']).collect()
+        } else {
+            name
+        };
+        let k = &sec.counts;
+        let _ = writeln!(
+            s,
+            "{name:<48} {:>5} {:>5} {:>5} {:>6} {:>6} {:>8}",
+            k.total, k.open, k.suggested_for_closure, k.agreed_ad_ref, k.agreed, k.brackets
+        );
+    }
+    if !r.brackets.is_empty() {
+        let _ = writeln!(s, "\nBrackets:");
+        for b in &r.brackets {
+            let text: String = if b.text.chars().count() > 90 {
+                b.text.chars().take(89).chain(['…']).collect()
+            } else {
+                b.text.clone()
+            };
+            let alts = b
+                .alternatives
+                .as_ref()
+                .map(|a| format!("  (alternatives: {})", a.join(" | ")))
+                .unwrap_or_default();
+            let _ = writeln!(s, "  {:>8}  {text}{alts}", b.paragraph);
+        }
+    }
+    let _ = writeln!(s, "\nNothing is agreed until everything is agreed.");
+    if r.ready {
+        let _ = writeln!(
+            s,
+            "READY for adoption: every paragraph agreed, no bracket left."
+        );
+    } else {
+        let _ = writeln!(s, "NOT READY for adoption:");
+        for o in &r.obstacles {
+            let _ = writeln!(s, "  - {}", o.message);
+        }
+    }
+    s
+}

@@ -1,0 +1,446 @@
+//! Reading the label at the start of a line: paragraph numbers (`12.`,
+//! `12 bis`, `1bis.`, `PP3`, `OP1`), sub-paragraph letters (`(a)`, `(iv)`),
+//! paragraph-level alternatives (`Option 1:`, `Alt 2:`), and the numbers of
+//! section headings (`1.1`, `4.1.`, `IV.`, `A.`, `Article 2`).
+//!
+//! A label says what a line *could* start; whether a numbered line is a
+//! heading or a paragraph is decided by the body parser, which knows the
+//! numbering so far.
+
+/// What kind of label starts a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum LabelKind {
+    /// A paragraph number: `12.`, `12`, `12 bis`, `1bis.`, `12 alt`.
+    /// `levels` > 1 for `1.1`-style numbers, which are usually headings.
+    Number {
+        value: u32,
+        levels: u8,
+        suffixed: bool,
+        dotted: bool,
+    },
+    /// `PP3` / `Pp3` (preambular) or `OP3` (operative).
+    Series { preambular: bool },
+    /// `(a)`, `(iv)`, `a)`: a sub-paragraph.
+    Sub,
+    /// `Option 1:`, `Option (a):`, `Alt 2:`: a paragraph-level alternative.
+    Option,
+    /// `A.`, `IV.`: a capital letter or roman numeral with a full stop: a heading.
+    Outline,
+    /// `Article 2`, `Chapter IV`, `Part I`, `Section 3`, `Annex`: a heading keyword.
+    Keyword,
+}
+
+/// A label found at the start of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Label {
+    pub kind: LabelKind,
+    /// The label as it identifies the paragraph: `12`, `12 bis`, `PP3`, `(a)`,
+    /// `Option 1`, `4.1`, `Article 2`: trailing full stop and colon removed,
+    /// inner spaces collapsed.
+    pub number: String,
+    /// The label as written (`4.1.`), for headings.
+    pub written: String,
+    /// Opening brackets that stood before the label (`[12.` / `[Option (a):`).
+    pub leading_brackets: usize,
+    /// Byte offset in the line where the text after the label begins.
+    pub rest: usize,
+}
+
+const SUFFIXES: &[&str] = &[
+    "bis",
+    "ter",
+    "quater",
+    "quinquies",
+    "sexies",
+    "septies",
+    "alt",
+];
+
+fn is_roman(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 6
+        && s.bytes()
+            .all(|b| matches!(b, b'I' | b'V' | b'X' | b'L' | b'C'))
+}
+
+fn is_roman_lower(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 6
+        && s.bytes()
+            .all(|b| matches!(b, b'i' | b'v' | b'x' | b'l' | b'c'))
+}
+
+/// Skips spaces and tabs from byte offset `i`.
+fn skip_ws(s: &str, mut i: usize) -> usize {
+    let b = s.as_bytes();
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// True when the label ends at `i`: end of line or whitespace follows.
+fn ends_at(s: &str, i: usize) -> bool {
+    i >= s.len() || matches!(s.as_bytes()[i], b' ' | b'\t')
+}
+
+/// Reads the label at the start of `line` (already stripped of indentation).
+pub(crate) fn read(line: &str) -> Option<Label> {
+    let mut start = 0;
+    let b = line.as_bytes();
+    while start < b.len() && b[start] == b'[' {
+        start += 1;
+    }
+    let leading_brackets = start;
+    let s = &line[start..];
+    let found = read_number(s)
+        .or_else(|| read_series(s))
+        .or_else(|| read_sub(s))
+        .or_else(|| read_option(s))
+        .or_else(|| read_keyword(s))
+        .or_else(|| read_outline(s))?;
+    let (kind, number, written, end) = found;
+    Some(Label {
+        kind,
+        number,
+        written,
+        leading_brackets,
+        rest: start + skip_ws(s, end),
+    })
+}
+
+type Found = (LabelKind, String, String, usize);
+
+fn read_number(s: &str) -> Option<Found> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i == 0 || i > 6 {
+        return None;
+    }
+    let value: u32 = s[..i].parse().ok()?;
+    let mut levels = 1u8;
+    // Further levels: `1.1`, `4.1.`, `1.2.3`.
+    while i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+        let mut j = i + 1;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j - i > 4 {
+            return None;
+        }
+        levels += 1;
+        i = j;
+    }
+    let digits_end = i;
+    // Suffix: `bis`, ` bis`, `alt`, ` alt.`.
+    let mut suffix = None;
+    let after_ws = skip_ws(s, i);
+    for cand in [i, after_ws] {
+        for suf in SUFFIXES {
+            if s.get(cand..cand + suf.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(suf))
+                && {
+                    let e = cand + suf.len();
+                    e >= s.len() || !b[e].is_ascii_alphabetic()
+                }
+            {
+                suffix = Some(&s[cand..cand + suf.len()]);
+                i = cand + suf.len();
+                break;
+            }
+        }
+        if suffix.is_some() {
+            break;
+        }
+    }
+    let mut dotted = false;
+    if i < b.len() && (b[i] == b'.' || b[i] == b')') {
+        dotted = b[i] == b'.';
+        i += 1;
+    }
+    if !ends_at(s, i) {
+        return None;
+    }
+    let text_follows = skip_ws(s, i) < s.len();
+    // `12 Text` without full stop is too often a number inside a sentence
+    // ("2 billion are from …"); only a suffix, a full stop, a multi-level
+    // number or a bare label line make it a label.
+    if !dotted && suffix.is_none() && levels == 1 && text_follows {
+        return None;
+    }
+    if levels > 1 && text_follows {
+        // `1.5 °C above …` is a decimal, not a section number.
+        let next = s[skip_ws(s, i)..].chars().next()?;
+        if !(next.is_uppercase() || next == '[' || next == '“' || next == '"') {
+            return None;
+        }
+    }
+    let mut number = s[..digits_end].to_owned();
+    if let Some(suf) = suffix {
+        number.push(' ');
+        number.push_str(&suf.to_lowercase());
+    }
+    let written = s[..i].to_owned();
+    Some((
+        LabelKind::Number {
+            value,
+            levels,
+            suffixed: suffix.is_some(),
+            dotted,
+        },
+        number,
+        written,
+        i,
+    ))
+}
+
+fn read_series(s: &str) -> Option<Found> {
+    let b = s.as_bytes();
+    if b.len() < 3 {
+        return None;
+    }
+    let prefix = s.get(..2)?;
+    let preambular = if prefix.eq_ignore_ascii_case("pp") {
+        true
+    } else if prefix.eq_ignore_ascii_case("op") {
+        false
+    } else {
+        return None;
+    };
+    let mut i = 2;
+    if b[i] == b'.' || b[i] == b' ' {
+        i += 1;
+    }
+    let ds = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i == ds {
+        return None;
+    }
+    let mut number = format!("{}{}", &s[..2], &s[ds..i]);
+    let mut j = skip_ws(s, i);
+    for suf in SUFFIXES {
+        if s.get(j..j + suf.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(suf))
+            && ends_at(s, j + suf.len())
+        {
+            number.push(' ');
+            number.push_str(suf);
+            i = j + suf.len();
+            break;
+        }
+    }
+    j = i;
+    if j < b.len() && (b[j] == b'.' || b[j] == b':') {
+        j += 1;
+    }
+    if !ends_at(s, j) {
+        return None;
+    }
+    let written = s[..j].to_owned();
+    Some((LabelKind::Series { preambular }, number, written, j))
+}
+
+fn read_sub(s: &str) -> Option<Found> {
+    let b = s.as_bytes();
+    let (inner_start, close) = if b.first() == Some(&b'(') {
+        (1, s.find(')')?)
+    } else {
+        let close = s.find(')')?;
+        // `a)` form: a single lower-case letter.
+        if close != 1 || !b[0].is_ascii_lowercase() {
+            return None;
+        }
+        (0, close)
+    };
+    let inner = &s[inner_start..close];
+    let ok =
+        (!inner.is_empty() && inner.len() <= 2 && inner.bytes().all(|c| c.is_ascii_lowercase()))
+            || is_roman_lower(inner)
+            || (!inner.is_empty() && inner.len() <= 2 && inner.bytes().all(|c| c.is_ascii_digit()));
+    if !ok || !ends_at(s, close + 1) {
+        return None;
+    }
+    let number = format!("({inner})");
+    Some((LabelKind::Sub, number, s[..close + 1].to_owned(), close + 1))
+}
+
+fn read_option(s: &str) -> Option<Found> {
+    let lower_start = |w: &str| s.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w));
+    let word_len = if lower_start("option") {
+        6
+    } else if lower_start("alternative") {
+        11
+    } else if lower_start("alt") {
+        3
+    } else {
+        return None;
+    };
+    let b = s.as_bytes();
+    let mut i = word_len;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+    }
+    let j = skip_ws(s, i);
+    // The option's own mark: `1`, `A`, `(a)`, `II`.
+    let mut k = j;
+    if k < b.len() && b[k] == b'(' {
+        let close = s[k..].find(')')? + k;
+        if close - k > 5 {
+            return None;
+        }
+        k = close + 1;
+    } else {
+        while k < b.len() && b[k].is_ascii_alphanumeric() && k - j < 5 {
+            k += 1;
+        }
+        let mark = &s[j..k];
+        let plausible = mark.bytes().all(|c| c.is_ascii_digit())
+            || (mark.len() == 1 && mark.as_bytes()[0].is_ascii_uppercase())
+            || is_roman(mark);
+        if !plausible {
+            k = j;
+        }
+    }
+    let mark_end = k;
+    // A colon (or full stop) must close the label, or the line must end:
+    // "Alternative sources of finance" is text, not a label.
+    let mut e = skip_ws(s, k);
+    if e < b.len() && (b[e] == b':' || b[e] == b'.') {
+        e += 1;
+    } else if e < b.len() {
+        return None;
+    }
+    if !ends_at(s, e) {
+        return None;
+    }
+    let mut number = s[..word_len].to_owned();
+    if mark_end > j {
+        number.push(' ');
+        number.push_str(&s[j..mark_end]);
+    }
+    Some((LabelKind::Option, number, s[..e].to_owned(), e))
+}
+
+const KEYWORDS: &[&str] = &[
+    "Article", "Chapter", "Section", "Part", "Annex", "Appendix", "Title", "Rule",
+];
+
+fn read_keyword(s: &str) -> Option<Found> {
+    let word_end = s.find([' ', '\t']).unwrap_or(s.len());
+    let word = &s[..word_end];
+    let keyword = KEYWORDS.iter().find(|k| word.eq_ignore_ascii_case(k))?;
+    // Upper-case or capitalised only: "article 4" in running text is not a heading.
+    if !(word == *keyword || word == keyword.to_uppercase()) {
+        return None;
+    }
+    let j = skip_ws(s, word_end);
+    let b = s.as_bytes();
+    let mut k = j;
+    while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'.') && k - j < 8 {
+        k += 1;
+    }
+    let mut mark = s[j..k].trim_end_matches('.');
+    let plausible = !mark.is_empty()
+        && (mark.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+            || is_roman(mark)
+            || (mark.len() == 1 && mark.as_bytes()[0].is_ascii_uppercase()));
+    if !plausible {
+        // "Annex" alone on its line is a heading too.
+        if j >= s.len() && matches!(*keyword, "Annex" | "Appendix") {
+            return Some((
+                LabelKind::Keyword,
+                word.to_owned(),
+                word.to_owned(),
+                word_end,
+            ));
+        }
+        return None;
+    }
+    mark = mark.trim_end_matches('.');
+    let end = j + mark.len();
+    let end = if end < s.len() && b[end] == b'.' {
+        end + 1
+    } else {
+        end
+    };
+    if !ends_at(s, end) && !s[end..].starts_with([':', '(']) {
+        return None;
+    }
+    Some((
+        LabelKind::Keyword,
+        format!("{word} {mark}"),
+        s[..end].to_owned(),
+        end,
+    ))
+}
+
+fn read_outline(s: &str) -> Option<Found> {
+    let dot = s.find('.')?;
+    let mark = &s[..dot];
+    let ok = (mark.len() == 1 && mark.as_bytes()[0].is_ascii_uppercase()) || is_roman(mark);
+    if !ok || !ends_at(s, dot + 1) || skip_ws(s, dot + 1) >= s.len() {
+        return None;
+    }
+    Some((
+        LabelKind::Outline,
+        mark.to_owned(),
+        s[..dot + 1].to_owned(),
+        dot + 1,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(line: &str) -> Option<String> {
+        read(line).map(|l| l.number)
+    }
+
+    #[test]
+    fn paragraph_numbers() {
+        assert_eq!(num("12. We acknowledge"), Some("12".into()));
+        assert_eq!(num("12 bis. We acknowledge"), Some("12 bis".into()));
+        assert_eq!(num("1bis. [To achieve this"), Some("1 bis".into()));
+        assert_eq!(num("12 alt We"), Some("12 alt".into()));
+        assert_eq!(num("1.1 Bridging Digital Divides"), Some("1.1".into()));
+        assert_eq!(num("4.1. Enhanced Cooperation"), Some("4.1".into()));
+        assert_eq!(num("2 billion are from developing countries"), None);
+        assert_eq!(num("1.5 °C above"), None);
+        assert_eq!(num("2015, the year"), None);
+        assert_eq!(num("Pp12"), Some("Pp12".into()));
+        assert_eq!(num("PP 3. Recalling"), Some("PP3".into()));
+        assert_eq!(num("OP1 Decides"), Some("OP1".into()));
+    }
+
+    #[test]
+    fn sub_paragraphs_and_options() {
+        assert_eq!(num("(a) [Be quantified"), Some("(a)".into()));
+        assert_eq!(num("(iv) Monitoring"), Some("(iv)".into()));
+        assert_eq!(num("b) Strengthening"), Some("(b)".into()));
+        assert_eq!(num("Option 1: Recognizing"), Some("Option 1".into()));
+        assert_eq!(num("[Option (a): Being guided"), Some("Option (a)".into()));
+        assert_eq!(read("[Option (a): Being").unwrap().leading_brackets, 1);
+        assert_eq!(num("Alternative sources of finance"), None);
+        assert_eq!(num("Alt 2: text"), Some("Alt 2".into()));
+    }
+
+    #[test]
+    fn headings() {
+        assert_eq!(num("Article 2 (PURPOSE)"), Some("Article 2".into()));
+        assert_eq!(num("ARTICLE 4"), Some("ARTICLE 4".into()));
+        assert_eq!(
+            num("Article 19 of the Universal Declaration"),
+            Some("Article 19".into())
+        );
+        assert_eq!(num("article 4 of"), None);
+        assert_eq!(num("A. DRAFT AGREEMENT"), Some("A".into()));
+        assert_eq!(num("IV. Means of implementation"), Some("IV".into()));
+        assert_eq!(num("Annex"), Some("Annex".into()));
+    }
+}

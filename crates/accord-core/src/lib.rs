@@ -1,0 +1,39 @@
+//! # accord-core
+//!
+//! The document model of an intergovernmental negotiation draft and the
+//! parser that reads real drafts into it — faithfully: every paragraph,
+//! number, heading, status and bracket, nothing invented, nothing lost.
+//!
+//! This crate is pure and synchronous: functions from text to model and back.
+//! It does no I/O (no files, no network, no clock), so every other part of
+//! Accord — the command line, the store, the server — can rely on it and test
+//! it without setting anything up.
+//!
+//! ```
+//! let draft = accord_core::parse("Preamble\n\n1. Recalling its resolution 70/1,\n\n\
+//!     1. Decides\n\n2. We agree to hold a meeting in [2020/2025]. [Suggested for Closure]\n");
+//! let p = draft.paragraphs.iter().find(|p| p.id == "2").unwrap();
+//! assert_eq!(p.status, accord_core::Status::SuggestedForClosure);
+//! assert_eq!(p.brackets[0].alternatives.as_deref(), Some(&["2020".to_string(), "2025".to_string()][..]));
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod brackets;
+pub mod canonical;
+mod front;
+mod furniture;
+mod label;
+pub mod lines;
+mod model;
+mod parse;
+pub mod readiness;
+mod references;
+pub mod render;
+pub mod source;
+mod status;
+
+pub use model::*;
+pub use parse::parse;
+pub use readiness::{readiness, Readiness};
+pub use source::{decode, InputError, DEFAULT_MAX_INPUT_BYTES};

@@ -1,0 +1,1015 @@
+//! The parser for drafts as they arrive: text extracted from a PDF or a Word
+//! file, with or without page breaks, wrapped at a page width or one line
+//! per paragraph.
+//!
+//! It runs in passes, each owning one decision:
+//! 1. [`crate::source`]: lines, page breaks;
+//! 2. [`crate::furniture`]: page headers, footers, page numbers, footnotes;
+//! 3. here: where the document starts (after any covering letters), then
+//!    the body, line by line, into units (headings and paragraphs), joining
+//!    wrapped lines and paragraphs broken across pages;
+//! 4. [`crate::front`]: letters, title and date line in front of the document;
+//! 5. here again: labels to numbers and ids, status tags, preambular or
+//!    operative, sub-paragraphs and options to their parents, numbering checks;
+//! 6. [`crate::brackets`] over the whole body, [`crate::references`] per paragraph.
+//!
+//! It never fails and never panics: whatever it cannot place it still keeps,
+//! and says so in a diagnostic with line and column.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::brackets::{self, Locate};
+use crate::canonical;
+use crate::front;
+use crate::furniture::{self, Role};
+use crate::label::{self, Label, LabelKind};
+use crate::lines::{self, Ending};
+use crate::model::*;
+use crate::references;
+use crate::source::{self, SrcLine};
+use crate::status;
+
+/// Parses a draft. Reads Accord's canonical form when the text starts with
+/// its header line, and plain text otherwise. Never fails: problems are
+/// reported in [`Draft::diagnostics`].
+pub fn parse(text: &str) -> Draft {
+    if canonical::is_canonical(text) {
+        return canonical::read(text);
+    }
+    let src = source::split_lines(text);
+    let layout = furniture::detect(&src);
+    let body: Vec<SrcLine<'_>> = src
+        .iter()
+        .zip(&layout.roles)
+        .filter(|(_, r)| **r == Role::Body)
+        .map(|(l, _)| *l)
+        .collect();
+    let start = document_start(&body);
+    let front = front::read(&body[..start]);
+    let units = segment(&body[start..]);
+    let mut draft = Draft {
+        title: front.title,
+        title_status: front.title_status,
+        title_status_note: front.title_status_note,
+        date: front.date,
+        front_matter: front.front_matter,
+        letters: front.letters,
+        furniture: layout.furniture,
+        footnotes: layout.footnotes,
+        ..Draft::default()
+    };
+    assemble(units, &mut draft);
+    draft
+}
+
+/// A heading or paragraph as cut from the lines, before interpretation.
+#[derive(Debug)]
+pub(crate) struct Unit {
+    pub heading: bool,
+    pub label: Option<Label>,
+    pub text: String,
+    /// (character offset in `text`, source line, source column) at each line start.
+    pub segments: Vec<(u32, u32, u32)>,
+    pub chars: u32,
+    pub first_line: u32,
+    pub last_line: u32,
+    /// The raw last line, to judge whether the next line continues it.
+    pub last_raw_len: usize,
+    pub last_text_ending: Ending,
+}
+
+impl Unit {
+    fn new(heading: bool, label: Option<Label>, line: &SrcLine<'_>) -> Unit {
+        let t = line.text();
+        let (text, segments) = match &label {
+            Some(l) => {
+                let rest = &t[l.rest..];
+                let label_chars = t[..l.rest].chars().count() as u32;
+                let col = line.text_column();
+                let mut text = "[".repeat(l.leading_brackets);
+                text.push_str(rest);
+                let mut segs = vec![(0, line.no, col)];
+                if l.leading_brackets > 0 {
+                    segs.push((l.leading_brackets as u32, line.no, col + label_chars));
+                } else {
+                    segs[0].2 = col + label_chars;
+                }
+                (text, segs)
+            }
+            None => (t.to_owned(), vec![(0, line.no, line.text_column())]),
+        };
+        let chars = text.chars().count() as u32;
+        Unit {
+            heading,
+            label,
+            last_text_ending: unit_ending(&text),
+            text,
+            segments,
+            chars,
+            first_line: line.no,
+            last_line: line.no,
+            last_raw_len: line.raw.chars().count(),
+        }
+    }
+
+    fn push_line(&mut self, line: &SrcLine<'_>) {
+        let t = line.text();
+        let before = self.text.len();
+        lines::join_onto(&mut self.text, t);
+        let added_space = self.text.len() - before > t.len();
+        let offset = self.chars + u32::from(added_space && before > 0);
+        self.segments.push((offset, line.no, line.text_column()));
+        self.chars = offset + t.chars().count() as u32;
+        self.last_line = line.no;
+        self.last_raw_len = line.raw.chars().count();
+        self.last_text_ending = unit_ending(t);
+    }
+
+    fn is_label_only(&self) -> bool {
+        self.label.is_some() && self.text.trim().is_empty()
+    }
+}
+
+/// How a unit's latest line ends. A status tag closes a paragraph, whatever
+/// stands before it.
+fn unit_ending(line: &str) -> Ending {
+    match status::find_tag(line) {
+        Some(tag) if tag.range.end == line.len() => Ending::Terminal,
+        _ => lines::ending(line),
+    }
+}
+
+/// Is this the first line of the document proper (after letters and title)?
+fn is_structural(line: &str, next: Option<&str>) -> bool {
+    if let Some(l) = label::read(line) {
+        let rest = &line[l.rest..];
+        match l.kind {
+            LabelKind::Number {
+                dotted,
+                suffixed,
+                levels,
+                ..
+            } => return dotted || suffixed || levels > 1,
+            LabelKind::Series { .. } | LabelKind::Outline => return true,
+            LabelKind::Keyword => return keyword_heading_rest(rest),
+            LabelKind::Sub | LabelKind::Option => {}
+        }
+    }
+    is_section_keyword(line) || is_chapeau(line, next)
+}
+
+/// "Preamble", "PREAMBLE", "Preambular paragraphs", "Operative part".
+fn is_section_keyword(t: &str) -> bool {
+    let lower = t
+        .trim_matches(|c: char| c == '[' || c == ']' || c.is_whitespace())
+        .to_lowercase();
+    matches!(
+        lower.as_str(),
+        "preamble"
+            | "preambular paragraphs"
+            | "preambular part"
+            | "operative paragraphs"
+            | "operative part"
+            | "préambule"
+            | "preámbulo"
+    )
+}
+
+/// "The General Assembly,", "We, the Heads of State and Government …,",
+/// "The Parties to this Agreement,", "The Conference of the Parties,".
+fn is_chapeau(t: &str, next: Option<&str>) -> bool {
+    let t = t.trim_start_matches(['[', ' ']);
+    let words = t.split_whitespace().count();
+    let opens = t.starts_with("The ") || t.starts_with("We, ") || t.starts_with("We the ");
+    let lower = t.to_lowercase();
+    let body = [
+        "assembly",
+        "council",
+        "parties",
+        "conference",
+        "heads of state",
+        "commission",
+        "members",
+        "states",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    opens
+        && body
+        && words <= 40
+        && t.trim_end_matches(']').ends_with(',')
+        && next.is_none_or(|n| !lines::starts_lowercase(n))
+}
+
+/// After `Article 2`: `(PURPOSE)`, `– Purpose`, `: Purpose`, a capitalised
+/// title, or nothing. "Article 19 of the Declaration" is not a heading.
+fn keyword_heading_rest(rest: &str) -> bool {
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return true;
+    }
+    if lines::ending(rest) == Ending::Terminal && !rest.ends_with(':')
+        || rest.split_whitespace().count() > 15
+    {
+        return false;
+    }
+    rest.starts_with(['(', ':', '–', '-', '—', '.'])
+        || lines::first_letter(rest).is_some_and(|c| c.is_uppercase())
+}
+
+fn document_start(body: &[SrcLine<'_>]) -> usize {
+    let next_text = |i: usize| {
+        body[i + 1..]
+            .iter()
+            .find(|l| !l.is_blank())
+            .map(|l| l.text())
+    };
+    // Skip covering letters: the document starts after the last closing formula.
+    let lower_has = |l: &SrcLine<'_>, w: &str| l.text().to_lowercase().contains(w);
+    let letter_end = body
+        .iter()
+        .rposition(|l| {
+            lower_has(l, "highest consideration")
+                || (lower_has(l, "assurances of") && lower_has(l, "consideration"))
+        })
+        .map_or(0, |i| i + 1);
+    let from = if body[..letter_end]
+        .iter()
+        .any(|l| l.text().to_lowercase().starts_with("excellenc") || l.text().starts_with("Dear "))
+    {
+        letter_end
+    } else {
+        0
+    };
+    for i in from..body.len() {
+        if !body[i].is_blank() && is_structural(body[i].text(), next_text(i)) {
+            return i;
+        }
+    }
+    // No structure at all: the first real paragraph starts the document.
+    (from..body.len())
+        .find(|&i| {
+            body[i].text().split_whitespace().count() >= 12
+                && lines::ending(body[i].text()) == Ending::Terminal
+        })
+        .unwrap_or(from)
+}
+
+/// Layout facts that decide whether a line continues the one before.
+struct Wrap {
+    /// True when the text is wrapped at a page width (PDF extraction with
+    /// layout), false for one line per paragraph.
+    wrapped: bool,
+    /// A line this long (in characters) reached the right margin.
+    full: usize,
+}
+
+fn wrap_facts(lines_: &[SrcLine<'_>]) -> Wrap {
+    let mut evidence = 0usize;
+    let mut non_blank = 0usize;
+    let mut lengths: Vec<usize> = Vec::new();
+    for w in lines_.windows(2) {
+        if w[0].is_blank() {
+            continue;
+        }
+        non_blank += 1;
+        lengths.push(w[0].raw.chars().count());
+        if !w[1].is_blank()
+            && lines::ending(w[0].text()) != Ending::Terminal
+            && lines::starts_lowercase(w[1].text())
+        {
+            evidence += 1;
+        }
+    }
+    let wrapped = evidence >= 3 && evidence * 20 >= non_blank;
+    lengths.sort_unstable();
+    let p90 = lengths.get(lengths.len() * 9 / 10).copied().unwrap_or(0);
+    Wrap {
+        wrapped,
+        full: p90 * 9 / 10,
+    }
+}
+
+/// The expected numbers after the paragraphs so far.
+struct Numbering {
+    last: Option<u32>,
+}
+
+impl Numbering {
+    fn plausible(&self, value: u32) -> bool {
+        value == 1 || self.last.is_none_or(|l| value == l + 1 || value == l)
+    }
+}
+
+/// Cuts the body into units.
+fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
+    let wrap = wrap_facts(body);
+    let mut units: Vec<Unit> = Vec::new();
+    let mut blank_before = true;
+    let mut numbering = Numbering { last: None };
+    for (k, line) in body.iter().enumerate() {
+        if line.is_blank() {
+            blank_before = true;
+            continue;
+        }
+        let t = line.text();
+        let next = body[k + 1..].iter().find(|l| !l.is_blank());
+        let next_text = next.map(|l| l.text());
+        let blank_after = body.get(k + 1).is_none_or(|l| l.is_blank());
+        let mut label = label::read(t);
+
+        // A status tag alone on its line belongs to the unit before.
+        let tag_only = t.starts_with('[')
+            && t.ends_with(']')
+            && status::read_tag(&t[1..t.len() - 1]).is_some();
+        if let Some(cur) = units.last_mut() {
+            if tag_only && !cur.heading {
+                cur.push_line(line);
+                blank_before = false;
+                continue;
+            }
+        }
+        // A number where a sentence is running on is not a new paragraph.
+        if let (Some(l), Some(cur)) = (&label, units.last()) {
+            if let LabelKind::Number { value, levels, .. } = l.kind {
+                let running =
+                    cur.last_text_ending == Ending::Open && !cur.heading && !cur.is_label_only();
+                if running && (!blank_before || levels == 1) && !numbering.plausible(value) {
+                    label = None;
+                }
+            }
+        }
+        // Keyword labels that do not make a heading ("Article 19 of …") are text.
+        if let Some(l) = &label {
+            if l.kind == LabelKind::Keyword && !keyword_heading_rest(&t[l.rest..]) {
+                label = None;
+            }
+        }
+
+        if let Some(cur) = units.last_mut() {
+            if continues(cur, line, label.as_ref(), blank_before, &wrap) {
+                cur.push_line(line);
+                blank_before = false;
+                continue;
+            }
+        }
+
+        let heading = match &label {
+            Some(l) => is_labelled_heading(t, l, next_text, &numbering),
+            None => is_plain_heading(t, next_text, blank_before, blank_after, units.last()),
+        };
+        if !heading {
+            if let Some(Label {
+                kind:
+                    LabelKind::Number {
+                        value,
+                        suffixed: false,
+                        ..
+                    },
+                ..
+            }) = &label
+            {
+                numbering.last = Some(*value);
+            }
+        }
+        units.push(Unit::new(heading, label, line));
+        blank_before = false;
+    }
+    units
+}
+
+/// Does `line` continue the unit before it?
+fn continues(
+    cur: &Unit,
+    line: &SrcLine<'_>,
+    label: Option<&Label>,
+    blank_before: bool,
+    wrap: &Wrap,
+) -> bool {
+    if cur.heading {
+        return false;
+    }
+    let t = line.text();
+    if cur.is_label_only() {
+        return label.is_none() && !is_section_keyword(t);
+    }
+    if label.is_some() || is_section_keyword(t) {
+        return false;
+    }
+    let ending = cur.last_text_ending;
+    if blank_before {
+        // A paragraph broken across pages: it stopped mid-sentence.
+        return ending == Ending::Open && !is_chapeau(t, None);
+    }
+    if lines::starts_lowercase(t) || lines::starts_with_continuation_punct(t) {
+        return true;
+    }
+    match ending {
+        Ending::Open => true,
+        Ending::Comma | Ending::Terminal => {
+            wrap.wrapped && cur.last_raw_len >= wrap.full && wrap.full > 40
+        }
+    }
+}
+
+fn is_labelled_heading(t: &str, l: &Label, next: Option<&str>, numbering: &Numbering) -> bool {
+    let rest = t[l.rest..].trim();
+    let rest_untagged = match status::find_tag(rest) {
+        Some(tag) => rest[..tag.range.start].trim_end(),
+        None => rest,
+    };
+    let short =
+        rest_untagged.split_whitespace().count() <= 12 && rest_untagged.chars().count() <= 100;
+    let next_continues = next.is_some_and(lines::starts_lowercase);
+    match l.kind {
+        LabelKind::Keyword => true,
+        LabelKind::Outline => {
+            short
+                && !rest_untagged.is_empty()
+                && lines::ending(rest_untagged) == Ending::Open
+                && !next_continues
+        }
+        LabelKind::Number {
+            value,
+            levels,
+            suffixed,
+            ..
+        } => {
+            if rest_untagged.is_empty() || !short || next_continues || suffixed {
+                return false;
+            }
+            if lines::ending(rest_untagged) != Ending::Open {
+                return false;
+            }
+            let starts_upper = lines::first_letter(rest_untagged)
+                .is_some_and(|c| c.is_uppercase() || c.is_numeric());
+            if !starts_upper || !lines::is_title_like(rest_untagged) {
+                return false;
+            }
+            // The numbering decides: `1. ICT for Development` after paragraph 14.
+            let next_same = next
+                .and_then(label::read)
+                .is_some_and(|n| n.number == l.number);
+            levels > 1 || numbering.last.is_some_and(|last| value != last + 1) || next_same
+        }
+        LabelKind::Series { .. } | LabelKind::Sub | LabelKind::Option => false,
+    }
+}
+
+fn is_plain_heading(
+    t: &str,
+    next: Option<&str>,
+    blank_before: bool,
+    blank_after: bool,
+    prev: Option<&Unit>,
+) -> bool {
+    if is_section_keyword(t) {
+        return true;
+    }
+    let first = t.chars().next();
+    if !first.is_some_and(|c| c.is_alphabetic() || c == '[') {
+        return false;
+    }
+    let words = t.split_whitespace().count();
+    if words > 8 || t.chars().count() > 80 || lines::ending(t) != Ending::Open {
+        return false;
+    }
+    if !lines::is_title_like(t) || !lines::first_letter(t).is_some_and(|c| c.is_uppercase()) {
+        return false;
+    }
+    if next.is_some_and(lines::starts_lowercase) {
+        return false;
+    }
+    let prev_closed = prev.is_none_or(|p| p.heading || p.last_text_ending != Ending::Open);
+    blank_before && blank_after && prev_closed
+}
+
+/// Source positions of unit characters, for diagnostics.
+struct UnitMap<'a> {
+    units: &'a [Unit],
+}
+
+impl Locate for UnitMap<'_> {
+    fn locate(&self, unit: usize, offset: u32) -> (u32, u32) {
+        let segs = &self.units[unit].segments;
+        let k = segs.partition_point(|s| s.0 <= offset).saturating_sub(1);
+        let (start, line, col) = segs[k];
+        (line, col + offset.saturating_sub(start))
+    }
+}
+
+fn warn(diagnostics: &mut Vec<Diagnostic>, code: &str, message: String, line: u32, column: u32) {
+    diagnostics.push(Diagnostic {
+        severity: Severity::Warning,
+        code: code.into(),
+        message,
+        line,
+        column,
+    });
+}
+
+/// Is this the first word of a preambular paragraph ("Recalling", "Deeply
+/// concerned", "Mindful", French "Rappelant", Spanish "Recordando")?
+fn preambular_opening(text: &str) -> bool {
+    let first = text
+        .trim_start_matches(|c: char| !c.is_alphabetic())
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    let lower = first.to_lowercase();
+    const WORDS: &[&str] = &[
+        "mindful",
+        "aware",
+        "conscious",
+        "cognizant",
+        "cognisant",
+        "deeply",
+        "gravely",
+        "further",
+        "also",
+        "having",
+        "in",
+        "pursuant",
+        "bearing",
+        "convinced",
+        "determined",
+        "desirous",
+        "acknowledging",
+        "recognizing",
+        "noting",
+        "being",
+        "guided",
+        "reiterating",
+        "emphasizing",
+        "stressing",
+        "welcoming",
+        "recalling",
+        "reaffirming",
+        "expressing",
+        "taking",
+        "alarmed",
+        "concerned",
+        "considering",
+        "affirming",
+        "underlining",
+        "firmly",
+        "strongly",
+        "profoundly",
+        "seriously",
+        "acting",
+    ];
+    if WORDS.contains(&lower.as_str()) {
+        return true;
+    }
+    let n = lower.chars().count();
+    n >= 5
+        && (lower.ends_with("ing")
+            || lower.ends_with("ed")
+            || lower.ends_with("ant")
+            || lower.ends_with("ando")
+            || lower.ends_with("iendo")
+            || lower.ends_with("ado"))
+}
+
+/// Turns units into headings and paragraphs, with ids, statuses, kinds, parents,
+/// brackets, references and diagnostics.
+pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
+    let mut diagnostics = Vec::new();
+    let mut statuses: Vec<(Status, Option<String>)> = Vec::with_capacity(units.len());
+    let mut units = units;
+    // Status tags out of the text first: they are not brackets.
+    for u in units.iter_mut() {
+        let mut st = (Status::Open, None);
+        if !u.heading {
+            if let Some(tag) = status::find_tag(&u.text) {
+                st = (tag.status, tag.note);
+                let removed_front = tag.range.start == 0 && tag.range.end < u.text.len();
+                let removed_chars = u.text[tag.range.clone()].chars().count() as u32;
+                u.text.replace_range(tag.range, "");
+                if removed_front {
+                    for s in u.segments.iter_mut() {
+                        s.0 = s.0.saturating_sub(removed_chars);
+                    }
+                    if let Some(first) = u.segments.first_mut() {
+                        first.2 += removed_chars;
+                    }
+                }
+                u.chars = u.chars.saturating_sub(removed_chars);
+            }
+        }
+        statuses.push(st);
+    }
+
+    // Headings and paragraphs in order.
+    let restart = numbering_restarts(&units);
+    let mut heading_ids: HashSet<String> = HashSet::new();
+    let mut current_heading: Option<String> = None;
+    let mut outline_seen = false;
+    let mut in_preamble = true;
+    let mut unnumbered = 0u32;
+    let mut top: Option<(String, ParagraphKind, bool)> = None; // (id, kind, label-only or ends with ':')
+    let mut sub_letter: Option<(String, String)> = None; // (id, inner) of the current (a)-level sub
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut paragraph_units: Vec<usize> = Vec::new();
+    let mut option_parent: Option<String> = None;
+
+    for (ui, u) in units.iter().enumerate() {
+        if u.heading {
+            let (id, number, title, level) = heading_parts(u, outline_seen);
+            if matches!(u.label.as_ref().map(|l| &l.kind), Some(LabelKind::Outline))
+                || id.starts_with("Part")
+                || id.starts_with("Chapter")
+            {
+                outline_seen = true;
+            }
+            let mut unique = id.clone();
+            let mut n = 2;
+            while !heading_ids.insert(unique.clone()) {
+                unique = format!("{id} ({n})");
+                n += 1;
+            }
+            if is_section_keyword(&title) && number.is_none() {
+                in_preamble = true;
+            } else if level <= 1 && !in_preamble && !is_section_keyword(&title) {
+                // A new part (e.g. "B. DRAFT DECISION") may bring its own preamble.
+                in_preamble = matches!(u.label.as_ref().map(|l| &l.kind), Some(LabelKind::Outline));
+            }
+            draft.headings.push(Heading {
+                id: unique.clone(),
+                number,
+                title,
+                level,
+                first_paragraph: draft.paragraphs.len(),
+                source_lines: SourceLines {
+                    first: u.first_line,
+                    last: u.last_line,
+                },
+            });
+            current_heading = Some(unique);
+            top = None;
+            sub_letter = None;
+            option_parent = None;
+            continue;
+        }
+        let (status, status_note) = statuses[ui].clone();
+        let label = u.label.as_ref();
+        let text = u.text.trim().to_owned();
+        let mut number = None;
+        let mut option = None;
+        let mut parent = None;
+        let id;
+        let kind;
+        match label.map(|l| &l.kind) {
+            Some(LabelKind::Sub) => {
+                let l = label.expect("label present");
+                let inner = l.number.trim_matches(|c| c == '(' || c == ')').to_owned();
+                let roman = inner
+                    .bytes()
+                    .all(|b| matches!(b, b'i' | b'v' | b'x' | b'l' | b'c'));
+                let nested = roman
+                    && sub_letter.as_ref().is_some_and(|(_, prev)| {
+                        !(inner == "i" && prev == "h")
+                            && !(inner == "v" && prev == "u")
+                            && !(inner == "x" && prev == "w")
+                    })
+                    && !sub_letter
+                        .as_ref()
+                        .is_some_and(|(_, p)| p.bytes().all(|b| matches!(b, b'i' | b'v' | b'x')));
+                let parent_id = if nested {
+                    sub_letter.as_ref().map(|s| s.0.clone())
+                } else {
+                    top.as_ref().map(|t| t.0.clone())
+                };
+                number = Some(l.number.clone());
+                kind = top.as_ref().map_or(
+                    if in_preamble {
+                        ParagraphKind::Preambular
+                    } else {
+                        ParagraphKind::Operative
+                    },
+                    |t| t.1,
+                );
+                match parent_id {
+                    Some(p) => {
+                        id = unique_id(&mut ids, format!("{p}{}", l.number));
+                        parent = Some(p);
+                    }
+                    None => {
+                        warn(
+                            &mut diagnostics,
+                            "unplaced-paragraph",
+                            format!("sub-paragraph {} has no paragraph to belong to; kept as a paragraph of its own", l.number),
+                            u.first_line,
+                            u.segments[0].2,
+                        );
+                        id = unique_id(&mut ids, l.number.clone());
+                    }
+                }
+                if !nested {
+                    sub_letter = Some((id.clone(), inner));
+                }
+            }
+            Some(LabelKind::Option) => {
+                let l = label.expect("label present");
+                option = Some(l.number.clone());
+                if option_parent.is_none() {
+                    option_parent = top.as_ref().filter(|t| t.2).map(|t| t.0.clone());
+                }
+                kind = top.as_ref().map_or(
+                    if in_preamble {
+                        ParagraphKind::Preambular
+                    } else {
+                        ParagraphKind::Operative
+                    },
+                    |t| t.1,
+                );
+                match &option_parent {
+                    Some(p) => {
+                        id = unique_id(&mut ids, format!("{p} {}", l.number));
+                        parent = Some(p.clone());
+                    }
+                    None => {
+                        unnumbered += 1;
+                        id = unique_id(&mut ids, format!("P{unnumbered}"));
+                    }
+                }
+            }
+            _ => {
+                option_parent = None;
+                sub_letter = None;
+                kind = match label.map(|l| &l.kind) {
+                    Some(LabelKind::Series { preambular }) => {
+                        if !preambular {
+                            in_preamble = false;
+                        }
+                        if *preambular {
+                            ParagraphKind::Preambular
+                        } else {
+                            ParagraphKind::Operative
+                        }
+                    }
+                    _ => {
+                        if is_chapeau(&text, None) {
+                            in_preamble = true;
+                            ParagraphKind::Preambular
+                        } else if in_preamble && (text.is_empty() || preambular_opening(&text)) {
+                            ParagraphKind::Preambular
+                        } else if in_preamble && text.to_lowercase().starts_with("have agreed") {
+                            in_preamble = false;
+                            ParagraphKind::Preambular
+                        } else {
+                            in_preamble = false;
+                            ParagraphKind::Operative
+                        }
+                    }
+                };
+                match label {
+                    Some(l) => {
+                        number = Some(l.number.clone());
+                        let qualified = match (&current_heading, restart) {
+                            (Some(h), true) if matches!(l.kind, LabelKind::Number { .. }) => {
+                                format!("{h}.{}", l.number)
+                            }
+                            _ => l.number.clone(),
+                        };
+                        id = unique_id(&mut ids, qualified);
+                    }
+                    None => {
+                        unnumbered += 1;
+                        id = unique_id(&mut ids, format!("P{unnumbered}"));
+                    }
+                }
+                let introduces = text.is_empty() || text.ends_with(':');
+                top = Some((id.clone(), kind, introduces));
+            }
+        }
+        paragraph_units.push(ui);
+        draft.paragraphs.push(Paragraph {
+            id,
+            number,
+            kind,
+            heading: current_heading.clone(),
+            parent,
+            option,
+            status,
+            status_note,
+            text,
+            brackets: Vec::new(),
+            references: Vec::new(),
+            footnotes: Vec::new(),
+            source_lines: SourceLines {
+                first: u.first_line,
+                last: u.last_line,
+            },
+        });
+    }
+
+    check_numbering(&units, &mut diagnostics);
+
+    // Brackets over headings and paragraphs together, in order.
+    let texts: Vec<&str> = units.iter().map(|u| u.text.trim_end()).collect();
+    let leading_trim: Vec<u32> = units
+        .iter()
+        .map(|u| (u.text.len() - u.text.trim_start().len()) as u32)
+        .collect();
+    let mut per_unit =
+        brackets::match_brackets(&texts, &UnitMap { units: &units }, &mut diagnostics);
+    let markers: Vec<&str> = draft.footnotes.iter().map(|f| f.marker.as_str()).collect();
+    for (p, &ui) in draft.paragraphs.iter_mut().zip(&paragraph_units) {
+        let mut bs = std::mem::take(&mut per_unit[ui]);
+        let shift = leading_trim[ui];
+        if shift > 0 {
+            for b in bs.iter_mut() {
+                b.start = b.start.saturating_sub(shift);
+                b.end = b.end.saturating_sub(shift);
+            }
+        }
+        p.brackets = bs;
+        p.references = references::find(&p.text);
+        if !markers.is_empty() {
+            p.footnotes = footnote_refs(&p.text, &markers);
+        }
+    }
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+    draft.diagnostics.extend(diagnostics);
+}
+
+fn unique_id(ids: &mut HashMap<String, u32>, id: String) -> String {
+    let n = ids.entry(id.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        id
+    } else {
+        format!("{id}#{n}")
+    }
+}
+
+fn heading_parts(u: &Unit, outline_seen: bool) -> (String, Option<String>, String, u8) {
+    let title = u.text.trim().to_owned();
+    match &u.label {
+        Some(l) => {
+            let level = match l.kind {
+                LabelKind::Number { levels, .. } => levels,
+                LabelKind::Outline => 1,
+                LabelKind::Keyword => {
+                    let lower = l.number.to_lowercase();
+                    if lower.starts_with("part")
+                        || lower.starts_with("chapter")
+                        || lower.starts_with("annex")
+                    {
+                        1
+                    } else if outline_seen {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                _ => 1,
+            };
+            (l.number.clone(), Some(l.written.clone()), title, level)
+        }
+        None => (title.clone(), None, title, 1),
+    }
+}
+
+/// True when paragraph numbering starts again under headings (a treaty's
+/// articles): then paragraph ids are qualified by their heading.
+fn numbering_restarts(units: &[Unit]) -> bool {
+    let mut seen: HashSet<u32> = HashSet::new();
+    let mut restarts = 0;
+    let mut after_heading = false;
+    for u in units {
+        if u.heading {
+            after_heading = true;
+            continue;
+        }
+        if let Some(Label {
+            kind:
+                LabelKind::Number {
+                    value,
+                    suffixed: false,
+                    levels: 1,
+                    ..
+                },
+            ..
+        }) = &u.label
+        {
+            if after_heading && *value == 1 && seen.contains(&1) {
+                restarts += 1;
+            }
+            seen.insert(*value);
+            after_heading = false;
+        }
+    }
+    restarts >= 1
+}
+
+/// Numbering gaps, duplicates and disorder among top-level numbered paragraphs.
+fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
+    let mut last: Option<u32> = None;
+    let mut seen: HashSet<u32> = HashSet::new();
+    let mut heading_since = false;
+    for u in units {
+        if u.heading {
+            heading_since = true;
+            continue;
+        }
+        let Some(Label {
+            kind:
+                LabelKind::Number {
+                    value,
+                    suffixed,
+                    levels: 1,
+                    ..
+                },
+            number,
+            ..
+        }) = &u.label
+        else {
+            continue;
+        };
+        let (line, column) = (u.first_line, u.segments[0].2.saturating_sub(1).max(1));
+        if *suffixed {
+            if !seen.contains(value) {
+                warn(
+                    diagnostics,
+                    "numbering-order",
+                    format!("paragraph {number} has no paragraph {value} before it"),
+                    line,
+                    column,
+                );
+            }
+            continue;
+        }
+        if *value == 1 && heading_since && last.is_some() {
+            seen.clear();
+            last = None;
+        }
+        heading_since = false;
+        if let Some(l) = last {
+            if seen.contains(value) {
+                warn(
+                    diagnostics,
+                    "numbering-duplicate",
+                    format!("paragraph number {value} is used twice"),
+                    line,
+                    column,
+                );
+            } else if *value > l + 1 {
+                let missing = if *value == l + 2 {
+                    format!("{}", l + 1)
+                } else {
+                    format!("{}–{}", l + 1, value - 1)
+                };
+                warn(
+                    diagnostics,
+                    "numbering-gap",
+                    format!("paragraph {value} follows {l}: {missing} missing"),
+                    line,
+                    column,
+                );
+            } else if *value <= l {
+                warn(
+                    diagnostics,
+                    "numbering-order",
+                    format!("paragraph {value} follows {l}"),
+                    line,
+                    column,
+                );
+            }
+        }
+        seen.insert(*value);
+        last = Some(*value);
+    }
+}
+
+/// Footnote markers glued to text: `[[Preamble]1`, `circumstances.2`.
+fn footnote_refs(text: &str, markers: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() && i > 0 {
+            let mut j = i;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            let prev = text[..i].chars().next_back();
+            let before_prev = text[..i].chars().rev().nth(1);
+            let glued = prev.is_some_and(|c| {
+                c.is_lowercase() || matches!(c, ']' | ')' | '.' | ',' | ';' | ':' | '”' | '"' | '}')
+            }) && !before_prev.is_some_and(|c| c.is_ascii_digit());
+            let free_after = j >= b.len() || !b[j].is_ascii_alphanumeric();
+            if glued && free_after && !prev.is_some_and(|c| c.is_ascii_digit()) {
+                let m = &text[i..j];
+                if markers.contains(&m) && !out.iter().any(|x: &String| x == m) {
+                    out.push(m.to_owned());
+                }
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}

@@ -1,0 +1,264 @@
+//! From bytes to text: the only place that decides whether input is readable.
+//!
+//! The parser proper never fails; what can fail is turning bytes into text.
+//! This module refuses empty input, input over a size limit and input that is
+//! not text, saying exactly where it went wrong, and accepts the encodings
+//! real drafts arrive in: UTF-8 (with or without byte-order mark) and UTF-16
+//! with a byte-order mark (what Word's "Unicode text" export writes).
+
+use thiserror::Error;
+
+/// The default limit on input size: far above any real draft (the longest
+/// Paris negotiating text is 0.4 MB), low enough to refuse a wrong file fast.
+pub const DEFAULT_MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
+
+/// Why bytes could not be read as a draft.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum InputError {
+    /// Nothing to parse.
+    #[error("the input is empty")]
+    Empty,
+    /// Only whitespace.
+    #[error("the input holds only whitespace ({bytes} bytes)")]
+    Blank {
+        /// Size of the input.
+        bytes: usize,
+    },
+    /// Larger than the limit.
+    #[error("the input is {bytes} bytes, over the limit of {limit} bytes")]
+    TooLarge {
+        /// Size of the input.
+        bytes: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// Not UTF-8 (and no UTF-16 byte-order mark).
+    #[error(
+        "the input is not UTF-8: invalid byte 0x{byte:02X} at byte offset {offset} (line {line}, column {column}); convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8`"
+    )]
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+        /// The invalid byte.
+        byte: u8,
+        /// 1-based line of the offending byte.
+        line: usize,
+        /// 1-based column (in characters) of the offending byte.
+        column: usize,
+    },
+    /// A UTF-16 file with an unpaired surrogate or an odd length.
+    #[error("the input is not valid UTF-16: {problem} at byte offset {offset}")]
+    BadUtf16 {
+        /// Byte offset of the problem.
+        offset: usize,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// Binary data (a NUL byte), e.g. a PDF or DOCX given instead of text.
+    #[error("the input looks binary (NUL byte at byte offset {offset}); give the text extracted from it (e.g. `pdftotext -layout FILE.pdf`)")]
+    Binary {
+        /// Byte offset of the NUL byte.
+        offset: usize,
+    },
+}
+
+/// Turns raw bytes into draft text, or says precisely why not.
+pub fn decode(bytes: &[u8], max_bytes: usize) -> Result<String, InputError> {
+    if bytes.is_empty() {
+        return Err(InputError::Empty);
+    }
+    if bytes.len() > max_bytes {
+        return Err(InputError::TooLarge {
+            bytes: bytes.len(),
+            limit: max_bytes,
+        });
+    }
+    let text = match bytes {
+        [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, u16::from_le_bytes)?,
+        [0xFE, 0xFF, rest @ ..] => decode_utf16(rest, u16::from_be_bytes)?,
+        _ => {
+            let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+            let bom = bytes.len() - body.len();
+            match std::str::from_utf8(body) {
+                Ok(s) => s.to_owned(),
+                Err(e) => {
+                    let offset = e.valid_up_to();
+                    let before = &body[..offset];
+                    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+                    let line_start = before
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |p| p + 1);
+                    // `before` is valid UTF-8 up to `offset` by construction.
+                    let column = std::str::from_utf8(&before[line_start..])
+                        .map_or(0, |s| s.chars().count())
+                        + 1;
+                    return Err(InputError::NotUtf8 {
+                        offset: offset + bom,
+                        byte: body[offset],
+                        line,
+                        column,
+                    });
+                }
+            }
+        }
+    };
+    if let Some(offset) = text.bytes().position(|b| b == 0) {
+        return Err(InputError::Binary { offset });
+    }
+    if text.trim().is_empty() {
+        return Err(InputError::Blank { bytes: bytes.len() });
+    }
+    Ok(text)
+}
+
+fn decode_utf16(body: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, InputError> {
+    if body.len() % 2 != 0 {
+        return Err(InputError::BadUtf16 {
+            offset: body.len() + 1,
+            problem: "odd number of bytes",
+        });
+    }
+    let units = body.chunks_exact(2).map(|c| word([c[0], c[1]]));
+    let mut out = String::with_capacity(body.len() / 2);
+    for (i, r) in char::decode_utf16(units).enumerate() {
+        match r {
+            Ok(c) => out.push(c),
+            Err(_) => {
+                return Err(InputError::BadUtf16 {
+                    offset: 2 + 2 * i,
+                    problem: "unpaired surrogate",
+                })
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One physical line of the source.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SrcLine<'a> {
+    /// 1-based line number.
+    pub no: u32,
+    /// The line without its terminator and without trailing whitespace.
+    pub raw: &'a str,
+    /// True when a form feed (a PDF page break) preceded this line.
+    pub page_break: bool,
+}
+
+impl<'a> SrcLine<'a> {
+    /// The text without leading whitespace.
+    pub fn text(&self) -> &'a str {
+        self.raw.trim_start()
+    }
+    /// Indentation in characters (tabs count as one).
+    pub fn indent(&self) -> usize {
+        self.raw.len() - self.raw.trim_start().len()
+    }
+    /// True for a blank line.
+    pub fn is_blank(&self) -> bool {
+        self.raw.trim().is_empty()
+    }
+    /// 1-based column, in characters, of the first non-blank character.
+    pub fn text_column(&self) -> u32 {
+        self.raw[..self.indent()].chars().count() as u32 + 1
+    }
+}
+
+/// Splits text into physical lines, recording page breaks (form feeds) and
+/// dropping the form feeds themselves.
+pub(crate) fn split_lines(text: &str) -> Vec<SrcLine<'_>> {
+    let mut out = Vec::with_capacity(text.len() / 60 + 1);
+    let mut pending_break = false;
+    for (i, mut line) in text.split('\n').enumerate() {
+        line = line.strip_suffix('\r').unwrap_or(line);
+        // pdftotext puts the form feed at the start of a page's first line;
+        // a line may also consist of the form feed alone.
+        let mut page_break = pending_break;
+        pending_break = false;
+        if line.contains('\u{c}') {
+            let (head, tail) = line.rsplit_once('\u{c}').unwrap_or(("", line));
+            if head
+                .trim_matches(|c: char| c == '\u{c}' || c.is_whitespace())
+                .is_empty()
+            {
+                page_break = true;
+                line = tail;
+            } else {
+                // A form feed in the middle of text: treat it as a space.
+                page_break = page_break || line.starts_with('\u{c}');
+            }
+        }
+        out.push(SrcLine {
+            no: (i + 1) as u32,
+            raw: line.trim_end(),
+            page_break,
+        });
+    }
+    // A trailing newline produces an empty last line that is not in the file.
+    if text.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_empty_and_blank() {
+        assert_eq!(decode(b"", 10), Err(InputError::Empty));
+        assert_eq!(decode(b" \n\t\n", 10), Err(InputError::Blank { bytes: 4 }));
+    }
+
+    #[test]
+    fn refuses_oversize() {
+        assert_eq!(
+            decode(b"abcdef", 5),
+            Err(InputError::TooLarge { bytes: 6, limit: 5 })
+        );
+    }
+
+    #[test]
+    fn reports_offset_line_and_column_of_bad_byte() {
+        let err = decode(b"one\ntw\xE9o\n", 100).unwrap_err();
+        assert_eq!(
+            err,
+            InputError::NotUtf8 {
+                offset: 6,
+                byte: 0xE9,
+                line: 2,
+                column: 3
+            }
+        );
+        assert!(err.to_string().contains("byte offset 6"));
+    }
+
+    #[test]
+    fn reads_utf16_with_bom_and_strips_utf8_bom() {
+        let mut le = vec![0xFF, 0xFE];
+        for u in "Préambule".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&le, 100).unwrap(), "Préambule");
+        assert_eq!(decode(b"\xEF\xBB\xBFabc", 100).unwrap(), "abc");
+    }
+
+    #[test]
+    fn refuses_binary() {
+        assert!(matches!(
+            decode(b"%PDF-1.4\0\0", 100),
+            Err(InputError::Binary { offset: 8 })
+        ));
+    }
+
+    #[test]
+    fn splits_lines_and_marks_page_breaks() {
+        let lines = split_lines("a\r\n\u{c}b  \nc\n");
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[1].raw, "b");
+        assert!(lines[1].page_break);
+        assert!(!lines[2].page_break);
+    }
+}
