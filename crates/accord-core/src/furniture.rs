@@ -211,8 +211,9 @@ fn footnote_marker(text: &str) -> Option<(&str, &str)> {
     Some((marker, rest.trim()))
 }
 
-/// Footnotes sit at the bottom of a page, after two or more blank lines,
-/// each starting with its marker (alone on a line, or before the text).
+/// Footnotes sit at the bottom of a page, after a blank line, each starting
+/// at the left margin with its marker (alone on a line, or before the text);
+/// numbered markers must continue the document's footnote sequence.
 fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) -> Vec<Footnote> {
     let mut out: Vec<Footnote> = Vec::new();
     let mut last_number = 0u32;
@@ -229,7 +230,7 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
                 .rev()
                 .take_while(|&&j| src[j].is_blank())
                 .count();
-            if blanks_before < 2 {
+            if blanks_before < 1 || src[i].indent() > 2 {
                 continue;
             }
             let Some((marker, rest)) = footnote_marker(src[i].text()) else {
@@ -254,8 +255,8 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
             if !first.is_some_and(|c| c.is_uppercase() || c == '[' || c == '"' || c == '“') {
                 continue;
             }
-            // Everything after must be footnote text: nothing after it looks like a new block.
             zone = Some(k);
+            break;
         }
         let Some(k) = zone else { continue };
         let mut current: Option<Footnote> = None;

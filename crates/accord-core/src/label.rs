@@ -247,6 +247,18 @@ fn read_series(s: &str) -> Option<Found> {
 
 fn read_sub(s: &str) -> Option<Found> {
     let b = s.as_bytes();
+    // `a. Accommodate …`: a lower-case letter with a full stop, before a capital.
+    if b.len() > 3 && b[0].is_ascii_lowercase() && b[1] == b'.' && b[2] == b' ' {
+        let next = s[skip_ws(s, 2)..].chars().next();
+        if next.is_some_and(|c| c.is_uppercase() || c == '[') {
+            return Some((
+                LabelKind::Sub,
+                format!("({})", &s[..1]),
+                s[..2].to_owned(),
+                2,
+            ));
+        }
+    }
     let (inner_start, close) = if b.first() == Some(&b'(') {
         (1, s.find(')')?)
     } else {
@@ -423,6 +435,8 @@ mod tests {
         assert_eq!(num("(a) [Be quantified"), Some("(a)".into()));
         assert_eq!(num("(iv) Monitoring"), Some("(iv)".into()));
         assert_eq!(num("b) Strengthening"), Some("(b)".into()));
+        assert_eq!(num("a. Accommodate national"), Some("(a)".into()));
+        assert_eq!(num("e.g. this"), None);
         assert_eq!(num("Option 1: Recognizing"), Some("Option 1".into()));
         assert_eq!(num("[Option (a): Being guided"), Some("Option (a)".into()));
         assert_eq!(read("[Option (a): Being").unwrap().leading_brackets, 1);

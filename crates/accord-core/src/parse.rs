@@ -663,18 +663,12 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
             Some(LabelKind::Sub) => {
                 let l = label.expect("label present");
                 let inner = l.number.trim_matches(|c| c == '(' || c == ')').to_owned();
-                let roman = inner
-                    .bytes()
-                    .all(|b| matches!(b, b'i' | b'v' | b'x' | b'l' | b'c'));
+                // `(i)` under `(a)` is nested; `(i)` after `(h)` is the next letter.
+                let roman = inner.bytes().all(|b| matches!(b, b'i' | b'v' | b'x'));
                 let nested = roman
-                    && sub_letter.as_ref().is_some_and(|(_, prev)| {
-                        !(inner == "i" && prev == "h")
-                            && !(inner == "v" && prev == "u")
-                            && !(inner == "x" && prev == "w")
-                    })
-                    && !sub_letter
+                    && sub_letter
                         .as_ref()
-                        .is_some_and(|(_, p)| p.bytes().all(|b| matches!(b, b'i' | b'v' | b'x')));
+                        .is_some_and(|(_, prev)| !is_next_letter(prev, &inner));
                 let parent_id = if nested {
                     sub_letter.as_ref().map(|s| s.0.clone())
                 } else {
@@ -832,6 +826,14 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     }
     diagnostics.sort_by_key(|d| (d.line, d.column));
     draft.diagnostics.extend(diagnostics);
+}
+
+/// True when `next` is the letter after `prev` (`h` → `i`).
+fn is_next_letter(prev: &str, next: &str) -> bool {
+    match (prev.as_bytes(), next.as_bytes()) {
+        ([p], [n]) => *n == p + 1,
+        _ => false,
+    }
 }
 
 fn unique_id(ids: &mut HashMap<String, u32>, id: String) -> String {

@@ -336,6 +336,9 @@ fn name_end(text: &str, i: usize) -> Option<usize> {
             break;
         }
         let word = &text[s..e];
+        if matches!(word, "Paragraph" | "Paragraphs" | "Article" | "Articles") {
+            break; // the next citation begins
+        }
         let capital = word
             .chars()
             .next()
