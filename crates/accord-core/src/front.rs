@@ -213,7 +213,10 @@ pub(crate) fn read(front: &[SrcLine<'_>]) -> Front {
             let t = l.text();
             let wraps = cur.as_ref().is_some_and(|(s, _)| {
                 lines::starts_lowercase(t)
-                    || (lines::ending(s) == lines::Ending::Open && s.chars().count() >= 50)
+                    || (lines::ending(s) == lines::Ending::Open
+                        && s.chars().count() >= 50
+                        && !lines::has_date(s)
+                        && !lines::has_date(t))
             });
             match (&mut cur, wraps) {
                 (Some((s, ls)), true) => {
@@ -231,8 +234,11 @@ pub(crate) fn read(front: &[SrcLine<'_>]) -> Front {
     let date_at = logical
         .iter()
         .rposition(|(t, _)| lines::has_date(t) && t.split_whitespace().count() <= 12);
+    // The title stands right after the date line ("Resolution adopted … on
+    // 28 October 2026" / "81/12. Title"), or right before it when the date
+    // line closes the front ("Title" / "Draft Outcome Document – 7 December 2015").
     let title_at = match date_at {
-        Some(0) if logical.len() > 1 => Some(1),
+        Some(d) if d + 1 < logical.len() => Some(d + 1),
         Some(0) => None,
         Some(d) => Some(d - 1),
         None => logical.len().checked_sub(1),

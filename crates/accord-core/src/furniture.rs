@@ -153,7 +153,9 @@ fn paged(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) {
         for i in edge {
             let t = normalise(src[i].text());
             let count = seen.get(&t).copied().unwrap_or(0);
-            if count >= threshold && t.chars().count() <= 100 && !t.is_empty() {
+            // A running header or footer is a label, not a sentence.
+            let sentence = lines::ending(&t) == Ending::Terminal;
+            if count >= threshold && t.chars().count() <= 100 && !t.is_empty() && !sentence {
                 roles[i] = Role::Furniture;
             }
         }
@@ -325,7 +327,7 @@ mod tests {
             }
             text.push_str("ADP 2-8 - agenda item 3\n\n");
             text.push_str(&format!("{p}. Body text of paragraph {p}, which goes on\n"));
-            text.push_str("and ends.\n\n\n");
+            text.push_str(&format!("and ends on page {p}.\n\n\n"));
             if p == 2 {
                 text.push_str("1\n  A footnote that explains.\n\n");
             }

@@ -311,9 +311,14 @@ fn read_option(s: &str) -> Option<Found> {
             k += 1;
         }
         let mark = &s[j..k];
+        // `Alt OP3:` names the paragraph it replaces.
+        let names_paragraph = mark.len() <= 6
+            && mark.bytes().any(|c| c.is_ascii_digit())
+            && mark.bytes().next().is_some_and(|c| c.is_ascii_uppercase());
         let plausible = mark.bytes().all(|c| c.is_ascii_digit())
             || (mark.len() == 1 && mark.as_bytes()[0].is_ascii_uppercase())
-            || is_roman(mark);
+            || is_roman(mark)
+            || names_paragraph;
         if !plausible {
             k = j;
         }
@@ -442,6 +447,7 @@ mod tests {
         assert_eq!(read("[Option (a): Being").unwrap().leading_brackets, 1);
         assert_eq!(num("Alternative sources of finance"), None);
         assert_eq!(num("Alt 2: text"), Some("Alt 2".into()));
+        assert_eq!(num("Alt OP3: Requests"), Some("Alt OP3".into()));
     }
 
     #[test]

@@ -372,6 +372,40 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
                 numbering.last = Some(*value);
             }
         }
+        // `2. Option 1: …`: the number introduces options, the first of which
+        // starts on the number's line.
+        if let Some(l) = label
+            .as_ref()
+            .filter(|l| !heading && l.leading_brackets == 0)
+        {
+            if matches!(l.kind, LabelKind::Number { .. } | LabelKind::Series { .. }) {
+                let offset = line.indent() + l.rest;
+                let rest = &line.raw[offset..];
+                if let Some(opt) = label::read(rest)
+                    .filter(|o| o.kind == LabelKind::Option && o.leading_brackets == 0)
+                {
+                    let head = SrcLine {
+                        no: line.no,
+                        raw: line.raw[..offset].trim_end(),
+                        page_break: false,
+                    };
+                    units.push(Unit::new(false, label::read(head.text()), &head));
+                    let tail = SrcLine {
+                        no: line.no,
+                        raw: rest,
+                        page_break: false,
+                    };
+                    let mut option = Unit::new(false, Some(opt), &tail);
+                    let shift = line.raw[..offset].chars().count() as u32;
+                    for s in option.segments.iter_mut() {
+                        s.2 += shift;
+                    }
+                    units.push(option);
+                    blank_before = false;
+                    continue;
+                }
+            }
+        }
         units.push(Unit::new(heading, label, line));
         blank_before = false;
     }
@@ -717,14 +751,29 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                     },
                     |t| t.1,
                 );
-                match &option_parent {
-                    Some(p) => {
-                        id = unique_id(&mut ids, format!("{p} {}", l.number));
-                        parent = Some(p.clone());
-                    }
-                    None => {
-                        unnumbered += 1;
-                        id = unique_id(&mut ids, format!("P{unnumbered}"));
+                // `Alt OP3:` is the alternative to paragraph OP3: `OP3 alt`.
+                let named = l
+                    .number
+                    .split_once(' ')
+                    .map(|(_, mark)| mark)
+                    .filter(|mark| {
+                        mark.bytes().any(|b| b.is_ascii_digit()) && ids.contains_key(*mark)
+                    });
+                if let Some(mark) = named {
+                    let mark = mark.to_owned();
+                    id = unique_id(&mut ids, format!("{mark} alt"));
+                    parent = Some(mark);
+                    option_parent = None;
+                } else {
+                    match &option_parent {
+                        Some(p) => {
+                            id = unique_id(&mut ids, format!("{p} {}", l.number));
+                            parent = Some(p.clone());
+                        }
+                        None => {
+                            unnumbered += 1;
+                            id = unique_id(&mut ids, format!("P{unnumbered}"));
+                        }
                     }
                 }
             }

@@ -161,7 +161,7 @@ fn word_ci(text: &str, at: usize, word: &str) -> bool {
         && text.as_bytes()[at..at + word.len()].eq_ignore_ascii_case(word.as_bytes())
 }
 
-const NAME_JOINERS: &[&str] = &["for", "of", "on", "and", "the", "to", "in"];
+const NAME_JOINERS: &[&str] = &["for", "of", "on", "and", "the"];
 
 /// "paragraph(s) N[, N][ and|to N] [of [the] Name]", "Article(s) N[, paragraph N] [of [the] Name]".
 fn citation_at(text: &str, i: usize) -> Option<(usize, usize, Reference)> {

@@ -21,17 +21,17 @@ pub(crate) fn read_tag(inner: &str) -> Option<(Status, Option<String>)> {
     ];
     for (phrase, status) in phrases {
         if let Some(rest) = strip_prefix_ci(t, phrase) {
-            // The phrase must end at a word boundary: "[agreed language]" is text.
-            let rest_orig = rest;
-            let note = rest_orig.trim_start_matches(|c: char| {
+            // The phrase ends the tag, or punctuation separates a qualifier:
+            // "[Agreed ad ref]", "[Suggested for Closure, given new figures]";
+            // "[agreed language]" is bracketed text.
+            let after = rest.trim_start();
+            if !after.is_empty() && !after.starts_with([',', ';', ':', '(', '–', '-', '—', '.'])
+            {
+                return None;
+            }
+            let note = after.trim_start_matches(|c: char| {
                 c.is_whitespace() || matches!(c, ',' | ';' | ':' | '–' | '-' | '—')
             });
-            if rest.starts_with(|c: char| c.is_alphanumeric()) {
-                return None;
-            }
-            if !rest.is_empty() && note.len() == rest_orig.len() && !rest.starts_with(['(', '.']) {
-                return None;
-            }
             let note = note
                 .trim_start_matches(['(', '.'])
                 .trim_end_matches([')', '.'])
