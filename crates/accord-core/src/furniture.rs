@@ -224,7 +224,8 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
         // Find the first line of the footnote zone: a marker line preceded by 2+ blank lines.
         let mut zone = None;
         for (k, &i) in body.iter().enumerate() {
-            if src[i].is_blank() || k < 2 {
+            // Footnotes are in the lower half of a page's text.
+            if src[i].is_blank() || k < 2 || k * 2 < body.len() {
                 continue;
             }
             let blanks_before = body[..k]
@@ -239,7 +240,7 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
                 continue;
             };
             if let Ok(n) = marker.parse::<u32>() {
-                if n <= last_number || n > last_number + 5 {
+                if n <= last_number || n > last_number + 3 {
                     continue;
                 }
             }
@@ -254,7 +255,7 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
                 rest
             };
             let first = next_text.chars().next();
-            if !first.is_some_and(|c| c.is_uppercase() || c == '[' || c == '"' || c == '“') {
+            if !first.is_some_and(|c| !c.is_lowercase()) {
                 continue;
             }
             zone = Some(k);

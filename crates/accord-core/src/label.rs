@@ -181,7 +181,7 @@ fn read_number(s: &str) -> Option<Found> {
     let mut number = s[..digits_end].to_owned();
     if let Some(suf) = suffix {
         number.push(' ');
-        number.push_str(&suf.to_lowercase());
+        number.push_str(suf);
     }
     let written = s[..i].to_owned();
     Some((
