@@ -126,8 +126,10 @@ fn symbol_at(
 fn preceded_by_keyword(text: &str, s: usize) -> bool {
     let before = text[..s].trim_end();
     let word_start = before
-        .rfind(|c: char| !c.is_alphanumeric())
-        .map_or(0, |p| p + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(0, |(p, c)| p + c.len_utf8());
     let word = before[word_start..].to_ascii_lowercase();
     matches!(
         word.as_str(),
