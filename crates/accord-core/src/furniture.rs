@@ -255,7 +255,7 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
                 rest
             };
             let first = next_text.chars().next();
-            if !first.is_some_and(|c| !c.is_lowercase()) {
+            if first.is_none_or(|c| c.is_lowercase()) {
                 continue;
             }
             zone = Some(k);

@@ -72,6 +72,8 @@ pub(crate) struct Unit {
     pub segments: Vec<(u32, u32, u32)>,
     pub chars: u32,
     pub first_line: u32,
+    /// Column of the unit's first character (its label, when it has one).
+    pub first_column: u32,
     pub last_line: u32,
     /// The raw last line, to judge whether the next line continues it.
     pub last_raw_len: usize,
@@ -107,6 +109,7 @@ impl Unit {
             segments,
             chars,
             first_line: line.no,
+            first_column: line.text_column(),
             last_line: line.no,
             last_raw_len: line.raw.chars().count(),
         }
@@ -241,10 +244,10 @@ fn document_start(body: &[SrcLine<'_>]) -> usize {
     } else {
         0
     };
-    for i in from..body.len() {
-        if !body[i].is_blank() && is_structural(body[i].text(), next_text(i)) {
-            return i;
-        }
+    if let Some(i) = (from..body.len())
+        .find(|&i| !body[i].is_blank() && is_structural(body[i].text(), next_text(i)))
+    {
+        return i;
     }
     // No structure at all: the first real paragraph starts the document.
     (from..body.len())
@@ -979,7 +982,7 @@ fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let (line, column) = (u.first_line, u.segments[0].2.saturating_sub(1).max(1));
+        let (line, column) = (u.first_line, u.first_column);
         if *suffixed {
             if !seen.contains(value) {
                 warn(

@@ -361,15 +361,16 @@ fn name_end(text: &str, i: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn refs(
-        t: &str,
-    ) -> Vec<(
+    /// (kind, text, symbol, targets, document) of each reference.
+    type Found = (
         ReferenceKind,
         String,
         Option<String>,
         Vec<String>,
         Option<String>,
-    )> {
+    );
+
+    fn refs(t: &str) -> Vec<Found> {
         find(t)
             .into_iter()
             .map(|r| (r.kind, r.text, r.symbol, r.targets, r.document))

@@ -176,8 +176,8 @@ fn malformed_draft_is_read_with_diagnostics_pointing_at_the_source() {
         codes,
         [
             ("unbalanced-bracket", 4, 38),
-            ("numbering-gap", 5, 3),
-            ("numbering-duplicate", 6, 3)
+            ("numbering-gap", 5, 1),
+            ("numbering-duplicate", 6, 1)
         ],
         "{:?}",
         d.diagnostics

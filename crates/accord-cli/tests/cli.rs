@@ -1,0 +1,219 @@
+//! The `accord` binary, run as a user runs it: real files, exit codes, stdout
+//! and stderr.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .output()
+        .expect("run accord")
+}
+
+fn seed() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/seeds/000_a85ec3b89659f1a1.txt")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("accord-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn parse_json_is_the_documented_contract() {
+    let o = accord(&["parse", &seed()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["schema"], "accord-draft/1");
+    for key in [
+        "title",
+        "title_status",
+        "date",
+        "letters",
+        "headings",
+        "paragraphs",
+        "furniture",
+        "diagnostics",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["title_status"], "suggested-for-closure");
+    assert_eq!(v["letters"].as_array().unwrap().len(), 2);
+    let paras = v["paragraphs"].as_array().unwrap();
+    assert_eq!(paras.len(), 70);
+    let p23 = &paras[22];
+    assert_eq!(p23["number"], "23");
+    assert_eq!(p23["kind"], "operative");
+    assert_eq!(p23["heading"], "1.1");
+    assert_eq!(p23["status"], "suggested-for-closure");
+    assert_eq!(p23["status_note"], "given new figures");
+    assert_eq!(p23["source_lines"], serde_json::json!([119, 119]));
+    let b = &paras[69]["brackets"][1];
+    assert_eq!(b["text"], "[2020/2025]");
+    assert_eq!(b["depth"], 1);
+    assert_eq!(b["alternatives"], serde_json::json!(["2020", "2025"]));
+    let text = paras[69]["text"].as_str().unwrap();
+    let start = b["start"].as_u64().unwrap() as usize;
+    let end = b["end"].as_u64().unwrap() as usize;
+    assert_eq!(
+        text.chars()
+            .skip(start)
+            .take(end - start)
+            .collect::<String>(),
+        "[2020/2025]"
+    );
+}
+
+#[test]
+fn parse_text_markdown_and_canonical() {
+    let o = accord(&["parse", &seed(), "--format", "markdown"]);
+    assert_eq!(o.status.code(), Some(0));
+    let md = stdout(&o);
+    assert!(md.contains("## 4.1. Enhanced Cooperation"));
+    assert!(md.contains("**70.** We recognize"));
+    let o = accord(&["parse", &seed(), "-f", "text"]);
+    assert!(stdout(&o).contains("1.1 Bridging Digital Divides"));
+    let o = accord(&["parse", &seed(), "--format", "canonical"]);
+    let canonical = stdout(&o);
+    assert!(canonical.starts_with("%accord-draft 1\n"));
+    // The canonical form reads back to the same JSON.
+    let p = temp_file("seed.accord", canonical.as_bytes());
+    let again = accord(&["parse", p.to_str().unwrap()]);
+    assert_eq!(stdout(&again), stdout(&accord(&["parse", &seed()])));
+}
+
+#[test]
+fn status_dashboard() {
+    let o = accord(&["status", &seed()]);
+    assert_eq!(o.status.code(), Some(0));
+    let s = stdout(&o);
+    assert!(s.contains("70 paragraphs: 31 open, 39 suggested for closure, 0 agreed ad ref, 0 agreed; 13 brackets"), "{s}");
+    assert!(s.contains("NOT READY for adoption"));
+    assert!(s.contains("[2020/2025]  (alternatives: 2020 | 2025)"));
+    let o = accord(&["status", &seed(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["ready"], false);
+    assert_eq!(v["counts"]["suggested-for-closure"], 39);
+    assert_eq!(v["brackets"].as_array().unwrap().len(), 13);
+}
+
+#[test]
+fn an_agreed_draft_is_ready() {
+    let p = temp_file(
+        "agreed.txt",
+        b"Final text - 1 May 2026 [Agreed]\n\n1. We agree. [Agreed]\n2. We decide. [Agreed]\n",
+    );
+    let o = accord(&["status", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("READY for adoption: every paragraph agreed, no bracket left."),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn bad_input_exits_1_with_a_precise_message() {
+    let empty = temp_file("empty.txt", b"");
+    let o = accord(&["parse", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("empty.txt: the input is empty"),
+        "{}",
+        stderr(&o)
+    );
+
+    let latin1 = temp_file("latin1.txt", b"1. Pr\xe9ambule du texte.\n");
+    let o = accord(&["parse", latin1.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("not UTF-8: invalid byte 0xE9 at byte offset 5 (line 1, column 6)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty(), "nothing half-written on stdout");
+
+    let big = temp_file("big.txt", &[b'a'; 2048]);
+    let o = accord(&["parse", big.to_str().unwrap(), "--max-size", "1024"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("over the limit of 1024 bytes"));
+
+    let o = accord(&["parse", "/nonexistent/draft.txt"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("/nonexistent/draft.txt: cannot read"));
+
+    let pdf = temp_file("draft.pdf", b"%PDF-1.7\n\x00\x01binary");
+    let o = accord(&["parse", pdf.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("looks binary"));
+}
+
+#[test]
+fn diagnostics_go_to_stderr_and_strict_fails() {
+    let p = temp_file(
+        "gap.txt",
+        b"Draft - 1 May 2026\n\n1. One [open.\n3. Three.\n",
+    );
+    let o = accord(&["parse", p.to_str().unwrap(), "--format", "text"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.contains("gap.txt:3:1: warning[numbering-gap]")
+            || err.contains("gap.txt:4:1: warning[numbering-gap]"),
+        "{err}"
+    );
+    assert!(err.contains("warning[unbalanced-bracket]"), "{err}");
+    let o = accord(&["parse", p.to_str().unwrap(), "--strict"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn bad_usage_exits_2_and_help_is_everywhere() {
+    assert_eq!(accord(&[]).status.code(), Some(2));
+    assert_eq!(accord(&["parse"]).status.code(), Some(2));
+    assert_eq!(
+        accord(&["parse", "x", "--format", "yaml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(accord(&["frobnicate"]).status.code(), Some(2));
+    for args in [&["--help"][..], &["parse", "--help"], &["status", "--help"]] {
+        let o = accord(args);
+        assert_eq!(o.status.code(), Some(0));
+        assert!(stdout(&o).contains("Usage: accord"));
+    }
+}
+
+#[test]
+fn reads_standard_input() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["status", "-", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"1. We agree. [Agreed]\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&String::from_utf8(o.stdout).unwrap()).unwrap();
+    assert_eq!(v["counts"]["agreed"], 1);
+}
