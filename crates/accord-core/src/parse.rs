@@ -163,6 +163,9 @@ fn is_structural(line: &str, next: Option<&str>) -> bool {
 
 /// "Preamble", "PREAMBLE", "Preambular paragraphs", "Operative part".
 fn is_section_keyword(t: &str) -> bool {
+    if t.len() > 32 {
+        return false;
+    }
     let lower = t
         .trim_matches(|c: char| c == '[' || c == ']' || c.is_whitespace())
         .to_lowercase();
@@ -182,8 +185,12 @@ fn is_section_keyword(t: &str) -> bool {
 /// "The Parties to this Agreement,", "The Conference of the Parties,".
 fn is_chapeau(t: &str, next: Option<&str>) -> bool {
     let t = t.trim_start_matches(['[', ' ']);
-    let words = t.split_whitespace().count();
+    // Cheap tests first: this runs on every line.
     let opens = t.starts_with("The ") || t.starts_with("We, ") || t.starts_with("We the ");
+    if !opens || !t.trim_end_matches(']').ends_with(',') || t.len() > 400 {
+        return false;
+    }
+    let words = t.split_whitespace().count();
     let lower = t.to_lowercase();
     let body = [
         "assembly",
@@ -197,11 +204,7 @@ fn is_chapeau(t: &str, next: Option<&str>) -> bool {
     ]
     .iter()
     .any(|w| lower.contains(w));
-    opens
-        && body
-        && words <= 40
-        && t.trim_end_matches(']').ends_with(',')
-        && next.is_none_or(|n| !lines::starts_lowercase(n))
+    body && words <= 40 && next.is_none_or(|n| !lines::starts_lowercase(n))
 }
 
 /// After `Article 2`: `(PURPOSE)`, `– Purpose`, `: Purpose`, a capitalised
@@ -228,7 +231,9 @@ fn document_start(body: &[SrcLine<'_>]) -> usize {
             .map(|l| l.text())
     };
     // Skip covering letters: the document starts after the last closing formula.
-    let lower_has = |l: &SrcLine<'_>, w: &str| l.text().to_lowercase().contains(w);
+    let lower_has = |l: &SrcLine<'_>, w: &str| {
+        l.text().contains("onsideration") && l.text().to_lowercase().contains(w)
+    };
     let letter_end = body
         .iter()
         .rposition(|l| {
@@ -524,10 +529,13 @@ fn is_plain_heading(
 /// Source positions of unit characters, for diagnostics.
 struct UnitMap<'a> {
     units: &'a [Unit],
+    /// Characters trimmed from the front of each unit's text.
+    leading: &'a [u32],
 }
 
 impl Locate for UnitMap<'_> {
     fn locate(&self, unit: usize, offset: u32) -> (u32, u32) {
+        let offset = offset + self.leading[unit];
         let segs = &self.units[unit].segments;
         let k = segs.partition_point(|s| s.0 <= offset).saturating_sub(1);
         let (start, line, col) = segs[k];
@@ -650,7 +658,9 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     let mut paragraph_units: Vec<usize> = Vec::new();
     let mut option_parent: Option<String> = None;
 
-    for (ui, u) in units.iter().enumerate() {
+    // Leading blanks trimmed off each paragraph's text, to map offsets back.
+    let mut leading: Vec<u32> = vec![0; units.len()];
+    for (ui, u) in units.iter_mut().enumerate() {
         if u.heading {
             let (id, number, title, level) = heading_parts(u, outline_seen);
             if matches!(u.label.as_ref().map(|l| &l.kind), Some(LabelKind::Outline))
@@ -690,7 +700,13 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
         }
         let (status, status_note) = statuses[ui].clone();
         let label = u.label.as_ref();
-        let text = u.text.trim().to_owned();
+        // The text moves into the model: no copy of the draft is kept twice.
+        let mut text = std::mem::take(&mut u.text);
+        text.truncate(text.trim_end().len());
+        let lead = text.len() - text.trim_start().len();
+        leading[ui] = text[..lead].chars().count() as u32;
+        text.drain(..lead);
+        let u = &*u;
         let mut number = None;
         let mut option = None;
         let mut parent = None;
@@ -853,27 +869,33 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     check_numbering(&units, &mut diagnostics);
 
     // Brackets over headings and paragraphs together, in order.
-    let texts: Vec<&str> = units.iter().map(|u| u.text.trim_end()).collect();
-    let leading_trim: Vec<u32> = units
+    let mut paragraph_of_unit: Vec<Option<usize>> = vec![None; units.len()];
+    for (pi, &ui) in paragraph_units.iter().enumerate() {
+        paragraph_of_unit[ui] = Some(pi);
+    }
+    let texts: Vec<&str> = units
         .iter()
-        .map(|u| (u.text.len() - u.text.trim_start().len()) as u32)
-        .collect();
-    let mut per_unit =
-        brackets::match_brackets(&texts, &UnitMap { units: &units }, &mut diagnostics);
-    let markers: Vec<&str> = draft.footnotes.iter().map(|f| f.marker.as_str()).collect();
-    for (p, &ui) in draft.paragraphs.iter_mut().zip(&paragraph_units) {
-        let mut bs = std::mem::take(&mut per_unit[ui]);
-        let shift = leading_trim[ui];
-        if shift > 0 {
-            for b in bs.iter_mut() {
-                b.start = b.start.saturating_sub(shift);
-                b.end = b.end.saturating_sub(shift);
+        .enumerate()
+        .map(|(ui, u)| match paragraph_of_unit[ui] {
+            Some(pi) => draft.paragraphs[pi].text.as_str(),
+            None => {
+                let t = u.text.trim_end();
+                leading[ui] = (t.len() - t.trim_start().len()) as u32;
+                t.trim_start()
             }
-        }
-        p.brackets = bs;
-        p.references = references::find(&p.text);
-        if !markers.is_empty() {
-            p.footnotes = footnote_refs(&p.text, &markers);
+        })
+        .collect();
+    let map = UnitMap { units: &units, leading: &leading };
+    let per_unit = brackets::match_brackets(&texts, &map, &mut diagnostics);
+    let markers: Vec<&str> = draft.footnotes.iter().map(|f| f.marker.as_str()).collect();
+    for (ui, bs) in per_unit.into_iter().enumerate() {
+        if let Some(pi) = paragraph_of_unit[ui] {
+            let p = &mut draft.paragraphs[pi];
+            p.brackets = bs;
+            p.references = references::find(&p.text);
+            if !markers.is_empty() {
+                p.footnotes = footnote_refs(&p.text, &markers);
+            }
         }
     }
     diagnostics.sort_by_key(|d| (d.line, d.column));
