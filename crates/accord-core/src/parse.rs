@@ -16,7 +16,9 @@
 //! It never fails and never panics: whatever it cannot place it still keeps,
 //! and says so in a diagnostic with line and column.
 
-use std::collections::{HashMap, HashSet};
+// foldhash: ids come from the draft, so keep some resistance to crafted
+// collisions, at a fraction of SipHash's cost on a hot path.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::brackets::{self, Locate};
 use crate::canonical;
@@ -38,15 +40,14 @@ pub fn parse(text: &str) -> Draft {
     }
     let src = source::split_lines(text);
     let layout = furniture::detect(&src);
-    let body: Vec<SrcLine<'_>> = src
-        .iter()
-        .zip(&layout.roles)
-        .filter(|(_, r)| **r == Role::Body)
-        .map(|(l, _)| *l)
-        .collect();
+    let mut body: Vec<SrcLine<'_>> = Vec::with_capacity(src.len());
+    body.extend(src.iter().zip(&layout.roles).filter(|(_, r)| **r == Role::Body).map(|(l, _)| *l));
+    drop(src);
     let start = document_start(&body);
     let front = front::read(&body[..start]);
     let units = segment(&body[start..]);
+    // The line index is no longer needed: free it before the model grows.
+    drop(body);
     let mut draft = Draft {
         title: front.title,
         title_status: front.title_status,
@@ -312,7 +313,8 @@ impl Numbering {
 /// Cuts the body into units.
 fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
     let wrap = wrap_facts(body);
-    let mut units: Vec<Unit> = Vec::new();
+    // At most one unit per non-blank line; untouched capacity costs no memory.
+    let mut units: Vec<Unit> = Vec::with_capacity(body.iter().filter(|l| !l.is_blank()).count());
     let mut blank_before = true;
     let mut numbering = Numbering { last: None };
     for (k, line) in body.iter().enumerate() {
@@ -392,17 +394,9 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
                 if let Some(opt) = label::read(rest)
                     .filter(|o| o.kind == LabelKind::Option && o.leading_brackets == 0)
                 {
-                    let head = SrcLine {
-                        no: line.no,
-                        raw: line.raw[..offset].trim_end(),
-                        page_break: false,
-                    };
+                    let head = SrcLine::new(line.no, &line.raw[..offset], false);
                     units.push(Unit::new(false, label::read(head.text()), &head));
-                    let tail = SrcLine {
-                        no: line.no,
-                        raw: rest,
-                        page_break: false,
-                    };
+                    let tail = SrcLine::new(line.no, rest, false);
                     let mut option = Unit::new(false, Some(opt), &tail);
                     let shift = line.raw[..offset].chars().count() as u32;
                     for s in option.segments.iter_mut() {
@@ -645,6 +639,10 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
         statuses.push(st);
     }
 
+    draft.paragraphs.reserve(units.len());
+    // Numbering is checked on the labels before they move into the model.
+    check_numbering(&units, &mut diagnostics);
+
     // Headings and paragraphs in order.
     let restart = numbering_restarts(&units);
     let mut heading_ids: HashSet<String> = HashSet::new();
@@ -698,8 +696,9 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
             option_parent = None;
             continue;
         }
-        let (status, status_note) = statuses[ui].clone();
-        let label = u.label.as_ref();
+        let (status, status_note) = std::mem::take(&mut statuses[ui]);
+        let taken_label = u.label.take();
+        let label = taken_label.as_ref();
         // The text moves into the model: no copy of the draft is kept twice.
         let mut text = std::mem::take(&mut u.text);
         text.truncate(text.trim_end().len());
@@ -866,7 +865,6 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
         });
     }
 
-    check_numbering(&units, &mut diagnostics);
 
     // Brackets over headings and paragraphs together, in order.
     let mut paragraph_of_unit: Vec<Option<usize>> = vec![None; units.len()];

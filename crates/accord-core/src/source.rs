@@ -144,20 +144,29 @@ pub(crate) struct SrcLine<'a> {
     pub raw: &'a str,
     /// True when a form feed (a PDF page break) preceded this line.
     pub page_break: bool,
+    /// Byte length of the leading whitespace, computed once: every pass asks.
+    lead: u32,
 }
 
 impl<'a> SrcLine<'a> {
+    /// A line from its number, its text (trailing whitespace already removed)
+    /// and whether a page break preceded it.
+    pub fn new(no: u32, raw: &'a str, page_break: bool) -> SrcLine<'a> {
+        let raw = raw.trim_end();
+        let lead = (raw.len() - raw.trim_start().len()) as u32;
+        SrcLine { no, raw, page_break, lead }
+    }
     /// The text without leading whitespace.
     pub fn text(&self) -> &'a str {
-        self.raw.trim_start()
+        &self.raw[self.lead as usize..]
     }
-    /// Indentation in characters (tabs count as one).
+    /// Indentation in bytes of whitespace (a space or tab is one).
     pub fn indent(&self) -> usize {
-        self.raw.len() - self.raw.trim_start().len()
+        self.lead as usize
     }
     /// True for a blank line.
     pub fn is_blank(&self) -> bool {
-        self.raw.trim().is_empty()
+        self.raw.is_empty()
     }
     /// 1-based column, in characters, of the first non-blank character.
     pub fn text_column(&self) -> u32 {
@@ -168,7 +177,7 @@ impl<'a> SrcLine<'a> {
 /// Splits text into physical lines, recording page breaks (form feeds) and
 /// dropping the form feeds themselves.
 pub(crate) fn split_lines(text: &str) -> Vec<SrcLine<'_>> {
-    let mut out = Vec::with_capacity(text.len() / 60 + 1);
+    let mut out = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
     let mut pending_break = false;
     for (i, mut line) in text.split('\n').enumerate() {
         line = line.strip_suffix('\r').unwrap_or(line);
@@ -189,11 +198,7 @@ pub(crate) fn split_lines(text: &str) -> Vec<SrcLine<'_>> {
                 page_break = page_break || line.starts_with('\u{c}');
             }
         }
-        out.push(SrcLine {
-            no: (i + 1) as u32,
-            raw: line.trim_end(),
-            page_break,
-        });
+        out.push(SrcLine::new((i + 1) as u32, line, page_break));
     }
     // A trailing newline produces an empty last line that is not in the file.
     if text.ends_with('\n') {
