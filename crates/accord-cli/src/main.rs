@@ -83,16 +83,8 @@ struct Failure(String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Parse {
-            file,
-            format,
-            input,
-        } => run_parse(&file, format, &input),
-        Command::Status {
-            file,
-            format,
-            input,
-        } => run_status(&file, format, &input),
+        Command::Parse { file, format, input } => run_parse(&file, format, &input),
+        Command::Status { file, format, input } => run_status(&file, format, &input),
     };
     match result {
         Ok(code) => code,
@@ -107,11 +99,7 @@ fn read_draft(file: &Path, input: &InputOptions) -> Result<Draft, Failure> {
     let name = file.display();
     let mut bytes = Vec::new();
     let read = if file == Path::new("-") {
-        io::stdin()
-            .lock()
-            .take(input.max_size as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map(|_| ())
+        io::stdin().lock().take(input.max_size as u64 + 1).read_to_end(&mut bytes).map(|_| ())
     } else {
         match std::fs::metadata(file) {
             Ok(m) if m.is_dir() => return Err(Failure(format!("{name}: is a directory, not a draft file"))),
@@ -129,23 +117,15 @@ fn read_draft(file: &Path, input: &InputOptions) -> Result<Draft, Failure> {
             .map(|_| ())
     };
     read.map_err(|e| Failure(format!("{name}: cannot read: {e}")))?;
-    let text =
-        accord_core::decode(&bytes, input.max_size).map_err(|e| Failure(format!("{name}: {e}")))?;
+    let text = accord_core::decode(&bytes, input.max_size).map_err(|e| Failure(format!("{name}: {e}")))?;
     Ok(accord_core::parse(&text))
 }
 
 fn report_diagnostics(file: &Path, draft: &Draft, strict: bool) -> ExitCode {
     let mut err = io::stderr().lock();
     for d in &draft.diagnostics {
-        let _ = writeln!(
-            err,
-            "{}:{}:{}: warning[{}]: {}",
-            file.display(),
-            d.line,
-            d.column,
-            d.code,
-            d.message
-        );
+        let _ =
+            writeln!(err, "{}:{}:{}: warning[{}]: {}", file.display(), d.line, d.column, d.code, d.message);
     }
     if strict && !draft.diagnostics.is_empty() {
         ExitCode::from(1)
@@ -176,11 +156,9 @@ fn run_parse(file: &Path, format: ParseFormat, input: &InputOptions) -> Result<E
     let draft = read_draft(file, input)?;
     let code = match format {
         ParseFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&ParseOutput {
-                schema: "accord-draft/1",
-                draft: &draft,
-            })
-            .map_err(|e| Failure(format!("cannot serialise: {e}")))?;
+            let mut s =
+                serde_json::to_string_pretty(&ParseOutput { schema: "accord-draft/1", draft: &draft })
+                    .map_err(|e| Failure(format!("cannot serialise: {e}")))?;
             s.push('\n');
             emit(&s)?;
             if input.strict && !draft.diagnostics.is_empty() {
@@ -205,17 +183,13 @@ fn run_parse(file: &Path, format: ParseFormat, input: &InputOptions) -> Result<E
     Ok(code)
 }
 
-fn run_status(
-    file: &Path,
-    format: StatusFormat,
-    input: &InputOptions,
-) -> Result<ExitCode, Failure> {
+fn run_status(file: &Path, format: StatusFormat, input: &InputOptions) -> Result<ExitCode, Failure> {
     let draft = read_draft(file, input)?;
     let r = accord_core::readiness(&draft);
     match format {
         StatusFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&r)
-                .map_err(|e| Failure(format!("cannot serialise: {e}")))?;
+            let mut s =
+                serde_json::to_string_pretty(&r).map_err(|e| Failure(format!("cannot serialise: {e}")))?;
             s.push('\n');
             emit(&s)?;
             Ok(if input.strict && !draft.diagnostics.is_empty() {
@@ -258,11 +232,8 @@ fn status_text(draft: &Draft, r: &Readiness) -> String {
             (Some(h), _) => h.clone(),
             (None, _) => "(before the first heading)".into(),
         };
-        let name: String = if name.chars().count() > 48 {
-            name.chars().take(47).chain(['…']).collect()
-        } else {
-            name
-        };
+        let name: String =
+            if name.chars().count() > 48 { name.chars().take(47).chain(['…']).collect() } else { name };
         let k = &sec.counts;
         let _ = writeln!(
             s,
@@ -288,10 +259,7 @@ fn status_text(draft: &Draft, r: &Readiness) -> String {
     }
     let _ = writeln!(s, "\nNothing is agreed until everything is agreed.");
     if r.ready {
-        let _ = writeln!(
-            s,
-            "READY for adoption: every paragraph agreed, no bracket left."
-        );
+        let _ = writeln!(s, "READY for adoption: every paragraph agreed, no bracket left.");
     } else {
         let _ = writeln!(s, "NOT READY for adoption:");
         for o in &r.obstacles {

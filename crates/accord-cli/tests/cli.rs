@@ -5,10 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn accord(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .output()
-        .expect("run accord")
+    Command::new(env!("CARGO_BIN_EXE_accord")).args(args).output().expect("run accord")
 }
 
 fn seed() -> String {
@@ -40,16 +37,9 @@ fn parse_json_is_the_documented_contract() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["schema"], "accord-draft/1");
-    for key in [
-        "title",
-        "title_status",
-        "date",
-        "letters",
-        "headings",
-        "paragraphs",
-        "furniture",
-        "diagnostics",
-    ] {
+    for key in
+        ["title", "title_status", "date", "letters", "headings", "paragraphs", "furniture", "diagnostics"]
+    {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["title_status"], "suggested-for-closure");
@@ -70,13 +60,7 @@ fn parse_json_is_the_documented_contract() {
     let text = paras[69]["text"].as_str().unwrap();
     let start = b["start"].as_u64().unwrap() as usize;
     let end = b["end"].as_u64().unwrap() as usize;
-    assert_eq!(
-        text.chars()
-            .skip(start)
-            .take(end - start)
-            .collect::<String>(),
-        "[2020/2025]"
-    );
+    assert_eq!(text.chars().skip(start).take(end - start).collect::<String>(), "[2020/2025]");
 }
 
 #[test]
@@ -102,7 +86,12 @@ fn status_dashboard() {
     let o = accord(&["status", &seed()]);
     assert_eq!(o.status.code(), Some(0));
     let s = stdout(&o);
-    assert!(s.contains("70 paragraphs: 31 open, 39 suggested for closure, 0 agreed ad ref, 0 agreed; 13 brackets"), "{s}");
+    assert!(
+        s.contains(
+            "70 paragraphs: 31 open, 39 suggested for closure, 0 agreed ad ref, 0 agreed; 13 brackets"
+        ),
+        "{s}"
+    );
     assert!(s.contains("NOT READY for adoption"));
     assert!(s.contains("[2020/2025]  (alternatives: 2020 | 2025)"));
     let o = accord(&["status", &seed(), "--format", "json"]);
@@ -132,11 +121,7 @@ fn bad_input_exits_1_with_a_precise_message() {
     let empty = temp_file("empty.txt", b"");
     let o = accord(&["parse", empty.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("empty.txt: the input is empty"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("empty.txt: the input is empty"), "{}", stderr(&o));
 
     let latin1 = temp_file("latin1.txt", b"1. Pr\xe9ambule du texte.\n");
     let o = accord(&["parse", latin1.to_str().unwrap()]);
@@ -165,10 +150,7 @@ fn bad_input_exits_1_with_a_precise_message() {
 
 #[test]
 fn diagnostics_go_to_stderr_and_strict_fails() {
-    let p = temp_file(
-        "gap.txt",
-        b"Draft - 1 May 2026\n\n1. One [open.\n3. Three.\n",
-    );
+    let p = temp_file("gap.txt", b"Draft - 1 May 2026\n\n1. One [open.\n3. Three.\n");
     let o = accord(&["parse", p.to_str().unwrap(), "--format", "text"]);
     assert_eq!(o.status.code(), Some(0));
     let err = stderr(&o);
@@ -186,10 +168,7 @@ fn diagnostics_go_to_stderr_and_strict_fails() {
 fn bad_usage_exits_2_and_help_is_everywhere() {
     assert_eq!(accord(&[]).status.code(), Some(2));
     assert_eq!(accord(&["parse"]).status.code(), Some(2));
-    assert_eq!(
-        accord(&["parse", "x", "--format", "yaml"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(accord(&["parse", "x", "--format", "yaml"]).status.code(), Some(2));
     assert_eq!(accord(&["frobnicate"]).status.code(), Some(2));
     for args in [&["--help"][..], &["parse", "--help"], &["status", "--help"]] {
         let o = accord(args);
@@ -207,12 +186,7 @@ fn reads_standard_input() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"1. We agree. [Agreed]\n")
-        .unwrap();
+    child.stdin.take().unwrap().write_all(b"1. We agree. [Agreed]\n").unwrap();
     let o = child.wait_with_output().unwrap();
     let v: serde_json::Value = serde_json::from_str(&String::from_utf8(o.stdout).unwrap()).unwrap();
     assert_eq!(v["counts"]["agreed"], 1);

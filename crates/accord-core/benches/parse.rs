@@ -68,12 +68,7 @@ fn measure(samples: usize, mut f: impl FnMut() -> Duration) -> Stats {
         })
         .collect();
     times.sort();
-    Stats {
-        best: times[0],
-        median: times[times.len() / 2],
-        samples,
-        reps,
-    }
+    Stats { best: times[0], median: times[times.len() / 2], samples, reps }
 }
 
 fn mbps(bytes: usize, d: Duration) -> f64 {
@@ -105,11 +100,7 @@ fn count_newlines_filter(bytes: &[u8]) -> usize {
 fn count_newlines_chunked(bytes: &[u8]) -> usize {
     bytes
         .chunks(255)
-        .map(|c| {
-            c.iter()
-                .map(|&b| u8::from(b == b'\n'))
-                .fold(0u8, u8::wrapping_add) as usize
-        })
+        .map(|c| c.iter().map(|&b| u8::from(b == b'\n')).fold(0u8, u8::wrapping_add) as usize)
         .sum()
 }
 
@@ -125,10 +116,7 @@ fn main() {
     let text = match String::from_utf8(raw) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!(
-                "bench parse: {} is not UTF-8 ({e}); using lossy decoding",
-                path.display()
-            );
+            eprintln!("bench parse: {} is not UTF-8 ({e}); using lossy decoding", path.display());
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };

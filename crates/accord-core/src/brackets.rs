@@ -38,36 +38,26 @@ pub(crate) fn match_brackets(
     let mut lengths: Vec<u32> = Vec::with_capacity(units.len());
     for (u, text) in units.iter().enumerate() {
         if !text.as_bytes().iter().any(|&b| b == b'[' || b == b']') {
-            lengths.push(if text.is_ascii() {
-                text.len() as u32
-            } else {
-                text.chars().count() as u32
-            });
+            lengths.push(if text.is_ascii() { text.len() as u32 } else { text.chars().count() as u32 });
             continue;
         }
         let mut n = 0u32;
         for c in text.chars() {
             match c {
-                '[' => stack.push(Open {
-                    unit: u,
-                    offset: n,
-                    depth: stack.len() as u32 + 1,
-                }),
-                ']' => {
-                    match stack.pop() {
-                        Some(open) => pairs.push((open.unit, open.offset, u, n, open.depth)),
-                        None => {
-                            let (line, column) = locate.locate(u, n);
-                            diagnostics.push(Diagnostic {
+                '[' => stack.push(Open { unit: u, offset: n, depth: stack.len() as u32 + 1 }),
+                ']' => match stack.pop() {
+                    Some(open) => pairs.push((open.unit, open.offset, u, n, open.depth)),
+                    None => {
+                        let (line, column) = locate.locate(u, n);
+                        diagnostics.push(Diagnostic {
                             severity: Severity::Warning,
                             code: "unbalanced-bracket".into(),
                             message: "closing bracket `]` with no opening bracket; read as plain text".into(),
                             line,
                             column,
                         });
-                        }
                     }
-                }
+                },
                 _ => {}
             }
             n += 1;
@@ -105,24 +95,10 @@ pub(crate) fn match_brackets(
     out
 }
 
-fn bracket(
-    text: &str,
-    start: u32,
-    end: u32,
-    depth: u32,
-    opens_before: bool,
-    closes_after: bool,
-) -> Bracket {
-    let span: String = text
-        .chars()
-        .skip(start as usize)
-        .take((end - start) as usize)
-        .collect();
-    let alternatives = if opens_before || closes_after {
-        None
-    } else {
-        alternatives(&span[1..span.len() - 1])
-    };
+fn bracket(text: &str, start: u32, end: u32, depth: u32, opens_before: bool, closes_after: bool) -> Bracket {
+    let span: String = text.chars().skip(start as usize).take((end - start) as usize).collect();
+    let alternatives =
+        if opens_before || closes_after { None } else { alternatives(&span[1..span.len() - 1]) };
     Bracket {
         text: span,
         start,
@@ -144,16 +120,10 @@ fn mark_adjacent(text: &str, brackets: &mut [Bracket]) {
     let chars: Vec<char> = text.chars().collect();
     for i in 1..brackets.len() {
         let (depth, start) = (brackets[i].depth, brackets[i].start);
-        let prev_end = brackets[..i]
-            .iter()
-            .rev()
-            .find(|b| b.depth == depth && b.end <= start)
-            .map(|b| b.end);
+        let prev_end = brackets[..i].iter().rev().find(|b| b.depth == depth && b.end <= start).map(|b| b.end);
         if let Some(e) = prev_end {
             if !brackets[i].opens_before
-                && chars[e as usize..start as usize]
-                    .iter()
-                    .all(|c| c.is_whitespace())
+                && chars[e as usize..start as usize].iter().all(|c| c.is_whitespace())
             {
                 brackets[i].follows_bracket = true;
             }
@@ -198,9 +168,7 @@ pub(crate) fn alternatives(inner: &str) -> Option<Vec<String>> {
         // Unspaced slashes: short options only, and not symbols or fractions.
         let all_numeric = parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
         if all_numeric {
-            let years = parts
-                .iter()
-                .all(|p| p.len() == 4 && (p.starts_with("19") || p.starts_with("20")));
+            let years = parts.iter().all(|p| p.len() == 4 && (p.starts_with("19") || p.starts_with("20")));
             if !years {
                 return None;
             }
@@ -229,28 +197,16 @@ mod tests {
 
     #[test]
     fn alternatives_rules() {
-        assert_eq!(
-            alternatives("2020/2025"),
-            Some(vec!["2020".into(), "2025".into()])
-        );
+        assert_eq!(alternatives("2020/2025"), Some(vec!["2020".into(), "2025".into()]));
         assert_eq!(alternatives("68/302"), None);
         assert_eq!(alternatives("A/66/77"), None);
         assert_eq!(alternatives("2/3"), None);
-        assert_eq!(
-            alternatives("shall/should"),
-            Some(vec!["shall".into(), "should".into()])
-        );
+        assert_eq!(alternatives("shall/should"), Some(vec!["shall".into(), "should".into()]));
         assert_eq!(
             alternatives("participation / widest possible participation"),
-            Some(vec![
-                "participation".into(),
-                "widest possible participation".into()
-            ])
+            Some(vec!["participation".into(), "widest possible participation".into()])
         );
-        assert_eq!(
-            alternatives("we commit to implement and/or support the full set of measures"),
-            None
-        );
+        assert_eq!(alternatives("we commit to implement and/or support the full set of measures"), None);
     }
 
     #[test]
@@ -272,10 +228,7 @@ mod tests {
     fn adjacent_alternatives() {
         let mut d = Vec::new();
         let b = match_brackets(&["Each Party [shall][should] [other] act"], &NoLoc, &mut d);
-        assert_eq!(
-            b[0].iter().map(|b| b.follows_bracket).collect::<Vec<_>>(),
-            vec![false, true, true]
-        );
+        assert_eq!(b[0].iter().map(|b| b.follows_bracket).collect::<Vec<_>>(), vec![false, true, true]);
     }
 
     #[test]

@@ -124,40 +124,22 @@ fn record<T: Serialize>(
 
 /// Writes `draft` in canonical form.
 pub fn write(draft: &Draft) -> String {
-    let mut out = String::with_capacity(
-        draft
-            .paragraphs
-            .iter()
-            .map(|p| p.text.len() + 120)
-            .sum::<usize>()
-            + 1024,
-    );
+    let mut out =
+        String::with_capacity(draft.paragraphs.iter().map(|p| p.text.len() + 120).sum::<usize>() + 1024);
     out.push_str(HEADER);
     out.push('\n');
     if let Some(title) = &draft.title {
-        let mut a = TitleAttrs {
-            status: draft.title_status,
-            note: draft.title_status_note.clone(),
-            text: None,
-        };
+        let mut a =
+            TitleAttrs { status: draft.title_status, note: draft.title_status_note.clone(), text: None };
         record(&mut out, "title", &mut a, title, |a, t| a.text = Some(t));
     }
     if let Some(date) = &draft.date {
-        record(&mut out, "date", &mut TextAttrs::default(), date, |a, t| {
-            a.text = Some(t)
-        });
+        record(&mut out, "date", &mut TextAttrs::default(), date, |a, t| a.text = Some(t));
     }
     for l in &draft.front_matter {
-        record(
-            &mut out,
-            "front",
-            &mut TextAttrs {
-                line: Some(l.line),
-                text: None,
-            },
-            &l.text,
-            |a, t| a.text = Some(t),
-        );
+        record(&mut out, "front", &mut TextAttrs { line: Some(l.line), text: None }, &l.text, |a, t| {
+            a.text = Some(t)
+        });
     }
     for letter in &draft.letters {
         out.push_str("%letter ");
@@ -182,34 +164,19 @@ pub fn write(draft: &Draft) -> String {
             lines: p.source_lines,
             text: None,
         };
-        record(&mut out, "paragraph", &mut a, &p.text, |a, t| {
-            a.text = Some(t)
-        });
+        record(&mut out, "paragraph", &mut a, &p.text, |a, t| a.text = Some(t));
     }
     for h in headings {
         write_heading(&mut out, h);
     }
     for f in &draft.footnotes {
-        let mut a = FootnoteAttrs {
-            marker: f.marker.clone(),
-            lines: f.source_lines,
-            text: None,
-        };
-        record(&mut out, "footnote", &mut a, &f.text, |a, t| {
-            a.text = Some(t)
-        });
+        let mut a = FootnoteAttrs { marker: f.marker.clone(), lines: f.source_lines, text: None };
+        record(&mut out, "footnote", &mut a, &f.text, |a, t| a.text = Some(t));
     }
     for l in &draft.furniture {
-        record(
-            &mut out,
-            "furniture",
-            &mut TextAttrs {
-                line: Some(l.line),
-                text: None,
-            },
-            &l.text,
-            |a, t| a.text = Some(t),
-        );
+        record(&mut out, "furniture", &mut TextAttrs { line: Some(l.line), text: None }, &l.text, |a, t| {
+            a.text = Some(t)
+        });
     }
     out
 }
@@ -240,10 +207,7 @@ impl Locate for CanonicalLocate {
 pub fn read(text: &str) -> Draft {
     let text = text.trim_start_matches('\u{feff}');
     let mut draft = Draft::default();
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
+    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     let mut unit_texts: Vec<(bool, usize, u32)> = Vec::new(); // (is_heading, index, canonical line)
     let mut i = 1; // line 0 is the header
     while i < lines.len() {
@@ -254,11 +218,7 @@ pub fn read(text: &str) -> Draft {
             break;
         }
         let Some(directive) = line.strip_prefix('%') else {
-            bad(
-                &mut draft,
-                no,
-                "a text line where a `%` directive was expected",
-            );
+            bad(&mut draft, no, "a text line where a `%` directive was expected");
             continue;
         };
         let (kind, json) = directive.split_once(' ').unwrap_or((directive, "{}"));
@@ -290,14 +250,8 @@ pub fn read(text: &str) -> Draft {
                     let t = take_text(&mut a.text);
                     match kind {
                         "date" => draft.date = Some(t),
-                        "front" => draft.front_matter.push(Line {
-                            line: a.line.unwrap_or(0),
-                            text: t,
-                        }),
-                        _ => draft.furniture.push(Line {
-                            line: a.line.unwrap_or(0),
-                            text: t,
-                        }),
+                        "front" => draft.front_matter.push(Line { line: a.line.unwrap_or(0), text: t }),
+                        _ => draft.furniture.push(Line { line: a.line.unwrap_or(0), text: t }),
                     }
                 }
                 Err(e) => bad(&mut draft, no, &e.to_string()),
@@ -346,11 +300,7 @@ pub fn read(text: &str) -> Draft {
             "footnote" => match serde_json::from_str::<FootnoteAttrs>(json) {
                 Ok(mut a) => {
                     let t = take_text(&mut a.text);
-                    draft.footnotes.push(Footnote {
-                        marker: a.marker,
-                        text: t,
-                        source_lines: a.lines,
-                    });
+                    draft.footnotes.push(Footnote { marker: a.marker, text: t, source_lines: a.lines });
                 }
                 Err(e) => bad(&mut draft, no, &e.to_string()),
             },
@@ -360,17 +310,17 @@ pub fn read(text: &str) -> Draft {
     // Derived parts, exactly as the plain-text parser derives them.
     let texts: Vec<&str> = unit_texts
         .iter()
-        .map(|&(h, k, _)| {
-            if h {
-                draft.headings[k].title.as_str()
-            } else {
-                draft.paragraphs[k].text.as_str()
-            }
-        })
+        .map(
+            |&(h, k, _)| {
+                if h {
+                    draft.headings[k].title.as_str()
+                } else {
+                    draft.paragraphs[k].text.as_str()
+                }
+            },
+        )
         .collect();
-    let locate = CanonicalLocate {
-        lines: unit_texts.iter().map(|u| u.2).collect(),
-    };
+    let locate = CanonicalLocate { lines: unit_texts.iter().map(|u| u.2).collect() };
     let mut diagnostics = Vec::new();
     let per_unit = brackets::match_brackets(&texts, &locate, &mut diagnostics);
     for (&(h, k, _), bs) in unit_texts.iter().zip(per_unit) {

@@ -43,10 +43,7 @@ impl Block<'_> {
         self.lines.iter().map(|l| l.text().to_owned()).collect()
     }
     fn range(&self) -> SourceLines {
-        SourceLines {
-            first: self.lines[0].no,
-            last: self.lines[self.lines.len() - 1].no,
-        }
+        SourceLines { first: self.lines[0].no, last: self.lines[self.lines.len() - 1].no }
     }
 }
 
@@ -98,9 +95,7 @@ pub(crate) fn read(front: &[SrcLine<'_>]) -> Front {
     for l in front {
         if l.is_blank() {
             if !current.is_empty() {
-                blocks.push(Block {
-                    lines: std::mem::take(&mut current),
-                });
+                blocks.push(Block { lines: std::mem::take(&mut current) });
             }
         } else {
             current.push(*l);
@@ -188,17 +183,10 @@ pub(crate) fn read(front: &[SrcLine<'_>]) -> Front {
         letter.sender = if !letter.letterhead.is_empty() {
             letter.letterhead.join(" ")
         } else {
-            letter
-                .signatures
-                .iter()
-                .filter_map(|s| s.last().cloned())
-                .collect::<Vec<_>>()
-                .join("; ")
+            letter.signatures.iter().filter_map(|s| s.last().cloned()).collect::<Vec<_>>().join("; ")
         };
-        letter.source_lines = SourceLines {
-            first: blocks[head].range().first,
-            last: blocks[end - 1].range().last,
-        };
+        letter.source_lines =
+            SourceLines { first: blocks[head].range().first, last: blocks[end - 1].range().last };
         letters.push(letter);
     }
 
@@ -231,9 +219,7 @@ pub(crate) fn read(front: &[SrcLine<'_>]) -> Front {
         }
         logical.extend(cur);
     }
-    let date_at = logical
-        .iter()
-        .rposition(|(t, _)| lines::has_date(t) && t.split_whitespace().count() <= 12);
+    let date_at = logical.iter().rposition(|(t, _)| lines::has_date(t) && t.split_whitespace().count() <= 12);
     // The title stands right after the date line ("Resolution adopted … on
     // 28 October 2026" / "81/12. Title"), or right before it when the date
     // line closes the front ("Title" / "Draft Outcome Document – 7 December 2015").
@@ -264,10 +250,7 @@ pub(crate) fn read(front: &[SrcLine<'_>]) -> Front {
         } else if Some(k) == date_at {
             out.date = Some(text);
         } else {
-            out.front_matter.extend(ls.iter().map(|l| Line {
-                line: l.no,
-                text: l.text().to_owned(),
-            }));
+            out.front_matter.extend(ls.iter().map(|l| Line { line: l.no, text: l.text().to_owned() }));
         }
     }
     out

@@ -31,10 +31,7 @@ pub(crate) struct PageLayout {
 /// "Page 3", "Page 3 of 20", "3 of 46", "- 3 -", "3".
 pub(crate) fn is_page_number(text: &str) -> bool {
     let t = text.trim();
-    let t = t
-        .strip_prefix("Page ")
-        .or_else(|| t.strip_prefix("page "))
-        .unwrap_or(t);
+    let t = t.strip_prefix("Page ").or_else(|| t.strip_prefix("page ")).unwrap_or(t);
     let t = t.trim_matches(|c: char| c == '-' || c == '–' || c == '—' || c.is_whitespace());
     let mut parts = t.split_whitespace();
     let is_num = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
@@ -60,13 +57,7 @@ pub(crate) fn detect(src: &[SrcLine<'_>]) -> PageLayout {
     let mut roles = vec![Role::Body; src.len()];
     // Page boundaries: indices where a page starts.
     let mut starts: Vec<usize> = vec![0];
-    starts.extend(
-        src.iter()
-            .enumerate()
-            .skip(1)
-            .filter(|(_, l)| l.page_break)
-            .map(|(i, _)| i),
-    );
+    starts.extend(src.iter().enumerate().skip(1).filter(|(_, l)| l.page_break).map(|(i, _)| i));
     let pages: Vec<(usize, usize)> = starts
         .iter()
         .enumerate()
@@ -78,25 +69,14 @@ pub(crate) fn detect(src: &[SrcLine<'_>]) -> PageLayout {
     } else {
         unpaged(src, &mut roles);
     }
-    let footnotes = if pages.len() >= 2 {
-        footnotes(src, &pages, &mut roles)
-    } else {
-        Vec::new()
-    };
+    let footnotes = if pages.len() >= 2 { footnotes(src, &pages, &mut roles) } else { Vec::new() };
     let furniture = src
         .iter()
         .zip(&roles)
         .filter(|(_, r)| **r == Role::Furniture)
-        .map(|(l, _)| Line {
-            line: l.no,
-            text: l.text().to_owned(),
-        })
+        .map(|(l, _)| Line { line: l.no, text: l.text().to_owned() })
         .collect();
-    PageLayout {
-        roles,
-        furniture,
-        footnotes,
-    }
+    PageLayout { roles, furniture, footnotes }
 }
 
 fn non_blank<'s>(
@@ -121,25 +101,15 @@ fn paged(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) {
     // Running headers and footers: lines repeated at the top or bottom of many pages.
     let mut seen: HashMap<String, usize> = HashMap::new();
     let edge_lines = |s: usize, e: usize, roles: &[Role]| -> Vec<usize> {
-        let mut v: Vec<usize> = non_blank(src, s, e)
-            .filter(|&i| roles[i] == Role::Body)
-            .take(3)
-            .collect();
-        v.extend(
-            non_blank(src, s, e)
-                .rev()
-                .filter(|&i| roles[i] == Role::Body)
-                .take(2),
-        );
+        let mut v: Vec<usize> = non_blank(src, s, e).filter(|&i| roles[i] == Role::Body).take(3).collect();
+        v.extend(non_blank(src, s, e).rev().filter(|&i| roles[i] == Role::Body).take(2));
         v.sort_unstable();
         v.dedup();
         v
     };
     for &(s, e) in pages {
-        let mut on_page: Vec<String> = edge_lines(s, e, roles)
-            .into_iter()
-            .map(|i| normalise(src[i].text()))
-            .collect();
+        let mut on_page: Vec<String> =
+            edge_lines(s, e, roles).into_iter().map(|i| normalise(src[i].text())).collect();
         on_page.sort();
         on_page.dedup();
         for t in on_page {
@@ -195,15 +165,12 @@ fn unpaged(src: &[SrcLine<'_>], roles: &mut [Role]) {
 
 fn footnote_marker(text: &str) -> Option<(&str, &str)> {
     let t = text.trim_start();
-    let end = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '*' || c == '†'))
-        .unwrap_or(t.len());
+    let end = t.find(|c: char| !(c.is_ascii_digit() || c == '*' || c == '†')).unwrap_or(t.len());
     if end == 0 || end > 3 {
         return None;
     }
     let marker = &t[..end];
-    if marker.contains(|c: char| c.is_ascii_digit()) && !marker.bytes().all(|b| b.is_ascii_digit())
-    {
+    if marker.contains(|c: char| c.is_ascii_digit()) && !marker.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let rest = &t[end..];
@@ -228,11 +195,7 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
             if src[i].is_blank() || k < 2 || k * 2 < body.len() {
                 continue;
             }
-            let blanks_before = body[..k]
-                .iter()
-                .rev()
-                .take_while(|&&j| src[j].is_blank())
-                .count();
+            let blanks_before = body[..k].iter().rev().take_while(|&&j| src[j].is_blank()).count();
             if blanks_before < 1 || src[i].indent() > 2 {
                 continue;
             }
@@ -246,11 +209,7 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
             }
             // The footnote text starts upper-case or with a bracket.
             let next_text = if rest.is_empty() {
-                body[k + 1..]
-                    .iter()
-                    .map(|&j| src[j].text())
-                    .find(|t| !t.is_empty())
-                    .unwrap_or("")
+                body[k + 1..].iter().map(|&j| src[j].text()).find(|t| !t.is_empty()).unwrap_or("")
             } else {
                 rest
             };
@@ -270,8 +229,7 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
             }
             roles[i] = Role::Footnote;
             let starts_new = footnote_marker(l.text()).filter(|(m, _)| {
-                m.parse::<u32>()
-                    .map_or(true, |n| n > last_number && n <= last_number + 5)
+                m.parse::<u32>().map_or(true, |n| n > last_number && n <= last_number + 5)
                     && current
                         .as_ref()
                         .is_none_or(|c| lines::ending(&c.text) != Ending::Open || c.text.is_empty())
@@ -285,10 +243,7 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
                     current = Some(Footnote {
                         marker: marker.to_owned(),
                         text: rest.to_owned(),
-                        source_lines: SourceLines {
-                            first: l.no,
-                            last: l.no,
-                        },
+                        source_lines: SourceLines { first: l.no, last: l.no },
                     });
                 }
                 None => {

@@ -12,12 +12,7 @@
 pub(crate) enum LabelKind {
     /// A paragraph number: `12.`, `12`, `12 bis`, `1bis.`, `12 alt`.
     /// `levels` > 1 for `1.1`-style numbers, which are usually headings.
-    Number {
-        value: u32,
-        levels: u8,
-        suffixed: bool,
-        dotted: bool,
-    },
+    Number { value: u32, levels: u8, suffixed: bool, dotted: bool },
     /// `PP3` / `Pp3` (preambular) or `OP3` (operative).
     Series { preambular: bool },
     /// `(a)`, `(iv)`, `a)`: a sub-paragraph.
@@ -46,28 +41,14 @@ pub(crate) struct Label {
     pub rest: usize,
 }
 
-const SUFFIXES: &[&str] = &[
-    "bis",
-    "ter",
-    "quater",
-    "quinquies",
-    "sexies",
-    "septies",
-    "alt",
-];
+const SUFFIXES: &[&str] = &["bis", "ter", "quater", "quinquies", "sexies", "septies", "alt"];
 
 fn is_roman(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 6
-        && s.bytes()
-            .all(|b| matches!(b, b'I' | b'V' | b'X' | b'L' | b'C'))
+    !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| matches!(b, b'I' | b'V' | b'X' | b'L' | b'C'))
 }
 
 fn is_roman_lower(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 6
-        && s.bytes()
-            .all(|b| matches!(b, b'i' | b'v' | b'x' | b'l' | b'c'))
+    !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| matches!(b, b'i' | b'v' | b'x' | b'l' | b'c'))
 }
 
 /// Skips spaces and tabs from byte offset `i`.
@@ -100,13 +81,7 @@ pub(crate) fn read(line: &str) -> Option<Label> {
         .or_else(|| read_keyword(s))
         .or_else(|| read_outline(s))?;
     let (kind, number, written, end) = found;
-    Some(Label {
-        kind,
-        number,
-        written,
-        leading_brackets,
-        rest: start + skip_ws(s, end),
-    })
+    Some(Label { kind, number, written, leading_brackets, rest: start + skip_ws(s, end) })
 }
 
 type Found = (LabelKind, String, String, usize);
@@ -140,13 +115,10 @@ fn read_number(s: &str) -> Option<Found> {
     let after_ws = skip_ws(s, i);
     for cand in [i, after_ws] {
         for suf in SUFFIXES {
-            if s.get(cand..cand + suf.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(suf))
-                && {
-                    let e = cand + suf.len();
-                    e >= s.len() || !b[e].is_ascii_alphabetic()
-                }
-            {
+            if s.get(cand..cand + suf.len()).is_some_and(|p| p.eq_ignore_ascii_case(suf)) && {
+                let e = cand + suf.len();
+                e >= s.len() || !b[e].is_ascii_alphabetic()
+            } {
                 suffix = Some(&s[cand..cand + suf.len()]);
                 i = cand + suf.len();
                 break;
@@ -184,17 +156,7 @@ fn read_number(s: &str) -> Option<Found> {
         number.push_str(suf);
     }
     let written = s[..i].to_owned();
-    Some((
-        LabelKind::Number {
-            value,
-            levels,
-            suffixed: suffix.is_some(),
-            dotted,
-        },
-        number,
-        written,
-        i,
-    ))
+    Some((LabelKind::Number { value, levels, suffixed: suffix.is_some(), dotted }, number, written, i))
 }
 
 fn read_series(s: &str) -> Option<Found> {
@@ -224,10 +186,7 @@ fn read_series(s: &str) -> Option<Found> {
     let mut number = format!("{}{}", &s[..2], &s[ds..i]);
     let mut j = skip_ws(s, i);
     for suf in SUFFIXES {
-        if s.get(j..j + suf.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(suf))
-            && ends_at(s, j + suf.len())
-        {
+        if s.get(j..j + suf.len()).is_some_and(|p| p.eq_ignore_ascii_case(suf)) && ends_at(s, j + suf.len()) {
             number.push(' ');
             number.push_str(suf);
             i = j + suf.len();
@@ -251,12 +210,7 @@ fn read_sub(s: &str) -> Option<Found> {
     if b.len() > 3 && b[0].is_ascii_lowercase() && b[1] == b'.' && b[2] == b' ' {
         let next = s[skip_ws(s, 2)..].chars().next();
         if next.is_some_and(|c| c.is_uppercase() || c == '[') {
-            return Some((
-                LabelKind::Sub,
-                format!("({})", &s[..1]),
-                s[..2].to_owned(),
-                2,
-            ));
+            return Some((LabelKind::Sub, format!("({})", &s[..1]), s[..2].to_owned(), 2));
         }
     }
     let (inner_start, close) = if b.first() == Some(&b'(') {
@@ -270,10 +224,9 @@ fn read_sub(s: &str) -> Option<Found> {
         (0, close)
     };
     let inner = &s[inner_start..close];
-    let ok =
-        (!inner.is_empty() && inner.len() <= 2 && inner.bytes().all(|c| c.is_ascii_lowercase()))
-            || is_roman_lower(inner)
-            || (!inner.is_empty() && inner.len() <= 2 && inner.bytes().all(|c| c.is_ascii_digit()));
+    let ok = (!inner.is_empty() && inner.len() <= 2 && inner.bytes().all(|c| c.is_ascii_lowercase()))
+        || is_roman_lower(inner)
+        || (!inner.is_empty() && inner.len() <= 2 && inner.bytes().all(|c| c.is_ascii_digit()));
     if !ok || !ends_at(s, close + 1) {
         return None;
     }
@@ -343,9 +296,7 @@ fn read_option(s: &str) -> Option<Found> {
     Some((LabelKind::Option, number, s[..e].to_owned(), e))
 }
 
-const KEYWORDS: &[&str] = &[
-    "Article", "Chapter", "Section", "Part", "Annex", "Appendix", "Title", "Rule",
-];
+const KEYWORDS: &[&str] = &["Article", "Chapter", "Section", "Part", "Annex", "Appendix", "Title", "Rule"];
 
 fn read_keyword(s: &str) -> Option<Found> {
     let word_end = s.find([' ', '\t']).unwrap_or(s.len());
@@ -369,31 +320,17 @@ fn read_keyword(s: &str) -> Option<Found> {
     if !plausible {
         // "Annex" alone on its line is a heading too.
         if j >= s.len() && matches!(*keyword, "Annex" | "Appendix") {
-            return Some((
-                LabelKind::Keyword,
-                word.to_owned(),
-                word.to_owned(),
-                word_end,
-            ));
+            return Some((LabelKind::Keyword, word.to_owned(), word.to_owned(), word_end));
         }
         return None;
     }
     mark = mark.trim_end_matches('.');
     let end = j + mark.len();
-    let end = if end < s.len() && b[end] == b'.' {
-        end + 1
-    } else {
-        end
-    };
+    let end = if end < s.len() && b[end] == b'.' { end + 1 } else { end };
     if !ends_at(s, end) && !s[end..].starts_with([':', '(']) {
         return None;
     }
-    Some((
-        LabelKind::Keyword,
-        format!("{word} {mark}"),
-        s[..end].to_owned(),
-        end,
-    ))
+    Some((LabelKind::Keyword, format!("{word} {mark}"), s[..end].to_owned(), end))
 }
 
 fn read_outline(s: &str) -> Option<Found> {
@@ -403,12 +340,7 @@ fn read_outline(s: &str) -> Option<Found> {
     if !ok || !ends_at(s, dot + 1) || skip_ws(s, dot + 1) >= s.len() {
         return None;
     }
-    Some((
-        LabelKind::Outline,
-        mark.to_owned(),
-        s[..dot + 1].to_owned(),
-        dot + 1,
-    ))
+    Some((LabelKind::Outline, mark.to_owned(), s[..dot + 1].to_owned(), dot + 1))
 }
 
 #[cfg(test)]
@@ -454,10 +386,7 @@ mod tests {
     fn headings() {
         assert_eq!(num("Article 2 (PURPOSE)"), Some("Article 2".into()));
         assert_eq!(num("ARTICLE 4"), Some("ARTICLE 4".into()));
-        assert_eq!(
-            num("Article 19 of the Universal Declaration"),
-            Some("Article 19".into())
-        );
+        assert_eq!(num("Article 19 of the Universal Declaration"), Some("Article 19".into()));
         assert_eq!(num("article 4 of"), None);
         assert_eq!(num("A. DRAFT AGREEMENT"), Some("A".into()));
         assert_eq!(num("IV. Means of implementation"), Some("IV".into()));

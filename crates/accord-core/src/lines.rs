@@ -33,8 +33,7 @@ pub(crate) fn ending(text: &str) -> Ending {
 
 /// The first letter of the line, skipping opening brackets, quotes and spaces.
 pub(crate) fn first_letter(text: &str) -> Option<char> {
-    text.chars()
-        .find(|c| !matches!(c, '[' | '(' | '"' | '\'' | '“' | '‘' | '«' | ' ' | '\t'))
+    text.chars().find(|c| !matches!(c, '[' | '(' | '"' | '\'' | '“' | '‘' | '«' | ' ' | '\t'))
 }
 
 /// True when the line starts with a lower-case letter (after brackets and quotes):
@@ -49,8 +48,8 @@ pub(crate) fn starts_with_continuation_punct(text: &str) -> bool {
 }
 
 const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to",
-    "with", "de", "des", "du", "et", "la", "le", "les", "el", "los", "las", "y", "en",
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with",
+    "de", "des", "du", "et", "la", "le", "les", "el", "los", "las", "y", "en",
 ];
 
 /// True when the text reads like a title: most of its significant words are
@@ -75,10 +74,7 @@ pub(crate) fn is_title_like(text: &str) -> bool {
             continue;
         }
         significant += 1;
-        if w.chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_numeric())
-        {
+        if w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()) {
             capitalised += 1;
         }
     }
@@ -151,8 +147,7 @@ pub(crate) fn has_date(text: &str) -> bool {
 /// Words of the text as the parser counts them (used by the no-word-lost check
 /// and by statistics): maximal runs of letters and digits.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 /// Joins a continuation line onto text: one space, except after a hyphen
@@ -189,9 +184,7 @@ mod tests {
     fn titles() {
         assert!(is_title_like("ICT for Development"));
         assert!(is_title_like("Human rights in the Information Society"));
-        assert!(is_title_like(
-            "Building Confidence and Security in the use of ICTs"
-        ));
+        assert!(is_title_like("Building Confidence and Security in the use of ICTs"));
         assert!(is_title_like("DRAFT AGREEMENT"));
         assert!(!is_title_like("We reaffirm our commitment"));
     }

@@ -105,9 +105,7 @@ pub struct Heading {
 }
 
 /// The negotiation status of a paragraph (or of the title).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Under negotiation.
@@ -379,16 +377,9 @@ fn build_inlines(
             j += 1;
         }
         let inner_from = if b.opens_before { b.start } else { b.start + 1 };
-        let inner_to = if b.closes_after {
-            b.end
-        } else {
-            b.end.saturating_sub(1).max(inner_from)
-        };
+        let inner_to = if b.closes_after { b.end } else { b.end.saturating_sub(1).max(inner_from) };
         let children = build_inlines(chars, inner_from, inner_to, &brackets[i + 1..j], refs);
-        out.push(Inline::Bracket {
-            alternatives: b.alternatives.clone(),
-            children,
-        });
+        out.push(Inline::Bracket { alternatives: b.alternatives.clone(), children });
         pos = b.end;
         i = j;
     }

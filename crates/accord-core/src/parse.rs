@@ -148,12 +148,7 @@ fn is_structural(line: &str, next: Option<&str>) -> bool {
     if let Some(l) = label::read(line) {
         let rest = &line[l.rest..];
         match l.kind {
-            LabelKind::Number {
-                dotted,
-                suffixed,
-                levels,
-                ..
-            } => return dotted || suffixed || levels > 1,
+            LabelKind::Number { dotted, suffixed, levels, .. } => return dotted || suffixed || levels > 1,
             LabelKind::Series { .. } | LabelKind::Outline => return true,
             LabelKind::Keyword => return keyword_heading_rest(rest),
             LabelKind::Sub | LabelKind::Option => {}
@@ -167,9 +162,7 @@ fn is_section_keyword(t: &str) -> bool {
     if t.len() > 32 {
         return false;
     }
-    let lower = t
-        .trim_matches(|c: char| c == '[' || c == ']' || c.is_whitespace())
-        .to_lowercase();
+    let lower = t.trim_matches(|c: char| c == '[' || c == ']' || c.is_whitespace()).to_lowercase();
     matches!(
         lower.as_str(),
         "preamble"
@@ -193,18 +186,10 @@ fn is_chapeau(t: &str, next: Option<&str>) -> bool {
     }
     let words = t.split_whitespace().count();
     let lower = t.to_lowercase();
-    let body = [
-        "assembly",
-        "council",
-        "parties",
-        "conference",
-        "heads of state",
-        "commission",
-        "members",
-        "states",
-    ]
-    .iter()
-    .any(|w| lower.contains(w));
+    let body =
+        ["assembly", "council", "parties", "conference", "heads of state", "commission", "members", "states"]
+            .iter()
+            .any(|w| lower.contains(w));
     body && words <= 40 && next.is_none_or(|n| !lines::starts_lowercase(n))
 }
 
@@ -215,8 +200,7 @@ fn keyword_heading_rest(rest: &str) -> bool {
     if rest.is_empty() {
         return true;
     }
-    if lines::ending(rest) == Ending::Terminal && !rest.ends_with(':')
-        || rest.split_whitespace().count() > 15
+    if lines::ending(rest) == Ending::Terminal && !rest.ends_with(':') || rest.split_whitespace().count() > 15
     {
         return false;
     }
@@ -225,16 +209,10 @@ fn keyword_heading_rest(rest: &str) -> bool {
 }
 
 fn document_start(body: &[SrcLine<'_>]) -> usize {
-    let next_text = |i: usize| {
-        body[i + 1..]
-            .iter()
-            .find(|l| !l.is_blank())
-            .map(|l| l.text())
-    };
+    let next_text = |i: usize| body[i + 1..].iter().find(|l| !l.is_blank()).map(|l| l.text());
     // Skip covering letters: the document starts after the last closing formula.
-    let lower_has = |l: &SrcLine<'_>, w: &str| {
-        l.text().contains("onsideration") && l.text().to_lowercase().contains(w)
-    };
+    let lower_has =
+        |l: &SrcLine<'_>, w: &str| l.text().contains("onsideration") && l.text().to_lowercase().contains(w);
     let letter_end = body
         .iter()
         .rposition(|l| {
@@ -250,8 +228,8 @@ fn document_start(body: &[SrcLine<'_>]) -> usize {
     } else {
         0
     };
-    if let Some(i) = (from..body.len())
-        .find(|&i| !body[i].is_blank() && is_structural(body[i].text(), next_text(i)))
+    if let Some(i) =
+        (from..body.len()).find(|&i| !body[i].is_blank() && is_structural(body[i].text(), next_text(i)))
     {
         return i;
     }
@@ -293,10 +271,7 @@ fn wrap_facts(lines_: &[SrcLine<'_>]) -> Wrap {
     let wrapped = evidence >= 3 && evidence * 20 >= non_blank;
     lengths.sort_unstable();
     let p90 = lengths.get(lengths.len() * 9 / 10).copied().unwrap_or(0);
-    Wrap {
-        wrapped,
-        full: p90 * 9 / 10,
-    }
+    Wrap { wrapped, full: p90 * 9 / 10 }
 }
 
 /// The expected numbers after the paragraphs so far.
@@ -329,9 +304,8 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
         let mut label = label::read(t);
 
         // A status tag alone on its line belongs to the unit before.
-        let tag_only = t.starts_with('[')
-            && t.ends_with(']')
-            && status::read_tag(&t[1..t.len() - 1]).is_some();
+        let tag_only =
+            t.starts_with('[') && t.ends_with(']') && status::read_tag(&t[1..t.len() - 1]).is_some();
         if let Some(cur) = units.last_mut() {
             if tag_only && !cur.heading {
                 cur.push_line(line);
@@ -342,8 +316,7 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
         // A number where a sentence is running on is not a new paragraph.
         if let (Some(l), Some(cur)) = (&label, units.last()) {
             if let LabelKind::Number { value, levels, .. } = l.kind {
-                let running =
-                    cur.last_text_ending == Ending::Open && !cur.heading && !cur.is_label_only();
+                let running = cur.last_text_ending == Ending::Open && !cur.heading && !cur.is_label_only();
                 if running && (!blank_before || levels == 1) && !numbering.plausible(value) {
                     label = None;
                 }
@@ -369,30 +342,18 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
             None => is_plain_heading(t, next_text, blank_before, blank_after, units.last()),
         };
         if !heading {
-            if let Some(Label {
-                kind:
-                    LabelKind::Number {
-                        value,
-                        suffixed: false,
-                        ..
-                    },
-                ..
-            }) = &label
-            {
+            if let Some(Label { kind: LabelKind::Number { value, suffixed: false, .. }, .. }) = &label {
                 numbering.last = Some(*value);
             }
         }
         // `2. Option 1: …`: the number introduces options, the first of which
         // starts on the number's line.
-        if let Some(l) = label
-            .as_ref()
-            .filter(|l| !heading && l.leading_brackets == 0)
-        {
+        if let Some(l) = label.as_ref().filter(|l| !heading && l.leading_brackets == 0) {
             if matches!(l.kind, LabelKind::Number { .. } | LabelKind::Series { .. }) {
                 let offset = line.indent() + l.rest;
                 let rest = &line.raw[offset..];
-                if let Some(opt) = label::read(rest)
-                    .filter(|o| o.kind == LabelKind::Option && o.leading_brackets == 0)
+                if let Some(opt) =
+                    label::read(rest).filter(|o| o.kind == LabelKind::Option && o.leading_brackets == 0)
                 {
                     let head = SrcLine::new(line.no, &line.raw[..offset], false);
                     units.push(Unit::new(false, label::read(head.text()), &head));
@@ -415,13 +376,7 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
 }
 
 /// Does `line` continue the unit before it?
-fn continues(
-    cur: &Unit,
-    line: &SrcLine<'_>,
-    label: Option<&Label>,
-    blank_before: bool,
-    wrap: &Wrap,
-) -> bool {
+fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before: bool, wrap: &Wrap) -> bool {
     if cur.heading {
         return false;
     }
@@ -442,9 +397,7 @@ fn continues(
     }
     match ending {
         Ending::Open => true,
-        Ending::Comma | Ending::Terminal => {
-            wrap.wrapped && cur.last_raw_len >= wrap.full && wrap.full > 40
-        }
+        Ending::Comma | Ending::Terminal => wrap.wrapped && cur.last_raw_len >= wrap.full && wrap.full > 40,
     }
 }
 
@@ -454,8 +407,7 @@ fn is_labelled_heading(t: &str, l: &Label, next: Option<&str>, numbering: &Numbe
         Some(tag) => rest[..tag.range.start].trim_end(),
         None => rest,
     };
-    let short =
-        rest_untagged.split_whitespace().count() <= 12 && rest_untagged.chars().count() <= 100;
+    let short = rest_untagged.split_whitespace().count() <= 12 && rest_untagged.chars().count() <= 100;
     let next_continues = next.is_some_and(lines::starts_lowercase);
     match l.kind {
         LabelKind::Keyword => true,
@@ -465,27 +417,20 @@ fn is_labelled_heading(t: &str, l: &Label, next: Option<&str>, numbering: &Numbe
                 && lines::ending(rest_untagged) == Ending::Open
                 && !next_continues
         }
-        LabelKind::Number {
-            value,
-            levels,
-            suffixed,
-            ..
-        } => {
+        LabelKind::Number { value, levels, suffixed, .. } => {
             if rest_untagged.is_empty() || !short || next_continues || suffixed {
                 return false;
             }
             if lines::ending(rest_untagged) != Ending::Open {
                 return false;
             }
-            let starts_upper = lines::first_letter(rest_untagged)
-                .is_some_and(|c| c.is_uppercase() || c.is_numeric());
+            let starts_upper =
+                lines::first_letter(rest_untagged).is_some_and(|c| c.is_uppercase() || c.is_numeric());
             if !starts_upper || !lines::is_title_like(rest_untagged) {
                 return false;
             }
             // The numbering decides: `1. ICT for Development` after paragraph 14.
-            let next_same = next
-                .and_then(label::read)
-                .is_some_and(|n| n.number == l.number);
+            let next_same = next.and_then(label::read).is_some_and(|n| n.number == l.number);
             levels > 1 || numbering.last.is_some_and(|last| value != last + 1) || next_same
         }
         LabelKind::Series { .. } | LabelKind::Sub | LabelKind::Option => false,
@@ -538,13 +483,7 @@ impl Locate for UnitMap<'_> {
 }
 
 fn warn(diagnostics: &mut Vec<Diagnostic>, code: &str, message: String, line: u32, column: u32) {
-    diagnostics.push(Diagnostic {
-        severity: Severity::Warning,
-        code: code.into(),
-        message,
-        line,
-        column,
-    });
+    diagnostics.push(Diagnostic { severity: Severity::Warning, code: code.into(), message, line, column });
 }
 
 /// Is this the first word of a preambular paragraph ("Recalling", "Deeply
@@ -685,10 +624,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 title,
                 level,
                 first_paragraph: draft.paragraphs.len(),
-                source_lines: SourceLines {
-                    first: u.first_line,
-                    last: u.last_line,
-                },
+                source_lines: SourceLines { first: u.first_line, last: u.last_line },
             });
             current_heading = Some(unique);
             top = None;
@@ -717,10 +653,8 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 let inner = l.number.trim_matches(|c| c == '(' || c == ')').to_owned();
                 // `(i)` under `(a)` is nested; `(i)` after `(h)` is the next letter.
                 let roman = inner.bytes().all(|b| matches!(b, b'i' | b'v' | b'x'));
-                let nested = roman
-                    && sub_letter
-                        .as_ref()
-                        .is_some_and(|(_, prev)| !is_next_letter(prev, &inner));
+                let nested =
+                    roman && sub_letter.as_ref().is_some_and(|(_, prev)| !is_next_letter(prev, &inner));
                 let parent_id = if nested {
                     sub_letter.as_ref().map(|s| s.0.clone())
                 } else {
@@ -728,11 +662,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 };
                 number = Some(l.number.clone());
                 kind = top.as_ref().map_or(
-                    if in_preamble {
-                        ParagraphKind::Preambular
-                    } else {
-                        ParagraphKind::Operative
-                    },
+                    if in_preamble { ParagraphKind::Preambular } else { ParagraphKind::Operative },
                     |t| t.1,
                 );
                 match parent_id {
@@ -762,11 +692,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                     option_parent = top.as_ref().filter(|t| t.2).map(|t| t.0.clone());
                 }
                 kind = top.as_ref().map_or(
-                    if in_preamble {
-                        ParagraphKind::Preambular
-                    } else {
-                        ParagraphKind::Operative
-                    },
+                    if in_preamble { ParagraphKind::Preambular } else { ParagraphKind::Operative },
                     |t| t.1,
                 );
                 // `Alt OP3:` is the alternative to paragraph OP3: `OP3 alt`.
@@ -774,9 +700,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                     .number
                     .split_once(' ')
                     .map(|(_, mark)| mark)
-                    .filter(|mark| {
-                        mark.bytes().any(|b| b.is_ascii_digit()) && ids.contains_key(*mark)
-                    });
+                    .filter(|mark| mark.bytes().any(|b| b.is_ascii_digit()) && ids.contains_key(*mark));
                 if let Some(mark) = named {
                     let mark = mark.to_owned();
                     id = unique_id(&mut ids, format!("{mark} alt"));
@@ -858,13 +782,9 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
             brackets: Vec::new(),
             references: Vec::new(),
             footnotes: Vec::new(),
-            source_lines: SourceLines {
-                first: u.first_line,
-                last: u.last_line,
-            },
+            source_lines: SourceLines { first: u.first_line, last: u.last_line },
         });
     }
-
 
     // Brackets over headings and paragraphs together, in order.
     let mut paragraph_of_unit: Vec<Option<usize>> = vec![None; units.len()];
@@ -927,9 +847,7 @@ fn heading_parts(u: &Unit, outline_seen: bool) -> (String, Option<String>, Strin
                 LabelKind::Outline => 1,
                 LabelKind::Keyword => {
                     let lower = l.number.to_lowercase();
-                    if lower.starts_with("part")
-                        || lower.starts_with("chapter")
-                        || lower.starts_with("annex")
+                    if lower.starts_with("part") || lower.starts_with("chapter") || lower.starts_with("annex")
                     {
                         1
                     } else if outline_seen {
@@ -957,16 +875,8 @@ fn numbering_restarts(units: &[Unit]) -> bool {
             after_heading = true;
             continue;
         }
-        if let Some(Label {
-            kind:
-                LabelKind::Number {
-                    value,
-                    suffixed: false,
-                    levels: 1,
-                    ..
-                },
-            ..
-        }) = &u.label
+        if let Some(Label { kind: LabelKind::Number { value, suffixed: false, levels: 1, .. }, .. }) =
+            &u.label
         {
             if after_heading && *value == 1 && seen.contains(&1) {
                 restarts += 1;
@@ -988,17 +898,7 @@ fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
             heading_since = true;
             continue;
         }
-        let Some(Label {
-            kind:
-                LabelKind::Number {
-                    value,
-                    suffixed,
-                    levels: 1,
-                    ..
-                },
-            number,
-            ..
-        }) = &u.label
+        let Some(Label { kind: LabelKind::Number { value, suffixed, levels: 1, .. }, number, .. }) = &u.label
         else {
             continue;
         };
@@ -1030,11 +930,8 @@ fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
                     column,
                 );
             } else if *value > l + 1 {
-                let missing = if *value == l + 2 {
-                    format!("{}", l + 1)
-                } else {
-                    format!("{}–{}", l + 1, value - 1)
-                };
+                let missing =
+                    if *value == l + 2 { format!("{}", l + 1) } else { format!("{}–{}", l + 1, value - 1) };
                 warn(
                     diagnostics,
                     "numbering-gap",
@@ -1043,13 +940,7 @@ fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
                     column,
                 );
             } else if *value <= l {
-                warn(
-                    diagnostics,
-                    "numbering-order",
-                    format!("paragraph {value} follows {l}"),
-                    line,
-                    column,
-                );
+                warn(diagnostics, "numbering-order", format!("paragraph {value} follows {l}"), line, column);
             }
         }
         seen.insert(*value);

@@ -147,44 +147,24 @@ pub fn readiness(draft: &Draft) -> Readiness {
     let mut push = |kind: &'static str, ids: Vec<String>, what: &str| {
         if !ids.is_empty() {
             let message = format!("{} {} {what}: {}", ids.len(), plural(ids.len()), list(&ids));
-            obstacles.push(Obstacle {
-                kind,
-                paragraphs: ids,
-                message,
-            });
+            obstacles.push(Obstacle { kind, paragraphs: ids, message });
         }
     };
     push("paragraphs-open", open, "still open");
-    push(
-        "paragraphs-suggested-for-closure",
-        suggested,
-        "suggested for closure, not yet agreed",
-    );
-    push(
-        "paragraphs-agreed-ad-ref",
-        ad_ref,
-        "agreed ad ref, awaiting confirmation",
-    );
+    push("paragraphs-suggested-for-closure", suggested, "suggested for closure, not yet agreed");
+    push("paragraphs-agreed-ad-ref", ad_ref, "agreed ad ref, awaiting confirmation");
     if !brackets.is_empty() {
         let mut ids: Vec<String> = brackets.iter().map(|b| b.paragraph.clone()).collect();
         ids.dedup();
         let message = format!(
             "{} {} remain in {} {}: {}",
             brackets.len(),
-            if brackets.len() == 1 {
-                "bracket"
-            } else {
-                "brackets"
-            },
+            if brackets.len() == 1 { "bracket" } else { "brackets" },
             ids.len(),
             plural(ids.len()),
             list(&ids)
         );
-        obstacles.push(Obstacle {
-            kind: "brackets",
-            paragraphs: ids,
-            message,
-        });
+        obstacles.push(Obstacle { kind: "brackets", paragraphs: ids, message });
     }
     Readiness {
         title_status: draft.title_status,

@@ -69,11 +69,7 @@ fn is_symbol_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'/' || c == b'.' || c == b'-'
 }
 
-fn symbol_at(
-    text: &str,
-    slash: usize,
-    previous_end: Option<usize>,
-) -> Option<(usize, usize, Reference)> {
+fn symbol_at(text: &str, slash: usize, previous_end: Option<usize>) -> Option<(usize, usize, Reference)> {
     let b = text.as_bytes();
     let mut s = slash;
     while s > 0 && is_symbol_byte(b[s - 1]) {
@@ -96,8 +92,7 @@ fn symbol_at(
     }
     let has_digit = token.bytes().any(|c| c.is_ascii_digit());
     let first = parts[0];
-    let first_upper =
-        !first.is_empty() && first.len() <= 6 && first.bytes().all(|c| c.is_ascii_uppercase());
+    let first_upper = !first.is_empty() && first.len() <= 6 && first.bytes().all(|c| c.is_ascii_uppercase());
     if first_upper && parts.len() >= 3 && has_digit {
         return Some((s, e, reference(ReferenceKind::Document, token, Some(token))));
     }
@@ -110,23 +105,14 @@ fn symbol_at(
                 && body.bytes().all(|c| c.is_ascii_uppercase())
                 && numeric(session)
             {
-                return Some((
-                    s,
-                    e,
-                    reference(ReferenceKind::Resolution, token, Some(token)),
-                ));
+                return Some((s, e, reference(ReferenceKind::Resolution, token, Some(token))));
             }
         }
         if numeric(second) {
             let years = parts.iter().all(|p| p.len() == 4);
-            let keyword =
-                preceded_by_keyword(text, s) || previous_end.is_some_and(|pe| chained(text, pe, s));
+            let keyword = preceded_by_keyword(text, s) || previous_end.is_some_and(|pe| chained(text, pe, s));
             if keyword && !years {
-                return Some((
-                    s,
-                    e,
-                    reference(ReferenceKind::Resolution, token, Some(token)),
-                ));
+                return Some((s, e, reference(ReferenceKind::Resolution, token, Some(token))));
             }
         }
     }
@@ -136,16 +122,10 @@ fn symbol_at(
 /// "resolution 68/302", "resolutions 55/63", "decision 1/CP.17", "A/RES/70/1".
 fn preceded_by_keyword(text: &str, s: usize) -> bool {
     let before = text[..s].trim_end();
-    let word_start = before
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !c.is_alphanumeric())
-        .map_or(0, |(p, c)| p + c.len_utf8());
+    let word_start =
+        before.char_indices().rev().find(|(_, c)| !c.is_alphanumeric()).map_or(0, |(p, c)| p + c.len_utf8());
     let word = before[word_start..].to_ascii_lowercase();
-    matches!(
-        word.as_str(),
-        "resolution" | "resolutions" | "decision" | "decisions"
-    )
+    matches!(word.as_str(), "resolution" | "resolutions" | "decision" | "decisions")
 }
 
 /// "55/63 and 56/121", "68/302, 69/1": a list after a keyword.
@@ -213,10 +193,7 @@ fn citation_at(text: &str, i: usize) -> Option<(usize, usize, Reference)> {
         end = j;
         // Continue a list: ", 12", " and 12", " to 12", "-12".
         let k = skip_spaces(b, j);
-        if k < b.len()
-            && b[k] == b','
-            && number_end(b, skip_spaces(b, k + 1)) > skip_spaces(b, k + 1)
-        {
+        if k < b.len() && b[k] == b',' && number_end(b, skip_spaces(b, k + 1)) > skip_spaces(b, k + 1) {
             j = k + 1;
             continue;
         }
@@ -224,13 +201,8 @@ fn citation_at(text: &str, i: usize) -> Option<(usize, usize, Reference)> {
             j = k + 3;
             continue;
         }
-        if word_ci(text, k, "to ") || (k < b.len() && (b[k] == b'-' || text[k..].starts_with('–')))
-        {
-            j = if word_ci(text, k, "to ") {
-                k + 2
-            } else {
-                k + text[k..].chars().next()?.len_utf8()
-            };
+        if word_ci(text, k, "to ") || (k < b.len() && (b[k] == b'-' || text[k..].starts_with('–'))) {
+            j = if word_ci(text, k, "to ") { k + 2 } else { k + text[k..].chars().next()?.len_utf8() };
             range_pending = true;
             continue;
         }
@@ -288,8 +260,7 @@ fn skip_spaces(b: &[u8], mut i: usize) -> usize {
 fn number_end(b: &[u8], i: usize) -> usize {
     let mut j = i;
     while j < b.len()
-        && (b[j].is_ascii_digit()
-            || (b[j] == b'.' && j + 1 < b.len() && b[j + 1].is_ascii_digit() && j > i))
+        && (b[j].is_ascii_digit() || (b[j] == b'.' && j + 1 < b.len() && b[j + 1].is_ascii_digit() && j > i))
     {
         j += 1;
     }
@@ -305,9 +276,7 @@ fn number_end(b: &[u8], i: usize) -> usize {
 fn expand_range(targets: &mut Vec<String>, to: &str) {
     let from = targets.last().and_then(|t| t.parse::<u32>().ok());
     match (from, to.parse::<u32>()) {
-        (Some(a), Ok(z)) if z > a && z - a <= 100 => {
-            targets.extend((a + 1..=z).map(|n| n.to_string()))
-        }
+        (Some(a), Ok(z)) if z > a && z - a <= 100 => targets.extend((a + 1..=z).map(|n| n.to_string())),
         _ => targets.push(to.to_owned()),
     }
 }
@@ -322,12 +291,7 @@ fn name_end(text: &str, i: usize) -> Option<usize> {
     let b = text.as_bytes();
     let word_at = |k: usize| {
         let mut e = k;
-        while e < b.len()
-            && !matches!(
-                b[e],
-                b' ' | b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'"'
-            )
-        {
+        while e < b.len() && !matches!(b[e], b' ' | b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'"') {
             e += 1;
         }
         // A full stop ends the name unless it belongs to an abbreviation ("No.").
@@ -352,10 +316,7 @@ fn name_end(text: &str, i: usize) -> Option<usize> {
         if matches!(word, "Paragraph" | "Paragraphs" | "Article" | "Articles") {
             break; // the next citation begins
         }
-        let capital = word
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        let capital = word.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
         if capital {
             end = e;
             k = e;
@@ -373,19 +334,10 @@ mod tests {
     use super::*;
 
     /// (kind, text, symbol, targets, document) of each reference.
-    type Found = (
-        ReferenceKind,
-        String,
-        Option<String>,
-        Vec<String>,
-        Option<String>,
-    );
+    type Found = (ReferenceKind, String, Option<String>, Vec<String>, Option<String>);
 
     fn refs(t: &str) -> Vec<Found> {
-        find(t)
-            .into_iter()
-            .map(|r| (r.kind, r.text, r.symbol, r.targets, r.document))
-            .collect()
+        find(t).into_iter().map(|r| (r.kind, r.text, r.symbol, r.targets, r.document)).collect()
     }
 
     #[test]
@@ -394,20 +346,14 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].2.as_deref(), Some("68/302"));
         let r = refs("reports (A/66/77; E/2009/92) and the work");
-        assert_eq!(
-            r.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(),
-            vec!["A/66/77", "E/2009/92"]
-        );
+        assert_eq!(r.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(), vec!["A/66/77", "E/2009/92"]);
         assert!(r.iter().all(|x| x.0 == ReferenceKind::Document));
         let r = refs("UNGA resolutions 55/63 and 56/121 on");
         assert_eq!(r.len(), 2);
         assert!(refs("This means that 2/3 of the population").is_empty());
         assert!(refs("in [2020/2025], which").is_empty());
         assert_eq!(refs("decision 1/CP.21 and")[0].1, "1/CP.21");
-        assert_eq!(
-            refs("see FCCC/CP/2015/L.9/Rev.1.")[0].1,
-            "FCCC/CP/2015/L.9/Rev.1"
-        );
+        assert_eq!(refs("see FCCC/CP/2015/L.9/Rev.1.")[0].1, "FCCC/CP/2015/L.9/Rev.1");
     }
 
     #[test]
@@ -415,10 +361,7 @@ mod tests {
         let r = refs("the request in paragraph 111 of the Tunis Agenda for the Information Society to the General Assembly");
         assert_eq!(r[0].0, ReferenceKind::Paragraph);
         assert_eq!(r[0].3, vec!["111"]);
-        assert_eq!(
-            r[0].4.as_deref(),
-            Some("Tunis Agenda for the Information Society")
-        );
+        assert_eq!(r[0].4.as_deref(), Some("Tunis Agenda for the Information Society"));
         let r = refs("business. (Paragraph 2 of Agenda 2030) [Suggested");
         assert_eq!(r[0].1, "Paragraph 2 of Agenda 2030");
         let r = refs("(Paragraph 62 of Agenda 2030 and Paragraph 1 of Addis Ababa Action Agenda)");
@@ -428,10 +371,7 @@ mod tests {
         assert_eq!(r[0].3, vec!["69", "70", "71"]);
         let r = refs("commitment to Article 19 of the Universal Declaration of Human Rights, that");
         assert_eq!(r[0].0, ReferenceKind::Article);
-        assert_eq!(
-            r[0].4.as_deref(),
-            Some("Universal Declaration of Human Rights")
-        );
+        assert_eq!(r[0].4.as_deref(), Some("Universal Declaration of Human Rights"));
         let r = refs("identified in Article 4, paragraph 8, of the Convention");
         assert_eq!(r[0].3, vec!["4(8)"]);
         assert!(refs("the paragraph as a whole").is_empty());
@@ -443,9 +383,7 @@ mod tests {
         let r = find(t);
         assert_eq!(r.len(), 1);
         let chars: Vec<char> = t.chars().collect();
-        let got: String = chars[r[0].start as usize..r[0].end as usize]
-            .iter()
-            .collect();
+        let got: String = chars[r[0].start as usize..r[0].end as usize].iter().collect();
         assert_eq!(got, "70/1");
     }
 }

@@ -35,11 +35,7 @@ fn depth(p: &Paragraph, draft: &Draft) -> usize {
     let mut cur = p.parent.as_deref();
     while let Some(id) = cur {
         d += 1;
-        cur = draft
-            .paragraphs
-            .iter()
-            .find(|q| q.id == id)
-            .and_then(|q| q.parent.as_deref());
+        cur = draft.paragraphs.iter().find(|q| q.id == id).and_then(|q| q.parent.as_deref());
         if d > 8 {
             break;
         }
@@ -83,17 +79,8 @@ pub fn markdown(draft: &Draft) -> String {
     for (i, p) in draft.paragraphs.iter().enumerate() {
         while let Some(h) = headings.next_if(|h| h.first_paragraph <= i) {
             let hashes = "#".repeat((h.level as usize + 1).min(6));
-            let number = h
-                .number
-                .as_deref()
-                .map(|n| format!("{n} "))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "{hashes} {}{}\n",
-                md_escape(&number),
-                md_escape(&h.title)
-            );
+            let number = h.number.as_deref().map(|n| format!("{n} ")).unwrap_or_default();
+            let _ = writeln!(out, "{hashes} {}{}\n", md_escape(&number), md_escape(&h.title));
         }
         let indent = "  ".repeat(depth(p, draft));
         let bullet = if p.parent.is_some() { "- " } else { "" };
@@ -133,11 +120,7 @@ pub fn text(draft: &Draft) -> String {
             letter.source_lines.first,
             letter.source_lines.last,
             letter.sender,
-            letter
-                .date
-                .as_deref()
-                .map(|d| format!(", {d}"))
-                .unwrap_or_default()
+            letter.date.as_deref().map(|d| format!(", {d}")).unwrap_or_default()
         );
     }
     if !draft.letters.is_empty() {
@@ -156,11 +139,7 @@ pub fn text(draft: &Draft) -> String {
     let mut headings = draft.headings.iter().peekable();
     for (i, p) in draft.paragraphs.iter().enumerate() {
         while let Some(h) = headings.next_if(|h| h.first_paragraph <= i) {
-            let number = h
-                .number
-                .as_deref()
-                .map(|n| format!("{n} "))
-                .unwrap_or_default();
+            let number = h.number.as_deref().map(|n| format!("{n} ")).unwrap_or_default();
             let _ = writeln!(out, "\n{number}{}\n", h.title);
         }
         let indent = "    ".repeat(depth(p, draft));

@@ -68,10 +68,7 @@ pub fn decode(bytes: &[u8], max_bytes: usize) -> Result<String, InputError> {
         return Err(InputError::Empty);
     }
     if bytes.len() > max_bytes {
-        return Err(InputError::TooLarge {
-            bytes: bytes.len(),
-            limit: max_bytes,
-        });
+        return Err(InputError::TooLarge { bytes: bytes.len(), limit: max_bytes });
     }
     let text = match bytes {
         [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, u16::from_le_bytes)?,
@@ -85,14 +82,10 @@ pub fn decode(bytes: &[u8], max_bytes: usize) -> Result<String, InputError> {
                     let offset = e.valid_up_to();
                     let before = &body[..offset];
                     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-                    let line_start = before
-                        .iter()
-                        .rposition(|&b| b == b'\n')
-                        .map_or(0, |p| p + 1);
+                    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
                     // `before` is valid UTF-8 up to `offset` by construction.
-                    let column = std::str::from_utf8(&before[line_start..])
-                        .map_or(0, |s| s.chars().count())
-                        + 1;
+                    let column =
+                        std::str::from_utf8(&before[line_start..]).map_or(0, |s| s.chars().count()) + 1;
                     return Err(InputError::NotUtf8 {
                         offset: offset + bom,
                         byte: body[offset],
@@ -114,22 +107,14 @@ pub fn decode(bytes: &[u8], max_bytes: usize) -> Result<String, InputError> {
 
 fn decode_utf16(body: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, InputError> {
     if body.len() % 2 != 0 {
-        return Err(InputError::BadUtf16 {
-            offset: body.len() + 1,
-            problem: "odd number of bytes",
-        });
+        return Err(InputError::BadUtf16 { offset: body.len() + 1, problem: "odd number of bytes" });
     }
     let units = body.chunks_exact(2).map(|c| word([c[0], c[1]]));
     let mut out = String::with_capacity(body.len() / 2);
     for (i, r) in char::decode_utf16(units).enumerate() {
         match r {
             Ok(c) => out.push(c),
-            Err(_) => {
-                return Err(InputError::BadUtf16 {
-                    offset: 2 + 2 * i,
-                    problem: "unpaired surrogate",
-                })
-            }
+            Err(_) => return Err(InputError::BadUtf16 { offset: 2 + 2 * i, problem: "unpaired surrogate" }),
         }
     }
     Ok(out)
@@ -187,10 +172,7 @@ pub(crate) fn split_lines(text: &str) -> Vec<SrcLine<'_>> {
         pending_break = false;
         if line.contains('\u{c}') {
             let (head, tail) = line.rsplit_once('\u{c}').unwrap_or(("", line));
-            if head
-                .trim_matches(|c: char| c == '\u{c}' || c.is_whitespace())
-                .is_empty()
-            {
+            if head.trim_matches(|c: char| c == '\u{c}' || c.is_whitespace()).is_empty() {
                 page_break = true;
                 line = tail;
             } else {
@@ -219,24 +201,13 @@ mod tests {
 
     #[test]
     fn refuses_oversize() {
-        assert_eq!(
-            decode(b"abcdef", 5),
-            Err(InputError::TooLarge { bytes: 6, limit: 5 })
-        );
+        assert_eq!(decode(b"abcdef", 5), Err(InputError::TooLarge { bytes: 6, limit: 5 }));
     }
 
     #[test]
     fn reports_offset_line_and_column_of_bad_byte() {
         let err = decode(b"one\ntw\xE9o\n", 100).unwrap_err();
-        assert_eq!(
-            err,
-            InputError::NotUtf8 {
-                offset: 6,
-                byte: 0xE9,
-                line: 2,
-                column: 3
-            }
-        );
+        assert_eq!(err, InputError::NotUtf8 { offset: 6, byte: 0xE9, line: 2, column: 3 });
         assert!(err.to_string().contains("byte offset 6"));
     }
 
@@ -252,10 +223,7 @@ mod tests {
 
     #[test]
     fn refuses_binary() {
-        assert!(matches!(
-            decode(b"%PDF-1.4\0\0", 100),
-            Err(InputError::Binary { offset: 8 })
-        ));
+        assert!(matches!(decode(b"%PDF-1.4\0\0", 100), Err(InputError::Binary { offset: 8 })));
     }
 
     #[test]

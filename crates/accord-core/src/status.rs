@@ -25,17 +25,13 @@ pub(crate) fn read_tag(inner: &str) -> Option<(Status, Option<String>)> {
             // "[Agreed ad ref]", "[Suggested for Closure, given new figures]";
             // "[agreed language]" is bracketed text.
             let after = rest.trim_start();
-            if !after.is_empty() && !after.starts_with([',', ';', ':', '(', '–', '-', '—', '.'])
-            {
+            if !after.is_empty() && !after.starts_with([',', ';', ':', '(', '–', '-', '—', '.']) {
                 return None;
             }
             let note = after.trim_start_matches(|c: char| {
                 c.is_whitespace() || matches!(c, ',' | ';' | ':' | '–' | '-' | '—')
             });
-            let note = note
-                .trim_start_matches(['(', '.'])
-                .trim_end_matches([')', '.'])
-                .trim();
+            let note = note.trim_start_matches(['(', '.']).trim_end_matches([')', '.']).trim();
             if !note.is_empty() && note.split_whitespace().count() > 12 {
                 return None;
             }
@@ -48,8 +44,7 @@ pub(crate) fn read_tag(inner: &str) -> Option<(Status, Option<String>)> {
 /// `text` without `prefix` (ASCII, lower-case), compared case-insensitively.
 fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &text[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
 }
 
 /// A status tag found at the start or end of a paragraph's text.
@@ -75,11 +70,7 @@ pub(crate) fn find_tag(text: &str) -> Option<Tagged> {
                     if depth == 0 {
                         if let Some((status, note)) = read_tag(&trimmed[i + 1..trimmed.len() - 1]) {
                             let start = text[..i].trim_end().len();
-                            return Some(Tagged {
-                                status,
-                                note,
-                                range: start..text.len(),
-                            });
+                            return Some(Tagged { status, note, range: start..text.len() });
                         }
                         break;
                     }
@@ -96,11 +87,7 @@ pub(crate) fn find_tag(text: &str) -> Option<Tagged> {
                 if let Some((status, note)) = read_tag(&lead[1..close]) {
                     let after = lead[close + 1..].trim_start();
                     let end = text.len() - after.len();
-                    return Some(Tagged {
-                        status,
-                        note,
-                        range: offset..end,
-                    });
+                    return Some(Tagged { status, note, range: offset..end });
                 }
             }
         }
@@ -114,22 +101,13 @@ mod tests {
 
     #[test]
     fn reads_tags() {
-        assert_eq!(
-            read_tag("Suggested for Closure"),
-            Some((Status::SuggestedForClosure, None))
-        );
+        assert_eq!(read_tag("Suggested for Closure"), Some((Status::SuggestedForClosure, None)));
         assert_eq!(
             read_tag("Suggested for Closure, given new figures"),
-            Some((
-                Status::SuggestedForClosure,
-                Some("given new figures".into())
-            ))
+            Some((Status::SuggestedForClosure, Some("given new figures".into())))
         );
         assert_eq!(read_tag("Agreed ad ref"), Some((Status::AgreedAdRef, None)));
-        assert_eq!(
-            read_tag("agreed ad referendum"),
-            Some((Status::AgreedAdRef, None))
-        );
+        assert_eq!(read_tag("agreed ad referendum"), Some((Status::AgreedAdRef, None)));
         assert_eq!(read_tag("Agreed"), Some((Status::Agreed, None)));
         assert_eq!(
             read_tag("Agreed (pending Article 4)"),

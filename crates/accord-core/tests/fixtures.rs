@@ -13,11 +13,7 @@ use accord_core::{parse, ParagraphKind, Status};
 fn load(name: &str) -> (String, accord_core::Draft) {
     let text = common::fixture(name);
     let d = parse(&text);
-    assert_eq!(
-        common::word_balance(&text, &d),
-        vec![],
-        "{name}: no word lost"
-    );
+    assert_eq!(common::word_balance(&text, &d), vec![], "{name}: no word lost");
     (text, d)
 }
 
@@ -28,18 +24,9 @@ fn ids(d: &accord_core::Draft) -> Vec<&str> {
 #[test]
 fn adopted_resolution() {
     let (_, d) = load("adopted-resolution.txt");
-    assert_eq!(
-        d.title.as_deref(),
-        Some("81/12. Strengthening cooperation on coastal resilience")
-    );
-    assert_eq!(
-        d.date.as_deref(),
-        Some("Resolution adopted by the General Assembly on 28 October 2026")
-    );
-    assert_eq!(
-        ids(&d),
-        ["P1", "P2", "P3", "P4", "P5", "1", "2", "2(a)", "2(b)", "2(c)", "3", "4", "P6"]
-    );
+    assert_eq!(d.title.as_deref(), Some("81/12. Strengthening cooperation on coastal resilience"));
+    assert_eq!(d.date.as_deref(), Some("Resolution adopted by the General Assembly on 28 October 2026"));
+    assert_eq!(ids(&d), ["P1", "P2", "P3", "P4", "P5", "1", "2", "2(a)", "2(b)", "2(c)", "3", "4", "P6"]);
     let kinds: Vec<_> = d.paragraphs.iter().map(|p| p.kind).collect();
     assert!(kinds[..5].iter().all(|k| *k == ParagraphKind::Preambular));
     assert!(kinds[5..].iter().all(|k| *k == ParagraphKind::Operative));
@@ -47,24 +34,18 @@ fn adopted_resolution() {
     assert_eq!(d.paragraphs[7].parent.as_deref(), Some("2"));
     // Footers set aside, and paragraph 3 is not broken by them.
     let furniture: Vec<_> = d.furniture.iter().map(|l| l.text.as_str()).collect();
-    assert_eq!(
-        furniture,
-        ["Page 1 of 2", "A/RES/81/12", "Page 2 of 2", "A/RES/81/12"]
-    );
-    assert!(d.paragraphs.iter().any(|p| p
-        .references
+    assert_eq!(furniture, ["Page 1 of 2", "A/RES/81/12", "Page 2 of 2", "A/RES/81/12"]);
+    assert!(d
+        .paragraphs
         .iter()
-        .any(|r| r.symbol.as_deref() == Some("A/81/204"))));
+        .any(|p| p.references.iter().any(|r| r.symbol.as_deref() == Some("A/81/204"))));
     assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
 }
 
 #[test]
 fn compilation_with_pp_op_labels_nested_alternatives_and_all_statuses() {
     let (_, d) = load("compilation-pp-op.txt");
-    assert_eq!(
-        ids(&d),
-        ["PP1", "PP2", "PP3", "OP1", "OP2", "OP2 bis", "OP3", "OP3 alt", "OP4"]
-    );
+    assert_eq!(ids(&d), ["PP1", "PP2", "PP3", "OP1", "OP2", "OP2 bis", "OP3", "OP3 alt", "OP4"]);
     let p = |id: &str| d.paragraphs.iter().find(|p| p.id == id).unwrap();
     assert_eq!(p("PP1").status, Status::AgreedAdRef);
     assert_eq!(p("PP2").status, Status::Agreed);
@@ -84,10 +65,7 @@ fn compilation_with_pp_op_labels_nested_alternatives_and_all_statuses() {
     );
     assert_eq!(pp2[1].depth, 2);
     assert!(pp2[2].follows_bracket);
-    assert!(p("PP3")
-        .brackets
-        .iter()
-        .any(|b| b.text == "[plastic pollution]" && b.follows_bracket));
+    assert!(p("PP3").brackets.iter().any(|b| b.text == "[plastic pollution]" && b.follows_bracket));
     assert_eq!(
         p("OP2").brackets[0].alternatives,
         None,
@@ -95,10 +73,7 @@ fn compilation_with_pp_op_labels_nested_alternatives_and_all_statuses() {
     );
     assert_eq!(p("OP3 alt").parent.as_deref(), Some("OP3"));
     assert_eq!(p("OP3 alt").option.as_deref(), Some("Alt OP3"));
-    assert!(p("OP4")
-        .references
-        .iter()
-        .any(|r| r.symbol.as_deref() == Some("A/CONF.232/2023/4")));
+    assert!(p("OP4").references.iter().any(|r| r.symbol.as_deref() == Some("A/CONF.232/2023/4")));
     let r = accord_core::readiness(&d);
     assert!(!r.ready);
     assert_eq!((r.counts.agreed, r.counts.agreed_ad_ref), (1, 1));
@@ -132,21 +107,14 @@ fn treaty_layout_with_pages_options_and_footnote() {
         "The purpose of this Agreement is to strengthen the global response to coastal hazards, including [sea-level rise][storm surge], with a view to protecting people and ecosystems."
     );
     assert_eq!(
-        p("Article 2.2 Option 2").brackets[0]
-            .alternatives
-            .as_deref(),
+        p("Article 2.2 Option 2").brackets[0].alternatives.as_deref(),
         Some(&["biennially".to_string(), "every three years".to_string()][..])
     );
     assert_eq!(p("Article 2.1").footnotes, ["1"]);
     assert_eq!(d.footnotes.len(), 1);
-    assert_eq!(
-        d.footnotes[0].text,
-        "[The periodicity is subject to further discussion.]"
-    );
+    assert_eq!(d.footnotes[0].text, "[The periodicity is subject to further discussion.]");
     // Paragraph 3 starts on page 2, after the running header.
-    assert!(p("Article 2.3")
-        .text
-        .starts_with("The secretariat shall maintain"));
+    assert!(p("Article 2.3").text.starts_with("The secretariat shall maintain"));
     assert_eq!(d.furniture.len(), 6);
     assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
 }
@@ -167,18 +135,11 @@ fn declaration_under_we_chapeau() {
 fn malformed_draft_is_read_with_diagnostics_pointing_at_the_source() {
     let (_, d) = load("malformed.txt");
     assert_eq!(ids(&d), ["1", "2", "4", "4#2"]);
-    let codes: Vec<(&str, u32, u32)> = d
-        .diagnostics
-        .iter()
-        .map(|x| (x.code.as_str(), x.line, x.column))
-        .collect();
+    let codes: Vec<(&str, u32, u32)> =
+        d.diagnostics.iter().map(|x| (x.code.as_str(), x.line, x.column)).collect();
     assert_eq!(
         codes,
-        [
-            ("unbalanced-bracket", 4, 38),
-            ("numbering-gap", 5, 1),
-            ("numbering-duplicate", 6, 1)
-        ],
+        [("unbalanced-bracket", 4, 38), ("numbering-gap", 5, 1), ("numbering-duplicate", 6, 1)],
         "{:?}",
         d.diagnostics
     );

@@ -14,21 +14,13 @@ fn without_diagnostics(mut d: Draft) -> Draft {
 fn assert_round_trip(d: &Draft) {
     let written = canonical::write(d);
     let back = parse(&written);
-    assert!(
-        back.diagnostics
-            .iter()
-            .all(|x| x.code != "canonical-syntax"),
-        "{:?}",
-        back.diagnostics
-    );
+    assert!(back.diagnostics.iter().all(|x| x.code != "canonical-syntax"), "{:?}", back.diagnostics);
     assert_eq!(without_diagnostics(back), without_diagnostics(d.clone()));
 }
 
 #[test]
 fn seed_round_trips() {
-    assert_round_trip(&parse(&common::read_shared(
-        "seeds/000_a85ec3b89659f1a1.txt",
-    )));
+    assert_round_trip(&parse(&common::read_shared("seeds/000_a85ec3b89659f1a1.txt")));
 }
 
 #[test]
@@ -39,9 +31,7 @@ fn paris_drafts_round_trip() {
         "adp_compilation_4dec15_10am.txt",
         "negotiating_text_12022015@2200.txt",
     ] {
-        assert_round_trip(&parse(&common::read_shared(&format!(
-            "drafts/unfccc-paris-2015/{f}"
-        ))));
+        assert_round_trip(&parse(&common::read_shared(&format!("drafts/unfccc-paris-2015/{f}"))));
     }
 }
 
@@ -55,10 +45,7 @@ fn text_with_line_breaks_goes_inline() {
 #[test]
 fn malformed_canonical_records_are_reported_not_fatal() {
     let d = parse("%accord-draft 1\n%paragraph {not json\ntext\n%bogus {}\nx\n");
-    assert!(d
-        .diagnostics
-        .iter()
-        .any(|x| x.code == "canonical-syntax" && x.line == 2));
+    assert!(d.diagnostics.iter().any(|x| x.code == "canonical-syntax" && x.line == 2));
     assert!(d.paragraphs.is_empty());
 }
 
@@ -89,12 +76,8 @@ fn word() -> impl Strategy<Value = String> {
 
 /// A sentence with optional brackets, nested brackets and alternatives.
 fn sentence() -> impl Strategy<Value = String> {
-    (
-        prop::collection::vec(word(), 3..12),
-        0u8..5,
-        prop::sample::select(vec![".", ";", ",", ":"]),
-    )
-        .prop_map(|(words, shape, end)| {
+    (prop::collection::vec(word(), 3..12), 0u8..5, prop::sample::select(vec![".", ";", ",", ":"])).prop_map(
+        |(words, shape, end)| {
             let mut s = String::from("We ");
             for (i, w) in words.iter().enumerate() {
                 let w = match (shape, i) {
@@ -110,41 +93,37 @@ fn sentence() -> impl Strategy<Value = String> {
             s.pop();
             s.push_str(end);
             s
-        })
+        },
+    )
 }
 
 fn draft_text() -> impl Strategy<Value = String> {
     let para = (sentence(), 0u8..6, any::<bool>());
-    (
-        prop::collection::vec(para, 1..25),
-        any::<bool>(),
-        any::<bool>(),
-    )
-        .prop_map(|(paras, headings, paged)| {
-            let mut t = String::from("Draft outcome document – 3 March 2026\n\n");
-            let mut n = 0;
-            let mut section = 0;
-            for (i, (s, kind, tag)) in paras.iter().enumerate() {
-                if headings && i % 5 == 0 {
-                    section += 1;
-                    t.push_str(&format!("\n{section}. Section Title Number {section}\n\n"));
-                }
-                if paged && i % 7 == 6 {
-                    t.push_str(&format!("\n\u{c}Page {} of 9\n", i / 7 + 1));
-                }
-                let tag = if *tag { " [Suggested for Closure]" } else { "" };
-                match kind {
-                    0 => t.push_str(&format!("({}) {s}\n", (b'a' + (i % 20) as u8) as char)),
-                    1 => t.push_str(&format!("Option {}: {s}\n", i % 3 + 1)),
-                    2 => t.push_str(&format!("PP{} Recalling {s}{tag}\n", i + 1)),
-                    _ => {
-                        n += 1;
-                        t.push_str(&format!("{n}. {s}{tag}\n"));
-                    }
+    (prop::collection::vec(para, 1..25), any::<bool>(), any::<bool>()).prop_map(|(paras, headings, paged)| {
+        let mut t = String::from("Draft outcome document – 3 March 2026\n\n");
+        let mut n = 0;
+        let mut section = 0;
+        for (i, (s, kind, tag)) in paras.iter().enumerate() {
+            if headings && i % 5 == 0 {
+                section += 1;
+                t.push_str(&format!("\n{section}. Section Title Number {section}\n\n"));
+            }
+            if paged && i % 7 == 6 {
+                t.push_str(&format!("\n\u{c}Page {} of 9\n", i / 7 + 1));
+            }
+            let tag = if *tag { " [Suggested for Closure]" } else { "" };
+            match kind {
+                0 => t.push_str(&format!("({}) {s}\n", (b'a' + (i % 20) as u8) as char)),
+                1 => t.push_str(&format!("Option {}: {s}\n", i % 3 + 1)),
+                2 => t.push_str(&format!("PP{} Recalling {s}{tag}\n", i + 1)),
+                _ => {
+                    n += 1;
+                    t.push_str(&format!("{n}. {s}{tag}\n"));
                 }
             }
-            t
-        })
+        }
+        t
+    })
 }
 
 proptest! {

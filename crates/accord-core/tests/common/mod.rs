@@ -9,26 +9,18 @@ use accord_core::{Draft, Status};
 
 /// `../shared` from the repository root, as the tests see it.
 pub fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel)
 }
 
 pub fn fixture(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 pub fn read_shared(rel: &str) -> String {
     let p = shared(rel);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (tests need ../shared beside the repository)",
-            p.display()
-        )
-    })
+    std::fs::read_to_string(&p)
+        .unwrap_or_else(|e| panic!("{}: {e} (tests need ../shared beside the repository)", p.display()))
 }
 
 /// Words as maximal runs of letters or of digits, so that `1bis` and `1 bis`
@@ -77,12 +69,7 @@ pub fn model_words(d: &Draft, into: &mut BTreeMap<String, i64>) {
         add(&l.text);
     }
     for l in &d.letters {
-        for t in l
-            .letterhead
-            .iter()
-            .chain(&l.addressees)
-            .chain(&l.body)
-            .chain(l.signatures.iter().flatten())
+        for t in l.letterhead.iter().chain(&l.addressees).chain(&l.body).chain(l.signatures.iter().flatten())
         {
             add(t);
         }
