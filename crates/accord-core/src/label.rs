@@ -33,8 +33,10 @@ pub(crate) struct Label {
     /// `Option 1`, `4.1`, `Article 2`: trailing full stop and colon removed,
     /// inner spaces collapsed.
     pub number: String,
-    /// The label as written (`4.1.`), for headings.
-    pub written: String,
+    /// Byte offset in the line where the label as written (`4.1.`) ends; it
+    /// starts after the leading brackets. Kept as an offset: only headings
+    /// need the text, and most lines have a label.
+    pub written_end: usize,
     /// Opening brackets that stood before the label (`[12.` / `[Option (a):`).
     pub leading_brackets: usize,
     /// Byte offset in the line where the text after the label begins.
@@ -80,11 +82,11 @@ pub(crate) fn read(line: &str) -> Option<Label> {
         .or_else(|| read_option(s))
         .or_else(|| read_keyword(s))
         .or_else(|| read_outline(s))?;
-    let (kind, number, written, end) = found;
-    Some(Label { kind, number, written, leading_brackets, rest: start + skip_ws(s, end) })
+    let (kind, number, end) = found;
+    Some(Label { kind, number, written_end: start + end, leading_brackets, rest: start + skip_ws(s, end) })
 }
 
-type Found = (LabelKind, String, String, usize);
+type Found = (LabelKind, String, usize);
 
 fn read_number(s: &str) -> Option<Found> {
     let b = s.as_bytes();
@@ -155,8 +157,7 @@ fn read_number(s: &str) -> Option<Found> {
         number.push(' ');
         number.push_str(suf);
     }
-    let written = s[..i].to_owned();
-    Some((LabelKind::Number { value, levels, suffixed: suffix.is_some(), dotted }, number, written, i))
+    Some((LabelKind::Number { value, levels, suffixed: suffix.is_some(), dotted }, number, i))
 }
 
 fn read_series(s: &str) -> Option<Found> {
@@ -200,8 +201,7 @@ fn read_series(s: &str) -> Option<Found> {
     if !ends_at(s, j) {
         return None;
     }
-    let written = s[..j].to_owned();
-    Some((LabelKind::Series { preambular }, number, written, j))
+    Some((LabelKind::Series { preambular }, number, j))
 }
 
 fn read_sub(s: &str) -> Option<Found> {
@@ -210,7 +210,7 @@ fn read_sub(s: &str) -> Option<Found> {
     if b.len() > 3 && b[0].is_ascii_lowercase() && b[1] == b'.' && b[2] == b' ' {
         let next = s[skip_ws(s, 2)..].chars().next();
         if next.is_some_and(|c| c.is_uppercase() || c == '[') {
-            return Some((LabelKind::Sub, format!("({})", &s[..1]), s[..2].to_owned(), 2));
+            return Some((LabelKind::Sub, format!("({})", &s[..1]), 2));
         }
     }
     let (inner_start, close) = if b.first() == Some(&b'(') {
@@ -231,7 +231,7 @@ fn read_sub(s: &str) -> Option<Found> {
         return None;
     }
     let number = format!("({inner})");
-    Some((LabelKind::Sub, number, s[..close + 1].to_owned(), close + 1))
+    Some((LabelKind::Sub, number, close + 1))
 }
 
 fn read_option(s: &str) -> Option<Found> {
@@ -293,7 +293,7 @@ fn read_option(s: &str) -> Option<Found> {
         number.push(' ');
         number.push_str(&s[j..mark_end]);
     }
-    Some((LabelKind::Option, number, s[..e].to_owned(), e))
+    Some((LabelKind::Option, number, e))
 }
 
 const KEYWORDS: &[&str] = &["Article", "Chapter", "Section", "Part", "Annex", "Appendix", "Title", "Rule"];
@@ -320,7 +320,7 @@ fn read_keyword(s: &str) -> Option<Found> {
     if !plausible {
         // "Annex" alone on its line is a heading too.
         if j >= s.len() && matches!(*keyword, "Annex" | "Appendix") {
-            return Some((LabelKind::Keyword, word.to_owned(), word.to_owned(), word_end));
+            return Some((LabelKind::Keyword, word.to_owned(), word_end));
         }
         return None;
     }
@@ -330,7 +330,7 @@ fn read_keyword(s: &str) -> Option<Found> {
     if !ends_at(s, end) && !s[end..].starts_with([':', '(']) {
         return None;
     }
-    Some((LabelKind::Keyword, format!("{word} {mark}"), s[..end].to_owned(), end))
+    Some((LabelKind::Keyword, format!("{word} {mark}"), end))
 }
 
 fn read_outline(s: &str) -> Option<Found> {
@@ -340,7 +340,7 @@ fn read_outline(s: &str) -> Option<Found> {
     if !ok || !ends_at(s, dot + 1) || skip_ws(s, dot + 1) >= s.len() {
         return None;
     }
-    Some((LabelKind::Outline, mark.to_owned(), s[..dot + 1].to_owned(), dot + 1))
+    Some((LabelKind::Outline, mark.to_owned(), dot + 1))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@
 
 // foldhash: ids come from the draft, so keep some resistance to crafted
 // collisions, at a fraction of SipHash's cost on a hot path.
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use crate::brackets::{self, Locate};
 use crate::canonical;
@@ -68,6 +68,8 @@ pub fn parse(text: &str) -> Draft {
 pub(crate) struct Unit {
     pub heading: bool,
     pub label: Option<Label>,
+    /// For headings: the number as written (`4.1.`).
+    pub written: Option<String>,
     pub text: String,
     /// (character offset in `text`, source line, source column) at each line start.
     pub segments: Vec<(u32, u32, u32)>,
@@ -102,9 +104,14 @@ impl Unit {
             None => (t.to_owned(), vec![(0, line.no, line.text_column())]),
         };
         let chars = text.chars().count() as u32;
+        let written = match (&label, heading) {
+            (Some(l), true) => Some(t[l.leading_brackets..l.written_end].to_owned()),
+            _ => None,
+        };
         Unit {
             heading,
             label,
+            written,
             last_text_ending: unit_ending(&text),
             text,
             segments,
@@ -407,7 +414,10 @@ fn is_labelled_heading(t: &str, l: &Label, next: Option<&str>, numbering: &Numbe
         Some(tag) => rest[..tag.range.start].trim_end(),
         None => rest,
     };
-    let short = rest_untagged.split_whitespace().count() <= 12 && rest_untagged.chars().count() <= 100;
+    // Byte length first: most numbered lines are long paragraphs.
+    let short = rest_untagged.len() <= 400
+        && rest_untagged.chars().count() <= 100
+        && rest_untagged.split_whitespace().count() <= 12;
     let next_continues = next.is_some_and(lines::starts_lowercase);
     match l.kind {
         LabelKind::Keyword => true,
@@ -451,8 +461,11 @@ fn is_plain_heading(
     if !first.is_some_and(|c| c.is_alphabetic() || c == '[') {
         return false;
     }
+    if t.len() > 320 || lines::ending(t) != Ending::Open || t.chars().count() > 80 {
+        return false;
+    }
     let words = t.split_whitespace().count();
-    if words > 8 || t.chars().count() > 80 || lines::ending(t) != Ending::Open {
+    if words > 8 {
         return false;
     }
     if !lines::is_title_like(t) || !lines::first_letter(t).is_some_and(|c| c.is_uppercase()) {
@@ -589,9 +602,9 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     let mut outline_seen = false;
     let mut in_preamble = true;
     let mut unnumbered = 0u32;
-    let mut top: Option<(String, ParagraphKind, bool)> = None; // (id, kind, label-only or ends with ':')
+    let mut top: Option<(usize, ParagraphKind, bool)> = None; // (index, kind, label-only or ends with ':')
     let mut sub_letter: Option<(String, String)> = None; // (id, inner) of the current (a)-level sub
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids = Ids::default();
     let mut paragraph_units: Vec<usize> = Vec::new();
     let mut option_parent: Option<String> = None;
 
@@ -658,7 +671,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 let parent_id = if nested {
                     sub_letter.as_ref().map(|s| s.0.clone())
                 } else {
-                    top.as_ref().map(|t| t.0.clone())
+                    top.as_ref().map(|t| draft.paragraphs[t.0].id.clone())
                 };
                 number = Some(l.number.clone());
                 kind = top.as_ref().map_or(
@@ -689,7 +702,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 let l = label.expect("label present");
                 option = Some(l.number.clone());
                 if option_parent.is_none() {
-                    option_parent = top.as_ref().filter(|t| t.2).map(|t| t.0.clone());
+                    option_parent = top.as_ref().filter(|t| t.2).map(|t| draft.paragraphs[t.0].id.clone());
                 }
                 kind = top.as_ref().map_or(
                     if in_preamble { ParagraphKind::Preambular } else { ParagraphKind::Operative },
@@ -700,7 +713,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                     .number
                     .split_once(' ')
                     .map(|(_, mark)| mark)
-                    .filter(|mark| mark.bytes().any(|b| b.is_ascii_digit()) && ids.contains_key(*mark));
+                    .filter(|mark| mark.bytes().any(|b| b.is_ascii_digit()) && ids.contains(mark));
                 if let Some(mark) = named {
                     let mark = mark.to_owned();
                     id = unique_id(&mut ids, format!("{mark} alt"));
@@ -765,7 +778,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                     }
                 }
                 let introduces = text.is_empty() || text.ends_with(':');
-                top = Some((id.clone(), kind, introduces));
+                top = Some((draft.paragraphs.len(), kind, introduces));
             }
         }
         paragraph_units.push(ui);
@@ -828,13 +841,48 @@ fn is_next_letter(prev: &str, next: &str) -> bool {
     }
 }
 
-fn unique_id(ids: &mut HashMap<String, u32>, id: String) -> String {
-    let n = ids.entry(id.clone()).or_insert(0);
+/// Paragraph ids seen so far. Plain numbers (most ids) are kept in a bit set,
+/// so the common case costs no allocation and no hashing.
+#[derive(Default)]
+struct Ids {
+    numbers: Vec<u64>,
+    others: HashMap<String, u32>,
+}
+
+impl Ids {
+    fn contains(&self, id: &str) -> bool {
+        match plain_number(id) {
+            Some(n) => self.numbers.get(n / 64).is_some_and(|w| w & (1 << (n % 64)) != 0),
+            None => self.others.contains_key(id),
+        }
+    }
+}
+
+fn plain_number(id: &str) -> Option<usize> {
+    if id.is_empty() || id.len() > 7 || !id.bytes().all(|b| b.is_ascii_digit()) || id.starts_with('0') {
+        return None;
+    }
+    id.parse().ok()
+}
+
+fn unique_id(ids: &mut Ids, id: String) -> String {
+    if let Some(n) = plain_number(&id) {
+        if ids.numbers.len() <= n / 64 {
+            ids.numbers.resize(n / 64 + 1, 0);
+        }
+        let word = &mut ids.numbers[n / 64];
+        if *word & (1 << (n % 64)) == 0 {
+            *word |= 1 << (n % 64);
+            return id;
+        }
+    }
+    let n = ids.others.entry(id.clone()).or_insert(0);
     *n += 1;
-    if *n == 1 {
-        id
-    } else {
-        format!("{id}#{n}")
+    match (*n, plain_number(&id)) {
+        (1, None) => id,
+        // A repeated plain number: its first use is in the bit set.
+        (k, Some(_)) => format!("{id}#{}", k + 1),
+        (k, None) => format!("{id}#{k}"),
     }
 }
 
@@ -858,7 +906,7 @@ fn heading_parts(u: &Unit, outline_seen: bool) -> (String, Option<String>, Strin
                 }
                 _ => 1,
             };
-            (l.number.clone(), Some(l.written.clone()), title, level)
+            (l.number.clone(), u.written.clone(), title, level)
         }
         None => (title.clone(), None, title, 1),
     }
