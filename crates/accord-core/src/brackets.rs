@@ -35,14 +35,13 @@ pub(crate) fn match_brackets(
     let mut stack: Vec<Open> = Vec::new();
     // Pairs as (open unit, open offset, close unit, close offset, depth).
     let mut pairs: Vec<(usize, u32, usize, u32, u32)> = Vec::new();
-    let mut lengths: Vec<u32> = Vec::with_capacity(units.len());
     for (u, text) in units.iter().enumerate() {
-        if !text.as_bytes().iter().any(|&b| b == b'[' || b == b']') {
-            lengths.push(if text.is_ascii() { text.len() as u32 } else { text.chars().count() as u32 });
+        let b = text.as_bytes();
+        if !b.contains(&b'[') && !b.contains(&b']') {
             continue;
         }
-        let mut n = 0u32;
-        for c in text.chars() {
+        for (n, c) in text.chars().enumerate() {
+            let n = n as u32;
             match c {
                 '[' => stack.push(Open { unit: u, offset: n, depth: stack.len() as u32 + 1 }),
                 ']' => match stack.pop() {
@@ -60,10 +59,10 @@ pub(crate) fn match_brackets(
                 },
                 _ => {}
             }
-            n += 1;
         }
-        lengths.push(n);
     }
+    // Lengths only matter for brackets that cross units.
+    let length = |u: usize| units[u].chars().count() as u32;
     for open in stack {
         let (line, column) = locate.locate(open.unit, open.offset);
         diagnostics.push(Diagnostic {
@@ -81,14 +80,17 @@ pub(crate) fn match_brackets(
         if ou == cu {
             out[ou].push(bracket(units[ou], oo, co + 1, depth, false, false));
         } else {
-            out[ou].push(bracket(units[ou], oo, lengths[ou], depth, false, true));
-            for (mid, len) in lengths.iter().enumerate().take(cu).skip(ou + 1) {
-                out[mid].push(bracket(units[mid], 0, *len, depth, true, true));
+            out[ou].push(bracket(units[ou], oo, length(ou), depth, false, true));
+            for mid in ou + 1..cu {
+                out[mid].push(bracket(units[mid], 0, length(mid), depth, true, true));
             }
             out[cu].push(bracket(units[cu], 0, co + 1, depth, true, false));
         }
     }
     for (u, brackets) in out.iter_mut().enumerate() {
+        if brackets.is_empty() {
+            continue;
+        }
         brackets.sort_by_key(|b| (b.start, std::cmp::Reverse(b.end)));
         mark_adjacent(units[u], brackets);
     }

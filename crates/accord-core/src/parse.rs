@@ -18,7 +18,7 @@
 
 // foldhash: ids come from the draft, so keep some resistance to crafted
 // collisions, at a fraction of SipHash's cost on a hot path.
-use foldhash::{HashMap, HashSet, HashSetExt};
+use foldhash::HashMap;
 
 use crate::brackets::{self, Locate};
 use crate::canonical;
@@ -597,7 +597,9 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
 
     // Headings and paragraphs in order.
     let restart = numbering_restarts(&units);
-    let mut heading_ids: HashSet<String> = HashSet::new();
+    // Heading ids used so far, with how many times each: a repeated heading
+    // ("Preamble" of an agreement and of its decision) becomes "Preamble (2)".
+    let mut heading_ids: HashMap<String, u32> = HashMap::default();
     let mut current_heading: Option<String> = None;
     let mut outline_seen = false;
     let mut in_preamble = true;
@@ -620,10 +622,16 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 outline_seen = true;
             }
             let mut unique = id.clone();
-            let mut n = 2;
-            while !heading_ids.insert(unique.clone()) {
-                unique = format!("{id} ({n})");
-                n += 1;
+            let count = heading_ids.entry(id.clone()).or_insert(0);
+            *count += 1;
+            if *count > 1 {
+                unique = format!("{id} ({count})");
+                // A title that itself reads "X (2)" cannot collide: bump until free.
+                while heading_ids.contains_key(&unique) {
+                    *heading_ids.get_mut(&id).expect("just inserted") += 1;
+                    unique = format!("{id} ({})", heading_ids[&id]);
+                }
+                heading_ids.insert(unique.clone(), 1);
             }
             if is_section_keyword(&title) && number.is_none() {
                 in_preamble = true;
@@ -915,7 +923,7 @@ fn heading_parts(u: &Unit, outline_seen: bool) -> (String, Option<String>, Strin
 /// True when paragraph numbering starts again under headings (a treaty's
 /// articles): then paragraph ids are qualified by their heading.
 fn numbering_restarts(units: &[Unit]) -> bool {
-    let mut seen: HashSet<u32> = HashSet::new();
+    let mut seen_one = false;
     let mut restarts = 0;
     let mut after_heading = false;
     for u in units {
@@ -926,20 +934,40 @@ fn numbering_restarts(units: &[Unit]) -> bool {
         if let Some(Label { kind: LabelKind::Number { value, suffixed: false, levels: 1, .. }, .. }) =
             &u.label
         {
-            if after_heading && *value == 1 && seen.contains(&1) {
+            if after_heading && *value == 1 && seen_one {
                 restarts += 1;
             }
-            seen.insert(*value);
+            seen_one |= *value == 1;
             after_heading = false;
         }
     }
     restarts >= 1
 }
 
+/// A set of paragraph numbers, as bits: numbers are dense and small.
+#[derive(Default)]
+struct NumberSet(Vec<u64>);
+
+impl NumberSet {
+    fn contains(&self, n: u32) -> bool {
+        self.0.get(n as usize / 64).is_some_and(|w| w & (1 << (n % 64)) != 0)
+    }
+    fn insert(&mut self, n: u32) {
+        let i = n as usize / 64;
+        if self.0.len() <= i {
+            self.0.resize(i + 1, 0);
+        }
+        self.0[i] |= 1 << (n % 64);
+    }
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 /// Numbering gaps, duplicates and disorder among top-level numbered paragraphs.
 fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
     let mut last: Option<u32> = None;
-    let mut seen: HashSet<u32> = HashSet::new();
+    let mut seen = NumberSet::default();
     let mut heading_since = false;
     for u in units {
         if u.heading {
@@ -952,7 +980,7 @@ fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
         };
         let (line, column) = (u.first_line, u.first_column);
         if *suffixed {
-            if !seen.contains(value) {
+            if !seen.contains(*value) {
                 warn(
                     diagnostics,
                     "numbering-order",
@@ -969,7 +997,7 @@ fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
         }
         heading_since = false;
         if let Some(l) = last {
-            if seen.contains(value) {
+            if seen.contains(*value) {
                 warn(
                     diagnostics,
                     "numbering-duplicate",
