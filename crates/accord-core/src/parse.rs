@@ -480,7 +480,8 @@ fn is_plain_heading(
 
 /// Source positions of unit characters, for diagnostics.
 struct UnitMap<'a> {
-    units: &'a [Unit],
+    /// Each unit's (character offset, line, column) at its line starts.
+    positions: &'a [Vec<(u32, u32, u32)>],
     /// Characters trimmed from the front of each unit's text.
     leading: &'a [u32],
 }
@@ -488,7 +489,7 @@ struct UnitMap<'a> {
 impl Locate for UnitMap<'_> {
     fn locate(&self, unit: usize, offset: u32) -> (u32, u32) {
         let offset = offset + self.leading[unit];
-        let segs = &self.units[unit].segments;
+        let segs = &self.positions[unit];
         let k = segs.partition_point(|s| s.0 <= offset).saturating_sub(1);
         let (start, line, col) = segs[k];
         (line, col + offset.saturating_sub(start))
@@ -807,29 +808,47 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
         });
     }
 
-    // Brackets over headings and paragraphs together, in order.
-    let mut paragraph_of_unit: Vec<Option<usize>> = vec![None; units.len()];
+    drop(statuses);
+    // What bracket matching needs from the units: each unit's text (now in
+    // the model) and where its characters came from. The units go before the
+    // last allocations, so they and the finished model never peak together.
+    let mut paragraph_of_unit: Vec<u32> = vec![u32::MAX; units.len()];
     for (pi, &ui) in paragraph_units.iter().enumerate() {
-        paragraph_of_unit[ui] = Some(pi);
+        paragraph_of_unit[ui] = pi as u32;
     }
-    let texts: Vec<&str> = units
+    let mut heading_index = 0;
+    let mut slots: Vec<(bool, u32)> = Vec::with_capacity(units.len()); // (is paragraph, index)
+    let mut positions: Vec<Vec<(u32, u32, u32)>> = Vec::with_capacity(units.len());
+    for (ui, u) in units.iter_mut().enumerate() {
+        if paragraph_of_unit[ui] != u32::MAX {
+            slots.push((true, paragraph_of_unit[ui]));
+        } else {
+            leading[ui] = (u.text.len() - u.text.trim_start().len()) as u32;
+            slots.push((false, heading_index));
+            heading_index += 1;
+        }
+        positions.push(std::mem::take(&mut u.segments));
+    }
+    drop(units);
+    drop(paragraph_of_unit);
+    // Brackets over headings and paragraphs together, in order.
+    let texts: Vec<&str> = slots
         .iter()
-        .enumerate()
-        .map(|(ui, u)| match paragraph_of_unit[ui] {
-            Some(pi) => draft.paragraphs[pi].text.as_str(),
-            None => {
-                let t = u.text.trim_end();
-                leading[ui] = (t.len() - t.trim_start().len()) as u32;
-                t.trim_start()
+        .map(|&(is_paragraph, i)| {
+            if is_paragraph {
+                draft.paragraphs[i as usize].text.as_str()
+            } else {
+                draft.headings[i as usize].title.as_str()
             }
         })
         .collect();
-    let map = UnitMap { units: &units, leading: &leading };
+    let map = UnitMap { positions: &positions, leading: &leading };
     let per_unit = brackets::match_brackets(&texts, &map, &mut diagnostics);
+    drop(texts);
     let markers: Vec<&str> = draft.footnotes.iter().map(|f| f.marker.as_str()).collect();
-    for (ui, bs) in per_unit.into_iter().enumerate() {
-        if let Some(pi) = paragraph_of_unit[ui] {
-            let p = &mut draft.paragraphs[pi];
+    for (&(is_paragraph, i), bs) in slots.iter().zip(per_unit) {
+        if is_paragraph {
+            let p = &mut draft.paragraphs[i as usize];
             p.brackets = bs;
             p.references = references::find(&p.text);
             if !markers.is_empty() {
