@@ -35,6 +35,18 @@ enum Command {
         #[command(flatten)]
         input: InputOptions,
     },
+    /// Compare two drafts: which paragraph became which, what changed word by word, what matters, what became of each bracket.
+    Compare {
+        /// The older draft; `-` reads standard input.
+        old: PathBuf,
+        /// The newer draft.
+        new: PathBuf,
+        /// Output format (text is coloured on a terminal, plain when piped).
+        #[arg(long, short, value_enum, default_value_t = CompareFormat::Text)]
+        format: CompareFormat,
+        #[command(flatten)]
+        input: InputOptions,
+    },
     /// Show where a draft stands: paragraphs by status and section, every bracket, and whether it is ready for adoption.
     Status {
         /// The draft file; `-` reads standard input.
@@ -70,6 +82,16 @@ enum ParseFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum CompareFormat {
+    /// For the terminal.
+    Text,
+    /// The documented contract.
+    Json,
+    /// One self-contained page to e-mail or print.
+    Html,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum StatusFormat {
     /// A dashboard for the terminal.
     Text,
@@ -85,6 +107,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Parse { file, format, input } => run_parse(&file, format, &input),
         Command::Status { file, format, input } => run_status(&file, format, &input),
+        Command::Compare { old, new, format, input } => run_compare(&old, &new, format, &input),
     };
     match result {
         Ok(code) => code,
@@ -181,6 +204,45 @@ fn run_parse(file: &Path, format: ParseFormat, input: &InputOptions) -> Result<E
         }
     };
     Ok(code)
+}
+
+#[derive(serde::Serialize)]
+struct CompareOutput<'a> {
+    schema: &'static str,
+    #[serde(flatten)]
+    comparison: &'a accord_core::Comparison,
+}
+
+fn run_compare(
+    old: &Path,
+    new: &Path,
+    format: CompareFormat,
+    input: &InputOptions,
+) -> Result<ExitCode, Failure> {
+    if old == Path::new("-") && new == Path::new("-") {
+        return Err(Failure("only one of OLD and NEW can be standard input".into()));
+    }
+    let old_draft = read_draft(old, input)?;
+    let new_draft = read_draft(new, input)?;
+    let c = accord_core::compare(&old_draft, &new_draft);
+    match format {
+        CompareFormat::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&CompareOutput { schema: "accord-compare/1", comparison: &c })
+                    .map_err(|e| Failure(format!("cannot serialise: {e}")))?;
+            s.push('\n');
+            emit(&s)?;
+        }
+        CompareFormat::Text => {
+            use std::io::IsTerminal;
+            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            emit(&accord_core::render::comparison_text(&c, &old_draft, &new_draft, color))?;
+        }
+        CompareFormat::Html => emit(&accord_core::render::comparison_html(&c, &old_draft, &new_draft))?,
+    }
+    let a = report_diagnostics(old, &old_draft, input.strict);
+    let b = report_diagnostics(new, &new_draft, input.strict);
+    Ok(if a == ExitCode::SUCCESS { b } else { a })
 }
 
 fn run_status(file: &Path, format: StatusFormat, input: &InputOptions) -> Result<ExitCode, Failure> {

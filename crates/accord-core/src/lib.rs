@@ -19,8 +19,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod brackets;
+pub(crate) mod brackets;
 pub mod canonical;
+pub mod compare;
 mod front;
 mod furniture;
 mod label;
@@ -32,7 +33,9 @@ mod references;
 pub mod render;
 pub mod source;
 mod status;
+pub mod tokens;
 
+pub use compare::{compare, Comparison};
 pub use model::*;
 pub use parse::parse;
 pub use readiness::{readiness, Readiness};
