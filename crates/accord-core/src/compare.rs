@@ -485,12 +485,14 @@ impl<'x, 'a> Aligner<'x, 'a> {
                     }
                     run.clear();
                 };
-                for &p in parts {
+                // Consecutive among the paragraphs still unpaired: a paragraph
+                // moved in between (already paired) does not break a split.
+                for (k, &p) in parts.iter().enumerate() {
                     let part = if whole_side_old { &self.new[p] } else { &self.old[p] };
                     let contained = !part.words.is_empty()
                         && intersection(&whole.words, &part.words) as f64 / part.words.len() as f64
                             >= PART_CONTAINMENT;
-                    let adjacent = run.last().is_none_or(|&l| p == l + 1);
+                    let adjacent = run.last().is_none_or(|&l| k > 0 && parts[k - 1] == l);
                     if contained && adjacent {
                         run.push(p);
                     } else {
@@ -502,15 +504,17 @@ impl<'x, 'a> Aligner<'x, 'a> {
                 }
                 flush(&mut run, &mut best);
                 if let Some((run, coverage)) = best {
-                    // A split only when no single part explains the whole.
+                    // A split only when every part adds words of the whole that
+                    // no other part holds: the best single part leaves out at
+                    // least 5 % of the whole (else it is an edit of that part).
                     let single_best = run
                         .iter()
                         .map(|&p| {
                             let part = if whole_side_old { &self.new[p] } else { &self.old[p] };
-                            dice(&whole.words, &part.words)
+                            intersection(&whole.words, &part.words) as f64 / whole.words.len() as f64
                         })
                         .fold(0.0, f64::max);
-                    if single_best < 0.85 {
+                    if coverage - single_best >= 0.05 {
                         let pairing = if whole_side_old {
                             Pairing::Split(w, run, coverage)
                         } else {
@@ -1053,25 +1057,6 @@ fn alternatives_in(inner: &str) -> Option<Vec<String>> {
     crate::brackets::alternatives(inner)
 }
 
-/// Does `text` hold `phrase` as whole words (not inside a longer word)?
-fn holds(text: &str, phrase: &str) -> bool {
-    if phrase.is_empty() {
-        return false;
-    }
-    let mut from = 0;
-    while let Some(i) = text[from..].find(phrase) {
-        let s = from + i;
-        let e = s + phrase.len();
-        let before = text[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-        let after = text[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-        if before && after {
-            return true;
-        }
-        from = s + phrase.chars().next().map_or(1, char::len_utf8);
-    }
-    false
-}
-
 fn bracket_fates(
     old: &[&Paragraph],
     new: &[&Paragraph],
@@ -1080,11 +1065,17 @@ fn bracket_fates(
 ) {
     let new_id = new.first().map(|p| p.id.clone());
     let new_text: String = new.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ");
+    let old_text: String = old.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ");
     let mut new_brackets: Vec<(&Paragraph, &crate::Bracket, bool)> = new
         .iter()
         .flat_map(|p| p.brackets.iter().filter(|b| !b.opens_before).map(move |b| (*p, b, false)))
         .collect();
+    // Which old words survive, from the word diff (computed once, when needed).
+    let mut survival: Option<(Vec<Token>, Vec<bool>)> = None;
+    let mut offset = 0u32;
     for p in old {
+        let base = offset;
+        offset += p.text.chars().count() as u32 + 1;
         for b in p.brackets.iter().filter(|b| !b.opens_before) {
             let mut fate = BracketFate {
                 old_paragraph: Some(p.id.clone()),
@@ -1106,12 +1097,7 @@ fn bracket_fates(
                 continue;
             }
             let inner = b.text.trim_start_matches('[').trim_end_matches(']').trim();
-            let alts = b.alternatives.clone().or_else(|| alternatives_in(inner));
-            let chosen: Option<String> = alts.as_ref().and_then(|alts| {
-                let held: Vec<&String> = alts.iter().filter(|a| holds(&new_text, a)).collect();
-                (held.len() == 1).then(|| held[0].clone())
-            });
-            // Reworded: a new bracket in the same place with similar words.
+            // Reworded: a new bracket at the same depth with similar words.
             let old_words = content_words(inner, interner);
             let reworded = new_brackets
                 .iter_mut()
@@ -1128,10 +1114,42 @@ fn bracket_fates(
                 fate.fate = Fate::Reworded;
                 fate.reworded = Some(slot.1.text.clone());
                 fate.new_paragraph = Some(slot.0.id.clone());
-            } else if let Some(c) = chosen {
+                out.push(fate);
+                continue;
+            }
+            // Resolved: which of the bracket's words the diff keeps.
+            let (tokens, kept) = survival.get_or_insert_with(|| {
+                let (_, ot, _, ops) = word_changes(&old_text, &new_text);
+                let mut kept = vec![false; ot.len()];
+                for op in &ops {
+                    if let similar::DiffOp::Equal { old_index, len, .. } = *op {
+                        kept[old_index..old_index + len].iter_mut().for_each(|k| *k = true);
+                    }
+                }
+                (ot, kept)
+            });
+            let (from, to) = (base + b.start + 1, base + b.end.saturating_sub(1));
+            let inside: Vec<usize> = (0..tokens.len())
+                .filter(|&i| tokens[i].is_wordlike() && tokens[i].start >= from && tokens[i].end <= to)
+                .collect();
+            let surviving: Vec<&str> =
+                inside.iter().filter(|&&i| kept[i]).map(|&i| tokens[i].text(&old_text)).collect();
+            let alts = b.alternatives.clone().or_else(|| alternatives_in(inner));
+            let chosen = alts.as_ref().and_then(|alts| {
+                let held: Vec<&String> = alts
+                    .iter()
+                    .filter(|a| {
+                        let words: Vec<&str> =
+                            tokenize(a).iter().filter(|t| t.is_wordlike()).map(|t| t.text(a)).collect();
+                        !words.is_empty() && words.iter().all(|w| surviving.contains(w))
+                    })
+                    .collect();
+                (held.len() == 1).then(|| held[0].clone())
+            });
+            if let Some(c) = chosen {
                 fate.fate = Fate::Chosen;
                 fate.chosen = Some(c);
-            } else if holds(&new_text, inner) {
+            } else if !inside.is_empty() && surviving.len() * 2 >= inside.len() {
                 fate.fate = Fate::Kept;
             }
             out.push(fate);
@@ -1161,7 +1179,7 @@ fn link_for(
     old_text: &str,
     new_text: &str,
     similarity: f64,
-    refs: (Vec<(u32, u32)>, Vec<(u32, u32)>),
+    refs: (Spans, Spans),
 ) -> Link {
     let words_changed = old_text != new_text;
     let (changes, class, reasons) = if words_changed {
@@ -1190,12 +1208,15 @@ fn link_for(
     }
 }
 
-fn reference_spans(p: &Paragraph) -> Vec<(u32, u32)> {
+/// Character spans of a paragraph's references.
+type Spans = Vec<(u32, u32)>;
+
+fn reference_spans(p: &Paragraph) -> Spans {
     p.references.iter().map(|r| (r.start, r.end)).collect()
 }
 
 /// Joins texts of split or merged paragraphs, shifting reference spans.
-fn joined<'p>(ps: &[&'p Paragraph]) -> (String, Vec<(u32, u32)>) {
+fn joined(ps: &[&Paragraph]) -> (String, Spans) {
     let mut text = String::new();
     let mut refs = Vec::new();
     let mut offset = 0u32;

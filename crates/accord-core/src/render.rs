@@ -173,6 +173,20 @@ fn link_texts(link: &Link, old: &Draft, new: &Draft) -> (String, String) {
     (join(&link.old, old), join(&link.new, new))
 }
 
+/// Which links a section of a comparison shows.
+type LinkFilter = fn(&Link) -> bool;
+
+/// The sections of a comparison, in the order a delegate reads them:
+/// what matters first.
+const GROUPS: [(&str, LinkFilter); 4] = [
+    ("Substantive changes", |l| l.class == Some(Class::Substantive)),
+    ("Marginal changes", |l| l.class == Some(Class::Marginal)),
+    ("Moved, split or merged without change of words", |l| {
+        l.class.is_none() && matches!(l.relation, Relation::Moved | Relation::Split | Relation::Merged)
+    }),
+    ("New and deleted paragraphs", |l| matches!(l.relation, Relation::New | Relation::Deleted)),
+];
+
 /// Marks spans of `text` (character offsets) with `open`/`close`, escaping the rest with `esc`.
 fn mark_spans(
     text: &str,
@@ -232,22 +246,7 @@ pub fn comparison_text(c: &Comparison, old: &Draft, new: &Draft, color: bool) ->
         s.brackets_open,
         s.statuses_changed
     );
-    let sections: [(&str, Box<dyn Fn(&Link) -> bool>); 4] = [
-        ("Substantive changes", Box::new(|l: &Link| l.class == Some(Class::Substantive))),
-        ("Marginal changes", Box::new(|l: &Link| l.class == Some(Class::Marginal))),
-        (
-            "Moved, split or merged without change of words",
-            Box::new(|l: &Link| {
-                l.class.is_none()
-                    && matches!(l.relation, Relation::Moved | Relation::Split | Relation::Merged)
-            }),
-        ),
-        (
-            "New and deleted paragraphs",
-            Box::new(|l: &Link| matches!(l.relation, Relation::New | Relation::Deleted)),
-        ),
-    ];
-    for (title, pick) in sections.iter() {
+    for (title, pick) in GROUPS {
         let chosen: Vec<&Link> = c.paragraphs.iter().filter(|l| pick(l)).collect();
         if chosen.is_empty() {
             continue;
@@ -394,15 +393,7 @@ del{{background:#fde2e1;color:#8a1111;text-decoration:line-through}} ins{{backgr
             .collect::<Vec<_>>()
             .join(" + ")
     };
-    let groups: [(&str, fn(&Link) -> bool); 4] = [
-        ("Substantive changes", |l| l.class == Some(Class::Substantive)),
-        ("Marginal changes", |l| l.class == Some(Class::Marginal)),
-        ("Moved, split or merged without change of words", |l| {
-            l.class.is_none() && matches!(l.relation, Relation::Moved | Relation::Split | Relation::Merged)
-        }),
-        ("New and deleted paragraphs", |l| matches!(l.relation, Relation::New | Relation::Deleted)),
-    ];
-    for (heading, pick) in groups {
+    for (heading, pick) in GROUPS {
         let chosen: Vec<&Link> = c.paragraphs.iter().filter(|l| pick(l)).collect();
         if chosen.is_empty() {
             continue;
@@ -435,9 +426,9 @@ del{{background:#fde2e1;color:#8a1111;text-decoration:line-through}} ins{{backgr
             if !l.reasons.is_empty() {
                 let _ = write!(out, "<p class=\"reasons\">{}</p>", esc(&l.reasons.join("; ")));
             }
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<div class=\"old\">{}</div><div class=\"new\">{}</div></section>\n",
+                "<div class=\"old\">{}</div><div class=\"new\">{}</div></section>",
                 mark_spans(&ot, &del, "<del>", "</del>", &esc),
                 mark_spans(&nt, &ins, "<ins>", "</ins>", &esc)
             );
