@@ -848,6 +848,18 @@ fn lower(s: &str) -> String {
     s.chars().flat_map(char::to_lowercase).collect()
 }
 
+/// A content word: not a short or function word (numbers and ideographs count).
+fn is_content_word(lowered: &str) -> bool {
+    let n = lowered.chars().count();
+    let ideograph =
+        lowered.chars().next().is_some_and(|c| !c.is_alphabetic() || (n == 1 && c as u32 > 0x2E80));
+    ideograph || (n >= 3 && !FUNCTION_WORDS.contains(&lowered))
+}
+
+fn is_content(t: &Token, key: &str) -> bool {
+    t.kind != TokenKind::Word || is_content_word(key)
+}
+
 struct Side<'a> {
     text: &'a str,
     tokens: &'a [Token],
@@ -970,10 +982,15 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
             v.iter().map(|(_, t, _)| t.text(s.text)).collect::<Vec<_>>().join(" ")
         };
         let mut hit = false;
-        let is_number = |t: &Token, key: &str| t.kind == TokenKind::Number || MONTHS.contains(&key);
-        if only_old.iter().any(|(_, t, k)| is_number(t, k))
-            || only_new.iter().any(|(_, t, k)| is_number(t, k))
-        {
+        // "May" inside a sentence is a month; "may" is a modal.
+        let is_month = |s: &Side<'_>, i: usize, t: &Token, key: &str| {
+            MONTHS.contains(&key)
+                && (key != "may" || (t.text(s.text).starts_with('M') && !first_word_of_sentence(s, i)))
+        };
+        let is_number = |s: &Side<'_>, (i, t, k): &(usize, &Token, &String)| {
+            t.kind == TokenKind::Number || is_month(s, *i, t, k)
+        };
+        if only_old.iter().any(|x| is_number(old, x)) || only_new.iter().any(|x| is_number(new, x)) {
             push(
                 &mut substantive,
                 format!(
@@ -984,8 +1001,11 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
             );
             hit = true;
         }
-        let normative = |k: &str| NORMATIVE.contains(&k) || NORMATIVE.contains(&k.trim_end_matches('s'));
-        if only_old.iter().any(|(_, _, k)| normative(k)) || only_new.iter().any(|(_, _, k)| normative(k)) {
+        let normative = |s: &Side<'_>, (i, t, k): &(usize, &Token, &String)| {
+            (NORMATIVE.contains(&k.as_str()) || NORMATIVE.contains(&k.trim_end_matches('s')))
+                && !is_month(s, *i, t, k)
+        };
+        if only_old.iter().any(|x| normative(old, x)) || only_new.iter().any(|x| normative(new, x)) {
             push(
                 &mut substantive,
                 format!(
@@ -1004,7 +1024,10 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
             push(&mut substantive, "negation added".into());
             hit = true;
         }
-        let named = |s: &Side<'_>, (i, t, _): &(usize, &Token, &String)| {
+        let named = |s: &Side<'_>, (i, t, k): &(usize, &Token, &String)| {
+            if is_month(s, *i, t, k) {
+                return false;
+            }
             let w = t.text(s.text);
             let upper_initial = w.chars().next().is_some_and(char::is_uppercase);
             let acronym =
@@ -1030,15 +1053,17 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
             push(&mut substantive, "reference changed".into());
             hit = true;
         }
-        changed_content += only_old.len().max(only_new.len());
+        let content = |v: &[(usize, &Token, &String)]| v.iter().filter(|(_, t, k)| is_content(t, k)).count();
+        changed_content += content(&only_old).max(content(&only_new));
         if !hit {
             push(&mut marginal, "minor rewording".into());
         }
     }
-    let total = old_words.len().max(new_words.len()).max(1);
+    let count = |v: &[String]| v.iter().filter(|w| is_content_word(w)).count();
+    let total = count(&old_words).max(count(&new_words)).max(1);
     let share = changed_content as f64 / total as f64;
     if share >= 0.3 {
-        push(&mut substantive, format!("{:.0}% of the words changed", share * 100.0));
+        push(&mut substantive, format!("{:.0}% of the content words changed", share * 100.0));
     }
     if substantive.is_empty() {
         if marginal.is_empty() {
