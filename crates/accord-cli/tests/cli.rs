@@ -191,3 +191,70 @@ fn reads_standard_input() {
     let v: serde_json::Value = serde_json::from_str(&String::from_utf8(o.stdout).unwrap()).unwrap();
     assert_eq!(v["counts"]["agreed"], 1);
 }
+
+fn compare_fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../accord-core/tests/compare")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn compare_json_text_and_html() {
+    let (old, new) = (compare_fixture("relations.old.txt"), compare_fixture("relations.new.txt"));
+    let o = accord(&["compare", &old, &new, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["schema"], "accord-compare/1");
+    for key in ["paragraphs", "headings", "brackets", "statuses", "summary"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let relations: Vec<&str> =
+        v["paragraphs"].as_array().unwrap().iter().map(|l| l["relation"].as_str().unwrap()).collect();
+    for r in ["unchanged", "renumbered", "changed", "moved", "split", "merged", "new", "deleted"] {
+        assert!(relations.contains(&r), "{r} in {relations:?}");
+    }
+
+    // Piped text is plain: no colour codes, wdiff-style marks.
+    let o = accord(&["compare", &old, &new]);
+    let s = stdout(&o);
+    assert!(!s.contains('\x1b'));
+    assert!(s.contains("{+plans of action+}") || s.contains("[-action-]"), "{s}");
+    assert!(s.starts_with("Comparison: 10 → 10 paragraphs"));
+
+    let o = accord(&[
+        "compare",
+        &compare_fixture("classes.old.txt"),
+        &compare_fixture("classes.new.txt"),
+        "-f",
+        "html",
+    ]);
+    let html = stdout(&o);
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("<del>should</del>") && html.contains("<ins>must</ins>"));
+    // Substantive changes come first.
+    assert!(html.find("Substantive changes").unwrap() < html.find("Marginal changes").unwrap());
+    assert!(html.contains("@media print"));
+}
+
+#[test]
+fn compare_escapes_hostile_text_in_html() {
+    let old = temp_file("hostile-old.txt", b"1. We agree on <b>cooperation</b>.\n");
+    let new = temp_file("hostile-new.txt", b"1. We agree on <script>alert(1)</script> cooperation.\n");
+    let o = accord(&["compare", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "html"]);
+    let html = stdout(&o);
+    let body = &html[html.find("<body>").unwrap()..];
+    assert!(!body.contains("<script") && !body.contains("<b>"), "{body}");
+    assert!(body.contains("&lt;<ins>script</ins>&gt;"), "{body}");
+}
+
+#[test]
+fn compare_bad_input_and_usage() {
+    let empty = temp_file("empty-cmp.txt", b"");
+    let o = accord(&["compare", empty.to_str().unwrap(), &seed()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("the input is empty"));
+    assert_eq!(accord(&["compare", &seed()]).status.code(), Some(2));
+    assert_eq!(accord(&["compare", "-", "-"]).status.code(), Some(1));
+}
