@@ -222,8 +222,13 @@ fn run_compare(
     if old == Path::new("-") && new == Path::new("-") {
         return Err(Failure("only one of OLD and NEW can be standard input".into()));
     }
-    let old_draft = read_draft(old, input)?;
-    let new_draft = read_draft(new, input)?;
+    // The two drafts are read and parsed at the same time, one per core.
+    let (old_draft, new_draft) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| read_draft(new, input));
+        let first = read_draft(old, input);
+        (first, other.join().unwrap_or_else(|_| Err(Failure("the parser stopped unexpectedly".into()))))
+    });
+    let (old_draft, new_draft) = (old_draft?, new_draft?);
     let c = accord_core::compare(&old_draft, &new_draft);
     match format {
         CompareFormat::Json => {

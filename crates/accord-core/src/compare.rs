@@ -243,49 +243,34 @@ struct Item<'a> {
     number: Option<&'a str>,
     text: &'a str,
     /// Content words, interned, sorted (a multiset).
-    words: Vec<u32>,
+    words: Vec<u64>,
 }
 
-#[derive(Default)]
-struct Interner {
-    ids: HashMap<String, u32>,
-}
-
-impl Interner {
-    fn id(&mut self, word: &str) -> u32 {
-        if let Some(&i) = self.ids.get(word) {
-            return i;
-        }
-        let i = self.ids.len() as u32;
-        self.ids.insert(word.to_owned(), i);
-        i
-    }
-}
-
-fn content_words(text: &str, interner: &mut Interner) -> Vec<u32> {
+/// The content words of a text, each as the hash of its case-folded form
+/// (64 bits: collisions are negligible at the scale of a draft), sorted: a multiset.
+fn content_words(text: &str) -> Vec<u64> {
     let mut out = Vec::new();
-    let mut lower = String::new();
     for t in tokenize(text) {
         if !t.is_wordlike() {
             continue;
         }
         let w = t.text(text);
-        if t.kind == TokenKind::Word && w.chars().count() < 3 {
-            continue;
+        if t.kind == TokenKind::Word {
+            if w.chars().nth(2).is_none() {
+                continue; // one or two letters
+            }
+            if w.len() <= 5 && FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w)) {
+                continue;
+            }
         }
-        lower.clear();
-        lower.extend(w.chars().flat_map(char::to_lowercase));
-        if FUNCTION_WORDS.contains(&lower.as_str()) {
-            continue;
-        }
-        out.push(interner.id(&lower));
+        out.push(folded_hash(w));
     }
     out.sort_unstable();
     out
 }
 
 /// Size of the multiset intersection of two sorted lists.
-fn intersection(a: &[u32], b: &[u32]) -> usize {
+fn intersection(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -301,7 +286,7 @@ fn intersection(a: &[u32], b: &[u32]) -> usize {
     n
 }
 
-fn dice(a: &[u32], b: &[u32]) -> f64 {
+fn dice(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -420,7 +405,7 @@ impl<'x, 'a> Aligner<'x, 'a> {
 
     /// Candidate pairs through an index of words, skipping words too common to tell.
     fn indexed_candidates(&self, olds: &[usize], news: &[usize], threshold: f64) -> Vec<(f64, usize, usize)> {
-        let mut index: HashMap<u32, Vec<usize>> = HashMap::default();
+        let mut index: HashMap<u64, Vec<usize>> = HashMap::default();
         for &n in news {
             let mut words = self.new[n].words.clone();
             words.dedup();
@@ -564,7 +549,7 @@ fn longest_increasing(seq: &[usize]) -> Vec<usize> {
     out
 }
 
-fn align(old: &[Item<'_>], new: &[Item<'_>]) -> Vec<Pairing> {
+fn align<'a>(old: &mut [Item<'a>], new: &mut [Item<'a>]) -> Vec<Pairing> {
     let mut a = Aligner {
         old,
         new,
@@ -573,6 +558,15 @@ fn align(old: &[Item<'_>], new: &[Item<'_>]) -> Vec<Pairing> {
         pairings: Vec::new(),
     };
     let anchors = a.exact();
+    // Words are only needed for what identical text did not pair: in a new
+    // revision, a small part of the draft.
+    let Aligner { old_taken, new_taken, pairings, .. } = a;
+    for (item, taken) in old.iter_mut().zip(&old_taken).chain(new.iter_mut().zip(&new_taken)) {
+        if !taken {
+            item.words = content_words(item.text);
+        }
+    }
+    let mut a = Aligner { old, new, old_taken, new_taken, pairings };
     // The gaps between anchors, with sentinels at both ends.
     let mut prev = (0usize, 0usize);
     let mut bounds: Vec<((usize, usize), (usize, usize))> = Vec::with_capacity(anchors.len() + 1);
@@ -848,6 +842,21 @@ fn lower(s: &str) -> String {
     s.chars().flat_map(char::to_lowercase).collect()
 }
 
+/// A hash of the word with its case folded, for multiset comparisons.
+fn folded_hash(word: &str) -> u64 {
+    use std::hash::BuildHasher;
+    let state = foldhash::fast::FixedState::with_seed(0x0acc_04d);
+    // ASCII words (most words of most drafts) fold on the stack.
+    if word.is_ascii() && word.len() <= 64 {
+        let mut buf = [0u8; 64];
+        for (d, s) in buf.iter_mut().zip(word.bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        return state.hash_one(&buf[..word.len()]);
+    }
+    state.hash_one(lower(word).as_bytes())
+}
+
 /// A content word: not a short or function word (numbers and ideographs count).
 fn is_content_word(lowered: &str) -> bool {
     let n = lowered.chars().count();
@@ -862,18 +871,14 @@ fn is_content(t: &Token, key: &str) -> bool {
 
 struct Side<'a> {
     text: &'a str,
+    /// How many content words the whole text has.
+    content_words: usize,
     tokens: &'a [Token],
     references: Vec<(u32, u32)>,
 }
 
 /// Classifies the changes between two texts, with reasons.
 fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, Vec<String>) {
-    let words = |s: &Side<'_>| -> Vec<String> {
-        let mut v: Vec<String> =
-            s.tokens.iter().filter(|t| t.is_wordlike()).map(|t| lower(t.text(s.text))).collect();
-        v.sort();
-        v
-    };
     let brackets = |s: &Side<'_>| {
         s.tokens.iter().filter(|t| matches!(t.kind, TokenKind::Open | TokenKind::Close)).count()
     };
@@ -884,16 +889,35 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
             v.push(r);
         }
     };
-    let old_words = words(old);
-    let new_words = words(new);
-    if old_words == new_words && brackets(old) == brackets(new) {
+    // The whole texts hold the same words exactly when the words the diff
+    // removes and the words it inserts are the same multiset.
+    let hunk_words = |s: &Side<'_>, deleted: bool| -> Vec<u64> {
+        let mut v = Vec::new();
+        for op in ops {
+            let range = match (*op, deleted) {
+                (similar::DiffOp::Delete { old_index, old_len, .. }, true)
+                | (similar::DiffOp::Replace { old_index, old_len, .. }, true) => {
+                    old_index..old_index + old_len
+                }
+                (similar::DiffOp::Insert { new_index, new_len, .. }, false)
+                | (similar::DiffOp::Replace { new_index, new_len, .. }, false) => {
+                    new_index..new_index + new_len
+                }
+                _ => continue,
+            };
+            v.extend(s.tokens[range].iter().filter(|t| t.is_wordlike()).map(|t| folded_hash(t.text(s.text))));
+        }
+        v.sort_unstable();
+        v
+    };
+    if hunk_words(old, true) == hunk_words(new, false) && brackets(old) == brackets(new) {
         // The same words: order, case, punctuation or spacing only.
         let old_seq: Vec<&str> =
             old.tokens.iter().filter(|t| t.is_wordlike()).map(|t| t.text(old.text)).collect();
         let new_seq: Vec<&str> =
             new.tokens.iter().filter(|t| t.is_wordlike()).map(|t| t.text(new.text)).collect();
-        let old_lower: Vec<String> = old_seq.iter().map(|w| lower(w)).collect();
-        let new_lower: Vec<String> = new_seq.iter().map(|w| lower(w)).collect();
+        let old_lower: Vec<u64> = old_seq.iter().map(|w| folded_hash(w)).collect();
+        let new_lower: Vec<u64> = new_seq.iter().map(|w| folded_hash(w)).collect();
         if old_lower != new_lower {
             push(&mut marginal, "words or list items reordered".into());
         }
@@ -1059,8 +1083,7 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
             push(&mut marginal, "minor rewording".into());
         }
     }
-    let count = |v: &[String]| v.iter().filter(|w| is_content_word(w)).count();
-    let total = count(&old_words).max(count(&new_words)).max(1);
+    let total = old.content_words.max(new.content_words).max(1);
     let share = changed_content as f64 / total as f64;
     if share >= 0.3 {
         push(&mut substantive, format!("{:.0}% of the content words changed", share * 100.0));
@@ -1082,13 +1105,28 @@ fn alternatives_in(inner: &str) -> Option<Vec<String>> {
     crate::brackets::alternatives(inner)
 }
 
-fn bracket_fates(
-    old: &[&Paragraph],
-    new: &[&Paragraph],
-    out: &mut Vec<BracketFate>,
-    interner: &mut Interner,
-) {
+fn bracket_fates(old: &[&Paragraph], new: &[&Paragraph], out: &mut Vec<BracketFate>) {
+    let has_brackets = |ps: &[&Paragraph]| ps.iter().any(|p| p.brackets.iter().any(|b| !b.opens_before));
+    if !has_brackets(old) && !has_brackets(new) {
+        return;
+    }
     let new_id = new.first().map(|p| p.id.clone());
+    // Identical text: every bracket is still open (the common case).
+    if let ([o], [n]) = (old, new) {
+        if o.text == n.text {
+            for b in o.brackets.iter().filter(|b| !b.opens_before) {
+                out.push(BracketFate {
+                    old_paragraph: Some(o.id.clone()),
+                    new_paragraph: Some(n.id.clone()),
+                    text: b.text.clone(),
+                    fate: Fate::Open,
+                    chosen: None,
+                    reworded: None,
+                });
+            }
+            return;
+        }
+    }
     let new_text: String = new.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ");
     let old_text: String = old.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ");
     let mut new_brackets: Vec<(&Paragraph, &crate::Bracket, bool)> = new
@@ -1123,13 +1161,12 @@ fn bracket_fates(
             }
             let inner = b.text.trim_start_matches('[').trim_end_matches(']').trim();
             // Reworded: a new bracket at the same depth with similar words.
-            let old_words = content_words(inner, interner);
+            let old_words = content_words(inner);
             let reworded = new_brackets
                 .iter_mut()
                 .filter(|(_, nb, used)| !*used && b.depth == nb.depth)
                 .map(|slot| {
-                    let w =
-                        content_words(slot.1.text.trim_start_matches('[').trim_end_matches(']'), interner);
+                    let w = content_words(slot.1.text.trim_start_matches('[').trim_end_matches(']'));
                     (dice(&old_words, &w), slot)
                 })
                 .filter(|(s, _)| *s >= 0.5)
@@ -1204,14 +1241,16 @@ fn link_for(
     old_text: &str,
     new_text: &str,
     similarity: f64,
-    refs: (Spans, Spans),
+    refs: impl FnOnce() -> (Spans, Spans),
+    content_words: (usize, usize),
 ) -> Link {
     let words_changed = old_text != new_text;
     let (changes, class, reasons) = if words_changed {
         let (changes, ot, nt, ops) = word_changes(old_text, new_text);
+        let (old_refs, new_refs) = refs();
         let (class, reasons) = classify(
-            &Side { text: old_text, tokens: &ot, references: refs.0 },
-            &Side { text: new_text, tokens: &nt, references: refs.1 },
+            &Side { text: old_text, content_words: content_words.0, tokens: &ot, references: old_refs },
+            &Side { text: new_text, content_words: content_words.1, tokens: &nt, references: new_refs },
             &ops,
         );
         (changes, Some(class), reasons)
@@ -1257,36 +1296,25 @@ fn joined(ps: &[&Paragraph]) -> (String, Spans) {
     (text, refs)
 }
 
-fn paragraph_items<'a>(d: &'a Draft, interner: &mut Interner) -> Vec<Item<'a>> {
+fn paragraph_items(d: &Draft) -> Vec<Item<'_>> {
     d.paragraphs
         .iter()
-        .map(|p| Item {
-            id: &p.id,
-            number: p.number.as_deref(),
-            text: &p.text,
-            words: content_words(&p.text, interner),
-        })
+        .map(|p| Item { id: &p.id, number: p.number.as_deref(), text: &p.text, words: Vec::new() })
         .collect()
 }
 
-fn heading_items<'a>(d: &'a Draft, interner: &mut Interner) -> Vec<Item<'a>> {
+fn heading_items(d: &Draft) -> Vec<Item<'_>> {
     d.headings
         .iter()
-        .map(|h| Item {
-            id: &h.id,
-            number: h.number.as_deref(),
-            text: &h.title,
-            words: content_words(&h.title, interner),
-        })
+        .map(|h| Item { id: &h.id, number: h.number.as_deref(), text: &h.title, words: Vec::new() })
         .collect()
 }
 
 /// Compares two drafts.
 pub fn compare(old: &Draft, new: &Draft) -> Comparison {
-    let mut interner = Interner::default();
-    let old_items = paragraph_items(old, &mut interner);
-    let new_items = paragraph_items(new, &mut interner);
-    let pairings = align(&old_items, &new_items);
+    let mut old_items = paragraph_items(old);
+    let mut new_items = paragraph_items(new);
+    let pairings = align(&mut old_items, &mut new_items);
 
     // Order: pairs outside the longest increasing run have moved.
     let mut ones: Vec<(usize, usize)> = pairings
@@ -1294,11 +1322,11 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
         .filter_map(|p| if let Pairing::One(o, n, _) = p { Some((*o, *n)) } else { None })
         .collect();
     ones.sort_unstable();
-    let in_order: std::collections::HashSet<(usize, usize)> =
-        longest_increasing(&ones.iter().map(|p| p.1).collect::<Vec<_>>())
-            .into_iter()
-            .map(|k| ones[k])
-            .collect();
+    // Pairs keeping their order, marked by old index (each old paragraph is in at most one pair).
+    let mut in_order = vec![false; old.paragraphs.len()];
+    for k in longest_increasing(&ones.iter().map(|p| p.1).collect::<Vec<_>>()) {
+        in_order[ones[k].0] = true;
+    }
 
     let mut links: Vec<(usize, usize, Link)> = Vec::new(); // (sort key old, new, link)
     let mut brackets = Vec::new();
@@ -1311,7 +1339,7 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                 let (op, np) = (&old.paragraphs[*o], &new.paragraphs[*n]);
                 old_seen[*o] = true;
                 new_seen[*n] = true;
-                let relation = if !in_order.contains(&(*o, *n)) {
+                let relation = if !in_order[*o] {
                     Relation::Moved
                 } else if old_items[*o].number == new_items[*n].number {
                     Relation::Unchanged
@@ -1325,7 +1353,8 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                     &op.text,
                     &np.text,
                     *s,
-                    (reference_spans(op), reference_spans(np)),
+                    || (reference_spans(op), reference_spans(np)),
+                    (old_items[*o].words.len(), new_items[*n].words.len()),
                 );
                 if op.status != np.status {
                     statuses.push(StatusChange {
@@ -1335,7 +1364,7 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                         to: np.status,
                     });
                 }
-                bracket_fates(&[op], &[np], &mut brackets, &mut interner);
+                bracket_fates(&[op], &[np], &mut brackets);
                 links.push((*o, *n, link));
             }
             Pairing::Split(o, ns, s) => {
@@ -1351,7 +1380,8 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                     &op.text,
                     &text,
                     *s,
-                    (reference_spans(op), refs),
+                    || (reference_spans(op), refs),
+                    (old_items[*o].words.len(), ns.iter().map(|&n| new_items[n].words.len()).sum()),
                 );
                 for np in &nps {
                     if op.status != np.status {
@@ -1363,7 +1393,7 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                         });
                     }
                 }
-                bracket_fates(&[op], &nps, &mut brackets, &mut interner);
+                bracket_fates(&[op], &nps, &mut brackets);
                 links.push((*o, ns[0], link_marginal_if_same(link)));
             }
             Pairing::Merge(os, n, s) => {
@@ -1379,7 +1409,8 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                     &text,
                     &np.text,
                     *s,
-                    (refs, reference_spans(np)),
+                    || (refs, reference_spans(np)),
+                    (os.iter().map(|&o| old_items[o].words.len()).sum(), new_items[*n].words.len()),
                 );
                 for op in &ops {
                     if op.status != np.status {
@@ -1391,14 +1422,14 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                         });
                     }
                 }
-                bracket_fates(&ops, &[np], &mut brackets, &mut interner);
+                bracket_fates(&ops, &[np], &mut brackets);
                 links.push((os[0], *n, link_marginal_if_same(link)));
             }
         }
     }
     for (o, p) in old.paragraphs.iter().enumerate() {
         if !old_seen[o] {
-            bracket_fates(&[p], &[], &mut brackets, &mut interner);
+            bracket_fates(&[p], &[], &mut brackets);
             links.push((o, usize::MAX, simple(Relation::Deleted, Some(&p.id), None)));
         }
     }
@@ -1421,7 +1452,7 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
     links.sort_by_key(|(o, n, _)| if *n != usize::MAX { (*n, 0, *o) } else { (usize::MAX, 1, *o) });
     let links: Vec<Link> = links.into_iter().map(|x| x.2).collect();
 
-    let headings = compare_headings(old, new, &mut interner);
+    let headings = compare_headings(old, new);
     let summary = summarize(old, new, &links, &brackets, &statuses);
     Comparison { paragraphs: links, headings, brackets, statuses, summary }
 }
@@ -1448,10 +1479,10 @@ fn simple(relation: Relation, old: Option<&str>, new: Option<&str>) -> Link {
     }
 }
 
-fn compare_headings(old: &Draft, new: &Draft, interner: &mut Interner) -> Vec<Link> {
-    let oi = heading_items(old, interner);
-    let ni = heading_items(new, interner);
-    let pairings = align(&oi, &ni);
+fn compare_headings(old: &Draft, new: &Draft) -> Vec<Link> {
+    let mut oi = heading_items(old);
+    let mut ni = heading_items(new);
+    let pairings = align(&mut oi, &mut ni);
     let mut ones: Vec<(usize, usize, f64)> = pairings
         .iter()
         .filter_map(|p| if let Pairing::One(o, n, s) = p { Some((*o, *n, *s)) } else { None })
@@ -1475,7 +1506,16 @@ fn compare_headings(old: &Draft, new: &Draft, interner: &mut Interner) -> Vec<Li
         out.push((
             o,
             n,
-            link_for(relation, vec![oi[o].id], vec![ni[n].id], oi[o].text, ni[n].text, s, (vec![], vec![])),
+            link_for(
+                relation,
+                vec![oi[o].id],
+                vec![ni[n].id],
+                oi[o].text,
+                ni[n].text,
+                s,
+                || (vec![], vec![]),
+                (oi[o].words.len(), ni[n].words.len()),
+            ),
         ));
     }
     // Splits and merges of headings are read as pairs of their first parts.

@@ -66,57 +66,57 @@ fn is_mark(c: char) -> bool {
 /// Splits `text` into tokens. Spaces separate tokens and are not tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
-    let mut i = 0;
-    while i < n {
-        let c = chars[i].1;
-        let start = i;
+    let b = text.as_bytes();
+    // The character at byte `i`, and its length in bytes.
+    let at = |i: usize| -> Option<(char, usize)> {
+        if i >= b.len() {
+            None
+        } else if b[i] < 0x80 {
+            Some((b[i] as char, 1))
+        } else {
+            text[i..].chars().next().map(|c| (c, c.len_utf8()))
+        }
+    };
+    let (mut i, mut n) = (0usize, 0u32); // byte and character positions
+    while let Some((c, len)) = at(i) {
+        let (start, start_char) = (i, n);
+        i += len;
+        n += 1;
+        // Extends the token while `part` accepts a character, or a joiner
+        // (`-`, `'`, `.`, `,`) stands between two accepted characters.
+        let mut extend = |part: &dyn Fn(char) -> bool, joiner: &dyn Fn(char) -> bool| {
+            while let Some((d, dl)) = at(i) {
+                if part(d) {
+                    i += dl;
+                    n += 1;
+                } else if joiner(d) && at(i + dl).is_some_and(|(e, _)| part(e)) {
+                    i += dl;
+                    n += 1;
+                } else {
+                    break;
+                }
+            }
+        };
         let kind = if c.is_whitespace() {
-            i += 1;
             continue;
         } else if is_ideograph(c) {
-            i += 1;
             TokenKind::Ideograph
         } else if c.is_numeric() {
-            i += 1;
-            while i < n {
-                let d = chars[i].1;
-                let joiner = matches!(d, '.' | ',') && i + 1 < n && chars[i + 1].1.is_ascii_digit();
-                if d.is_numeric() || joiner {
-                    i += if joiner { 2 } else { 1 };
-                } else {
-                    break;
-                }
-            }
+            extend(&|d: char| d.is_numeric(), &|d: char| matches!(d, '.' | ','));
             TokenKind::Number
         } else if is_word_char(c) {
-            i += 1;
-            while i < n {
-                let d = chars[i].1;
-                let joiner = matches!(d, '-' | '\'' | '’' | '‐') && i + 1 < n && is_word_char(chars[i + 1].1);
-                if is_word_char(d) || d.is_numeric() || joiner {
-                    i += if joiner { 2 } else { 1 };
-                } else {
-                    break;
-                }
-            }
+            extend(&|d: char| is_word_char(d) || d.is_numeric(), &|d: char| {
+                matches!(d, '-' | '\'' | '’' | '‐')
+            });
             TokenKind::Word
         } else {
-            i += 1;
             match c {
                 '[' => TokenKind::Open,
                 ']' => TokenKind::Close,
                 _ => TokenKind::Punct,
             }
         };
-        out.push(Token {
-            kind,
-            start: start as u32,
-            end: i as u32,
-            bytes: (byte_at(start) as u32, byte_at(i) as u32),
-        });
+        out.push(Token { kind, start: start_char, end: n, bytes: (start as u32, i as u32) });
     }
     out
 }
