@@ -845,7 +845,7 @@ fn lower(s: &str) -> String {
 /// A hash of the word with its case folded, for multiset comparisons.
 fn folded_hash(word: &str) -> u64 {
     use std::hash::BuildHasher;
-    let state = foldhash::fast::FixedState::with_seed(0x0acc_04d);
+    let state = foldhash::fast::FixedState::with_seed(0x00ac_c04d);
     // ASCII words (most words of most drafts) fold on the stack.
     if word.is_ascii() && word.len() <= 64 {
         let mut buf = [0u8; 64];
@@ -1234,16 +1234,20 @@ fn bracket_fates(old: &[&Paragraph], new: &[&Paragraph], out: &mut Vec<BracketFa
 // ---------------------------------------------------------------------------
 // The comparison.
 
-fn link_for(
+/// What a link is made from: the relation found by alignment, the ids on
+/// each side, the texts compared, their similarity and content-word counts.
+struct LinkInput<'t> {
     relation: Relation,
-    old: Vec<&str>,
-    new: Vec<&str>,
-    old_text: &str,
-    new_text: &str,
+    old: Vec<&'t str>,
+    new: Vec<&'t str>,
+    old_text: &'t str,
+    new_text: &'t str,
     similarity: f64,
-    refs: impl FnOnce() -> (Spans, Spans),
     content_words: (usize, usize),
-) -> Link {
+}
+
+fn link_for(input: LinkInput<'_>, refs: impl FnOnce() -> (Spans, Spans)) -> Link {
+    let LinkInput { relation, old, new, old_text, new_text, similarity, content_words } = input;
     let words_changed = old_text != new_text;
     let (changes, class, reasons) = if words_changed {
         let (changes, ot, nt, ops) = word_changes(old_text, new_text);
@@ -1347,14 +1351,16 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                     Relation::Renumbered
                 };
                 let link = link_for(
-                    relation,
-                    vec![old_items[*o].id],
-                    vec![new_items[*n].id],
-                    &op.text,
-                    &np.text,
-                    *s,
+                    LinkInput {
+                        relation,
+                        old: vec![old_items[*o].id],
+                        new: vec![new_items[*n].id],
+                        old_text: &op.text,
+                        new_text: &np.text,
+                        similarity: *s,
+                        content_words: (old_items[*o].words.len(), new_items[*n].words.len()),
+                    },
                     || (reference_spans(op), reference_spans(np)),
-                    (old_items[*o].words.len(), new_items[*n].words.len()),
                 );
                 if op.status != np.status {
                     statuses.push(StatusChange {
@@ -1374,14 +1380,19 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                 ns.iter().for_each(|&n| new_seen[n] = true);
                 let (text, refs) = joined(&nps);
                 let link = link_for(
-                    Relation::Split,
-                    vec![&op.id],
-                    nps.iter().map(|p| p.id.as_str()).collect(),
-                    &op.text,
-                    &text,
-                    *s,
+                    LinkInput {
+                        relation: Relation::Split,
+                        old: vec![&op.id],
+                        new: nps.iter().map(|p| p.id.as_str()).collect(),
+                        old_text: &op.text,
+                        new_text: &text,
+                        similarity: *s,
+                        content_words: (
+                            old_items[*o].words.len(),
+                            ns.iter().map(|&n| new_items[n].words.len()).sum(),
+                        ),
+                    },
                     || (reference_spans(op), refs),
-                    (old_items[*o].words.len(), ns.iter().map(|&n| new_items[n].words.len()).sum()),
                 );
                 for np in &nps {
                     if op.status != np.status {
@@ -1403,14 +1414,19 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                 os.iter().for_each(|&o| old_seen[o] = true);
                 let (text, refs) = joined(&ops);
                 let link = link_for(
-                    Relation::Merged,
-                    ops.iter().map(|p| p.id.as_str()).collect(),
-                    vec![&np.id],
-                    &text,
-                    &np.text,
-                    *s,
+                    LinkInput {
+                        relation: Relation::Merged,
+                        old: ops.iter().map(|p| p.id.as_str()).collect(),
+                        new: vec![&np.id],
+                        old_text: &text,
+                        new_text: &np.text,
+                        similarity: *s,
+                        content_words: (
+                            os.iter().map(|&o| old_items[o].words.len()).sum(),
+                            new_items[*n].words.len(),
+                        ),
+                    },
                     || (refs, reference_spans(np)),
-                    (os.iter().map(|&o| old_items[o].words.len()).sum(), new_items[*n].words.len()),
                 );
                 for op in &ops {
                     if op.status != np.status {
@@ -1507,14 +1523,16 @@ fn compare_headings(old: &Draft, new: &Draft) -> Vec<Link> {
             o,
             n,
             link_for(
-                relation,
-                vec![oi[o].id],
-                vec![ni[n].id],
-                oi[o].text,
-                ni[n].text,
-                s,
+                LinkInput {
+                    relation,
+                    old: vec![oi[o].id],
+                    new: vec![ni[n].id],
+                    old_text: oi[o].text,
+                    new_text: ni[n].text,
+                    similarity: s,
+                    content_words: (oi[o].words.len(), ni[n].words.len()),
+                },
                 || (vec![], vec![]),
-                (oi[o].words.len(), ni[n].words.len()),
             ),
         ));
     }

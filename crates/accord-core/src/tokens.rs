@@ -86,10 +86,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         // (`-`, `'`, `.`, `,`) stands between two accepted characters.
         let mut extend = |part: &dyn Fn(char) -> bool, joiner: &dyn Fn(char) -> bool| {
             while let Some((d, dl)) = at(i) {
-                if part(d) {
-                    i += dl;
-                    n += 1;
-                } else if joiner(d) && at(i + dl).is_some_and(|(e, _)| part(e)) {
+                if part(d) || (joiner(d) && at(i + dl).is_some_and(|(e, _)| part(e))) {
                     i += dl;
                     n += 1;
                 } else {
