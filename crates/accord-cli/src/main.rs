@@ -140,7 +140,8 @@ fn read_draft(file: &Path, input: &InputOptions) -> Result<Draft, Failure> {
             .map(|_| ())
     };
     read.map_err(|e| Failure(format!("{name}: cannot read: {e}")))?;
-    let text = accord_core::decode(&bytes, input.max_size).map_err(|e| Failure(format!("{name}: {e}")))?;
+    let text =
+        accord_core::decode_owned(bytes, input.max_size).map_err(|e| Failure(format!("{name}: {e}")))?;
     Ok(accord_core::parse(&text))
 }
 
@@ -154,6 +155,21 @@ fn report_diagnostics(file: &Path, draft: &Draft, strict: bool) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Writes a value as pretty JSON straight to standard output (no copy of a
+/// large document in memory); a closed pipe is not an error.
+fn emit_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let result = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(io::Error::from)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush());
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure(format!("cannot write output: {e}"))),
     }
 }
 
@@ -179,11 +195,7 @@ fn run_parse(file: &Path, format: ParseFormat, input: &InputOptions) -> Result<E
     let draft = read_draft(file, input)?;
     let code = match format {
         ParseFormat::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&ParseOutput { schema: "accord-draft/1", draft: &draft })
-                    .map_err(|e| Failure(format!("cannot serialise: {e}")))?;
-            s.push('\n');
-            emit(&s)?;
+            emit_json(&ParseOutput { schema: "accord-draft/1", draft: &draft })?;
             if input.strict && !draft.diagnostics.is_empty() {
                 ExitCode::from(1)
             } else {
@@ -232,11 +244,7 @@ fn run_compare(
     let c = accord_core::compare(&old_draft, &new_draft);
     match format {
         CompareFormat::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&CompareOutput { schema: "accord-compare/1", comparison: &c })
-                    .map_err(|e| Failure(format!("cannot serialise: {e}")))?;
-            s.push('\n');
-            emit(&s)?;
+            emit_json(&CompareOutput { schema: "accord-compare/1", comparison: &c })?;
         }
         CompareFormat::Text => {
             use std::io::IsTerminal;
@@ -255,10 +263,7 @@ fn run_status(file: &Path, format: StatusFormat, input: &InputOptions) -> Result
     let r = accord_core::readiness(&draft);
     match format {
         StatusFormat::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&r).map_err(|e| Failure(format!("cannot serialise: {e}")))?;
-            s.push('\n');
-            emit(&s)?;
+            emit_json(&r)?;
             Ok(if input.strict && !draft.diagnostics.is_empty() {
                 ExitCode::from(1)
             } else {

@@ -39,4 +39,4 @@ pub use compare::{compare, Comparison};
 pub use model::*;
 pub use parse::parse;
 pub use readiness::{readiness, Readiness};
-pub use source::{decode, InputError, DEFAULT_MAX_INPUT_BYTES};
+pub use source::{decode, decode_owned, InputError, DEFAULT_MAX_INPUT_BYTES};
