@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use foldhash::HashMap;
+
 use crate::model::{Draft, Paragraph, Status};
 
 /// Escapes what CommonMark would otherwise read as markup, keeping brackets
@@ -30,17 +32,22 @@ fn status_tag(status: Status, note: Option<&str>) -> Option<String> {
     })
 }
 
-fn depth(p: &Paragraph, draft: &Draft) -> usize {
-    let mut d = 0;
-    let mut cur = p.parent.as_deref();
-    while let Some(id) = cur {
-        d += 1;
-        cur = draft.paragraphs.iter().find(|q| q.id == id).and_then(|q| q.parent.as_deref());
-        if d > 8 {
-            break;
-        }
+/// Nesting depth of each paragraph (sub-paragraphs and options under their
+/// parent), computed in one pass: parents come before their children.
+fn depths(draft: &Draft) -> Vec<usize> {
+    let mut by_id: HashMap<&str, usize> = HashMap::default();
+    let mut out = Vec::with_capacity(draft.paragraphs.len());
+    for p in &draft.paragraphs {
+        let d = p.parent.as_deref().and_then(|id| by_id.get(id)).map_or(0, |d| (d + 1).min(8));
+        by_id.insert(&p.id, d);
+        out.push(d);
     }
-    d
+    out
+}
+
+/// Paragraphs by id, for renderings that follow links between drafts.
+fn by_id(draft: &Draft) -> HashMap<&str, &Paragraph> {
+    draft.paragraphs.iter().map(|p| (p.id.as_str(), p)).collect()
 }
 
 /// Renders the draft as Markdown.
@@ -75,6 +82,7 @@ pub fn markdown(draft: &Draft) -> String {
     if let Some(d) = &draft.date {
         let _ = writeln!(out, "*{}*\n", md_escape(d));
     }
+    let depth = depths(draft);
     let mut headings = draft.headings.iter().peekable();
     for (i, p) in draft.paragraphs.iter().enumerate() {
         while let Some(h) = headings.next_if(|h| h.first_paragraph <= i) {
@@ -82,7 +90,7 @@ pub fn markdown(draft: &Draft) -> String {
             let number = h.number.as_deref().map(|n| format!("{n} ")).unwrap_or_default();
             let _ = writeln!(out, "{hashes} {}{}\n", md_escape(&number), md_escape(&h.title));
         }
-        let indent = "  ".repeat(depth(p, draft));
+        let indent = "  ".repeat(depth[i]);
         let bullet = if p.parent.is_some() { "- " } else { "" };
         let label = match (&p.option, &p.number) {
             (Some(o), _) => format!("**{}:** ", md_escape(o)),
@@ -136,13 +144,14 @@ pub fn text(draft: &Draft) -> String {
     if let Some(d) = &draft.date {
         let _ = writeln!(out, "{d}");
     }
+    let depth = depths(draft);
     let mut headings = draft.headings.iter().peekable();
     for (i, p) in draft.paragraphs.iter().enumerate() {
         while let Some(h) = headings.next_if(|h| h.first_paragraph <= i) {
             let number = h.number.as_deref().map(|n| format!("{n} ")).unwrap_or_default();
             let _ = writeln!(out, "\n{number}{}\n", h.title);
         }
-        let indent = "    ".repeat(depth(p, draft));
+        let indent = "    ".repeat(depth[i]);
         let label = p.option.as_deref().or(p.number.as_deref()).unwrap_or("");
         let _ = write!(out, "{indent}{label:>6}  {}", p.text);
         if let Some(tag) = status_tag(p.status, p.status_note.as_deref()) {
@@ -162,13 +171,13 @@ pub fn text(draft: &Draft) -> String {
 use crate::compare::{Class, Comparison, Fate, Link, Relation};
 
 /// The old and new texts a link compares (joined for splits and merges).
-fn link_texts(link: &Link, old: &Draft, new: &Draft) -> (String, String) {
-    let join = |ids: &[String], d: &Draft| {
-        ids.iter()
-            .filter_map(|id| d.paragraphs.iter().find(|p| &p.id == id))
-            .map(|p| p.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+fn link_texts(
+    link: &Link,
+    old: &HashMap<&str, &Paragraph>,
+    new: &HashMap<&str, &Paragraph>,
+) -> (String, String) {
+    let join = |ids: &[String], d: &HashMap<&str, &Paragraph>| {
+        ids.iter().filter_map(|id| d.get(id.as_str())).map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ")
     };
     (join(&link.old, old), join(&link.new, new))
 }
@@ -226,6 +235,7 @@ fn ids(v: &[String]) -> String {
 /// The comparison for a terminal; `color` adds ANSI colours (deletions red,
 /// insertions green), otherwise `[-deleted-]` and `{+inserted+}` as wdiff writes.
 pub fn comparison_text(c: &Comparison, old: &Draft, new: &Draft, color: bool) -> String {
+    let (old_index, new_index) = (by_id(old), by_id(new));
     let (del_o, del_c, ins_o, ins_c, bold, reset) = if color {
         ("\x1b[31;9m", "\x1b[0m", "\x1b[32m", "\x1b[0m", "\x1b[1m", "\x1b[0m")
     } else {
@@ -262,16 +272,16 @@ pub fn comparison_text(c: &Comparison, old: &Draft, new: &Draft, color: bool) ->
                 if l.reasons.is_empty() { String::new() } else { format!(": {}", l.reasons.join("; ")) }
             );
             if l.class.is_some() && !l.changes.is_empty() {
-                let (ot, nt) = link_texts(l, old, new);
+                let (ot, nt) = link_texts(l, &old_index, &new_index);
                 let del: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.old_span).collect();
                 let ins: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.new_span).collect();
                 let _ = writeln!(out, "    old: {}", mark_spans(&ot, &del, del_o, del_c, &plain));
                 let _ = writeln!(out, "    new: {}", mark_spans(&nt, &ins, ins_o, ins_c, &plain));
             } else if l.relation == Relation::New {
-                let (_, nt) = link_texts(l, old, new);
+                let (_, nt) = link_texts(l, &old_index, &new_index);
                 let _ = writeln!(out, "    {ins_o}{nt}{ins_c}");
             } else if l.relation == Relation::Deleted {
-                let (ot, _) = link_texts(l, old, new);
+                let (ot, _) = link_texts(l, &old_index, &new_index);
                 let _ = writeln!(out, "    {del_o}{ot}{del_c}");
             }
         }
@@ -340,6 +350,7 @@ pub fn html_escape(s: &str) -> String {
 /// substantive changes first, old and new side by side with deletions and
 /// insertions marked, links between moved and split paragraphs, readable in print.
 pub fn comparison_html(c: &Comparison, old: &Draft, new: &Draft) -> String {
+    let (old_index, new_index) = (by_id(old), by_id(new));
     let esc = |s: &str| html_escape(s);
     let s = &c.summary;
     let title = new.title.as_deref().or(old.title.as_deref()).unwrap_or("Draft");
@@ -400,7 +411,7 @@ del{{background:#fde2e1;color:#8a1111;text-decoration:line-through}} ins{{backgr
         }
         let _ = writeln!(out, "<h2>{heading} ({})</h2>", chosen.len());
         for l in chosen {
-            let (ot, nt) = link_texts(l, old, new);
+            let (ot, nt) = link_texts(l, &old_index, &new_index);
             let del: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.old_span).collect();
             let ins: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.new_span).collect();
             let class = if l.class == Some(Class::Substantive) { "pair substantive" } else { "pair" };
