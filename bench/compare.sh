@@ -51,11 +51,14 @@ OUT=bench/out
 mkdir -p "$OUT"
 SEED=${ACCORD_BENCH_SEED:-$ROOT/../shared/seeds/000_a85ec3b89659f1a1.txt}
 SIZES=${SIZES:-1 10 100 1000}
+# RENUMBER=1: pairs where every paragraph after an early insertion is renumbered (files pair-r-k*).
+export RENUMBER=${RENUMBER:-0}
+PAIR_TAG=$([ "$RENUMBER" = 1 ] && echo -r || true)
 PEER_TIMEOUT=${PEER_TIMEOUT:-300}
 REPEAT_MAX_S=${REPEAT_MAX_S:-60}
 VENV=$OUT/venv-compare
-ROWS=$OUT/compare-rows.tsv
-LOG=$OUT/compare-bench.log
+ROWS=$OUT/compare$PAIR_TAG-rows.tsv
+LOG=$OUT/compare$PAIR_TAG-bench.log
 : >"$ROWS"
 : >"$LOG"
 
@@ -122,13 +125,13 @@ cargo build --release -q -p accord-cli
 ACCORD=$ROOT/target/release/accord
 
 for k in $SIZES; do
-    python3 bench/make_pair.py "$OUT/pair-k$k-old.txt" "$OUT/pair-k$k-new.txt" "$k" "$SEED" 2>&1 | tee -a "$LOG" >&2
+    python3 bench/make_pair.py "$OUT/pair$PAIR_TAG-k$k-old.txt" "$OUT/pair$PAIR_TAG-k$k-new.txt" "$k" "$SEED" 2>&1 | tee -a "$LOG" >&2
 done
 
 # Sanity check on the smallest pair: accord runs and finds the structural edits.
 K0=${SIZES%% *}
 say "== check: accord compare on the k=$K0 pair, .summary.relations"
-"$ACCORD" compare "$OUT/pair-k$K0-old.txt" "$OUT/pair-k$K0-new.txt" --format json >"$OUT/compare-check.json"
+"$ACCORD" compare "$OUT/pair$PAIR_TAG-k$K0-old.txt" "$OUT/pair$PAIR_TAG-k$K0-new.txt" --format json >"$OUT/compare-check.json"
 python3 - "$OUT/compare-check.json" <<'PY' 2>&1 | tee -a "$LOG" >&2
 import json, sys
 s = json.load(open(sys.argv[1], encoding="utf-8"))["summary"]
@@ -231,8 +234,8 @@ for p in ("diff-match-patch", "fast_diff_match_patch"):
 
 # ---------------------------------------------------------------- runs
 for k in $SIZES; do
-    O=$OUT/pair-k$k-old.txt
-    N=$OUT/pair-k$k-new.txt
+    O=$OUT/pair$PAIR_TAG-k$k-old.txt
+    N=$OUT/pair$PAIR_TAG-k$k-new.txt
     BYTES_OLD=$(fsize "$O")
     BYTES_NEW=$(fsize "$N")
     say ""
@@ -256,7 +259,7 @@ say ""
 say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- table
-python3 - "$ROWS" "$PEER_TIMEOUT" <<'PY' | tee "$OUT/compare-table.txt"
+python3 - "$ROWS" "$PEER_TIMEOUT" <<'PY' | tee "$OUT/compare$PAIR_TAG-table.txt"
 import sys
 
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
@@ -381,4 +384,4 @@ print("notes:")
 print("\n".join(notes))
 PY
 say ""
-say "rows: $ROWS   table: $OUT/compare-table.txt   log: $LOG"
+say "rows: $ROWS   table: $OUT/compare$PAIR_TAG-table.txt   log: $LOG"

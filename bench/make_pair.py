@@ -47,6 +47,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_large import DEFAULT_SEED, TITLE_PREFIX, classify  # noqa: E402
 
 TAG = " [Suggested for Closure]"
+RENUMBER_PARAGRAPH = (
+    "Welcoming the work of national statistical offices in measuring access to information "
+    "and communication technologies, and the support they receive from regional commissions,"
+)
 NEW_PARAGRAPH = (
     "We encourage all stakeholders to publish open data on the affordability and "
     "quality of broadband services, so that progress towards universal and "
@@ -155,6 +159,11 @@ def edited(items):
 
     # delete a paragraph
     del items[find(DELETE)]
+
+    # RENUMBER=1: one more new paragraph near the top of every copy, so that
+    # every later paragraph is renumbered (what a revision usually does).
+    if os.environ.get("RENUMBER") == "1":
+        items.insert(find(2) + 1, ["para", None, RENUMBER_PARAGRAPH])
     return items
 
 
