@@ -184,6 +184,13 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// The ids for a sentence: all of them up to 40, else the first 40 and a count
+/// (the full list is in the obstacle's `paragraphs`).
 fn list(ids: &[String]) -> String {
-    ids.join(", ")
+    const SHOWN: usize = 40;
+    if ids.len() <= SHOWN {
+        ids.join(", ")
+    } else {
+        format!("{} and {} more", ids[..SHOWN].join(", "), ids.len() - SHOWN)
+    }
 }

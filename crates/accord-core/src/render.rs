@@ -241,7 +241,6 @@ pub fn comparison_text(c: &Comparison, old: &Draft, new: &Draft, color: bool) ->
     } else {
         ("[-", "-]", "{+", "+}", "", "")
     };
-    let plain = |s: &str| s.to_owned();
     let s = &c.summary;
     let mut out = String::new();
     let _ = writeln!(out, "{bold}Comparison{reset}: {} → {} paragraphs", s.old_paragraphs, s.new_paragraphs);
@@ -272,11 +271,9 @@ pub fn comparison_text(c: &Comparison, old: &Draft, new: &Draft, color: bool) ->
                 if l.reasons.is_empty() { String::new() } else { format!(": {}", l.reasons.join("; ")) }
             );
             if l.class.is_some() && !l.changes.is_empty() {
-                let (ot, nt) = link_texts(l, &old_index, &new_index);
-                let del: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.old_span).collect();
-                let ins: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.new_span).collect();
-                let _ = writeln!(out, "    old: {}", mark_spans(&ot, &del, del_o, del_c, &plain));
-                let _ = writeln!(out, "    new: {}", mark_spans(&nt, &ins, ins_o, ins_c, &plain));
+                let (ot, _) = link_texts(l, &old_index, &new_index);
+                let marks = [del_o, del_c, ins_o, ins_c];
+                let _ = writeln!(out, "    {}", inline_changes(&ot, &l.changes, marks, CONTEXT_WORDS));
             } else if l.relation == Relation::New {
                 let (_, nt) = link_texts(l, &old_index, &new_index);
                 let _ = writeln!(out, "    {ins_o}{nt}{ins_c}");
@@ -327,6 +324,61 @@ pub fn comparison_text(c: &Comparison, old: &Draft, new: &Draft, color: bool) ->
             let _ = writeln!(out, "  {}→{}: {} → {}", st.old, st.new, st.from.as_str(), st.to.as_str());
         }
     }
+    out
+}
+
+/// Words of unchanged text shown around each change in the terminal.
+const CONTEXT_WORDS: usize = 8;
+
+/// The changes in place in the old text, wdiff style, with `context` words of
+/// unchanged text around each and `…` where more was left out.
+fn inline_changes(old: &str, changes: &[crate::compare::Change], marks: [&str; 4], context: usize) -> String {
+    let chars: Vec<char> = old.chars().collect();
+    let slice = |a: u32, b: u32| -> String {
+        chars[(a as usize).min(chars.len())..(b as usize).min(chars.len())].iter().collect()
+    };
+    let words_head = |t: &str, n: usize| -> String {
+        let w: Vec<&str> = t.split(' ').collect();
+        if w.len() <= n {
+            t.to_owned()
+        } else {
+            format!("{} …", w[..n].join(" "))
+        }
+    };
+    let words_tail = |t: &str, n: usize| -> String {
+        let w: Vec<&str> = t.split(' ').collect();
+        if w.len() <= n {
+            t.to_owned()
+        } else {
+            format!("… {}", w[w.len() - n..].join(" "))
+        }
+    };
+    let [del_o, del_c, ins_o, ins_c] = marks;
+    let mut out = String::new();
+    let mut pos = 0u32;
+    let mut sorted: Vec<&crate::compare::Change> = changes.iter().collect();
+    sorted.sort_by_key(|c| (c.old_span[0], c.new_span[0]));
+    for (k, ch) in sorted.iter().enumerate() {
+        let gap = slice(pos, ch.old_span[0]);
+        out.push_str(&if k == 0 {
+            words_tail(&gap, context)
+        } else {
+            let w: Vec<&str> = gap.split(' ').collect();
+            if w.len() <= 2 * context {
+                gap.clone()
+            } else {
+                format!("{} … {}", w[..context].join(" "), w[w.len() - context..].join(" "))
+            }
+        });
+        if !ch.old.is_empty() {
+            let _ = write!(out, "{del_o}{}{del_c}", ch.old);
+        }
+        if !ch.new.is_empty() {
+            let _ = write!(out, "{ins_o}{}{ins_c}", ch.new);
+        }
+        pos = ch.old_span[1];
+    }
+    out.push_str(&words_head(&slice(pos, chars.len() as u32), context));
     out
 }
 
