@@ -158,3 +158,28 @@ proptest! {
         let _ = parse(&canonical::write(&d));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Any two drafts compare without a panic, every paragraph of each side
+    /// in exactly one lineage entry, and the renderings hold.
+    #[test]
+    fn any_two_drafts_compare(a in draft_text(), b in draft_text()) {
+        let (old, new) = (parse(&a), parse(&b));
+        let c = accord_core::compare(&old, &new);
+        let mut olds: Vec<&String> = c.paragraphs.iter().flat_map(|l| &l.old).collect();
+        let mut news: Vec<&String> = c.paragraphs.iter().flat_map(|l| &l.new).collect();
+        olds.sort();
+        olds.dedup();
+        news.sort();
+        news.dedup();
+        prop_assert_eq!(olds.len(), old.paragraphs.len());
+        prop_assert_eq!(news.len(), new.paragraphs.len());
+        let _ = accord_core::render::comparison_text(&c, &old, &new, true);
+        let _ = accord_core::render::comparison_html(&c, &old, &new);
+        // A draft compared with itself: nothing but unchanged paragraphs.
+        let same = accord_core::compare(&old, &old);
+        prop_assert!(same.paragraphs.iter().all(|l| l.relation == accord_core::compare::Relation::Unchanged));
+    }
+}
