@@ -12,6 +12,8 @@ use std::process::ExitCode;
 use accord_core::{Draft, Readiness};
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod corpus;
+
 #[derive(Parser)]
 #[command(
     name = "accord",
@@ -44,6 +46,24 @@ enum Command {
         /// Output format (text is coloured on a terminal, plain when piped).
         #[arg(long, short, value_enum, default_value_t = CompareFormat::Text)]
         format: CompareFormat,
+        #[command(flatten)]
+        input: InputOptions,
+    },
+    /// Manage the corpus of adopted texts that drafts are traced against.
+    Corpus {
+        #[command(subcommand)]
+        action: CorpusAction,
+    },
+    /// Trace every paragraph of a draft to the adopted texts it reuses, and check its citations.
+    Trace {
+        /// The draft file; `-` reads standard input.
+        file: PathBuf,
+        /// The corpus directory.
+        #[arg(long, default_value = DEFAULT_CORPUS)]
+        corpus: PathBuf,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = TraceFormat::Text)]
+        format: TraceFormat,
         #[command(flatten)]
         input: InputOptions,
     },
@@ -91,6 +111,58 @@ enum CompareFormat {
     Html,
 }
 
+const DEFAULT_CORPUS: &str = "accord-corpus";
+
+#[derive(Subcommand)]
+enum CorpusAction {
+    /// Add adopted texts: plain-text drafts (paragraphs keep their numbers) or HTML
+    /// with one `<article data-number="N">` per article (the Universal Declaration).
+    Add {
+        /// The files to add.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The corpus directory (created if missing).
+        #[arg(long, default_value = DEFAULT_CORPUS)]
+        corpus: PathBuf,
+        /// The document's symbol (default: from the file name). Only with one file.
+        #[arg(long)]
+        symbol: Option<String>,
+        /// The name drafts cite it by (default: the title, or the HTML `<h1>`).
+        #[arg(long)]
+        name: Option<String>,
+        /// Another name drafts use (repeatable): "UDHR", "Agenda 2030".
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        /// Its adoption date.
+        #[arg(long)]
+        date: Option<String>,
+        #[command(flatten)]
+        input: InputOptions,
+    },
+    /// Build the index used by `accord trace` (done on the fly when missing).
+    Index {
+        /// The corpus directory.
+        #[arg(long, default_value = DEFAULT_CORPUS)]
+        corpus: PathBuf,
+    },
+    /// List the documents in the corpus.
+    List {
+        /// The corpus directory.
+        #[arg(long, default_value = DEFAULT_CORPUS)]
+        corpus: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TraceFormat {
+    /// For the terminal.
+    Text,
+    /// The documented contract.
+    Json,
+    /// One self-contained page.
+    Html,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum StatusFormat {
     /// A dashboard for the terminal.
@@ -108,6 +180,8 @@ fn main() -> ExitCode {
         Command::Parse { file, format, input } => run_parse(&file, format, &input),
         Command::Status { file, format, input } => run_status(&file, format, &input),
         Command::Compare { old, new, format, input } => run_compare(&old, &new, format, &input),
+        Command::Corpus { action } => corpus::run(action),
+        Command::Trace { file, corpus, format, input } => corpus::trace(&file, &corpus, format, &input),
     };
     match result {
         Ok(code) => code,
@@ -119,6 +193,11 @@ fn main() -> ExitCode {
 }
 
 fn read_draft(file: &Path, input: &InputOptions) -> Result<Draft, Failure> {
+    Ok(accord_core::parse(&read_text(file, input)?))
+}
+
+/// Reads a file (or standard input for `-`) as text, within the size limit.
+fn read_text(file: &Path, input: &InputOptions) -> Result<String, Failure> {
     let name = file.display();
     let mut bytes = Vec::new();
     let read = if file == Path::new("-") {
@@ -140,9 +219,7 @@ fn read_draft(file: &Path, input: &InputOptions) -> Result<Draft, Failure> {
             .map(|_| ())
     };
     read.map_err(|e| Failure(format!("{name}: cannot read: {e}")))?;
-    let text =
-        accord_core::decode_owned(bytes, input.max_size).map_err(|e| Failure(format!("{name}: {e}")))?;
-    Ok(accord_core::parse(&text))
+    accord_core::decode_owned(bytes, input.max_size).map_err(|e| Failure(format!("{name}: {e}")))
 }
 
 fn report_diagnostics(file: &Path, draft: &Draft, strict: bool) -> ExitCode {

@@ -258,3 +258,63 @@ fn compare_bad_input_and_usage() {
     assert_eq!(accord(&["compare", &seed()]).status.code(), Some(2));
     assert_eq!(accord(&["compare", "-", "-"]).status.code(), Some(1));
 }
+
+fn udhr(lang: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../../../shared/corpus/udhr/udhr-{lang}.html"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn corpus_and_trace() {
+    let dir = std::env::temp_dir().join(format!("accord-corpus-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let corpus = dir.to_str().unwrap();
+    // Tracing without a corpus says what to do.
+    let o = accord(&["trace", &seed(), "--corpus", corpus]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("accord corpus add"), "{}", stderr(&o));
+
+    let o = accord(&[
+        "corpus",
+        "add",
+        &udhr("eng"),
+        "--corpus",
+        corpus,
+        "--symbol",
+        "A/RES/217(III)",
+        "--alias",
+        "UDHR",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The same document twice is refused, and nothing changes.
+    let before = std::fs::read(dir.join("documents.json")).unwrap();
+    let o = accord(&["corpus", "add", &udhr("eng"), "--corpus", corpus, "--symbol", "other"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("already in the corpus as A/RES/217(III)"));
+    assert_eq!(std::fs::read(dir.join("documents.json")).unwrap(), before);
+
+    let o = accord(&["corpus", "index", "--corpus", corpus]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.join("index.json").exists());
+    let o = accord(&["corpus", "list", "--corpus", corpus]);
+    assert!(stdout(&o).starts_with("A/RES/217(III)\tUniversal Declaration of Human Rights"));
+
+    let o = accord(&["trace", &seed(), "--corpus", corpus, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let p47 = v["paragraphs"].as_array().unwrap().iter().find(|p| p["id"] == "47").unwrap();
+    assert_eq!(p47["sources"][0]["document"], "A/RES/217(III)");
+    assert_eq!(p47["sources"][0]["paragraph"], "19");
+    assert_eq!(p47["sources"][0]["draft_span"].as_array().unwrap().len(), 2);
+    let c47 = v["citations"].as_array().unwrap().iter().find(|c| c["paragraph"] == "47").unwrap();
+    assert_eq!((c47["status"].as_str(), c47["target"].as_str()), (Some("verified"), Some("19")));
+    let c4 = v["citations"].as_array().unwrap().iter().find(|c| c["paragraph"] == "4").unwrap();
+    assert_eq!(c4["status"], "not-in-corpus");
+    assert!(c4["document"].is_null());
+
+    let o = accord(&["trace", &seed(), "--corpus", corpus, "-f", "html"]);
+    assert!(stdout(&o).contains("<mark>everyone has the right to freedom of opinion"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -758,7 +758,7 @@ const MONTHS: &[&str] = &[
 ];
 
 /// Folds British and American spellings together (and hyphenation).
-fn spelling_key(word: &str) -> String {
+pub(crate) fn spelling_key(word: &str) -> String {
     let mut w: String =
         word.chars().flat_map(char::to_lowercase).filter(|c| *c != '-' && *c != '‐').collect();
     const SUFFIXES: &[(&str, &str)] = &[

@@ -34,6 +34,7 @@ pub mod render;
 pub mod source;
 mod status;
 pub mod tokens;
+pub mod trace;
 
 pub use compare::{compare, Comparison};
 pub use model::*;
