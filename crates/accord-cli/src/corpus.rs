@@ -132,7 +132,8 @@ pub(crate) fn run(action: CorpusAction) -> Result<ExitCode, Failure> {
 
 fn load_index(dir: &Path) -> Result<CorpusIndex, Failure> {
     if let Ok(bytes) = std::fs::read(index_path(dir)) {
-        if let Ok(index) = serde_json::from_slice(&bytes) {
+        if let Ok(mut index) = serde_json::from_slice::<CorpusIndex>(&bytes) {
+            index.prepare();
             return Ok(index);
         }
     }

@@ -38,6 +38,8 @@ pub const MIN_REUSE_WORDS: usize = 12;
 pub const SHINGLE_WORDS: usize = 5;
 const MIN_SHARED_SHINGLES: usize = 3;
 const MAX_GAP_WORDS: usize = 3;
+/// Corpus paragraphs aligned per draft paragraph, most shared shingles first.
+const MAX_CANDIDATES: usize = 50;
 
 /// One citable unit of an adopted text: a paragraph or an article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,6 +194,14 @@ pub struct CorpusIndex {
     pub documents: Vec<CorpusDocument>,
     /// Shingle → (document, unit) postings.
     postings: HashMap<u64, Vec<(u32, u32)>>,
+    /// Each document's name and aliases, normalised for citation look-ups.
+    #[serde(skip)]
+    names: Vec<Vec<String>>,
+}
+
+fn normalise_name(s: &str) -> String {
+    let lower = s.to_lowercase().replace(['’', '\''], "'");
+    lower.trim_start_matches("the ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl CorpusIndex {
@@ -216,21 +226,34 @@ impl CorpusIndex {
                 self.postings.entry(s).or_default().push((d, u as u32));
             }
         }
+        let mut names = vec![normalise_name(&doc.name)];
+        names.extend(doc.aliases.iter().map(|a| normalise_name(a)));
+        // Names are cached only when every document has them (see find_document).
+        if self.names.len() == self.documents.len() {
+            self.names.push(names);
+        }
         self.documents.push(doc);
+    }
+
+    /// Rebuilds what an index read from disk does not store (normalised names).
+    pub fn prepare(&mut self) {
+        self.names = self
+            .documents
+            .iter()
+            .map(|d| std::iter::once(&d.name).chain(&d.aliases).map(|n| normalise_name(n)).collect())
+            .collect();
     }
 
     /// The document a citation names, by name or alias (case and "the" ignored).
     pub fn find_document(&self, cited: &str) -> Option<usize> {
-        let norm = |s: &str| {
-            s.to_lowercase()
-                .trim_start_matches("the ")
-                .replace(['’', '\''], "'")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let want = norm(cited);
-        self.documents.iter().position(|d| norm(&d.name) == want || d.aliases.iter().any(|a| norm(a) == want))
+        let want = normalise_name(cited);
+        if self.names.len() != self.documents.len() {
+            // Not cached (an index read from disk): compare one by one.
+            return self.documents.iter().position(|d| {
+                normalise_name(&d.name) == want || d.aliases.iter().any(|a| normalise_name(a) == want)
+            });
+        }
+        self.names.iter().position(|names| names.contains(&want))
     }
 }
 
@@ -301,7 +324,9 @@ pub struct Trace {
 
 /// Passages shared by two folded word lists (indices into them).
 fn passages(a: &[u64], b: &[u64]) -> Vec<(usize, usize, usize, usize, usize)> {
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, a, b);
+    // Patience anchors on words that occur once on each side, so a common
+    // word elsewhere ("and") cannot pull an exact passage apart.
+    let ops = similar::capture_diff_slices(similar::Algorithm::Patience, a, b);
     // Equal runs, merged across small gaps: (a_start, a_end, b_start, b_end, matched).
     let mut out: Vec<(usize, usize, usize, usize, usize)> = Vec::new();
     for op in ops {
@@ -344,7 +369,7 @@ pub fn trace(draft: &Draft, index: &CorpusIndex) -> Trace {
         let mut candidates: Vec<((u32, u32), usize)> =
             counts.into_iter().filter(|(_, n)| *n >= MIN_SHARED_SHINGLES).collect();
         candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        for ((d, u), _) in candidates.into_iter().take(20) {
+        for ((d, u), _) in candidates.into_iter().take(MAX_CANDIDATES) {
             let doc = &index.documents[d as usize];
             let unit = &doc.units[u as usize];
             let (uw, ut) = folded(&unit.text);
@@ -360,7 +385,10 @@ pub fn trace(draft: &Draft, index: &CorpusIndex) -> Trace {
                 });
             }
         }
-        sources.sort_by(|a, b| b.words.cmp(&a.words).then(b.similarity.total_cmp(&a.similarity)));
+        // Best first: matching words weighted by similarity, so an exact source
+        // beats a longer near-copy that only gains a few filler words.
+        let score = |s: &Source| s.words as f64 * s.similarity;
+        sources.sort_by(|a, b| score(b).total_cmp(&score(a)).then(b.words.cmp(&a.words)));
         // Each passage of the draft goes to its best source: a weaker source
         // covering mostly the same words (a formula two articles share) is dropped.
         let mut kept: Vec<Source> = Vec::with_capacity(sources.len());
