@@ -742,21 +742,6 @@ const NEGATIONS: &[&str] = &[
     "nunca",
 ];
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// Folds British and American spellings together (and hyphenation).
 pub(crate) fn spelling_key(word: &str) -> String {
     let mut w: String =
@@ -1005,24 +990,21 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
         let describe = |v: &[(usize, &Token, &String)], s: &Side<'_>| -> String {
             v.iter().map(|(_, t, _)| t.text(s.text)).collect::<Vec<_>>().join(" ")
         };
+        // "what changed: old words → new words"
+        let changed = |what: &str| {
+            format!("{what} changed: {} → {}", describe(&only_old, old), describe(&only_new, new))
+        };
         let mut hit = false;
         // "May" inside a sentence is a month; "may" is a modal.
         let is_month = |s: &Side<'_>, i: usize, t: &Token, key: &str| {
-            MONTHS.contains(&key)
+            crate::lines::MONTHS.contains(&key)
                 && (key != "may" || (t.text(s.text).starts_with('M') && !first_word_of_sentence(s, i)))
         };
         let is_number = |s: &Side<'_>, (i, t, k): &(usize, &Token, &String)| {
             t.kind == TokenKind::Number || is_month(s, *i, t, k)
         };
         if only_old.iter().any(|x| is_number(old, x)) || only_new.iter().any(|x| is_number(new, x)) {
-            push(
-                &mut substantive,
-                format!(
-                    "number or date changed: {} → {}",
-                    describe(&only_old, old),
-                    describe(&only_new, new)
-                ),
-            );
+            push(&mut substantive, changed("number or date"));
             hit = true;
         }
         let normative = |s: &Side<'_>, (i, t, k): &(usize, &Token, &String)| {
@@ -1030,14 +1012,7 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
                 && !is_month(s, *i, t, k)
         };
         if only_old.iter().any(|x| normative(old, x)) || only_new.iter().any(|x| normative(new, x)) {
-            push(
-                &mut substantive,
-                format!(
-                    "normative verb or modal changed: {} → {}",
-                    describe(&only_old, old),
-                    describe(&only_new, new)
-                ),
-            );
+            push(&mut substantive, changed("normative verb or modal"));
             hit = true;
         }
         if only_old.iter().any(|(_, _, k)| NEGATIONS.contains(&k.as_str())) {
@@ -1059,14 +1034,7 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
             t.kind == TokenKind::Word && (acronym || (upper_initial && !first_word_of_sentence(s, *i)))
         };
         if only_old.iter().any(|x| named(old, x)) || only_new.iter().any(|x| named(new, x)) {
-            push(
-                &mut substantive,
-                format!(
-                    "named body or document changed: {} → {}",
-                    describe(&only_old, old),
-                    describe(&only_new, new)
-                ),
-            );
+            push(&mut substantive, changed("named body or document"));
             hit = true;
         }
         let in_reference =

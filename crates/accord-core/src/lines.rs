@@ -84,7 +84,8 @@ pub(crate) fn is_title_like(text: &str) -> bool {
     significant > 0 && capitalised * 2 >= significant
 }
 
-const MONTHS: &[&str] = &[
+/// Month names in English, French and Spanish, lower-case.
+pub(crate) const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",
