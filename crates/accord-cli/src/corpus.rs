@@ -103,6 +103,7 @@ pub(crate) fn run(action: CorpusAction) -> Result<ExitCode, Failure> {
                 );
                 index.add(d);
             }
+            index.finish();
             eprintln!("\rindexed {total} documents{:40}", "");
             let bytes = serde_json::to_vec(&index).map_err(|e| Failure(e.to_string()))?;
             write_whole(&index_path(&corpus), &bytes)?;

@@ -387,6 +387,10 @@ fn main() {
         if let Some(d) = cur.take() {
             flush(d, &mut index);
         }
+        // Sorting the postings is part of building the index.
+        let t = Instant::now();
+        index.finish();
+        in_add += t.elapsed();
     }
     let load = t0.elapsed();
     let hwm = proc_status_kb("VmHWM:");

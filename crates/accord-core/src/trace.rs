@@ -38,6 +38,8 @@ pub const MIN_REUSE_WORDS: usize = 12;
 pub const SHINGLE_WORDS: usize = 5;
 const MIN_SHARED_SHINGLES: usize = 3;
 const MAX_GAP_WORDS: usize = 3;
+/// Buckets of the postings directory (by the top 16 bits of a shingle).
+const BUCKETS: usize = 1 << 16;
 /// Corpus paragraphs aligned per draft paragraph, most shared shingles first.
 const MAX_CANDIDATES: usize = 50;
 
@@ -192,8 +194,17 @@ fn shingles(words: &[u64]) -> impl Iterator<Item = u64> + '_ {
 pub struct CorpusIndex {
     /// The documents.
     pub documents: Vec<CorpusDocument>,
-    /// Shingle → (document, unit) postings.
-    postings: HashMap<u64, Vec<(u32, u32)>>,
+    /// (shingle, document, unit) postings: one flat array, sorted by shingle
+    /// up to `sorted` (all of it once [`CorpusIndex::finish`] has run), looked
+    /// up by binary search. 16 bytes a posting, no per-shingle allocation.
+    postings: Vec<(u64, u32, u32)>,
+    /// How many postings, from the start, are in shingle order.
+    #[serde(skip)]
+    sorted: usize,
+    /// Where each bucket of shingles (by their top 16 bits) starts in the
+    /// sorted postings: a look-up searches one small bucket, not the whole array.
+    #[serde(skip)]
+    buckets: Vec<u32>,
     /// Each document's name and aliases, normalised for citation look-ups.
     #[serde(skip)]
     names: Vec<Vec<String>>,
@@ -211,7 +222,41 @@ impl CorpusIndex {
         for d in documents {
             index.add(d);
         }
+        index.finish();
         index
+    }
+
+    /// Puts the postings in order after [`CorpusIndex::add`] calls, so that
+    /// look-ups are binary searches. An unfinished index still traces
+    /// correctly, scanning the postings added since.
+    pub fn finish(&mut self) {
+        if !self.postings.is_sorted() {
+            self.postings.sort_unstable();
+        }
+        self.sorted = self.postings.len();
+        self.buckets = vec![0; BUCKETS + 1];
+        let mut at = 0;
+        for b in 0..=BUCKETS {
+            while at < self.sorted && ((self.postings[at].0 >> 48) as usize) < b {
+                at += 1;
+            }
+            self.buckets[b] = at as u32;
+        }
+    }
+
+    /// The (document, unit) postings of a shingle.
+    fn lookup(&self, shingle: u64) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let b = (shingle >> 48) as usize;
+        let done = match self.buckets.get(b..b + 2) {
+            Some(&[lo, hi]) => &self.postings[lo as usize..hi as usize],
+            _ => &self.postings[..self.sorted],
+        };
+        let from = done.partition_point(|p| p.0 < shingle);
+        let to = from + done[from..].iter().take_while(|p| p.0 == shingle).count();
+        done[from..to]
+            .iter()
+            .chain(self.postings[self.sorted..].iter().filter(move |p| p.0 == shingle))
+            .map(|p| (p.1, p.2))
     }
 
     /// Adds one document to the index (for progress on large corpora).
@@ -222,9 +267,7 @@ impl CorpusIndex {
             let mut seen: Vec<u64> = shingles(&words).collect();
             seen.sort_unstable();
             seen.dedup();
-            for s in seen {
-                self.postings.entry(s).or_default().push((d, u as u32));
-            }
+            self.postings.extend(seen.into_iter().map(|s| (s, d, u as u32)));
         }
         let mut names = vec![normalise_name(&doc.name)];
         names.extend(doc.aliases.iter().map(|a| normalise_name(a)));
@@ -235,8 +278,10 @@ impl CorpusIndex {
         self.documents.push(doc);
     }
 
-    /// Rebuilds what an index read from disk does not store (normalised names).
+    /// Rebuilds what an index read from disk does not store (normalised
+    /// names, the sorted mark).
     pub fn prepare(&mut self) {
+        self.finish();
         self.names = self
             .documents
             .iter()
@@ -359,10 +404,8 @@ pub fn trace(draft: &Draft, index: &CorpusIndex) -> Trace {
         seen.sort_unstable();
         seen.dedup();
         for s in seen {
-            if let Some(list) = index.postings.get(&s) {
-                for &unit in list {
-                    *counts.entry(unit).or_default() += 1;
-                }
+            for unit in index.lookup(s) {
+                *counts.entry(unit).or_default() += 1;
             }
         }
         let mut sources = Vec::new();
