@@ -1330,14 +1330,7 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                     },
                     || (reference_spans(op), reference_spans(np)),
                 );
-                if op.status != np.status {
-                    statuses.push(StatusChange {
-                        old: op.id.clone(),
-                        new: np.id.clone(),
-                        from: op.status,
-                        to: np.status,
-                    });
-                }
+                status_change(op, np, &mut statuses);
                 bracket_fates(&[op], &[np], &mut brackets);
                 links.push((*o, *n, link));
             }
@@ -1363,14 +1356,7 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                     || (reference_spans(op), refs),
                 );
                 for np in &nps {
-                    if op.status != np.status {
-                        statuses.push(StatusChange {
-                            old: op.id.clone(),
-                            new: np.id.clone(),
-                            from: op.status,
-                            to: np.status,
-                        });
-                    }
+                    status_change(op, np, &mut statuses);
                 }
                 bracket_fates(&[op], &nps, &mut brackets);
                 links.push((*o, ns[0], link_marginal_if_same(link)));
@@ -1397,14 +1383,7 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                     || (refs, reference_spans(np)),
                 );
                 for op in &ops {
-                    if op.status != np.status {
-                        statuses.push(StatusChange {
-                            old: op.id.clone(),
-                            new: np.id.clone(),
-                            from: op.status,
-                            to: np.status,
-                        });
-                    }
+                    status_change(op, np, &mut statuses);
                 }
                 bracket_fates(&ops, &[np], &mut brackets);
                 links.push((os[0], *n, link_marginal_if_same(link)));
@@ -1439,6 +1418,18 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
     let headings = compare_headings(old, new);
     let summary = summarize(old, new, &links, &brackets, &statuses);
     Comparison { paragraphs: links, headings, brackets, statuses, summary }
+}
+
+/// Records a change of status tag between two linked paragraphs.
+fn status_change(op: &Paragraph, np: &Paragraph, statuses: &mut Vec<StatusChange>) {
+    if op.status != np.status {
+        statuses.push(StatusChange {
+            old: op.id.clone(),
+            new: np.id.clone(),
+            from: op.status,
+            to: np.status,
+        });
+    }
 }
 
 /// "A split or merge that kept every word is marginal": no change, no class
