@@ -13,12 +13,13 @@ use accord_core::{Draft, Readiness};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod corpus;
+mod workspace;
 
 #[derive(Parser)]
 #[command(
     name = "accord",
     version,
-    about = "Run intergovernmental text negotiations: read drafts, see their status."
+    about = "Run intergovernmental text negotiations: read and compare drafts, trace agreed language, and keep the negotiation (drafts, proposals, decisions) in a workspace served over HTTP."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -67,6 +68,8 @@ enum Command {
         #[command(flatten)]
         input: InputOptions,
     },
+    #[command(flatten)]
+    Workspace(workspace::WorkspaceCommand),
     /// Show where a draft stands: paragraphs by status and section, every bracket, and whether it is ready for adoption.
     Status {
         /// The draft file; `-` reads standard input.
@@ -182,6 +185,7 @@ fn main() -> ExitCode {
         Command::Compare { old, new, format, input } => run_compare(&old, &new, format, &input),
         Command::Corpus { action } => corpus::run(action),
         Command::Trace { file, corpus, format, input } => corpus::trace(&file, &corpus, format, &input),
+        Command::Workspace(command) => workspace::run(command),
     };
     match result {
         Ok(code) => code,

@@ -27,6 +27,7 @@ mod furniture;
 mod label;
 pub mod lines;
 mod model;
+pub mod negotiation;
 mod parse;
 pub mod readiness;
 mod references;

@@ -1,0 +1,470 @@
+//! `accord serve` and the commands that act on a negotiation workspace
+//! directly (the same core and store as the server, no HTTP): create a
+//! process, import a draft, table proposals, decide, produce the next
+//! revision, print the compilation text and readiness, issue API tokens.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use accord_core::negotiation::{
+    Action, Actor, Decision, Edit, Participant, ParticipantKind, ProcessInfo, Publication,
+};
+use accord_server::Workspace;
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::{emit, emit_json, read_text, Failure, InputOptions};
+
+/// Where the workspace lives.
+#[derive(Args, Clone)]
+pub struct StoreOptions {
+    /// The data directory (the SQLite database `accord.sqlite3` goes in it; created if missing).
+    #[arg(long, default_value = "accord-data", env = "ACCORD_DATA_DIR")]
+    data_dir: PathBuf,
+    /// A PostgreSQL URL (`postgres://user@host/db`) to use instead of SQLite.
+    #[arg(long, env = "ACCORD_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum WorkspaceCommand {
+    /// Serve the JSON API (and, later, the web pages).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Load the demo process (a fictional outcome document, two drafts, delegations, proposals) if absent.
+        #[arg(long)]
+        demo: bool,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Issue API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Create a process and register its participants.
+    Process {
+        #[command(subcommand)]
+        action: ProcessAction,
+    },
+    /// Import the next draft of a process from its text.
+    Import {
+        /// The process id.
+        process: String,
+        /// The draft file (plain text or canonical form).
+        file: PathBuf,
+        /// Its label: "Zero draft", "Rev.1".
+        #[arg(long)]
+        label: String,
+        /// Who may read it.
+        #[arg(long, value_enum, default_value_t = PublicationArg::Circulated)]
+        publication: PublicationArg,
+        /// Who imports it (`secretariat:NAME` or `co-facilitator:NAME`).
+        #[arg(long = "as", default_value = "secretariat:cli")]
+        actor: String,
+        #[command(flatten)]
+        store: StoreOptions,
+        #[command(flatten)]
+        input: InputOptions,
+    },
+    /// List the proposals of a process.
+    Proposals {
+        /// The process id.
+        process: String,
+        /// Only live proposals.
+        #[arg(long)]
+        live: bool,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Table a proposal as a delegation.
+    Table {
+        /// The process id.
+        process: String,
+        /// The paragraph id in the latest draft.
+        #[arg(long)]
+        paragraph: String,
+        /// The edit as JSON: '{"kind":"replace","span":[19,23],"text":"2035"}'.
+        #[arg(long)]
+        edit: String,
+        /// In whose name (default: the acting delegation).
+        #[arg(long)]
+        on_behalf_of: Option<String>,
+        /// Why.
+        #[arg(long)]
+        rationale: Option<String>,
+        /// Who tables it: `delegation:ID`.
+        #[arg(long = "as")]
+        actor: String,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Accept a proposal into the working text, or set it aside (co-facilitators).
+    Decide {
+        /// The process id.
+        process: String,
+        /// The proposal id (`p3`).
+        proposal: String,
+        /// The decision.
+        #[arg(value_enum)]
+        decision: DecisionArg,
+        /// The session it was taken in.
+        #[arg(long)]
+        session: Option<String>,
+        /// Who decides: `co-facilitator:NAME`.
+        #[arg(long = "as")]
+        actor: String,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Produce the next revision from the working text (co-facilitators).
+    Revise {
+        /// The process id.
+        process: String,
+        /// Its label: "Rev.2".
+        #[arg(long)]
+        label: String,
+        /// Its date line.
+        #[arg(long)]
+        date: Option<String>,
+        /// Who may read it.
+        #[arg(long, value_enum, default_value_t = PublicationArg::Circulated)]
+        publication: PublicationArg,
+        /// Who produces it: `co-facilitator:NAME`.
+        #[arg(long = "as")]
+        actor: String,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Record any action given as JSON (see the README for the actions).
+    Act {
+        /// The process id.
+        process: String,
+        /// The action as JSON: '{"action":"set-status","paragraph":"12",…}'.
+        action: String,
+        /// Who acts (`delegation:ID`, `co-facilitator:NAME`, `secretariat:NAME`).
+        #[arg(long = "as")]
+        actor: String,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Print the compilation text: the latest draft with every live proposal under its paragraph.
+    Compilation {
+        /// The process id.
+        process: String,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Print what stands between the latest draft and adoption, and the bracket burn-down.
+    Readiness {
+        /// The process id.
+        process: String,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenAction {
+    /// Create a token for a participant; its secret is printed once and stored only as a hash.
+    Create {
+        /// The process it is for (omit only for a secretariat token valid in every process).
+        #[arg(long)]
+        process: Option<String>,
+        /// Who acts with it: `delegation:ID`, `co-facilitator:NAME`, `secretariat:NAME`, `observer:NAME`.
+        #[arg(long = "as")]
+        actor: String,
+        /// What it is for.
+        #[arg(long, default_value = "")]
+        label: String,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ProcessAction {
+    /// Create a process.
+    Create {
+        /// Its id (a–z, 0–9, `-`): used in URLs.
+        id: String,
+        /// The outcome document or process name.
+        #[arg(long)]
+        title: String,
+        /// The mandate.
+        #[arg(long, default_value = "")]
+        mandate: String,
+        /// A co-facilitator (repeatable).
+        #[arg(long = "co-facilitator")]
+        co_facilitators: Vec<String>,
+        /// Text-closing deadline (ISO date).
+        #[arg(long)]
+        deadline: Option<String>,
+        /// Let the public see it.
+        #[arg(long)]
+        public: bool,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Register a delegation or a group.
+    Participant {
+        /// The process id.
+        process: String,
+        /// The participant's id (`norland`, `g77`).
+        id: String,
+        /// Its name.
+        name: String,
+        /// What it is.
+        #[arg(long, value_enum, default_value_t = KindArg::MemberState)]
+        kind: KindArg,
+        /// For a group: a member delegation (repeatable).
+        #[arg(long = "member")]
+        members: Vec<String>,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PublicationArg {
+    Internal,
+    Circulated,
+    Public,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DecisionArg {
+    Accept,
+    SetAside,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    MemberState,
+    PermanentObserver,
+    Group,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+fn publication(p: PublicationArg) -> Publication {
+    match p {
+        PublicationArg::Internal => Publication::Internal,
+        PublicationArg::Circulated => Publication::Circulated,
+        PublicationArg::Public => Publication::Public,
+    }
+}
+
+fn actor(label: &str) -> Result<Actor, Failure> {
+    Actor::from_label(label).ok_or_else(|| {
+        Failure(format!(
+            "`{label}` is not a role: use delegation:ID, co-facilitator:NAME, secretariat:NAME or observer:NAME"
+        ))
+    })
+}
+
+fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
+    let url = match &store.database_url {
+        Some(u) => u.clone(),
+        None => {
+            std::fs::create_dir_all(&store.data_dir).map_err(|e| {
+                Failure(format!("{}: cannot create the data directory: {e}", store.data_dir.display()))
+            })?;
+            store.data_dir.join("accord.sqlite3").to_string_lossy().into_owned()
+        }
+    };
+    // PostgreSQL's client must be opened outside the async runtime.
+    let backend = accord_store::open(&url).map_err(|e| Failure(e.to_string()))?;
+    Workspace::open(backend).map_err(Failure)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the runtime: {e}")))
+}
+
+fn act(store: &StoreOptions, process: &str, who: &str, action: Action) -> Result<ExitCode, Failure> {
+    let who = actor(who)?;
+    let ws = open(store)?;
+    let outcome = runtime()?
+        .block_on(ws.execute(process, who, action, None))
+        .map_err(|e| Failure(format!("{}: {}", e.code, e.message)))?;
+    emit_json(&outcome)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn with_state<T>(
+    store: &StoreOptions,
+    process: &str,
+    f: impl FnOnce(&accord_core::negotiation::ProcessState) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let ws = open(store)?;
+    let slot = ws.process(process).ok_or_else(|| Failure(format!("no process `{process}`")))?;
+    let state = slot.state.read().map_err(|_| Failure("the state is unreadable".into()))?;
+    f(&state)
+}
+
+pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
+    match command {
+        WorkspaceCommand::Serve { addr, demo, store } => serve(addr, demo, &store),
+        WorkspaceCommand::Token { action: TokenAction::Create { process, actor: who, label, store } } => {
+            let who = actor(&who)?;
+            if process.is_none() && !matches!(who, Actor::Secretariat { .. }) {
+                return Err(Failure(
+                    "only a secretariat token may be valid in every process; give --process".into(),
+                ));
+            }
+            let ws = open(&store)?;
+            let secret = runtime()?
+                .block_on(ws.create_token(process, &who, &label))
+                .map_err(|e| Failure(e.message))?;
+            emit(&format!("{secret}\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        WorkspaceCommand::Process { action } => match action {
+            ProcessAction::Create { id, title, mandate, co_facilitators, deadline, public, store } => {
+                let info =
+                    ProcessInfo { title, mandate, co_facilitators, deadline, public, ..Default::default() };
+                act(&store, &id, "secretariat:cli", Action::CreateProcess { info })
+            }
+            ProcessAction::Participant { process, id, name, kind, members, store } => {
+                let kind = match kind {
+                    KindArg::MemberState => ParticipantKind::MemberState,
+                    KindArg::PermanentObserver => ParticipantKind::PermanentObserver,
+                    KindArg::Group => ParticipantKind::Group,
+                };
+                let participant = Participant { id, name, kind, members };
+                act(&store, &process, "secretariat:cli", Action::AddParticipant { participant })
+            }
+        },
+        WorkspaceCommand::Import { process, file, label, publication: p, actor: who, store, input } => {
+            let text = read_text(&file, &input)?;
+            let canonical = accord_server::api::canonical_of(&text)
+                .map_err(|e| Failure(format!("{}: {}", file.display(), e.message)))?;
+            act(&store, &process, &who, Action::ImportDraft { label, canonical, publication: publication(p) })
+        }
+        WorkspaceCommand::Proposals { process, live, store } => with_state(&store, &process, |s| {
+            let list: Vec<_> = s
+                .proposals
+                .iter()
+                .filter(|p| !live || p.state == accord_core::negotiation::ProposalState::Live)
+                .collect();
+            emit_json(&list)?;
+            Ok(ExitCode::SUCCESS)
+        }),
+        WorkspaceCommand::Table { process, paragraph, edit, on_behalf_of, rationale, actor: who, store } => {
+            let edit: Edit = serde_json::from_str(&edit).map_err(|e| Failure(format!("--edit: {e}")))?;
+            let delegation = match actor(&who)? {
+                Actor::Delegation { delegation } => delegation,
+                _ => return Err(Failure("proposals are tabled by a delegation: --as delegation:ID".into())),
+            };
+            let draft = with_state(&store, &process, |s| {
+                s.latest()
+                    .map(|d| d.id.clone())
+                    .ok_or_else(|| Failure(format!("process `{process}` has no draft yet")))
+            })?;
+            let action = Action::TableProposal {
+                draft,
+                paragraph,
+                on_behalf_of: on_behalf_of.unwrap_or(delegation),
+                edit,
+                rationale,
+                citation: None,
+            };
+            act(&store, &process, &who, action)
+        }
+        WorkspaceCommand::Decide { process, proposal, decision, session, actor: who, store } => {
+            let base_revision = with_state(&store, &process, |s| {
+                s.proposal(&proposal)
+                    .map(|p| p.revision)
+                    .ok_or_else(|| Failure(format!("no proposal `{proposal}`")))
+            })?;
+            let decision = match decision {
+                DecisionArg::Accept => Decision::Accept,
+                DecisionArg::SetAside => Decision::SetAside,
+            };
+            act(&store, &process, &who, Action::Decide { proposal, decision, base_revision, session })
+        }
+        WorkspaceCommand::Revise { process, label, date, publication: p, actor: who, store } => {
+            act(&store, &process, &who, Action::ProduceRevision { label, date, publication: publication(p) })
+        }
+        WorkspaceCommand::Act { process, action, actor: who, store } => {
+            let action: Action =
+                serde_json::from_str(&action).map_err(|e| Failure(format!("the action: {e}")))?;
+            act(&store, &process, &who, action)
+        }
+        WorkspaceCommand::Compilation { process, format, store } => with_state(&store, &process, |s| {
+            match format {
+                TextOrJson::Text => emit(&s.compilation_text())?,
+                TextOrJson::Json => emit_json(&s.compilation())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
+        WorkspaceCommand::Readiness { process, format, store } => with_state(&store, &process, |s| {
+            let latest =
+                s.latest().ok_or_else(|| Failure(format!("process `{process}` has no draft yet")))?;
+            let r = accord_core::readiness(&latest.document);
+            match format {
+                TextOrJson::Json => emit_json(&serde_json::json!({
+                    "draft": latest.id, "readiness": r, "working": accord_core::readiness(&s.working), "burn_down": s.burn_down,
+                }))?,
+                TextOrJson::Text => {
+                    let mut out = format!("{} ({})\n", latest.label, latest.id);
+                    out.push_str(&crate::status_text(&latest.document, &r));
+                    out.push_str("\nBracket burn-down (after each change to the text):\n");
+                    for b in &s.burn_down {
+                        out.push_str(&format!(
+                            "  event {:>5}  {}  {:>4} brackets  {:>4} paragraphs not agreed\n",
+                            b.seq,
+                            accord_core::negotiation::rfc3339(b.at_ms),
+                            b.brackets,
+                            b.not_agreed
+                        ));
+                    }
+                    emit(&out)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
+    }
+}
+
+fn serve(addr: SocketAddr, demo: bool, store: &StoreOptions) -> Result<ExitCode, Failure> {
+    let ws = open(store)?;
+    let where_ = match &store.database_url {
+        Some(_) => "PostgreSQL".to_string(),
+        None => Path::new(&store.data_dir).join("accord.sqlite3").display().to_string(),
+    };
+    runtime()?.block_on(async move {
+        if demo {
+            let tokens = accord_server::demo::load(&ws).await.map_err(|e| Failure(format!("demo: {}", e.message)))?;
+            if !tokens.is_empty() {
+                eprintln!("accord: loaded the demo process `{}`; tokens to try the API with:", accord_server::demo::PROCESS);
+                for (who, secret) in tokens {
+                    eprintln!("  {who:<32} {secret}");
+                }
+            }
+        }
+        accord_server::serve(ws, addr, |bound| {
+            eprintln!("accord: serving http://{bound}/api/ (store: {where_}); the API is described at /api/openapi.json");
+        })
+        .await
+        .map_err(|e| Failure(format!("cannot serve on {addr}: {e}")))
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,99 @@
+//! Who may do what. The one place these rules live: the server and the CLI
+//! ask here, and [`super::ProcessState::check`] enforces them on every action.
+//!
+//! - The secretariat administers: creates processes, registers participants,
+//!   imports drafts, sets their publication, schedules sessions.
+//! - Only the process's co-facilitators set statuses, resolve brackets, write
+//!   compromises, decide on proposals and produce revisions (and may also
+//!   import drafts, publish them and schedule sessions).
+//! - A delegation tables, supports and opposes only in its own name or in the
+//!   name of a group it belongs to, and revises or withdraws only proposals
+//!   tabled in those names.
+//! - Observers and the public read only what is public; delegations read what
+//!   is circulated or public; the secretariat and co-facilitators read all.
+
+use super::{Action, Actor, Publication};
+use crate::negotiation::ProcessState;
+
+/// The lowest publication level `actor` may read in `state`'s process.
+/// `None` (no actor) is the public.
+pub fn visible_from(state: &ProcessState, actor: Option<&Actor>) -> Option<Publication> {
+    match actor {
+        Some(Actor::Secretariat { .. }) => Some(Publication::Internal),
+        Some(Actor::CoFacilitator { name }) if state.is_co_facilitator(name) => Some(Publication::Internal),
+        Some(Actor::Delegation { delegation }) if state.participant(delegation).is_some() => {
+            Some(Publication::Circulated)
+        }
+        Some(Actor::Observer { .. }) => Some(Publication::Public),
+        // Strangers to the process, and the public of a non-public process.
+        _ if state.info.public => Some(Publication::Public),
+        _ => None,
+    }
+}
+
+/// Whether `actor` may see the process at all (its title and public drafts).
+pub fn may_see_process(state: &ProcessState, actor: Option<&Actor>) -> bool {
+    match actor {
+        Some(Actor::Secretariat { .. }) => true,
+        Some(Actor::Observer { .. }) => true,
+        _ => visible_from(state, actor).is_some(),
+    }
+}
+
+/// Whether `actor` may read a draft published at `level`.
+pub fn may_read(state: &ProcessState, actor: Option<&Actor>, level: Publication) -> bool {
+    visible_from(state, actor).is_some_and(|floor| level >= floor)
+}
+
+/// Whether `actor` may read the working text (the co-facilitators' text in
+/// progress, before it becomes a revision) and the event log.
+pub fn may_read_working(state: &ProcessState, actor: Option<&Actor>) -> bool {
+    match actor {
+        Some(Actor::Secretariat { .. }) => true,
+        Some(Actor::CoFacilitator { name }) => state.is_co_facilitator(name),
+        _ => false,
+    }
+}
+
+/// Whether the delegation `acting` may act in the name of `name` (itself or
+/// one of its groups).
+pub fn may_act_for(state: &ProcessState, acting: &str, name: &str) -> bool {
+    if acting == name {
+        return state.participant(acting).is_some();
+    }
+    state.participant(name).is_some_and(|g| g.members.iter().any(|m| m == acting))
+}
+
+/// The role-level rule for an action: may this kind of actor take it at all?
+/// (Rules that depend on the objects involved — whose proposal, which group —
+/// are checked with the objects, in [`super::ProcessState::check`].)
+pub fn may_take(state: &ProcessState, actor: &Actor, action: &Action) -> Result<(), String> {
+    let co_fac = matches!(actor, Actor::CoFacilitator { name } if state.is_co_facilitator(name));
+    let secretariat = matches!(actor, Actor::Secretariat { .. });
+    let delegation =
+        matches!(actor, Actor::Delegation { delegation } if state.participant(delegation).is_some());
+    let (allowed, who) = match action {
+        Action::CreateProcess { .. } | Action::UpdateProcess { .. } | Action::AddParticipant { .. } => {
+            (secretariat, "the secretariat")
+        }
+        Action::ImportDraft { .. }
+        | Action::Publish { .. }
+        | Action::ScheduleSession { .. }
+        | Action::RecordDecision { .. } => (secretariat || co_fac, "the secretariat or a co-facilitator"),
+        Action::TableProposal { .. }
+        | Action::Support { .. }
+        | Action::Oppose { .. }
+        | Action::Revise { .. }
+        | Action::Withdraw { .. } => (delegation, "a delegation of the process"),
+        Action::Decide { .. }
+        | Action::SetStatus { .. }
+        | Action::ResolveBracket { .. }
+        | Action::WriteCompromise { .. }
+        | Action::ProduceRevision { .. } => (co_fac, "a co-facilitator of the process"),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(format!("only {who} may {}; you act as {}", action.name().replace('-', " "), actor.label()))
+    }
+}

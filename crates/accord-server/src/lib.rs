@@ -1,0 +1,38 @@
+//! # accord-server
+//!
+//! The negotiation workspace over HTTP: the JSON API under `/api/`, with its
+//! OpenAPI document at `/api/openapi.json`.
+//!
+//! The server holds every process's state in memory, derived from the event
+//! log in the store ([`workspace`]); the domain rules — who may do what, what
+//! conflicts — live in `accord_core::negotiation`, not here. This crate maps
+//! HTTP to actions and answers, and makes an acknowledged change durable.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod demo;
+pub mod error;
+pub mod workspace;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub use api::router;
+pub use workspace::Workspace;
+
+/// Serves `ws` on `addr` until the process is stopped. `ready` is called with
+/// the bound address once the server accepts connections.
+pub async fn serve(
+    ws: Arc<Workspace>,
+    addr: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    ready(listener.local_addr()?);
+    axum::serve(listener, router(ws))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

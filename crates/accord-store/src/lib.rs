@@ -1,0 +1,113 @@
+//! # accord-store
+//!
+//! Where negotiation processes are kept: an append-only log of events, one
+//! row per change, from which the server derives every process's state, plus
+//! the participants' API tokens (as hashes).
+//!
+//! The store knows nothing of the domain: an event is a row with its process,
+//! its sequence number in that process, who, when, what and a JSON payload.
+//! That keeps the domain free to evolve and lets each database be a small,
+//! checkable implementation of [`Store`]:
+//!
+//! - [`Sqlite`], the embedded default: one file in a data directory, WAL
+//!   journal, `synchronous = FULL` so that a committed batch survives a crash;
+//! - [`Postgres`], for a shared server.
+//!
+//! Both refuse to update or delete an event (triggers), refuse a second event
+//! with the same `(process, seq)` (so two writers cannot both extend a
+//! process: the second gets [`StoreError::Conflict`]) and a second use of a
+//! request's idempotency key in a process ([`StoreError::Duplicate`]). A batch
+//! is appended in one transaction: all of it or none.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod postgres_store;
+mod sqlite_store;
+
+pub use postgres_store::Postgres;
+pub use sqlite_store::Sqlite;
+
+/// One event as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    /// The process it belongs to.
+    pub process: String,
+    /// Its sequence number in the process, from 1.
+    pub seq: u64,
+    /// When, in milliseconds since the Unix epoch.
+    pub at_ms: i64,
+    /// Who (a label such as `delegation:norland`).
+    pub actor: String,
+    /// What kind of action (`table-proposal`).
+    pub action: String,
+    /// The latest draft when it was recorded.
+    pub against: Option<String>,
+    /// The client's request key, unique within the process.
+    pub idempotency_key: Option<String>,
+    /// The whole event as JSON.
+    pub payload: String,
+}
+
+/// An API token's grant. The secret itself is never stored, only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// SHA-256 of the secret, hex.
+    pub hash: String,
+    /// The process it is limited to (`None`: every process; secretariat only).
+    pub process: Option<String>,
+    /// Who acts with it (a label such as `delegation:norland`).
+    pub actor: String,
+    /// What it is for, for the person who manages tokens.
+    pub label: String,
+    /// When it was created.
+    pub created_at_ms: i64,
+}
+
+/// Why the store refused or failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// Another writer recorded an event with the same sequence number first.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The request's idempotency key is already recorded.
+    #[error("duplicate request: {0}")]
+    Duplicate(String),
+    /// The database could not be reached, read or written.
+    #[error("store: {0}")]
+    Unavailable(String),
+}
+
+/// The interface every store implements. Calls are synchronous: the server
+/// runs a store on a thread of its own and batches appends (group commit).
+pub trait Store: Send {
+    /// Appends `events` in one transaction: all are recorded, or none. When
+    /// this returns `Ok`, the events are durable.
+    fn append(&mut self, events: &[EventRecord]) -> Result<(), StoreError>;
+    /// Every event, in the order appended.
+    fn events(&mut self) -> Result<Vec<EventRecord>, StoreError>;
+    /// The events of one process, in order.
+    fn process_events(&mut self, process: &str) -> Result<Vec<EventRecord>, StoreError>;
+    /// Records a token.
+    fn add_token(&mut self, token: &TokenRecord) -> Result<(), StoreError>;
+    /// The token with this hash.
+    fn token(&mut self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+    /// Every token, oldest first.
+    fn tokens(&mut self) -> Result<Vec<TokenRecord>, StoreError>;
+}
+
+/// Opens the store a URL names: `postgres://…` or `postgresql://…` for
+/// PostgreSQL, anything else is a SQLite file path.
+pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Box::new(Postgres::connect(url)?))
+    } else {
+        Ok(Box::new(Sqlite::open(std::path::Path::new(url))?))
+    }
+}
+
+/// A migration: its version and SQL.
+pub(crate) struct Migration {
+    pub version: i64,
+    pub sql: &'static str,
+}

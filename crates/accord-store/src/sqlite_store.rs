@@ -1,0 +1,196 @@
+//! The embedded default store: SQLite, one file.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
+
+use crate::{EventRecord, Migration, Store, StoreError, TokenRecord};
+
+const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, sql: include_str!("../migrations/sqlite/0001_events.sql") }];
+
+/// A SQLite store.
+pub struct Sqlite {
+    conn: Connection,
+}
+
+fn unavailable(e: rusqlite::Error) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+/// Maps a failed insert: a unique constraint on `(process, seq)` is a
+/// conflict, on the idempotency key a duplicate.
+fn insert_error(e: rusqlite::Error, event: &EventRecord) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(f, Some(msg)) = &e {
+        if f.code == ErrorCode::ConstraintViolation {
+            if msg.contains("idempotency_key") {
+                return StoreError::Duplicate(format!(
+                    "request {} is already recorded in process {}",
+                    event.idempotency_key.as_deref().unwrap_or(""),
+                    event.process
+                ));
+            }
+            return StoreError::Conflict(format!(
+                "event {} of process {} is already recorded",
+                event.seq, event.process
+            ));
+        }
+    }
+    unavailable(e)
+}
+
+impl Sqlite {
+    /// Opens (creating if needed) the database file at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Sqlite, StoreError> {
+        let conn = Connection::open(path)
+            .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+        Self::setup(conn)
+    }
+
+    /// A store in memory, for tests.
+    pub fn in_memory() -> Result<Sqlite, StoreError> {
+        Self::setup(Connection::open_in_memory().map_err(unavailable)?)
+    }
+
+    fn setup(conn: Connection) -> Result<Sqlite, StoreError> {
+        // WAL lets readers go on while a batch commits; FULL syncs the WAL at
+        // every commit, so an acknowledged append survives a crash.
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(unavailable)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(unavailable)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(unavailable)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(unavailable)?;
+        let mut store = Sqlite { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(unavailable)?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)",
+        )
+        .map_err(unavailable)?;
+        let current: i64 = tx
+            .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+            .map_err(unavailable)?;
+        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+            tx.execute_batch(m.sql)
+                .map_err(|e| StoreError::Unavailable(format!("migration {}: {e}", m.version)))?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at_ms) VALUES (?1, ?2)",
+                params![m.version, now_ms()],
+            )
+            .map_err(unavailable)?;
+        }
+        tx.commit().map_err(unavailable)
+    }
+
+    fn query_events(&mut self, sql: &str, process: Option<&str>) -> Result<Vec<EventRecord>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(unavailable)?;
+        let map = |r: &rusqlite::Row<'_>| {
+            Ok(EventRecord {
+                process: r.get(0)?,
+                seq: r.get::<_, i64>(1)? as u64,
+                at_ms: r.get(2)?,
+                actor: r.get(3)?,
+                action: r.get(4)?,
+                against: r.get(5)?,
+                idempotency_key: r.get(6)?,
+                payload: r.get(7)?,
+            })
+        };
+        let rows = match process {
+            Some(p) => stmt.query_map([p], map),
+            None => stmt.query_map([], map),
+        }
+        .map_err(unavailable)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
+    }
+}
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+const SELECT_EVENTS: &str =
+    "SELECT process, seq, at_ms, actor, action, against, idempotency_key, payload FROM events";
+
+impl Store for Sqlite {
+    fn append(&mut self, events: &[EventRecord]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(unavailable)?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT INTO events (process, seq, at_ms, actor, action, against, idempotency_key, payload) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .map_err(unavailable)?;
+            for e in events {
+                stmt.execute(params![
+                    e.process,
+                    e.seq as i64,
+                    e.at_ms,
+                    e.actor,
+                    e.action,
+                    e.against,
+                    e.idempotency_key,
+                    e.payload
+                ])
+                .map_err(|err| insert_error(err, e))?;
+            }
+        }
+        tx.commit().map_err(unavailable)
+    }
+
+    fn events(&mut self) -> Result<Vec<EventRecord>, StoreError> {
+        self.query_events(&format!("{SELECT_EVENTS} ORDER BY id"), None)
+    }
+
+    fn process_events(&mut self, process: &str) -> Result<Vec<EventRecord>, StoreError> {
+        self.query_events(&format!("{SELECT_EVENTS} WHERE process = ?1 ORDER BY seq"), Some(process))
+    }
+
+    fn add_token(&mut self, t: &TokenRecord) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO tokens (hash, process, actor, label, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![t.hash, t.process, t.actor, t.label, t.created_at_ms],
+            )
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    fn token(&mut self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT hash, process, actor, label, created_at_ms FROM tokens WHERE hash = ?1",
+                [hash],
+                token_row,
+            )
+            .optional()
+            .map_err(unavailable)
+    }
+
+    fn tokens(&mut self) -> Result<Vec<TokenRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT hash, process, actor, label, created_at_ms FROM tokens ORDER BY created_at_ms")
+            .map_err(unavailable)?;
+        let rows = stmt.query_map([], token_row).map_err(unavailable)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
+    }
+}
+
+fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRecord> {
+    Ok(TokenRecord {
+        hash: r.get(0)?,
+        process: r.get(1)?,
+        actor: r.get(2)?,
+        label: r.get(3)?,
+        created_at_ms: r.get(4)?,
+    })
+}

@@ -1,0 +1,102 @@
+//! One scenario, every store: SQLite always, PostgreSQL when
+//! `ACCORD_TEST_POSTGRES_URL` is set (`.ci/run` sets it).
+
+use accord_store::{EventRecord, Postgres, Sqlite, Store, StoreError, TokenRecord};
+
+fn event(process: &str, seq: u64, key: Option<&str>) -> EventRecord {
+    EventRecord {
+        process: process.into(),
+        seq,
+        at_ms: 1_000 + seq as i64,
+        actor: "delegation:norland".into(),
+        action: "table-proposal".into(),
+        against: Some("d1".into()),
+        idempotency_key: key.map(str::to_string),
+        payload: format!("{{\"seq\":{seq}}}"),
+    }
+}
+
+fn scenario(store: &mut dyn Store, process: &str) {
+    // A batch is recorded whole.
+    store.append(&[event(process, 1, None), event(process, 2, Some("k2"))]).unwrap();
+    // A second writer of seq 2 gets a conflict; the batch with it is not recorded at all.
+    let err = store.append(&[event(process, 3, None), event(process, 2, None)]).unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    // A repeated request key is refused as a duplicate.
+    let err = store.append(&[event(process, 3, Some("k2"))]).unwrap_err();
+    assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
+    store.append(&[event(process, 3, Some("k3"))]).unwrap();
+    let got = store.process_events(process).unwrap();
+    assert_eq!(got.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(got[1], event(process, 2, Some("k2")));
+    assert!(store.events().unwrap().iter().filter(|e| e.process == process).count() == 3);
+    // Tokens.
+    let t = TokenRecord {
+        hash: format!("{process}-hash"),
+        process: Some(process.into()),
+        actor: "delegation:norland".into(),
+        label: "test".into(),
+        created_at_ms: 5,
+    };
+    store.add_token(&t).unwrap();
+    assert_eq!(store.token(&t.hash).unwrap(), Some(t.clone()));
+    assert_eq!(store.token("nope").unwrap(), None);
+    assert!(store.tokens().unwrap().contains(&t));
+}
+
+#[test]
+fn sqlite_conforms_and_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accord.sqlite3");
+    {
+        let mut s = Sqlite::open(&path).unwrap();
+        scenario(&mut s, "p");
+    }
+    // Reopening migrates nothing twice and finds everything.
+    let mut s = Sqlite::open(&path).unwrap();
+    assert_eq!(s.process_events("p").unwrap().len(), 3);
+}
+
+#[test]
+fn sqlite_refuses_to_rewrite_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accord.sqlite3");
+    let mut s = Sqlite::open(&path).unwrap();
+    s.append(&[event("p", 1, None)]).unwrap();
+    let conn = rusqlite_conn(&path);
+    for sql in ["UPDATE events SET payload = 'x'", "DELETE FROM events"] {
+        let err = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+    assert_eq!(s.process_events("p").unwrap()[0].payload, "{\"seq\":1}");
+}
+
+fn rusqlite_conn(path: &std::path::Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).unwrap()
+}
+
+#[test]
+fn postgres_conforms_when_a_server_is_given() {
+    let Ok(url) = std::env::var("ACCORD_TEST_POSTGRES_URL") else {
+        eprintln!("ACCORD_TEST_POSTGRES_URL not set: PostgreSQL conformance skipped");
+        return;
+    };
+    let mut s = Postgres::connect(&url).unwrap();
+    // A process id of its own, so reruns against the same database do not collide.
+    let process = format!(
+        "conformance-{}",
+        std::process::id() as u64 * 1000
+            + std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_millis()
+                as u64
+    );
+    scenario(&mut s, &process);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    for sql in ["UPDATE events SET payload = 'x'", "DELETE FROM events"] {
+        let err = client.execute(sql, &[]).unwrap_err().to_string();
+        let err = format!(
+            "{err} {:?}",
+            client.execute(sql, &[]).err().and_then(|e| e.as_db_error().map(|d| d.message().to_string()))
+        );
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+}
