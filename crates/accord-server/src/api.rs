@@ -226,7 +226,8 @@ pub fn router(ws: Ws) -> Router {
         )
         .get("/api/processes/{process}/compilation", "The compilation text: the latest draft with every live proposal under its paragraph (`?format=text`)", "readers of the latest draft", compilation)
         .get("/api/processes/{process}/readiness", "Readiness for adoption, and the bracket burn-down", "readers of the latest draft", readiness)
-        .get("/api/processes/{process}/events", "The event log, for audit (`?after=SEQ`)", "secretariat, co-facilitator", events);
+        .get("/api/processes/{process}/events", "The event log, for audit (`?after=SEQ`)", "secretariat, co-facilitator", events)
+        .get("/api/processes/{process}/state", "The whole derived state, for audit: what replaying the log must rebuild", "secretariat", full_state);
     let openapi = Arc::new(openapi(&api.endpoints));
     api.router
         .route(
@@ -1157,4 +1158,18 @@ async fn events(
         .filter_map(|r| serde_json::from_str::<Value>(&r.payload).ok())
         .collect();
     Ok(ok(&json!({ "events": list })))
+}
+
+async fn full_state(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    if !matches!(actor, Some(Actor::Secretariat { .. })) {
+        return Err(DomainError::Forbidden("only the secretariat reads the whole state".into()).into());
+    }
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    Ok(ok(&*s))
 }
