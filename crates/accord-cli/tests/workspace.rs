@@ -568,3 +568,94 @@ fn concurrent_writers_lose_no_update_and_conflicts_are_reported() {
         cofacs.len()
     );
 }
+
+#[test]
+fn the_openapi_document_describes_the_routes() {
+    let data = temp_dir("openapi");
+    let server = Server::start(&data);
+    let (st, doc) = http(&server.addr, "GET", "/api/openapi.json", None, None, None).unwrap();
+    assert_eq!(st, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for (path, method) in [
+        ("/api/processes", "post"),
+        ("/api/processes/{process}/proposals", "post"),
+        ("/api/processes/{process}/proposals/{proposal}/decide", "post"),
+        ("/api/processes/{process}/revisions", "post"),
+        ("/api/processes/{process}/compilation", "get"),
+        ("/api/processes/{process}/readiness", "get"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} undocumented");
+    }
+    // An unknown route answers JSON too.
+    let (st, v) = http(&server.addr, "GET", "/api/nowhere", None, None, None).unwrap();
+    assert_eq!((st, v["error"]["code"].as_str()), (404, Some("not-found")));
+}
+
+#[test]
+fn the_workspace_runs_on_postgresql_when_a_server_is_given() {
+    let Ok(url) = std::env::var("ACCORD_TEST_POSTGRES_URL") else {
+        eprintln!("ACCORD_TEST_POSTGRES_URL not set: PostgreSQL workspace test skipped");
+        return;
+    };
+    let data = temp_dir("pg");
+    let process = format!(
+        "pg-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+    );
+    let tok = |p: Option<&str>, actor: &str| {
+        let mut cmd = accord();
+        cmd.args(["token", "create", "--as", actor, "--database-url", &url]);
+        if let Some(p) = p {
+            cmd.args(["--process", p]);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let admin = tok(None, "secretariat:Test");
+    let cofac = tok(Some(&process), "co-facilitator:A");
+    let del = tok(Some(&process), "delegation:alpha");
+    let start = || {
+        let mut child = accord()
+            .args(["serve", "--addr", "127.0.0.1:0", "--database-url", &url, "--data-dir"])
+            .arg(&data)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines.next().expect("server exited").unwrap();
+            if let Some(rest) = line.split("http://").nth(1) {
+                break rest.split('/').next().unwrap().to_string();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, addr }
+    };
+    let server = start();
+    let c = Client { addr: &server.addr, process: &process };
+    let (st, _) = http(
+        &server.addr,
+        "POST",
+        "/api/processes",
+        Some(&admin),
+        None,
+        Some(&json!({"id": process, "title": "On PostgreSQL", "co_facilitators": ["A"]})),
+    )
+    .unwrap();
+    assert_eq!(st, 201);
+    c.ok("/participants", &admin, json!({"id": "alpha", "name": "Alpha", "kind": "member-state"}));
+    let seed = std::fs::read_to_string(SEED).unwrap();
+    c.ok("/drafts", &cofac, json!({"label": "Zero draft", "text": seed, "publication": "circulated"}));
+    c.ok("/proposals", &del, json!({"paragraph": "12", "edit": {"kind": "delete-paragraph"}}));
+    let live = c.get("/state", &admin).1;
+    drop(server);
+    let server = start();
+    let again =
+        http(&server.addr, "GET", &format!("/api/processes/{process}/state"), Some(&admin), None, None)
+            .unwrap()
+            .1;
+    assert_eq!(again, live);
+    assert_eq!(again["proposals"][0]["paragraph"], "12");
+}
