@@ -1,0 +1,36 @@
+-- bench/api/proposals.lua — POST /api/processes/ocean-data/proposals, each
+-- request with its own Idempotency-Key.
+--
+-- The server records a key once and answers a repeated key with the first
+-- outcome without recording anything, so reusing keys would measure the
+-- idempotency cache, not tabling. Key = RUN-TID-N: RUN is given after `--`
+-- (bench/api.sh passes the scenario and connection count, so the c100 and
+-- c1000 runs against the same server never share a key), TID is the wrk
+-- thread's number (common.setup), N a counter in that thread's Lua state.
+-- Authorization and Content-Type come from wrk -H.
+local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+local common = dofile(dir .. "common.lua")
+
+setup = common.setup
+done = common.done
+response = common.count_response
+
+local run = "run"
+local n = 0
+local body = '{"paragraph":"27","on_behalf_of":"valdoria",'
+    .. '"edit":{"kind":"insert","at":0,"text":"Furthermore, "},"rationale":"bench"}'
+
+function init(args)
+    if args[1] then run = args[1] end
+end
+
+-- wrk.format's headers argument replaces wrk.headers (the -H ones) rather than
+-- adding to them, so they are copied in first.
+local headers = {}
+
+function request()
+    n = n + 1
+    for k, v in pairs(wrk.headers) do headers[k] = v end
+    headers["Idempotency-Key"] = run .. "-" .. tid .. "-" .. n
+    return wrk.format("POST", nil, headers, body)
+end
