@@ -356,7 +356,12 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             let text = read_text(&file, &input)?;
             let canonical = accord_server::api::canonical_of(&text)
                 .map_err(|e| Failure(format!("{}: {}", file.display(), e.message)))?;
-            act(&store, &process, &who, Action::ImportDraft { label, canonical, publication: publication(p) })
+            act(
+                &store,
+                &process,
+                &who,
+                Action::ImportDraft { label, canonical, publication: publication(p), lineage: None },
+            )
         }
         WorkspaceCommand::Proposals { process, live, store } => with_state(&store, &process, |s| {
             let list: Vec<_> = s
@@ -400,9 +405,18 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             };
             act(&store, &process, &who, Action::Decide { proposal, decision, base_revision, session })
         }
-        WorkspaceCommand::Revise { process, label, date, publication: p, actor: who, store } => {
-            act(&store, &process, &who, Action::ProduceRevision { label, date, publication: publication(p) })
-        }
+        WorkspaceCommand::Revise { process, label, date, publication: p, actor: who, store } => act(
+            &store,
+            &process,
+            &who,
+            Action::ProduceRevision {
+                label,
+                date,
+                publication: publication(p),
+                canonical: None,
+                lineage: None,
+            },
+        ),
         WorkspaceCommand::Act { process, action, actor: who, store } => {
             let action: Action =
                 serde_json::from_str(&action).map_err(|e| Failure(format!("the action: {e}")))?;

@@ -409,6 +409,18 @@ fn the_seed_negotiated_end_to_end_through_the_api() {
     let live = c.get("/state", &admin).1;
     let events: Vec<accord_core::negotiation::Event> =
         serde_json::from_value(c.get("/events", &cofac).1["events"].clone()).unwrap();
+    // The log holds the produced revision's text itself, not a recipe for it.
+    let produced = events
+        .iter()
+        .find_map(|e| match &e.action {
+            accord_core::negotiation::Action::ProduceRevision { canonical, lineage, .. } => {
+                Some((canonical, lineage))
+            }
+            _ => None,
+        })
+        .unwrap();
+    assert!(produced.0.as_deref().is_some_and(accord_core::canonical::is_canonical));
+    assert_eq!(produced.1.as_ref().unwrap().get("50"), Some(&Some("51".to_string())));
     let replayed = accord_core::negotiation::ProcessState::replay("wsis", &events).unwrap();
     assert_eq!(serde_json::to_value(&replayed).unwrap(), live);
     // And so does a restarted server, from its store.

@@ -511,6 +511,11 @@ fn json_response(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
+/// A cached JSON answer: the bytes are shared, not copied.
+fn json_bytes(body: Bytes) -> Response {
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 fn ok<T: Serialize>(value: &T) -> Response {
     json_response(StatusCode::OK, serde_json::to_string(value).unwrap_or_default())
 }
@@ -683,7 +688,8 @@ async fn import_draft(
 ) -> Result<Response, ApiError> {
     let req: ImportDraftRequest = body(&bytes)?;
     let canonical = canonical_of(&req.text)?;
-    let action = Action::ImportDraft { label: req.label, canonical, publication: req.publication };
+    let action =
+        Action::ImportDraft { label: req.label, canonical, publication: req.publication, lineage: None };
     let outcome = run(&ws, &p, &headers, action).await?;
     Ok(created(&outcome))
 }
@@ -725,24 +731,28 @@ async fn get_draft(
         .draft(&d)
         .filter(|x| policy::may_read(&s, actor.as_ref(), x.publication))
         .ok_or_else(|| ApiError::not_found(format!("no draft `{d}` in process `{p}`")))?;
-    let document = {
-        let mut cache = slot.draft_json.lock().map_err(|_| ApiError::unavailable("lock"))?;
-        cache
-            .entry(d.clone())
-            .or_insert_with(|| Arc::new(serde_json::to_string(&draft.document).unwrap_or_default()))
-            .clone()
-    };
-    let head = json!({
-        "id": draft.id, "label": draft.label, "publication": draft.publication,
-        "produced": draft.produced, "at": accord_core::negotiation::rfc3339(draft.at_ms),
-    })
-    .to_string();
-    let mut out = String::with_capacity(head.len() + document.len() + 16);
-    out.push_str(&head[..head.len() - 1]);
-    out.push_str(",\"document\":");
-    out.push_str(&document);
-    out.push('}');
-    Ok(json_response(StatusCode::OK, out))
+    // Drafts never change once in the series (only who may read them), so
+    // the whole answer is serialized once and shared, not copied, by every
+    // response.
+    let mut cache = slot.draft_json.lock().map_err(|_| ApiError::unavailable("lock"))?;
+    let body = cache
+        .entry((d.clone(), draft.publication))
+        .or_insert_with(|| {
+            let head = json!({
+                "id": draft.id, "label": draft.label, "publication": draft.publication,
+                "produced": draft.produced, "at": accord_core::negotiation::rfc3339(draft.at_ms),
+            })
+            .to_string();
+            let document = serde_json::to_string(&draft.document).unwrap_or_default();
+            let mut out = String::with_capacity(head.len() + document.len() + 16);
+            out.push_str(&head[..head.len() - 1]);
+            out.push_str(",\"document\":");
+            out.push_str(&document);
+            out.push('}');
+            Bytes::from(out)
+        })
+        .clone();
+    Ok(json_bytes(body))
 }
 
 async fn publish(
@@ -1016,7 +1026,13 @@ async fn produce_revision(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: RevisionRequest = body(&bytes)?;
-    let action = Action::ProduceRevision { label: r.label, date: r.date, publication: r.publication };
+    let action = Action::ProduceRevision {
+        label: r.label,
+        date: r.date,
+        publication: r.publication,
+        canonical: None,
+        lineage: None,
+    };
     Ok(created(&run(&ws, &p, &headers, action).await?))
 }
 
@@ -1092,7 +1108,7 @@ async fn compilation(
     let json = match &*cache {
         Some((seq, json)) if *seq == s.seq => json.clone(),
         _ => {
-            let json = Arc::new(
+            let json = Bytes::from(
                 serde_json::to_string(&json!({
                     "draft": latest.id,
                     "label": latest.label,
@@ -1104,7 +1120,7 @@ async fn compilation(
             json
         }
     };
-    Ok(json_response(StatusCode::OK, json.to_string()))
+    Ok(json_bytes(json))
 }
 
 async fn readiness(

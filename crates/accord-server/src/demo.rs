@@ -88,7 +88,12 @@ pub async fn load(ws: &Workspace) -> Result<Vec<(String, String)>, ApiError> {
     let canonical = crate::api::canonical_of(ZERO_DRAFT)?;
     run(
         cofac.clone(),
-        Action::ImportDraft { label: "Zero draft".into(), canonical, publication: Publication::Public },
+        Action::ImportDraft {
+            label: "Zero draft".into(),
+            canonical,
+            publication: Publication::Public,
+            lineage: None,
+        },
     )
     .await?;
 
@@ -132,7 +137,12 @@ pub async fn load(ws: &Workspace) -> Result<Vec<(String, String)>, ApiError> {
     let canonical = crate::api::canonical_of(REV1)?;
     run(
         cofac.clone(),
-        Action::ImportDraft { label: "Rev.1".into(), canonical, publication: Publication::Public },
+        Action::ImportDraft {
+            label: "Rev.1".into(),
+            canonical,
+            publication: Publication::Public,
+            lineage: None,
+        },
     )
     .await?;
 

@@ -34,14 +34,17 @@ pub struct ProcessSlot {
     /// The derived state.
     pub state: RwLock<ProcessState>,
     /// Serialized documents of drafts (immutable once in the series).
-    pub draft_json: Mutex<HashMap<String, Arc<String>>>,
+    pub draft_json: Mutex<HashMap<(String, accord_core::negotiation::Publication), axum::body::Bytes>>,
+    /// The last sequence number the store has made durable.
+    pub durable: tokio::sync::watch::Sender<u64>,
     /// The compilation text as JSON, with the sequence number it reflects.
-    pub compilation_json: Mutex<Option<(u64, Arc<String>)>>,
+    pub compilation_json: Mutex<Option<(u64, axum::body::Bytes)>>,
 }
 
 impl ProcessSlot {
     fn new(state: ProcessState) -> Arc<ProcessSlot> {
         Arc::new(ProcessSlot {
+            durable: tokio::sync::watch::Sender::new(state.seq),
             state: RwLock::new(state),
             draft_json: Mutex::new(HashMap::new()),
             compilation_json: Mutex::new(None),
@@ -232,35 +235,52 @@ impl Workspace {
         };
         let (outcome, done) = {
             let mut state = slot.state.write().map_err(poisoned)?;
-            if let Some(k) = &key {
-                if let Some(o) = state.outcome_for_key(k) {
-                    return Ok(o.clone());
-                }
+            if let Some(o) = key.as_deref().and_then(|k| state.outcome_for_key(k)) {
+                // A retry: answer with the first outcome, once it is durable.
+                (o.clone(), Err(o.seq))
+            } else {
+                let event = Event {
+                    process: process.to_string(),
+                    seq: state.seq + 1,
+                    at_ms: (self.clock)().max(state.at_ms),
+                    actor,
+                    against: state.latest().map(|d| d.id.clone()),
+                    idempotency_key: key,
+                    action,
+                };
+                let outcome = state.apply(&event)?;
+                let (tx, rx) = oneshot::channel();
+                // Sent under the lock: the store receives a process's events in order.
+                let sent = self.send(Job::Append(record_of(&event), tx));
+                (outcome, Ok(sent.map(|()| rx)))
             }
-            let event = Event {
-                process: process.to_string(),
-                seq: state.seq + 1,
-                at_ms: (self.clock)().max(state.at_ms),
-                actor,
-                against: state.latest().map(|d| d.id.clone()),
-                idempotency_key: key,
-                action,
-            };
-            let outcome = state.apply(&event)?;
-            let (tx, rx) = oneshot::channel();
-            // Sent under the lock: the store receives a process's events in order.
-            let sent = self.send(Job::Append(record_of(&event), tx));
-            (outcome, sent.map(|()| rx))
         };
         let done = match done {
-            Ok(rx) => rx,
-            Err(e) => {
+            Ok(Ok(rx)) => rx,
+            Ok(Err(e)) => {
                 self.reload(process, &slot).await;
                 return Err(e);
             }
+            Err(seq) => {
+                let mut durable = slot.durable.subscribe();
+                let wait = durable.wait_for(|d| *d >= seq);
+                return match tokio::time::timeout(std::time::Duration::from_secs(30), wait).await {
+                    Ok(Ok(_)) => Ok(outcome),
+                    _ => Err(ApiError::unavailable("the first request with this key is not recorded yet")),
+                };
+            }
         };
         match done.await {
-            Ok(Ok(())) => Ok(outcome),
+            Ok(Ok(())) => {
+                slot.durable.send_if_modified(|d| {
+                    let newer = *d < outcome.seq;
+                    if newer {
+                        *d = outcome.seq;
+                    }
+                    newer
+                });
+                Ok(outcome)
+            }
             Ok(Err(e)) => {
                 self.reload(process, &slot).await;
                 Err(match e {
@@ -289,6 +309,7 @@ impl Workspace {
         if let Ok(mut states) = replay(&records) {
             let state = states.remove(process).unwrap_or_else(|| ProcessState::new(process));
             if let Ok(mut s) = slot.state.write() {
+                slot.durable.send_replace(state.seq);
                 *s = state;
             }
             if let Ok(mut c) = slot.compilation_json.lock() {

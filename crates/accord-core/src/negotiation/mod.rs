@@ -30,6 +30,9 @@ pub use state::{
     ProposalState, Session, SessionDecision, WorkingParagraph, MAX_TEXT_BYTES,
 };
 
+/// For each paragraph id of one draft, its id in the next (`None`: gone).
+pub type Lineage = std::collections::BTreeMap<String, Option<String>>;
+
 /// Who acts. Every event has one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "role", rename_all = "kebab-case")]
@@ -283,6 +286,11 @@ pub enum Action {
         /// Who may read it.
         #[serde(default)]
         publication: Publication,
+        /// Each paragraph of the previous draft to its successor here, as
+        /// `compare` found it; filled in by [`ProcessState::prepare`] so the
+        /// log records it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lineage: Option<Lineage>,
     },
     /// Change who may read a draft.
     Publish {
@@ -403,6 +411,15 @@ pub enum Action {
         /// Who may read it.
         #[serde(default)]
         publication: Publication,
+        /// The revision produced, in canonical form, and its lineage from
+        /// the previous draft: filled in by [`ProcessState::prepare`], so
+        /// that the log holds the text itself and a replay does not depend
+        /// on how renumbering is computed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        canonical: Option<String>,
+        /// See `canonical`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lineage: Option<Lineage>,
     },
     /// An informal session is scheduled.
     ScheduleSession {

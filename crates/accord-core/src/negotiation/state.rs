@@ -440,6 +440,34 @@ impl ProcessState {
         out
     }
 
+    /// Fills in what an action derives from the state, so that the log
+    /// records it and a replay reads it instead of computing it again: the
+    /// lineage of an imported draft (from `compare`), the text and lineage of
+    /// a produced revision. Whatever a client put there is replaced.
+    pub fn prepare(&self, action: &mut Action, actor: &Actor) {
+        match action {
+            Action::ImportDraft { canonical: text, lineage, .. } => {
+                *lineage = match self.latest() {
+                    Some(prev) if canonical::is_canonical(text) => {
+                        Some(lineage_by_comparison(&prev.document, &canonical::read(text)))
+                    }
+                    _ => None,
+                };
+            }
+            Action::ProduceRevision { label, date, canonical: text, lineage, .. } => {
+                if self.latest().is_some() && !label.trim().is_empty() {
+                    let (document, l) = self.next_revision(label, date.as_deref(), actor);
+                    *text = Some(canonical::write(&document));
+                    *lineage = Some(l);
+                } else {
+                    *text = None;
+                    *lineage = None;
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Checks `event` and applies it. On error nothing has changed.
     pub fn apply(&mut self, event: &Event) -> Result<Outcome, DomainError> {
         if event.process != self.id {
@@ -504,7 +532,7 @@ impl ProcessState {
                     None => self.participants.push(participant.clone()),
                 }
             }
-            Action::ImportDraft { label, canonical: text, publication } => {
+            Action::ImportDraft { label, canonical: text, publication, lineage } => {
                 if label.trim().is_empty() {
                     return invalid("a draft needs a label (\"Zero draft\", \"Rev.1\")");
                 }
@@ -515,9 +543,10 @@ impl ProcessState {
                 if document.paragraphs.is_empty() {
                     return invalid("the draft has no paragraphs");
                 }
-                let lineage = match self.latest() {
-                    Some(prev) => lineage_by_comparison(&prev.document, &document),
-                    None => BTreeMap::new(),
+                let lineage = match (lineage, self.latest()) {
+                    (Some(l), _) => l.clone(),
+                    (None, Some(prev)) => lineage_by_comparison(&prev.document, &document),
+                    (None, None) => BTreeMap::new(),
                 };
                 let id = self.push_draft(label, *publication, false, event.at_ms, document, lineage);
                 out.draft = Some(id);
@@ -734,14 +763,17 @@ impl ProcessState {
                     vec![paragraph.clone()],
                 );
             }
-            Action::ProduceRevision { label, date, publication } => {
+            Action::ProduceRevision { label, date, publication, canonical: text, lineage } => {
                 if label.trim().is_empty() {
                     return invalid("a revision needs a label (\"Rev.1\")");
                 }
                 if self.latest().is_none() {
                     return invalid("there is no draft to revise yet");
                 }
-                let (document, lineage) = self.next_revision(label, date.as_deref(), &event.actor);
+                let (document, lineage) = match (text, lineage) {
+                    (Some(text), Some(lineage)) => (canonical::read(text), lineage.clone()),
+                    _ => self.next_revision(label, date.as_deref(), &event.actor),
+                };
                 let accepted = std::mem::take(&mut self.accepted);
                 let id = self.push_draft(label, *publication, true, event.at_ms, document, lineage);
                 for p in self.proposals.iter_mut().filter(|p| accepted.contains(&p.id)) {
