@@ -239,6 +239,8 @@ impl Workspace {
                 // A retry: answer with the first outcome, once it is durable.
                 (o.clone(), Err(o.seq))
             } else {
+                let mut action = action;
+                state.prepare(&mut action, &actor);
                 let event = Event {
                     process: process.to_string(),
                     seq: state.seq + 1,
