@@ -64,6 +64,60 @@ pub struct TokenRecord {
     pub created_at_ms: i64,
 }
 
+/// A person who logs in to the web application.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    /// Unique login name.
+    pub username: String,
+    /// The argon2id hash of the password (PHC string).
+    pub password_hash: String,
+    /// The process the account belongs to (`None`: the secretariat, all processes).
+    pub process: Option<String>,
+    /// Who the account acts as (a label such as `delegation:norland`).
+    pub actor: String,
+    /// When it was created.
+    pub created_at_ms: i64,
+}
+
+impl std::fmt::Debug for AccountRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the password hash.
+        f.debug_struct("AccountRecord").field("username", &self.username).field("actor", &self.actor).finish()
+    }
+}
+
+/// An invitation link's grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationRecord {
+    /// SHA-256 of the link's secret, hex.
+    pub hash: String,
+    /// The process the account will belong to.
+    pub process: Option<String>,
+    /// Who the account will act as.
+    pub actor: String,
+    /// When the link stops working.
+    pub expires_at_ms: i64,
+}
+
+/// A browser session.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebSessionRecord {
+    /// SHA-256 of the cookie's secret, hex.
+    pub hash: String,
+    /// Whose session.
+    pub username: String,
+    /// The session's CSRF token, embedded in every form.
+    pub csrf: String,
+    /// When it ends.
+    pub expires_at_ms: i64,
+}
+
+impl std::fmt::Debug for WebSessionRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebSessionRecord").field("username", &self.username).finish()
+    }
+}
+
 /// Why the store refused or failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -94,6 +148,29 @@ pub trait Store: Send {
     fn token(&mut self, hash: &str) -> Result<Option<TokenRecord>, StoreError>;
     /// Every token, oldest first.
     fn tokens(&mut self) -> Result<Vec<TokenRecord>, StoreError>;
+    /// Records an account; a taken username is [`StoreError::Duplicate`].
+    fn add_account(&mut self, account: &AccountRecord) -> Result<(), StoreError>;
+    /// The account with this username.
+    fn account(&mut self, username: &str) -> Result<Option<AccountRecord>, StoreError>;
+    /// Records an invitation.
+    fn add_invitation(&mut self, invitation: &InvitationRecord) -> Result<(), StoreError>;
+    /// Uses an invitation: creates `account` from it, in one transaction, if
+    /// the invitation exists, is unused and has not expired at `now_ms`.
+    /// Returns whether it did.
+    fn accept_invitation(
+        &mut self,
+        hash: &str,
+        account: &AccountRecord,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
+    /// The unused, unexpired invitation with this hash.
+    fn invitation(&mut self, hash: &str, now_ms: i64) -> Result<Option<InvitationRecord>, StoreError>;
+    /// Records a browser session.
+    fn add_web_session(&mut self, session: &WebSessionRecord) -> Result<(), StoreError>;
+    /// The unexpired session with this hash.
+    fn web_session(&mut self, hash: &str, now_ms: i64) -> Result<Option<WebSessionRecord>, StoreError>;
+    /// Ends a session.
+    fn end_web_session(&mut self, hash: &str) -> Result<(), StoreError>;
 }
 
 /// Opens the store a URL names: `postgres://…` or `postgresql://…` for

@@ -4,10 +4,14 @@ use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
 use crate::sqlite_store::now_ms;
-use crate::{EventRecord, Migration, Store, StoreError, TokenRecord};
+use crate::{
+    AccountRecord, EventRecord, InvitationRecord, Migration, Store, StoreError, TokenRecord, WebSessionRecord,
+};
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, sql: include_str!("../migrations/postgres/0001_events.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, sql: include_str!("../migrations/postgres/0001_events.sql") },
+    Migration { version: 2, sql: include_str!("../migrations/postgres/0002_accounts.sql") },
+];
 
 /// A PostgreSQL store.
 pub struct Postgres {
@@ -160,6 +164,113 @@ impl Store for Postgres {
         }))
     }
 
+    fn add_account(&mut self, a: &AccountRecord) -> Result<(), StoreError> {
+        insert_account(&mut self.client, a)
+    }
+
+    fn account(&mut self, username: &str) -> Result<Option<AccountRecord>, StoreError> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT username, password_hash, process, actor, created_at_ms FROM accounts WHERE username = $1",
+                &[&username],
+            )
+            .map_err(unavailable)?;
+        Ok(row.map(|r| AccountRecord {
+            username: r.get(0),
+            password_hash: r.get(1),
+            process: r.get(2),
+            actor: r.get(3),
+            created_at_ms: r.get(4),
+        }))
+    }
+
+    fn add_invitation(&mut self, i: &InvitationRecord) -> Result<(), StoreError> {
+        self.client
+            .execute(
+                "INSERT INTO invitations (hash, process, actor, expires_at_ms) VALUES ($1, $2, $3, $4)",
+                &[&i.hash, &i.process, &i.actor, &i.expires_at_ms],
+            )
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    fn invitation(&mut self, hash: &str, now_ms: i64) -> Result<Option<InvitationRecord>, StoreError> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT hash, process, actor, expires_at_ms FROM invitations \
+                 WHERE hash = $1 AND used_by IS NULL AND expires_at_ms > $2",
+                &[&hash, &now_ms],
+            )
+            .map_err(unavailable)?;
+        Ok(row.map(|r| InvitationRecord {
+            hash: r.get(0),
+            process: r.get(1),
+            actor: r.get(2),
+            expires_at_ms: r.get(3),
+        }))
+    }
+
+    fn accept_invitation(&mut self, hash: &str, a: &AccountRecord, now_ms: i64) -> Result<bool, StoreError> {
+        let mut tx = self.client.transaction().map_err(unavailable)?;
+        let used = tx
+            .execute(
+                "UPDATE invitations SET used_by = $1 WHERE hash = $2 AND used_by IS NULL AND expires_at_ms > $3",
+                &[&a.username, &hash, &now_ms],
+            )
+            .map_err(unavailable)?;
+        if used != 1 {
+            return Ok(false);
+        }
+        let inserted = tx.execute(
+            "INSERT INTO accounts (username, password_hash, process, actor, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
+            &[&a.username, &a.password_hash, &a.process, &a.actor, &a.created_at_ms],
+        );
+        match inserted {
+            Ok(_) => {}
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                return Err(StoreError::Duplicate(format!("the username `{}` is taken", a.username)))
+            }
+            Err(e) => return Err(unavailable(e)),
+        }
+        tx.commit().map_err(unavailable)?;
+        Ok(true)
+    }
+
+    fn add_web_session(&mut self, w: &WebSessionRecord) -> Result<(), StoreError> {
+        self.client
+            .execute(
+                "INSERT INTO web_sessions (hash, username, csrf, expires_at_ms) VALUES ($1, $2, $3, $4)",
+                &[&w.hash, &w.username, &w.csrf, &w.expires_at_ms],
+            )
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    fn web_session(&mut self, hash: &str, now_ms: i64) -> Result<Option<WebSessionRecord>, StoreError> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT hash, username, csrf, expires_at_ms FROM web_sessions WHERE hash = $1 AND expires_at_ms > $2",
+                &[&hash, &now_ms],
+            )
+            .map_err(unavailable)?;
+        Ok(row.map(|r| WebSessionRecord {
+            hash: r.get(0),
+            username: r.get(1),
+            csrf: r.get(2),
+            expires_at_ms: r.get(3),
+        }))
+    }
+
+    fn end_web_session(&mut self, hash: &str) -> Result<(), StoreError> {
+        self.client
+            .execute("DELETE FROM web_sessions WHERE hash = $1", &[&hash])
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
     fn tokens(&mut self) -> Result<Vec<TokenRecord>, StoreError> {
         let rows = self
             .client
@@ -178,5 +289,18 @@ impl Store for Postgres {
                 created_at_ms: r.get(4),
             })
             .collect())
+    }
+}
+
+fn insert_account(client: &mut Client, a: &AccountRecord) -> Result<(), StoreError> {
+    match client.execute(
+        "INSERT INTO accounts (username, password_hash, process, actor, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
+        &[&a.username, &a.password_hash, &a.process, &a.actor, &a.created_at_ms],
+    ) {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+            Err(StoreError::Duplicate(format!("the username `{}` is taken", a.username)))
+        }
+        Err(e) => Err(unavailable(e)),
     }
 }

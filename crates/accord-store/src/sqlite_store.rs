@@ -4,10 +4,14 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 
-use crate::{EventRecord, Migration, Store, StoreError, TokenRecord};
+use crate::{
+    AccountRecord, EventRecord, InvitationRecord, Migration, Store, StoreError, TokenRecord, WebSessionRecord,
+};
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, sql: include_str!("../migrations/sqlite/0001_events.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, sql: include_str!("../migrations/sqlite/0001_events.sql") },
+    Migration { version: 2, sql: include_str!("../migrations/sqlite/0002_accounts.sql") },
+];
 
 /// A SQLite store.
 pub struct Sqlite {
@@ -175,6 +179,91 @@ impl Store for Sqlite {
             .map_err(unavailable)
     }
 
+    fn add_account(&mut self, a: &AccountRecord) -> Result<(), StoreError> {
+        Self::insert_account(&self.conn, a)
+    }
+
+    fn account(&mut self, username: &str) -> Result<Option<AccountRecord>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT username, password_hash, process, actor, created_at_ms FROM accounts WHERE username = ?1",
+                [username],
+                account_row,
+            )
+            .optional()
+            .map_err(unavailable)
+    }
+
+    fn add_invitation(&mut self, i: &InvitationRecord) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO invitations (hash, process, actor, expires_at_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![i.hash, i.process, i.actor, i.expires_at_ms],
+            )
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    fn invitation(&mut self, hash: &str, now_ms: i64) -> Result<Option<InvitationRecord>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT hash, process, actor, expires_at_ms FROM invitations \
+                 WHERE hash = ?1 AND used_by IS NULL AND expires_at_ms > ?2",
+                params![hash, now_ms],
+                |r| {
+                    Ok(InvitationRecord {
+                        hash: r.get(0)?,
+                        process: r.get(1)?,
+                        actor: r.get(2)?,
+                        expires_at_ms: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(unavailable)
+    }
+
+    fn accept_invitation(&mut self, hash: &str, a: &AccountRecord, now_ms: i64) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction().map_err(unavailable)?;
+        let used = tx
+            .execute(
+                "UPDATE invitations SET used_by = ?1 WHERE hash = ?2 AND used_by IS NULL AND expires_at_ms > ?3",
+                params![a.username, hash, now_ms],
+            )
+            .map_err(unavailable)?;
+        if used != 1 {
+            return Ok(false);
+        }
+        Self::insert_account(&tx, a)?;
+        tx.commit().map_err(unavailable)?;
+        Ok(true)
+    }
+
+    fn add_web_session(&mut self, w: &WebSessionRecord) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO web_sessions (hash, username, csrf, expires_at_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![w.hash, w.username, w.csrf, w.expires_at_ms],
+            )
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    fn web_session(&mut self, hash: &str, now_ms: i64) -> Result<Option<WebSessionRecord>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT hash, username, csrf, expires_at_ms FROM web_sessions WHERE hash = ?1 AND expires_at_ms > ?2",
+                params![hash, now_ms],
+                |r| Ok(WebSessionRecord { hash: r.get(0)?, username: r.get(1)?, csrf: r.get(2)?, expires_at_ms: r.get(3)? }),
+            )
+            .optional()
+            .map_err(unavailable)
+    }
+
+    fn end_web_session(&mut self, hash: &str) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM web_sessions WHERE hash = ?1", [hash]).map(|_| ()).map_err(unavailable)
+    }
+
     fn tokens(&mut self) -> Result<Vec<TokenRecord>, StoreError> {
         let mut stmt = self
             .conn
@@ -182,6 +271,36 @@ impl Store for Sqlite {
             .map_err(unavailable)?;
         let rows = stmt.query_map([], token_row).map_err(unavailable)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
+    }
+}
+
+fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRecord> {
+    Ok(AccountRecord {
+        username: r.get(0)?,
+        password_hash: r.get(1)?,
+        process: r.get(2)?,
+        actor: r.get(3)?,
+        created_at_ms: r.get(4)?,
+    })
+}
+
+fn duplicate_or_unavailable(e: rusqlite::Error, what: &str) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ConstraintViolation => {
+            StoreError::Duplicate(format!("{what} is taken"))
+        }
+        _ => unavailable(e),
+    }
+}
+
+impl Sqlite {
+    fn insert_account(conn: &Connection, a: &AccountRecord) -> Result<(), StoreError> {
+        conn.execute(
+            "INSERT INTO accounts (username, password_hash, process, actor, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![a.username, a.password_hash, a.process, a.actor, a.created_at_ms],
+        )
+        .map(|_| ())
+        .map_err(|e| duplicate_or_unavailable(e, &format!("the username `{}`", a.username)))
     }
 }
 

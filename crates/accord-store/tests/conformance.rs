@@ -1,7 +1,10 @@
 //! One scenario, every store: SQLite always, PostgreSQL when
 //! `ACCORD_TEST_POSTGRES_URL` is set (`.ci/run` sets it).
 
-use accord_store::{EventRecord, Postgres, Sqlite, Store, StoreError, TokenRecord};
+use accord_store::{
+    AccountRecord, EventRecord, InvitationRecord, Postgres, Sqlite, Store, StoreError, TokenRecord,
+    WebSessionRecord,
+};
 
 fn event(process: &str, seq: u64, key: Option<&str>) -> EventRecord {
     EventRecord {
@@ -42,6 +45,44 @@ fn scenario(store: &mut dyn Store, process: &str) {
     assert_eq!(store.token(&t.hash).unwrap(), Some(t.clone()));
     assert_eq!(store.token("nope").unwrap(), None);
     assert!(store.tokens().unwrap().contains(&t));
+
+    // Accounts: unique usernames; invitations used once, not after expiry.
+    let account = |name: &str| AccountRecord {
+        username: format!("{process}-{name}"),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        process: Some(process.into()),
+        actor: "delegation:norland".into(),
+        created_at_ms: 7,
+    };
+    store.add_account(&account("ana")).unwrap();
+    assert!(matches!(store.add_account(&account("ana")), Err(StoreError::Duplicate(_))));
+    assert_eq!(store.account(&account("ana").username).unwrap(), Some(account("ana")));
+    let inv = InvitationRecord {
+        hash: format!("{process}-inv"),
+        process: Some(process.into()),
+        actor: "delegation:estoria".into(),
+        expires_at_ms: 100,
+    };
+    store.add_invitation(&inv).unwrap();
+    assert_eq!(store.invitation(&inv.hash, 50).unwrap(), Some(inv.clone()));
+    assert_eq!(store.invitation(&inv.hash, 100).unwrap(), None, "expired");
+    assert!(!store.accept_invitation(&inv.hash, &account("late"), 150).unwrap(), "expired");
+    assert!(store.accept_invitation(&inv.hash, &account("bo"), 50).unwrap());
+    assert!(!store.accept_invitation(&inv.hash, &account("cy"), 50).unwrap(), "used once");
+    assert!(store.account(&account("cy").username).unwrap().is_none());
+    assert!(store.account(&account("bo").username).unwrap().is_some());
+    // Web sessions.
+    let w = WebSessionRecord {
+        hash: format!("{process}-sess"),
+        username: account("ana").username,
+        csrf: "c".into(),
+        expires_at_ms: 100,
+    };
+    store.add_web_session(&w).unwrap();
+    assert_eq!(store.web_session(&w.hash, 50).unwrap(), Some(w.clone()));
+    assert_eq!(store.web_session(&w.hash, 100).unwrap(), None);
+    store.end_web_session(&w.hash).unwrap();
+    assert_eq!(store.web_session(&w.hash, 50).unwrap(), None);
 }
 
 #[test]
