@@ -45,6 +45,11 @@ pub enum WorkspaceCommand {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Manage web accounts.
+    Account {
+        #[command(subcommand)]
+        action: AccountAction,
+    },
     /// Create a process and register its participants.
     Process {
         #[command(subcommand)]
@@ -186,6 +191,37 @@ pub enum TokenAction {
         /// What it is for.
         #[arg(long, default_value = "")]
         label: String,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AccountAction {
+    /// Create an account; the password is read from standard input (one line).
+    Create {
+        /// The login name.
+        username: String,
+        /// The process it belongs to (omit only for the secretariat).
+        #[arg(long)]
+        process: Option<String>,
+        /// Who the account acts as: `delegation:ID`, `co-facilitator:NAME`, `secretariat:NAME`, `observer:NAME`.
+        #[arg(long = "as")]
+        actor: String,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Create an invitation link (valid once) for a person to make their own account.
+    Invite {
+        /// The process.
+        #[arg(long)]
+        process: String,
+        /// Who the account will act as.
+        #[arg(long = "as")]
+        actor: String,
+        /// Days the link stays valid.
+        #[arg(long, default_value_t = 7)]
+        days: i64,
         #[command(flatten)]
         store: StoreOptions,
     },
@@ -336,6 +372,36 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             emit(&format!("{secret}\n"))?;
             Ok(ExitCode::SUCCESS)
         }
+        WorkspaceCommand::Account {
+            action: AccountAction::Create { username, process, actor: who, store },
+        } => {
+            let who = actor(&who)?;
+            if process.is_none() && !matches!(who, Actor::Secretariat { .. }) {
+                return Err(Failure(
+                    "only a secretariat account may span every process; give --process".into(),
+                ));
+            }
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .map_err(|e| Failure(format!("cannot read the password: {e}")))?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let ws = open(&store)?;
+            runtime()?
+                .block_on(accord_server::web::auth::create_account(&ws, &username, password, &who, process))
+                .map_err(Failure)?;
+            emit(&format!("account `{username}` created as {}\n", who.label()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        WorkspaceCommand::Account { action: AccountAction::Invite { process, actor: who, days, store } } => {
+            let who = actor(&who)?;
+            let ws = open(&store)?;
+            let secret = runtime()?
+                .block_on(accord_server::web::auth::create_invitation(&ws, Some(process), &who, days))
+                .map_err(Failure)?;
+            emit(&format!("/invite/{secret}\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
         WorkspaceCommand::Process { action } => match action {
             ProcessAction::Create { id, title, mandate, co_facilitators, deadline, public, store } => {
                 let info =
@@ -471,6 +537,14 @@ fn serve(addr: SocketAddr, demo: bool, store: &StoreOptions) -> Result<ExitCode,
                 eprintln!("accord: loaded the demo process `{}`; tokens to try the API with:", accord_server::demo::PROCESS);
                 for (who, secret) in tokens {
                     eprintln!("  {who:<32} {secret}");
+                }
+                // Web accounts: one password for all, random, shown once.
+                let password = accord_server::workspace::new_token_secret().map_err(Failure)?;
+                let password = password.trim_start_matches("acc_")[..16].to_string();
+                accord_server::demo::load_accounts(&ws, &password).await.map_err(|e| Failure(format!("demo accounts: {e}")))?;
+                eprintln!("accord: demo web accounts (password for all: {password}):");
+                for (user, role) in accord_server::demo::ACCOUNTS {
+                    eprintln!("  {user:<16} {role}");
                 }
             }
         }

@@ -136,7 +136,7 @@ fn check_text(text: &str, bytes: usize) -> Result<(), InputError> {
 }
 
 fn decode_utf16(body: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, InputError> {
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Err(InputError::BadUtf16 { offset: body.len() + 1, problem: "odd number of bytes" });
     }
     let units = body.chunks_exact(2).map(|c| word([c[0], c[1]]));

@@ -229,3 +229,30 @@ pub async fn load(ws: &Workspace) -> Result<Vec<(String, String)>, ApiError> {
     }
     Ok(tokens)
 }
+
+/// The demo's web accounts: (username, role). Their password is given to
+/// [`load_accounts`] (the CLI makes a random one and prints it).
+pub const ACCOUNTS: &[(&str, &str)] = &[
+    ("secretariat", "secretariat:Demo Secretariat"),
+    ("norland-cofac", "co-facilitator:Norland"),
+    ("estoria-cofac", "co-facilitator:Estoria"),
+    ("norland", "delegation:norland"),
+    ("valdoria", "delegation:valdoria"),
+    ("kestrel", "delegation:kestrel"),
+    ("lutevia", "delegation:lutevia"),
+    ("observer", "observer:Demo observer"),
+];
+
+/// Creates the demo's web accounts, all with `password`, unless they exist.
+pub async fn load_accounts(ws: &Workspace, password: &str) -> Result<(), String> {
+    for (username, role) in ACCOUNTS {
+        let actor = Actor::from_label(role).ok_or("bad demo role")?;
+        let process = (!matches!(actor, Actor::Secretariat { .. })).then(|| PROCESS.to_string());
+        match crate::web::auth::create_account(ws, username, password, &actor, process).await {
+            Ok(()) => {}
+            Err(e) if e.contains("taken") => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}

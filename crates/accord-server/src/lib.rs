@@ -13,6 +13,7 @@
 pub mod api;
 pub mod demo;
 pub mod error;
+pub mod web;
 pub mod workspace;
 
 use std::net::SocketAddr;
@@ -20,6 +21,11 @@ use std::sync::Arc;
 
 pub use api::router;
 pub use workspace::Workspace;
+
+/// The whole application: the JSON API and the web pages.
+pub fn app(ws: Arc<Workspace>) -> axum::Router {
+    router(ws.clone()).merge(web::router(ws))
+}
 
 /// Serves `ws` on `addr` until the process is stopped. `ready` is called with
 /// the bound address once the server accepts connections.
@@ -30,7 +36,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
-    axum::serve(listener, router(ws))
+    axum::serve(listener, app(ws))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

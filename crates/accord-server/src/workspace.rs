@@ -22,11 +22,26 @@ use crate::error::ApiError;
 /// Most events committed in one transaction.
 const MAX_BATCH: usize = 1024;
 
+/// Work run on the store's thread.
+type StoreTask = Box<dyn FnOnce(&mut dyn Store) + Send>;
+
 enum Job {
     Append(EventRecord, oneshot::Sender<Result<(), StoreError>>),
     ProcessEvents(String, oneshot::Sender<Result<Vec<EventRecord>, StoreError>>),
     Token(String, oneshot::Sender<Result<Option<TokenRecord>, StoreError>>),
     AddToken(TokenRecord, oneshot::Sender<Result<(), StoreError>>),
+    Run(StoreTask),
+}
+
+/// A change that live viewers should see: sent after it is durable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The process.
+    pub process: String,
+    /// The event's sequence number.
+    pub seq: u64,
+    /// The working paragraph it changed, if any.
+    pub paragraph: Option<String>,
 }
 
 /// One process: its state and what is cached from it.
@@ -58,6 +73,8 @@ pub struct Workspace {
     tokens: RwLock<HashMap<String, TokenRecord>>,
     jobs: Mutex<mpsc::Sender<Job>>,
     clock: Box<dyn Fn() -> i64 + Send + Sync>,
+    /// Durable changes, for live viewers (server-sent events).
+    pub changes: tokio::sync::broadcast::Sender<Change>,
 }
 
 /// SHA-256 of a token secret, hex: what the store keeps.
@@ -155,6 +172,7 @@ fn store_thread(mut store: Box<dyn Store>, jobs: mpsc::Receiver<Job>) {
                 Job::AddToken(t, tx) => {
                     let _ = tx.send(store.add_token(&t));
                 }
+                Job::Run(f) => f(store.as_mut()),
                 Job::Append(..) => {}
             }
         }
@@ -185,6 +203,7 @@ impl Workspace {
             tokens: RwLock::new(tokens.into_iter().map(|t| (t.hash.clone(), t)).collect()),
             jobs: Mutex::new(tx),
             clock,
+            changes: tokio::sync::broadcast::channel(4096).0,
         }))
     }
 
@@ -281,6 +300,11 @@ impl Workspace {
                     }
                     newer
                 });
+                let _ = self.changes.send(Change {
+                    process: process.to_string(),
+                    seq: outcome.seq,
+                    paragraph: outcome.paragraph.clone(),
+                });
                 Ok(outcome)
             }
             Ok(Err(e)) => {
@@ -318,6 +342,24 @@ impl Workspace {
                 *c = None;
             }
         }
+    }
+
+    /// The clock's reading, in milliseconds since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// Runs `f` on the store's thread (accounts, sessions: what is not an
+    /// event) and returns its result.
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut dyn Store) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (tx, rx) = oneshot::channel();
+        self.send(Job::Run(Box::new(move |s| {
+            let _ = tx.send(f(s));
+        })))?;
+        rx.await.map_err(|_| ApiError::unavailable("the store thread is gone"))
     }
 
     /// The stored events of one process, in order.

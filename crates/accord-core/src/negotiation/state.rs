@@ -93,6 +93,28 @@ pub struct Proposal {
     pub incorporated_in: Option<String>,
 }
 
+impl Proposal {
+    /// What the proposal does, in words: `replace "2030" with "2035"`.
+    pub fn describe(&self) -> String {
+        match &self.edit {
+            Edit::Insert { text, .. } if self.before.trim().is_empty() => {
+                format!("insert \"{text}\" at the start")
+            }
+            Edit::Insert { text, .. } => format!("insert \"{text}\" after \"{}\"", self.before.trim()),
+            Edit::Delete { .. } => format!("delete \"{}\"", self.quote),
+            Edit::Replace { text, .. } => format!("replace \"{}\" with \"{text}\"", self.quote),
+            Edit::Bracket { .. } => format!("bracket \"{}\"", self.quote),
+            Edit::Alternatives { alternatives, .. } => {
+                format!("alternatives to \"{}\": {}", self.quote, alternatives.join(" / "))
+            }
+            Edit::AddParagraph { text } => format!("new paragraph after this one: \"{text}\""),
+            Edit::DeleteParagraph => "delete the paragraph".to_string(),
+            Edit::MoveParagraph { after: Some(a) } => format!("move the paragraph after {a}"),
+            Edit::MoveParagraph { after: None } => "move the paragraph to the top".to_string(),
+        }
+    }
+}
+
 /// An informal session.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Session {
@@ -409,19 +431,7 @@ impl ProcessState {
                 } else {
                     format!("{} (tabled by {})", e.author_name, self.name_of(&q.tabled_by))
                 };
-                let what = match &q.edit {
-                    Edit::Insert { text, .. } => format!("insert \"{text}\" after \"{}\"", q.before.trim()),
-                    Edit::Delete { .. } => format!("delete \"{}\"", q.quote),
-                    Edit::Replace { text, .. } => format!("replace \"{}\" with \"{text}\"", q.quote),
-                    Edit::Bracket { .. } => format!("bracket \"{}\"", q.quote),
-                    Edit::Alternatives { alternatives, .. } => {
-                        format!("alternatives to \"{}\": {}", q.quote, alternatives.join(" / "))
-                    }
-                    Edit::AddParagraph { text } => format!("new paragraph after this one: \"{text}\""),
-                    Edit::DeleteParagraph => "delete the paragraph".to_string(),
-                    Edit::MoveParagraph { after: Some(a) } => format!("move the paragraph after {a}"),
-                    Edit::MoveParagraph { after: None } => "move the paragraph to the top".to_string(),
-                };
+                let what = q.describe();
                 let _ = writeln!(out, "    {} — {by}: {what}", q.id);
                 let names =
                     |ids: &[String]| ids.iter().map(|i| self.name_of(i)).collect::<Vec<_>>().join(", ");

@@ -1,0 +1,329 @@
+//! Accounts, logins and browser sessions.
+//!
+//! Passwords are hashed with argon2id (off the async threads). A login gives
+//! an HttpOnly, SameSite=Lax cookie (Secure when the request came over TLS,
+//! as a proxy's `X-Forwarded-Proto: https` says) whose SHA-256 the store
+//! keeps, with a per-session CSRF token that every form carries. Logged-out
+//! forms (login, invitation) use a double-submit CSRF cookie. Failed logins
+//! are limited per username.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use accord_core::negotiation::Actor;
+use accord_store::{AccountRecord, WebSessionRecord};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::http::{header, HeaderMap, HeaderValue};
+
+use crate::error::ApiError;
+use crate::workspace::{new_token_secret, token_hash, Workspace};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "accord_session";
+/// The logged-out CSRF cookie's name.
+pub const CSRF_COOKIE: &str = "accord_csrf";
+/// How long a login lasts.
+pub const SESSION_MS: i64 = 12 * 3600 * 1000;
+/// Failed logins allowed per username before a pause.
+pub const MAX_FAILURES: u32 = 5;
+/// The pause, after the last failure.
+pub const LOCKOUT_MS: i64 = 60 * 1000;
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// A logged-in person.
+#[derive(Clone)]
+pub struct Account {
+    /// Login name.
+    pub username: String,
+    /// Who they act as.
+    pub actor: Actor,
+    /// Their process (`None`: the secretariat, every process).
+    pub process: Option<String>,
+}
+
+/// Who is looking at a page.
+#[derive(Clone, Default)]
+pub struct Viewer {
+    /// The account, when logged in.
+    pub account: Option<Account>,
+    /// The CSRF token forms must carry.
+    pub csrf: String,
+    /// The session cookie's hash (to log out).
+    pub session: Option<String>,
+    /// A CSRF cookie to set (logged-out pages that carry a form).
+    pub set_csrf_cookie: Option<String>,
+    /// Whether the request came over TLS.
+    pub secure: bool,
+}
+
+impl Viewer {
+    /// The actor this viewer is in `process` (the public when the account
+    /// belongs to another process).
+    pub fn actor_in(&self, process: &str) -> Option<Actor> {
+        let a = self.account.as_ref()?;
+        match &a.process {
+            Some(p) if p != process => None,
+            _ => Some(a.actor.clone()),
+        }
+    }
+}
+
+/// What the web layer keeps besides the workspace.
+pub struct WebState {
+    /// The workspace.
+    pub ws: Arc<Workspace>,
+    sessions: RwLock<HashMap<String, (WebSessionRecord, Account)>>,
+    failures: Mutex<HashMap<String, (u32, i64)>>,
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value with Accord's flags.
+pub fn set_cookie(name: &str, value: &str, max_age_s: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Hashes a password with argon2id.
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|e| ApiError::unavailable(&e.to_string()))?;
+        let salt = SaltString::encode_b64(&salt).map_err(|e| ApiError::unavailable(&e.to_string()))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| ApiError::unavailable(&e.to_string()))
+    })
+    .await
+    .map_err(|_| ApiError::unavailable("hashing"))?
+}
+
+/// A real argon2id hash of nothing in particular, computed once: checked
+/// against when there is no such account, so a login takes as long either way.
+async fn dummy_hash() -> String {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(h) = DUMMY.get() {
+        return h.clone();
+    }
+    let h = hash_password("accord: no such account".into()).await.unwrap_or_default();
+    DUMMY.get_or_init(|| h).clone()
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Checks a new password against the policy.
+pub fn check_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!("a password needs at least {MIN_PASSWORD_CHARS} characters"));
+    }
+    Ok(())
+}
+
+/// Checks a new username.
+pub fn check_username(name: &str) -> Result<(), String> {
+    let ok = (3..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.' || b == b'@');
+    if ok {
+        Ok(())
+    } else {
+        Err("a username is 3–64 characters of letters, digits, `-`, `_`, `.` and `@`".into())
+    }
+}
+
+fn account_of(record: &AccountRecord) -> Option<Account> {
+    Some(Account {
+        username: record.username.clone(),
+        actor: Actor::from_label(&record.actor)?,
+        process: record.process.clone(),
+    })
+}
+
+impl WebState {
+    /// Wraps the workspace.
+    pub fn new(ws: Arc<Workspace>) -> Arc<WebState> {
+        Arc::new(WebState { ws, sessions: RwLock::new(HashMap::new()), failures: Mutex::new(HashMap::new()) })
+    }
+
+    /// Who is asking, from the request's cookies.
+    pub async fn viewer(&self, headers: &HeaderMap) -> Viewer {
+        let secure = headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes() == b"https");
+        if let Some(secret) = cookie(headers, SESSION_COOKIE) {
+            let hash = token_hash(secret);
+            let now = self.ws.now_ms();
+            let cached = self.sessions.read().ok().and_then(|m| m.get(&hash).cloned());
+            let found = match cached {
+                Some((s, a)) if s.expires_at_ms > now => Some((s, a)),
+                _ => {
+                    let h = hash.clone();
+                    let record = self
+                        .ws
+                        .with_store(move |st| {
+                            let s = st.web_session(&h, now).ok().flatten()?;
+                            let a = st.account(&s.username).ok().flatten()?;
+                            Some((s, a))
+                        })
+                        .await
+                        .ok()
+                        .flatten();
+                    record.and_then(|(s, a)| {
+                        let account = account_of(&a)?;
+                        if let Ok(mut m) = self.sessions.write() {
+                            m.insert(hash.clone(), (s.clone(), account.clone()));
+                        }
+                        Some((s, account))
+                    })
+                }
+            };
+            if let Some((s, account)) = found {
+                return Viewer {
+                    account: Some(account),
+                    csrf: s.csrf,
+                    session: Some(hash),
+                    set_csrf_cookie: None,
+                    secure,
+                };
+            }
+        }
+        // Logged out: the double-submit CSRF cookie, made if missing.
+        match cookie(headers, CSRF_COOKIE) {
+            Some(c) if c.len() >= 32 => Viewer { csrf: c.to_string(), secure, ..Default::default() },
+            _ => {
+                let c = new_token_secret().unwrap_or_default();
+                Viewer { csrf: c.clone(), set_csrf_cookie: Some(c), secure, ..Default::default() }
+            }
+        }
+    }
+
+    /// Logs in; returns the session cookie's secret. Errors are for the person.
+    pub async fn login(&self, username: &str, password: &str) -> Result<String, String> {
+        let now = self.ws.now_ms();
+        if let Ok(f) = self.failures.lock() {
+            if let Some((n, last)) = f.get(username) {
+                if *n >= MAX_FAILURES && now - last < LOCKOUT_MS {
+                    return Err(format!(
+                        "too many failed attempts; try again in {} seconds",
+                        (LOCKOUT_MS - (now - last)) / 1000 + 1
+                    ));
+                }
+            }
+        }
+        let name = username.to_string();
+        let record = self.ws.with_store(move |st| st.account(&name)).await.map_err(|e| e.message)?;
+        let record = record.map_err(|e| e.to_string())?;
+        // Verify against a fixed hash when there is no such account, so the
+        // time taken does not tell which usernames exist.
+        let hash = match &record {
+            Some(r) => r.password_hash.clone(),
+            None => dummy_hash().await,
+        };
+        let ok = verify_password(password.to_string(), hash).await && record.is_some();
+        let account = record.as_ref().and_then(account_of);
+        let Some(account) = account.filter(|_| ok) else {
+            if let Ok(mut f) = self.failures.lock() {
+                let e = f.entry(username.to_string()).or_insert((0, now));
+                e.0 += 1;
+                e.1 = now;
+            }
+            return Err("unknown username or wrong password".into());
+        };
+        if let Ok(mut f) = self.failures.lock() {
+            f.remove(username);
+        }
+        self.start_session(account).await
+    }
+
+    /// Starts a session for `account`; returns the cookie's secret.
+    pub async fn start_session(&self, account: Account) -> Result<String, String> {
+        let secret = new_token_secret()?;
+        let record = WebSessionRecord {
+            hash: token_hash(&secret),
+            username: account.username.clone(),
+            csrf: new_token_secret()?,
+            expires_at_ms: self.ws.now_ms() + SESSION_MS,
+        };
+        let r = record.clone();
+        self.ws
+            .with_store(move |st| st.add_web_session(&r))
+            .await
+            .map_err(|e| e.message)?
+            .map_err(|e| e.to_string())?;
+        if let Ok(mut m) = self.sessions.write() {
+            m.insert(record.hash.clone(), (record, account));
+        }
+        Ok(secret)
+    }
+
+    /// Ends a session.
+    pub async fn logout(&self, hash: &str) {
+        if let Ok(mut m) = self.sessions.write() {
+            m.remove(hash);
+        }
+        let h = hash.to_string();
+        let _ = self.ws.with_store(move |st| st.end_web_session(&h)).await;
+    }
+}
+
+/// Creates an account directly (CLI, demo).
+pub async fn create_account(
+    ws: &Workspace,
+    username: &str,
+    password: &str,
+    actor: &Actor,
+    process: Option<String>,
+) -> Result<(), String> {
+    check_username(username)?;
+    check_password(password)?;
+    let record = AccountRecord {
+        username: username.to_string(),
+        password_hash: hash_password(password.to_string()).await.map_err(|e| e.message)?,
+        process,
+        actor: actor.label(),
+        created_at_ms: ws.now_ms(),
+    };
+    ws.with_store(move |st| st.add_account(&record)).await.map_err(|e| e.message)?.map_err(|e| e.to_string())
+}
+
+/// Creates an invitation link's secret, valid for `days`.
+pub async fn create_invitation(
+    ws: &Workspace,
+    process: Option<String>,
+    actor: &Actor,
+    days: i64,
+) -> Result<String, String> {
+    let secret = new_token_secret()?;
+    let record = accord_store::InvitationRecord {
+        hash: token_hash(&secret),
+        process,
+        actor: actor.label(),
+        expires_at_ms: ws.now_ms() + days * 86_400_000,
+    };
+    ws.with_store(move |st| st.add_invitation(&record))
+        .await
+        .map_err(|e| e.message)?
+        .map_err(|e| e.to_string())?;
+    Ok(secret)
+}

@@ -1,0 +1,220 @@
+//! HTML fragments built in Rust rather than in templates: a paragraph with
+//! its brackets and references marked, and the SVG charts. Every piece of
+//! text passes through [`esc`]; templates include these fragments unescaped,
+//! so this file is where escaping must be right (tests below check it).
+
+use std::fmt::Write;
+
+use accord_core::negotiation::BurnPoint;
+use accord_core::readiness::SectionStatus;
+use accord_core::render::html_escape;
+use accord_core::{Paragraph, ReferenceKind};
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    html_escape(s)
+}
+
+/// A paragraph's text with brackets as nested `<span class="bracket">`
+/// (depth and alternatives legible) and references as links where the
+/// document symbol is known. The characters are exactly the paragraph's:
+/// markup is added around them, nothing is inserted or dropped.
+pub fn paragraph_html(p: &Paragraph) -> String {
+    let chars: Vec<char> = p.text.chars().collect();
+    // (position, order, markup): closes before opens at the same position.
+    let mut marks: Vec<(u32, u8, String)> = Vec::new();
+    for b in &p.brackets {
+        let class = if b.alternatives.is_some() { "bracket alts" } else { "bracket" };
+        let title = match &b.alternatives {
+            Some(a) => format!(" title=\"alternatives: {}\"", esc(&a.join(" | "))),
+            None => String::new(),
+        };
+        marks.push((
+            b.start,
+            2,
+            format!("<span class=\"{class}\" data-depth=\"{}\"{title}>", b.depth.min(9)),
+        ));
+        marks.push((b.end, 0, "</span>".to_string()));
+    }
+    for r in &p.references {
+        // Links only where they nest cleanly with the brackets.
+        let crosses = p.brackets.iter().any(|b| {
+            (r.start < b.start && b.start < r.end && r.end < b.end)
+                || (b.start < r.start && r.start < b.end && b.end < r.end)
+        });
+        if crosses {
+            continue;
+        }
+        let open = match (&r.kind, &r.symbol) {
+            (ReferenceKind::Resolution | ReferenceKind::Document, Some(symbol)) => {
+                format!("<a class=\"ref\" href=\"https://undocs.org/{}\">", esc(symbol))
+            }
+            _ => "<span class=\"ref\">".to_string(),
+        };
+        let close = if open.starts_with("<a") { "</a>" } else { "</span>" };
+        marks.push((r.start, 3, open));
+        marks.push((r.end, 1, close.to_string()));
+    }
+    marks.sort_by_key(|m| (m.0, m.1));
+    let mut out = String::with_capacity(p.text.len() * 2);
+    let mut at = 0usize;
+    let mut text = String::new();
+    for (pos, _, markup) in marks {
+        let pos = (pos as usize).min(chars.len());
+        if pos > at {
+            text.clear();
+            text.extend(&chars[at..pos]);
+            out.push_str(&esc(&text));
+            at = pos;
+        }
+        out.push_str(&markup);
+    }
+    if at < chars.len() {
+        text.clear();
+        text.extend(&chars[at..]);
+        out.push_str(&esc(&text));
+    }
+    out
+}
+
+/// The bracket burn-down as an SVG line chart: open brackets and paragraphs
+/// not agreed after each change.
+pub fn burn_down_svg(points: &[BurnPoint]) -> String {
+    let (w, h, pad) = (640.0f64, 220.0f64, 36.0f64);
+    let mut out = format!(
+        "<svg role=\"img\" aria-labelledby=\"burn-title\" viewBox=\"0 0 {w} {h}\" class=\"chart\" id=\"burn-down\">\
+         <title id=\"burn-title\">Bracket burn-down: open brackets and paragraphs not agreed after each change</title>"
+    );
+    if points.is_empty() {
+        out.push_str("<text x=\"20\" y=\"40\">No draft yet.</text></svg>");
+        return out;
+    }
+    let max = points.iter().map(|p| p.brackets.max(p.not_agreed)).max().unwrap_or(1).max(1) as f64;
+    let n = points.len().max(2) as f64 - 1.0;
+    let x = |i: usize| pad + (w - 2.0 * pad) * (i as f64) / n;
+    let y = |v: usize| h - pad - (h - 2.0 * pad) * (v as f64) / max;
+    let line = |f: &dyn Fn(&BurnPoint) -> usize| {
+        points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(f(p))))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let _ = write!(
+        out,
+        "<line x1=\"{pad}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" class=\"axis\"/>\
+         <line x1=\"{pad}\" y1=\"{pad}\" x2=\"{pad}\" y2=\"{:.1}\" class=\"axis\"/>\
+         <text x=\"4\" y=\"{:.1}\" class=\"tick\">{}</text><text x=\"4\" y=\"{:.1}\" class=\"tick\">0</text>\
+         <polyline points=\"{}\" class=\"series brackets\"/><polyline points=\"{}\" class=\"series not-agreed\"/>\
+         <text x=\"{:.1}\" y=\"16\" class=\"legend brackets\">brackets: {}</text>\
+         <text x=\"{:.1}\" y=\"32\" class=\"legend not-agreed\">not agreed: {}</text></svg>",
+        h - pad,
+        w - pad,
+        h - pad,
+        h - pad,
+        pad + 4.0,
+        max as usize,
+        h - pad,
+        line(&|p| p.brackets),
+        line(&|p| p.not_agreed),
+        w - 220.0,
+        points.last().map_or(0, |p| p.brackets),
+        w - 220.0,
+        points.last().map_or(0, |p| p.not_agreed),
+    );
+    out
+}
+
+/// Paragraph statuses by section as stacked horizontal bars.
+pub fn status_svg(sections: &[SectionStatus]) -> String {
+    let row = 26.0f64;
+    let (w, label_w) = (640.0f64, 230.0f64);
+    let h = row * sections.len() as f64 + 40.0;
+    let mut out = format!(
+        "<svg role=\"img\" aria-labelledby=\"status-title\" viewBox=\"0 0 {w} {h}\" class=\"chart\" id=\"status-by-section\">\
+         <title id=\"status-title\">Paragraph status by section</title>"
+    );
+    let max = sections.iter().map(|s| s.counts.total).max().unwrap_or(1).max(1) as f64;
+    for (i, s) in sections.iter().enumerate() {
+        let y = 8.0 + row * i as f64;
+        let name = s.title.as_deref().or(s.heading.as_deref()).unwrap_or("(before the first heading)");
+        let short: String = name.chars().take(34).collect();
+        let _ = write!(out, "<text x=\"0\" y=\"{:.1}\" class=\"tick\">{}</text>", y + 15.0, esc(&short));
+        let mut x = label_w;
+        let c = &s.counts;
+        for (n, class) in [
+            (c.agreed, "agreed"),
+            (c.agreed_ad_ref, "agreed-ad-ref"),
+            (c.suggested_for_closure, "suggested-for-closure"),
+            (c.open, "open"),
+        ] {
+            let bw = (w - label_w - 10.0) * n as f64 / max;
+            if n > 0 {
+                let _ = write!(
+                    out,
+                    "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"18\" class=\"bar {class}\"><title>{n} {}</title></rect>",
+                    class.replace('-', " ")
+                );
+            }
+            x += bw;
+        }
+    }
+    let y = h - 12.0;
+    let _ = write!(
+        out,
+        "<text x=\"{label_w}\" y=\"{y}\" class=\"legend\"><tspan class=\"agreed\">■ agreed</tspan> \
+         <tspan class=\"agreed-ad-ref\">■ ad ref</tspan> <tspan class=\"suggested-for-closure\">■ suggested for closure</tspan> \
+         <tspan class=\"open\">■ open</tspan></text></svg>"
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraph_markup_keeps_every_character_and_escapes() {
+        let d = accord_core::parse(
+            "1. We <script>alert(1)</script> agree [in [2020/2025]] per resolution 70/1 & more.\n",
+        );
+        let p = &d.paragraphs[0];
+        let html = paragraph_html(p);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(html.contains(
+            "<span class=\"bracket\" data-depth=\"1\">[in <span class=\"bracket alts\" data-depth=\"2\""
+        ));
+        assert!(html.contains("<a class=\"ref\" href=\"https://undocs.org/"));
+        // Strip the markup: the text comes back exactly.
+        let mut plain = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => plain.push(c),
+                _ => {}
+            }
+        }
+        let plain = plain
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        assert_eq!(plain, p.text);
+    }
+
+    #[test]
+    fn charts_are_svg_and_escape_names() {
+        let svg = burn_down_svg(&[
+            BurnPoint { seq: 1, at_ms: 0, brackets: 10, not_agreed: 5 },
+            BurnPoint { seq: 2, at_ms: 1, brackets: 4, not_agreed: 5 },
+        ]);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>") && svg.contains("brackets: 4"));
+        let r = accord_core::readiness(&accord_core::parse("Preamble <b>\n\n1. Text.\n"));
+        assert!(!status_svg(&r.sections).contains("<b>"));
+    }
+}

@@ -1,0 +1,1486 @@
+//! The web application: pages rendered by the server (askama templates,
+//! compiled into the binary, escaping by default), plain `<form>`s that work
+//! without JavaScript, and the live screen over server-sent events.
+//!
+//! Every change a page makes goes through [`Workspace::execute`] as the
+//! logged-in account's actor, so the rules of `negotiation::policy` apply to
+//! the browser exactly as to the API.
+
+pub mod auth;
+pub mod markup;
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Form, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use futures_util::stream::{self, Stream, StreamExt};
+use tokio_stream::wrappers::BroadcastStream;
+
+use accord_core::negotiation::{
+    policy, Action, Actor, BracketResolution, Decision, Edit, ProcessState, Publication,
+};
+use accord_core::{Paragraph, Status};
+
+use crate::error::ApiError;
+use crate::workspace::{ProcessSlot, Workspace};
+use auth::{Viewer, WebState, CSRF_COOKIE, SESSION_COOKIE};
+use markup::{esc, paragraph_html};
+
+/// Largest form accepted (a compromise text or a proposal, with room).
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+type Web = Arc<WebState>;
+
+/// The web application's router.
+pub fn router(ws: Arc<Workspace>) -> Router {
+    let web = WebState::new(ws);
+    Router::new()
+        .route("/", get(index))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/invite/{secret}", get(invite_page).post(accept_invite))
+        .route(
+            "/static/accord.css",
+            get(|| async { static_file("text/css", include_str!("../../static/accord.css")) }),
+        )
+        .route(
+            "/static/accord.js",
+            get(|| async { static_file("text/javascript", include_str!("../../static/accord.js")) }),
+        )
+        .route("/p/{process}", get(process_home))
+        .route("/p/{process}/invitations", post(invite))
+        .route("/p/{process}/drafts/{draft}", get(draft_page))
+        .route("/p/{process}/drafts/{draft}/export.html", get(draft_export))
+        .route("/p/{process}/compare", get(compare_page))
+        .route("/p/{process}/compare/export.html", get(compare_export))
+        .route("/p/{process}/compilation", get(compilation_page))
+        .route("/p/{process}/compilation/export.html", get(compilation_export))
+        .route("/p/{process}/proposals", post(table_proposal))
+        .route("/p/{process}/proposals/{proposal}/{verb}", post(proposal_action))
+        .route("/p/{process}/working", get(working_page))
+        .route("/p/{process}/working/{paragraph}/{verb}", post(working_action))
+        .route("/p/{process}/working/{paragraph}/brackets/{bracket}", post(bracket_action))
+        .route("/p/{process}/revisions", post(produce_revision))
+        .route("/p/{process}/sessions", get(sessions_page).post(schedule_session))
+        .route("/p/{process}/sessions/{session}/decisions", post(record_decision))
+        .route("/p/{process}/live/{paragraph}", get(live_page))
+        .route("/p/{process}/live/{paragraph}/events", get(live_events))
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .with_state(web)
+}
+
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+        .into_response()
+}
+
+// ---------------------------------------------------------------------------
+// Frames every page shares.
+
+/// What the base template needs.
+pub struct Frame {
+    who: Option<String>,
+    csrf: String,
+}
+
+/// What the process navigation needs.
+pub struct Nav {
+    pid: String,
+    latest: Option<String>,
+    can_work: bool,
+    can_sessions: bool,
+}
+
+fn frame(v: &Viewer) -> Frame {
+    Frame {
+        who: v.account.as_ref().map(|a| format!("{} ({})", a.username, a.actor.label())),
+        csrf: v.csrf.clone(),
+    }
+}
+
+fn nav(s: &ProcessState, actor: Option<&Actor>) -> Nav {
+    Nav {
+        pid: s.id.clone(),
+        latest: s
+            .drafts
+            .iter()
+            .rev()
+            .find(|d| policy::may_read(s, actor, d.publication))
+            .map(|d| d.id.clone()),
+        can_work: policy::may_read_working(s, actor),
+        can_sessions: policy::visible_from(s, actor).is_some_and(|f| f <= Publication::Circulated),
+    }
+}
+
+/// Renders a page, setting the logged-out CSRF cookie when one was made.
+fn page(v: &Viewer, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => {
+            let mut r = Html(html).into_response();
+            if let Some(c) = &v.set_csrf_cookie {
+                r.headers_mut()
+                    .append(header::SET_COOKIE, auth::set_cookie(CSRF_COOKIE, c, 86_400, v.secure));
+            }
+            r
+        }
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    frame: Frame,
+    heading: String,
+    message: String,
+    class: &'static str,
+    back: String,
+}
+
+/// An error as a page (or as JSON for scripts that ask for it).
+fn error_page(v: &Viewer, headers: &HeaderMap, e: ApiError, back: &str) -> Response {
+    if wants_json(headers) {
+        return e.into_response();
+    }
+    let heading = match e.status {
+        StatusCode::CONFLICT => "Someone changed this first",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::UNAUTHORIZED => "Please log in",
+        _ => "The change was not made",
+    };
+    let mut r = page(
+        v,
+        &MessagePage {
+            frame: frame(v),
+            heading: heading.into(),
+            message: e.message,
+            class: "error",
+            back: back.to_string(),
+        },
+    );
+    *r.status_mut() = e.status;
+    r
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("application/json"))
+}
+
+/// The process if this viewer may see it.
+fn visible(web: &WebState, pid: &str, v: &Viewer) -> Result<(Arc<ProcessSlot>, Option<Actor>), ApiError> {
+    let actor = v.actor_in(pid);
+    let slot = web.ws.process(pid).ok_or_else(|| ApiError::not_found(format!("no process `{pid}`")))?;
+    let ok = slot.state.read().is_ok_and(|s| policy::may_see_process(&s, actor.as_ref()));
+    if ok {
+        Ok((slot, actor))
+    } else if v.account.is_none() {
+        Err(ApiError::unauthorized("log in to see this process"))
+    } else {
+        Err(ApiError::not_found(format!("no process `{pid}`")))
+    }
+}
+
+fn status_label(s: Status) -> (&'static str, &'static str) {
+    match s {
+        Status::Open => ("", "open"),
+        other => (other.tag(), other.as_str()),
+    }
+}
+
+/// A paragraph as pages show it.
+pub struct ParaView {
+    id: String,
+    number: String,
+    html: String,
+    status: &'static str,
+    status_class: &'static str,
+    extra: String,
+}
+
+fn para_view(p: &Paragraph) -> ParaView {
+    let (status, status_class) = status_label(p.status);
+    ParaView {
+        id: p.id.clone(),
+        number: p.number.clone().unwrap_or_default(),
+        html: paragraph_html(p),
+        status,
+        status_class,
+        extra: String::new(),
+    }
+}
+
+fn check_csrf(v: &Viewer, form: &HashMap<String, String>) -> Result<(), ApiError> {
+    match form.get("csrf") {
+        Some(t) if !v.csrf.is_empty() && t.as_bytes() == v.csrf.as_bytes() && v.set_csrf_cookie.is_none() => {
+            Ok(())
+        }
+        _ => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "the form's security token is missing or stale; reload the page and try again",
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Pages.
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage {
+    frame: Frame,
+    processes: Vec<(String, String, usize)>,
+}
+
+async fn index(State(web): State<Web>, headers: HeaderMap) -> Response {
+    let v = web.viewer(&headers).await;
+    let mut processes = Vec::new();
+    for slot in web.ws.processes() {
+        if let Ok(s) = slot.state.read() {
+            let actor = v.actor_in(&s.id);
+            if policy::may_see_process(&s, actor.as_ref()) {
+                let n =
+                    s.drafts.iter().filter(|d| policy::may_read(&s, actor.as_ref(), d.publication)).count();
+                processes.push((s.id.clone(), s.info.title.clone(), n));
+            }
+        }
+    }
+    page(&v, &IndexPage { frame: frame(&v), processes })
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    frame: Frame,
+    error: String,
+    username: String,
+    next: String,
+}
+
+#[derive(serde::Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+fn safe_next(next: Option<&str>) -> String {
+    // Only paths on this site: no open redirect.
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+async fn login_page(State(web): State<Web>, headers: HeaderMap, Query(q): Query<Next>) -> Response {
+    let v = web.viewer(&headers).await;
+    let next = safe_next(q.next.as_deref());
+    page(&v, &LoginPage { frame: frame(&v), error: String::new(), username: String::new(), next })
+}
+
+async fn login(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    if check_csrf(&v, &form).is_err() {
+        return error_page(
+            &v,
+            &headers,
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "the login form's security token is missing; reload the page",
+            ),
+            "/login",
+        );
+    }
+    let username = form.get("username").cloned().unwrap_or_default();
+    let password = form.get("password").cloned().unwrap_or_default();
+    let next = safe_next(form.get("next").map(String::as_str));
+    match web.login(&username, &password).await {
+        Ok(secret) => {
+            let mut r = Redirect::to(&next).into_response();
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                auth::set_cookie(SESSION_COOKIE, &secret, auth::SESSION_MS / 1000, v.secure),
+            );
+            r
+        }
+        Err(error) => {
+            let status = if error.starts_with("too many") {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            let mut r = page(&v, &LoginPage { frame: frame(&v), error, username, next });
+            *r.status_mut() = status;
+            r
+        }
+    }
+}
+
+async fn logout(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    if let Err(e) = check_csrf(&v, &form) {
+        return error_page(&v, &headers, e, "/");
+    }
+    if let Some(h) = &v.session {
+        web.logout(h).await;
+    }
+    let mut r = Redirect::to("/").into_response();
+    r.headers_mut().append(header::SET_COOKIE, auth::set_cookie(SESSION_COOKIE, "", 0, v.secure));
+    r
+}
+
+#[derive(Template)]
+#[template(path = "invite.html")]
+struct InvitePage {
+    frame: Frame,
+    role: String,
+    process: String,
+    error: String,
+}
+
+async fn invitation(web: &WebState, secret: &str) -> Option<accord_store::InvitationRecord> {
+    let hash = crate::workspace::token_hash(secret);
+    let now = web.ws.now_ms();
+    web.ws.with_store(move |st| st.invitation(&hash, now)).await.ok()?.ok()?
+}
+
+async fn invite_page(State(web): State<Web>, headers: HeaderMap, Path(secret): Path<String>) -> Response {
+    let v = web.viewer(&headers).await;
+    match invitation(&web, &secret).await {
+        Some(i) => page(
+            &v,
+            &InvitePage {
+                frame: frame(&v),
+                role: i.actor,
+                process: i.process.unwrap_or_default(),
+                error: String::new(),
+            },
+        ),
+        None => error_page(
+            &v,
+            &headers,
+            ApiError::not_found("this invitation link is unknown, used or expired"),
+            "/",
+        ),
+    }
+}
+
+async fn accept_invite(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(secret): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    if let Err(e) = check_csrf(&v, &form) {
+        return error_page(&v, &headers, e, "/");
+    }
+    let Some(inv) = invitation(&web, &secret).await else {
+        return error_page(
+            &v,
+            &headers,
+            ApiError::not_found("this invitation link is unknown, used or expired"),
+            "/",
+        );
+    };
+    let username = form.get("username").cloned().unwrap_or_default();
+    let password = form.get("password").cloned().unwrap_or_default();
+    let retry = |error: String| {
+        let mut r = page(
+            &v,
+            &InvitePage {
+                frame: frame(&v),
+                role: inv.actor.clone(),
+                process: inv.process.clone().unwrap_or_default(),
+                error,
+            },
+        );
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        r
+    };
+    if let Err(e) = auth::check_username(&username).and_then(|()| auth::check_password(&password)) {
+        return retry(e);
+    }
+    let hash = match auth::hash_password(password).await {
+        Ok(h) => h,
+        Err(e) => return error_page(&v, &headers, e, "/"),
+    };
+    let record = accord_store::AccountRecord {
+        username: username.clone(),
+        password_hash: hash,
+        process: inv.process.clone(),
+        actor: inv.actor.clone(),
+        created_at_ms: web.ws.now_ms(),
+    };
+    let (h, now) = (crate::workspace::token_hash(&secret), web.ws.now_ms());
+    let r2 = record.clone();
+    match web.ws.with_store(move |st| st.accept_invitation(&h, &r2, now)).await {
+        Ok(Ok(true)) => {}
+        Ok(Ok(false)) => {
+            return error_page(
+                &v,
+                &headers,
+                ApiError::not_found("this invitation link was just used or has expired"),
+                "/",
+            )
+        }
+        Ok(Err(accord_store::StoreError::Duplicate(m))) => return retry(m),
+        Ok(Err(e)) => return error_page(&v, &headers, ApiError::unavailable(&e.to_string()), "/"),
+        Err(e) => return error_page(&v, &headers, e, "/"),
+    }
+    let Some(actor) = Actor::from_label(&record.actor) else {
+        return error_page(&v, &headers, ApiError::unavailable("unknown role"), "/");
+    };
+    let account = auth::Account { username, actor, process: record.process.clone() };
+    match web.start_session(account).await {
+        Ok(secret) => {
+            let to = record.process.map(|p| format!("/p/{p}")).unwrap_or_else(|| "/".into());
+            let mut r = Redirect::to(&to).into_response();
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                auth::set_cookie(SESSION_COOKIE, &secret, auth::SESSION_MS / 1000, v.secure),
+            );
+            r
+        }
+        Err(e) => error_page(&v, &headers, ApiError::unavailable(&e), "/login"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "process.html")]
+struct ProcessPage {
+    frame: Frame,
+    nav: Nav,
+    title: String,
+    mandate: String,
+    deadline: String,
+    co_facilitators: String,
+    drafts: Vec<(String, String, &'static str, usize, String)>,
+    has_readiness: bool,
+    ready: bool,
+    readiness_line: String,
+    obstacles: Vec<String>,
+    status_svg: String,
+    burn_svg: String,
+    sessions: Vec<String>,
+    is_secretariat: bool,
+    participants: Vec<(String, String)>,
+    cofac_names: Vec<String>,
+    invitation: String,
+}
+
+fn publication_label(p: Publication) -> &'static str {
+    match p {
+        Publication::Internal => "internal",
+        Publication::Circulated => "circulated to delegations",
+        Publication::Public => "public",
+    }
+}
+
+fn process_page(web: &WebState, v: &Viewer, pid: &str, invitation: String) -> Result<ProcessPage, ApiError> {
+    let (slot, actor) = visible(web, pid, v)?;
+    let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+    let a = actor.as_ref();
+    let drafts: Vec<_> = s
+        .drafts
+        .iter()
+        .filter(|d| policy::may_read(&s, a, d.publication))
+        .map(|d| {
+            (
+                d.id.clone(),
+                d.label.clone(),
+                publication_label(d.publication),
+                d.document.paragraphs.len(),
+                accord_core::negotiation::rfc3339(d.at_ms)[..10].to_string(),
+            )
+        })
+        .collect();
+    let latest = s.drafts.iter().rev().find(|d| policy::may_read(&s, a, d.publication));
+    let (has_readiness, ready, readiness_line, obstacles, status_svg) = match latest {
+        Some(d) => {
+            let r = accord_core::readiness(&d.document);
+            let line = if r.ready {
+                format!("{} is ready for adoption: every paragraph agreed, no bracket left.", d.label)
+            } else {
+                format!(
+                    "{}: {} of {} paragraphs agreed, {} brackets open — not ready for adoption.",
+                    d.label, r.counts.agreed, r.counts.total, r.counts.brackets
+                )
+            };
+            (
+                true,
+                r.ready,
+                line,
+                r.obstacles.iter().map(|o| o.message.clone()).collect(),
+                markup::status_svg(&r.sections),
+            )
+        }
+        None => (false, false, String::new(), Vec::new(), String::new()),
+    };
+    let delegate_or_up = policy::visible_from(&s, a).is_some_and(|f| f <= Publication::Circulated);
+    let burn_svg = if delegate_or_up { markup::burn_down_svg(&s.burn_down) } else { String::new() };
+    let sessions = if delegate_or_up {
+        s.sessions
+            .iter()
+            .map(|x| format!("{} {} {} — {} · agenda: {}", x.id, x.date, x.time, x.room, x.agenda.join(", ")))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ProcessPage {
+        frame: frame(v),
+        nav: nav(&s, a),
+        title: s.info.title.clone(),
+        mandate: s.info.mandate.clone(),
+        deadline: s.info.deadline.clone().unwrap_or_default(),
+        co_facilitators: s.info.co_facilitators.join(", "),
+        drafts,
+        has_readiness,
+        ready,
+        readiness_line,
+        obstacles,
+        status_svg,
+        burn_svg,
+        sessions,
+        is_secretariat: matches!(a, Some(Actor::Secretariat { .. })),
+        participants: s
+            .participants
+            .iter()
+            .filter(|p| p.kind != accord_core::negotiation::ParticipantKind::Group)
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect(),
+        cofac_names: s.info.co_facilitators.clone(),
+        invitation,
+    })
+}
+
+async fn process_home(State(web): State<Web>, headers: HeaderMap, Path(pid): Path<String>) -> Response {
+    let v = web.viewer(&headers).await;
+    match process_page(&web, &v, &pid, String::new()) {
+        Ok(p) => page(&v, &p),
+        Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}")),
+    }
+}
+
+fn login_or_error(v: &Viewer, headers: &HeaderMap, e: ApiError, here: &str) -> Response {
+    if e.status == StatusCode::UNAUTHORIZED && !wants_json(headers) {
+        return Redirect::to(&format!("/login?next={}", here.replace('&', "%26"))).into_response();
+    }
+    error_page(v, headers, e, "/")
+}
+
+async fn invite(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    if let Err(e) = check_csrf(&v, &form) {
+        return error_page(&v, &headers, e, &format!("/p/{pid}"));
+    }
+    if !matches!(v.actor_in(&pid), Some(Actor::Secretariat { .. })) {
+        return error_page(
+            &v,
+            &headers,
+            ApiError::new(StatusCode::FORBIDDEN, "forbidden", "only the secretariat invites"),
+            &format!("/p/{pid}"),
+        );
+    }
+    let Some(role) = form.get("role").and_then(|r| Actor::from_label(r)) else {
+        return error_page(&v, &headers, ApiError::bad_request("choose a role"), &format!("/p/{pid}"));
+    };
+    match auth::create_invitation(&web.ws, Some(pid.clone()), &role, 7).await {
+        Ok(secret) => match process_page(&web, &v, &pid, format!("/invite/{secret}")) {
+            Ok(p) => page(&v, &p),
+            Err(e) => error_page(&v, &headers, e, "/"),
+        },
+        Err(e) => error_page(&v, &headers, ApiError::unavailable(&e), &format!("/p/{pid}")),
+    }
+}
+
+/// An item of a draft page.
+pub enum Item {
+    /// A heading: id, text, level.
+    Heading(String, String, u8),
+    /// A paragraph.
+    Paragraph(ParaView),
+}
+
+#[derive(Template)]
+#[template(path = "draft.html")]
+struct DraftPage {
+    frame: Frame,
+    nav: Nav,
+    did: String,
+    title: String,
+    label: String,
+    date: String,
+    title_status: &'static str,
+    title_status_class: &'static str,
+    drafts: Vec<(String, String)>,
+    headings: Vec<(String, String, u8)>,
+    items: Vec<Item>,
+}
+
+fn heading_anchor(id: &str) -> String {
+    format!("h-{}", id.replace(|c: char| !c.is_ascii_alphanumeric(), "-"))
+}
+
+fn draft_items(d: &accord_core::Draft) -> (Vec<(String, String, u8)>, Vec<Item>) {
+    let mut items = Vec::new();
+    let mut headings = d.headings.iter().peekable();
+    let mut toc = Vec::new();
+    for (i, p) in d.paragraphs.iter().enumerate() {
+        while let Some(h) = headings.next_if(|h| h.first_paragraph <= i) {
+            let text = [h.number.as_deref().unwrap_or(""), &h.title].join(" ").trim().to_string();
+            toc.push((heading_anchor(&h.id), text.clone(), h.level));
+            items.push(Item::Heading(heading_anchor(&h.id), text, h.level));
+        }
+        items.push(Item::Paragraph(para_view(p)));
+    }
+    (toc, items)
+}
+
+async fn draft_page(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, did)): Path<(String, String)>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let result = (|| {
+        let (slot, actor) = visible(&web, &pid, &v)?;
+        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+        let a = actor.as_ref();
+        let d = s
+            .draft(&did)
+            .filter(|d| policy::may_read(&s, a, d.publication))
+            .ok_or_else(|| ApiError::not_found(format!("no draft `{did}`")))?;
+        let (headings, items) = draft_items(&d.document);
+        let (ts, tc) = status_label(d.document.title_status);
+        Ok(DraftPage {
+            frame: frame(&v),
+            nav: nav(&s, a),
+            did: did.clone(),
+            title: d.document.title.clone().unwrap_or_else(|| s.info.title.clone()),
+            label: d.label.clone(),
+            date: d.document.date.clone().unwrap_or_default(),
+            title_status: if ts.is_empty() { "Open" } else { ts },
+            title_status_class: tc,
+            drafts: s
+                .drafts
+                .iter()
+                .filter(|x| policy::may_read(&s, a, x.publication))
+                .map(|x| (x.id.clone(), x.label.clone()))
+                .collect(),
+            headings,
+            items,
+        })
+    })();
+    match result {
+        Ok(p) => page(&v, &p),
+        Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/drafts/{did}")),
+    }
+}
+
+/// A self-contained page (styles inline) for e-mail or printing.
+fn standalone(title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{}</style></head><body><main>{body}</main></body></html>",
+        esc(title),
+        include_str!("../../static/accord.css")
+    );
+    Html(html).into_response()
+}
+
+fn draft_body(title: &str, label: &str, d: &accord_core::Draft) -> String {
+    let mut body = format!("<h1>{}</h1><p class=\"muted\">{}</p>", esc(title), esc(label));
+    let (_, items) = draft_items(d);
+    for item in items {
+        match item {
+            Item::Heading(id, text, level) => body.push_str(&format!("<h2 id=\"{id}\" class=\"heading level-{level}\">{}</h2>", esc(&text))),
+            Item::Paragraph(p) => body.push_str(&format!(
+                "<section class=\"paragraph\" id=\"para-{}\"><p dir=\"auto\"><span class=\"num\">{}</span> {} {}</p></section>",
+                esc(&p.id),
+                esc(&p.number),
+                p.html,
+                if p.status.is_empty() { String::new() } else { format!("<span class=\"badge {}\">{}</span>", p.status_class, p.status) }
+            )),
+        }
+    }
+    body
+}
+
+async fn draft_export(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, did)): Path<(String, String)>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let result = (|| {
+        let (slot, actor) = visible(&web, &pid, &v)?;
+        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+        let d = s
+            .draft(&did)
+            .filter(|d| policy::may_read(&s, actor.as_ref(), d.publication))
+            .ok_or_else(|| ApiError::not_found(format!("no draft `{did}`")))?;
+        let title = d.document.title.clone().unwrap_or_else(|| s.info.title.clone());
+        Ok(standalone(&title, &draft_body(&title, &d.label, &d.document)))
+    })();
+    result.unwrap_or_else(|e| error_page(&v, &headers, e, &format!("/p/{pid}")))
+}
+
+#[derive(serde::Deserialize)]
+struct ComparePair {
+    old: String,
+    new: String,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    frame: Frame,
+    nav: Nav,
+    old: String,
+    new: String,
+    body: String,
+}
+
+fn comparison(web: &WebState, v: &Viewer, pid: &str, q: &ComparePair) -> Result<(String, Nav), ApiError> {
+    let (slot, actor) = visible(web, pid, v)?;
+    let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+    let a = actor.as_ref();
+    let find = |id: &str| {
+        s.draft(id)
+            .filter(|d| policy::may_read(&s, a, d.publication))
+            .ok_or_else(|| ApiError::not_found(format!("no draft `{id}`")))
+    };
+    let (old, new) = (find(&q.old)?, find(&q.new)?);
+    let c = accord_core::compare(&old.document, &new.document);
+    Ok((accord_core::render::comparison_html(&c, &old.document, &new.document), nav(&s, a)))
+}
+
+async fn compare_page(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Query(q): Query<ComparePair>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    match comparison(&web, &v, &pid, &q) {
+        Ok((html, nav)) => {
+            // The comparison page is self-contained; take its styles and body.
+            let style = html
+                .split_once("<style>")
+                .and_then(|(_, r)| r.split_once("</style>"))
+                .map(|(s, _)| s)
+                .unwrap_or("");
+            let body = html
+                .split_once("<body>")
+                .and_then(|(_, r)| r.rsplit_once("</body>"))
+                .map(|(b, _)| b)
+                .unwrap_or("");
+            let scoped = format!("<style>{}</style>{body}", style.replace("body{", ".comparison{"));
+            page(&v, &ComparePage { frame: frame(&v), nav, old: q.old, new: q.new, body: scoped })
+        }
+        Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}")),
+    }
+}
+
+async fn compare_export(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Query(q): Query<ComparePair>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    match comparison(&web, &v, &pid, &q) {
+        Ok((html, _)) => Html(html).into_response(),
+        Err(e) => error_page(&v, &headers, e, &format!("/p/{pid}")),
+    }
+}
+
+/// A proposal as the compilation shows it.
+pub struct PropView {
+    id: String,
+    author: String,
+    tabled_by: String,
+    what: String,
+    rationale: String,
+    supporters: String,
+    opponents: String,
+    own: bool,
+    revision: u64,
+}
+
+/// A paragraph of the compilation.
+pub struct CompParaView {
+    id: String,
+    number: String,
+    html: String,
+    status: &'static str,
+    status_class: &'static str,
+    proposals: Vec<PropView>,
+}
+
+#[derive(Template)]
+#[template(path = "compilation.html")]
+struct CompilationPage {
+    frame: Frame,
+    nav: Nav,
+    title: String,
+    label: String,
+    notice: String,
+    paragraphs: Vec<CompParaView>,
+    can_table: bool,
+    can_decide: bool,
+    names: Vec<(String, String)>,
+    next_label: String,
+}
+
+fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<CompilationPage, ApiError> {
+    let (slot, actor) = visible(web, pid, v)?;
+    let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+    let a = actor.as_ref();
+    let latest = s
+        .latest()
+        .filter(|d| policy::may_read(&s, a, d.publication))
+        .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
+    let own = match a {
+        Some(Actor::Delegation { delegation }) => Some(delegation.clone()),
+        _ => None,
+    };
+    let names_of = |ids: &[String]| ids.iter().map(|i| s.name_of(i)).collect::<Vec<_>>().join(", ");
+    let paragraphs = s
+        .compilation()
+        .into_iter()
+        .map(|c| {
+            let pv = para_view(c.paragraph);
+            CompParaView {
+                id: pv.id,
+                number: pv.number,
+                html: pv.html,
+                status: pv.status,
+                status_class: pv.status_class,
+                proposals: c
+                    .proposals
+                    .iter()
+                    .map(|e| {
+                        let q = e.proposal;
+                        PropView {
+                            id: q.id.clone(),
+                            author: e.author_name.clone(),
+                            tabled_by: if q.tabled_by == q.author {
+                                String::new()
+                            } else {
+                                s.name_of(&q.tabled_by)
+                            },
+                            what: q.describe(),
+                            rationale: q.rationale.clone().unwrap_or_default(),
+                            supporters: names_of(&q.supporters),
+                            opponents: names_of(&q.opponents),
+                            own: own.as_deref().is_some_and(|d| policy::may_act_for(&s, d, &q.author)),
+                            revision: q.revision,
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut names = Vec::new();
+    if let Some(d) = &own {
+        names.push((d.clone(), s.name_of(d)));
+        for g in s.participants.iter().filter(|g| g.members.contains(d)) {
+            names.push((g.id.clone(), g.name.clone()));
+        }
+    }
+    Ok(CompilationPage {
+        frame: frame(v),
+        nav: nav(&s, a),
+        title: s.info.title.clone(),
+        label: latest.label.clone(),
+        notice: String::new(),
+        paragraphs,
+        can_table: own.is_some(),
+        can_decide: matches!(a, Some(Actor::CoFacilitator { name }) if s.is_co_facilitator(name)),
+        names,
+        next_label: format!("Rev.{}", s.drafts.len()),
+    })
+}
+
+async fn compilation_page(State(web): State<Web>, headers: HeaderMap, Path(pid): Path<String>) -> Response {
+    let v = web.viewer(&headers).await;
+    match compilation_view(&web, &v, &pid) {
+        Ok(p) => page(&v, &p),
+        Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/compilation")),
+    }
+}
+
+async fn compilation_export(State(web): State<Web>, headers: HeaderMap, Path(pid): Path<String>) -> Response {
+    let v = web.viewer(&headers).await;
+    match compilation_view(&web, &v, &pid) {
+        Ok(c) => {
+            let mut body = format!(
+                "<h1>{}</h1><p class=\"muted\">Compilation text: {}</p>",
+                esc(&c.title),
+                esc(&c.label)
+            );
+            for p in &c.paragraphs {
+                body.push_str(&format!(
+                    "<section class=\"paragraph\"><p dir=\"auto\"><span class=\"num\">{}</span> {}</p>",
+                    esc(&p.number),
+                    p.html
+                ));
+                for q in &p.proposals {
+                    body.push_str(&format!(
+                        "<div class=\"proposal\"><p><strong>{}</strong> — {}: {}</p>{}{}</div>",
+                        esc(&q.id),
+                        esc(&q.author),
+                        esc(&q.what),
+                        if q.supporters.is_empty() {
+                            String::new()
+                        } else {
+                            format!("<p>Supported by {}</p>", esc(&q.supporters))
+                        },
+                        if q.opponents.is_empty() {
+                            String::new()
+                        } else {
+                            format!("<p>Opposed by {}</p>", esc(&q.opponents))
+                        },
+                    ));
+                }
+                body.push_str("</section>");
+            }
+            standalone(&c.title, &body)
+        }
+        Err(e) => error_page(&v, &headers, e, &format!("/p/{pid}")),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Forms that change things.
+
+/// Runs an action from a form, then goes back (or answers JSON).
+async fn act(
+    web: &WebState,
+    v: &Viewer,
+    headers: &HeaderMap,
+    pid: &str,
+    form: &HashMap<String, String>,
+    action: Result<Action, ApiError>,
+    back: &str,
+) -> Response {
+    let back = form
+        .get("back")
+        .filter(|b| b.starts_with(&format!("/p/{pid}/")) && !b.contains("//"))
+        .cloned()
+        .unwrap_or_else(|| back.to_string());
+    if let Err(e) = check_csrf(v, form) {
+        return error_page(v, headers, e, &back);
+    }
+    let Some(actor) = v.actor_in(pid) else {
+        return error_page(v, headers, ApiError::unauthorized("log in to act in this process"), &back);
+    };
+    let action = match action {
+        Ok(a) => a,
+        Err(e) => return error_page(v, headers, e, &back),
+    };
+    match web.ws.execute(pid, actor, action, None).await {
+        Ok(outcome) if wants_json(headers) => axum::Json(outcome).into_response(),
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(e) => error_page(v, headers, e, &back),
+    }
+}
+
+fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
+    form.get(name).map(String::as_str).unwrap_or("")
+}
+
+fn number(form: &HashMap<String, String>, name: &str) -> Result<u64, ApiError> {
+    field(form, name).trim().parse().map_err(|_| ApiError::bad_request(format!("`{name}` must be a number")))
+}
+
+/// The character span of `find` in `text`, which must occur exactly once.
+fn span_of(text: &str, find: &str) -> Result<[u32; 2], ApiError> {
+    if find.trim().is_empty() {
+        return Err(ApiError::bad_request("give the words of the paragraph the change concerns"));
+    }
+    let hits: Vec<usize> = text.match_indices(find).map(|(i, _)| i).collect();
+    match hits.as_slice() {
+        [at] => {
+            let start = text[..*at].chars().count() as u32;
+            Ok([start, start + find.chars().count() as u32])
+        }
+        [] => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("“{find}” is not in the paragraph; copy the words exactly as they stand"),
+        )),
+        many => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!(
+                "“{find}” occurs {} times in the paragraph; give more words so it occurs once",
+                many.len()
+            ),
+        )),
+    }
+}
+
+fn proposal_from_form(
+    s: &ProcessState,
+    form: &HashMap<String, String>,
+    own: &str,
+) -> Result<Action, ApiError> {
+    let latest = s.latest().ok_or_else(|| ApiError::not_found("no draft yet"))?;
+    let para_id = field(form, "paragraph");
+    let para = latest
+        .document
+        .paragraphs
+        .iter()
+        .find(|p| p.id == para_id)
+        .ok_or_else(|| ApiError::not_found(format!("no paragraph `{para_id}` in {}", latest.label)))?;
+    let (find, text) = (field(form, "find"), field(form, "text").trim().to_string());
+    let need_text = |what: &str| {
+        if text.is_empty() {
+            Err(ApiError::bad_request(format!("give the {what}")))
+        } else {
+            Ok(text.clone())
+        }
+    };
+    let edit = match field(form, "kind") {
+        "replace" => Edit::Replace { span: span_of(&para.text, find)?, text: need_text("new text")? },
+        "insert" => {
+            let at = if find.is_empty() {
+                para.text.chars().count() as u32
+            } else {
+                span_of(&para.text, find)?[1]
+            };
+            let t = need_text("text to insert")?;
+            let t = if t.starts_with([',', '.', ';', ':']) { t } else { format!(" {t}") };
+            Edit::Insert { at, text: t }
+        }
+        "delete" => Edit::Delete { span: span_of(&para.text, find)? },
+        "bracket" => Edit::Bracket { span: span_of(&para.text, find)? },
+        "alternatives" => Edit::Alternatives {
+            span: span_of(&para.text, find)?,
+            alternatives: need_text("alternatives")?
+                .split('/')
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+        },
+        "add-paragraph" => Edit::AddParagraph { text: need_text("new paragraph's text")? },
+        "delete-paragraph" => Edit::DeleteParagraph,
+        other => return Err(ApiError::bad_request(format!("unknown kind of change `{other}`"))),
+    };
+    let rationale = field(form, "rationale").trim();
+    let on_behalf_of = match field(form, "on_behalf_of") {
+        "" => own.to_string(),
+        x => x.to_string(),
+    };
+    Ok(Action::TableProposal {
+        draft: latest.id.clone(),
+        paragraph: para.id.clone(),
+        on_behalf_of,
+        edit,
+        rationale: (!rationale.is_empty()).then(|| rationale.to_string()),
+        citation: None,
+    })
+}
+
+async fn table_proposal(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let own = match v.actor_in(&pid) {
+        Some(Actor::Delegation { delegation }) => delegation,
+        _ => String::new(),
+    };
+    let action = match web.ws.process(&pid) {
+        Some(slot) => match slot.state.read() {
+            Ok(s) => proposal_from_form(&s, &form, &own),
+            Err(_) => Err(ApiError::unavailable("lock")),
+        },
+        None => Err(ApiError::not_found(format!("no process `{pid}`"))),
+    };
+    let back = format!("/p/{pid}/compilation#para-{}", field(&form, "paragraph"));
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+async fn proposal_action(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, proposal, verb)): Path<(String, String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let own = match v.actor_in(&pid) {
+        Some(Actor::Delegation { delegation }) => delegation,
+        _ => String::new(),
+    };
+    let on_behalf_of = match field(&form, "on_behalf_of") {
+        "" => own,
+        x => x.to_string(),
+    };
+    let action = match verb.as_str() {
+        "support" => Ok(Action::Support { proposal: proposal.clone(), on_behalf_of }),
+        "oppose" => Ok(Action::Oppose { proposal: proposal.clone(), on_behalf_of }),
+        "withdraw" => Ok(Action::Withdraw { proposal: proposal.clone() }),
+        "decide" => number(&form, "base_revision").and_then(|base_revision| {
+            let decision = match field(&form, "decision") {
+                "accept" => Decision::Accept,
+                "set-aside" => Decision::SetAside,
+                other => return Err(ApiError::bad_request(format!("unknown decision `{other}`"))),
+            };
+            let session = Some(field(&form, "session").to_string()).filter(|s| !s.is_empty());
+            Ok(Action::Decide { proposal: proposal.clone(), decision, base_revision, session })
+        }),
+        other => Err(ApiError::not_found(format!("no action `{other}` on proposals"))),
+    };
+    let back = format!("/p/{pid}/compilation");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+/// A working paragraph as the co-facilitators' page shows it.
+pub struct WorkView {
+    id: String,
+    number: String,
+    html: String,
+    status: &'static str,
+    status_class: &'static str,
+    revision: u64,
+    brackets: Vec<(usize, String, Vec<String>)>,
+}
+
+#[derive(Template)]
+#[template(path = "working.html")]
+struct WorkingPage {
+    frame: Frame,
+    nav: Nav,
+    label: String,
+    accepted: String,
+    paragraphs: Vec<WorkView>,
+    can_edit: bool,
+}
+
+async fn working_page(State(web): State<Web>, headers: HeaderMap, Path(pid): Path<String>) -> Response {
+    let v = web.viewer(&headers).await;
+    let result = (|| {
+        let (slot, actor) = visible(&web, &pid, &v)?;
+        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+        let a = actor.as_ref();
+        if !policy::may_read_working(&s, a) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "only the secretariat and co-facilitators see the working text",
+            ));
+        }
+        let paragraphs = s
+            .working_paragraphs()
+            .into_iter()
+            .map(|w| {
+                let pv = para_view(w.paragraph);
+                WorkView {
+                    id: pv.id,
+                    number: pv.number,
+                    html: pv.html,
+                    status: pv.status,
+                    status_class: pv.status_class,
+                    revision: w.revision,
+                    brackets: w
+                        .paragraph
+                        .brackets
+                        .iter()
+                        .enumerate()
+                        .map(|(i, b)| (i, b.text.clone(), b.alternatives.clone().unwrap_or_default()))
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok(WorkingPage {
+            frame: frame(&v),
+            nav: nav(&s, a),
+            label: s.latest().map(|d| d.label.clone()).unwrap_or_default(),
+            accepted: if s.accepted.is_empty() { "none".into() } else { s.accepted.join(", ") },
+            paragraphs,
+            can_edit: matches!(a, Some(Actor::CoFacilitator { name }) if s.is_co_facilitator(name)),
+        })
+    })();
+    match result {
+        Ok(p) => page(&v, &p),
+        Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/working")),
+    }
+}
+
+async fn working_action(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, paragraph, verb)): Path<(String, String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let session = Some(field(&form, "session").to_string()).filter(|s| !s.is_empty());
+    let action = number(&form, "base_revision").and_then(|base_revision| match verb.as_str() {
+        "status" => {
+            let status = Status::from_name(field(&form, "status"))
+                .ok_or_else(|| ApiError::bad_request("unknown status"))?;
+            let note = Some(field(&form, "note").trim().to_string()).filter(|n| !n.is_empty());
+            Ok(Action::SetStatus { paragraph: paragraph.clone(), status, note, base_revision, session })
+        }
+        "compromise" => Ok(Action::WriteCompromise {
+            paragraph: paragraph.clone(),
+            text: field(&form, "text").to_string(),
+            base_revision,
+            session,
+        }),
+        other => Err(ApiError::not_found(format!("no action `{other}` on paragraphs"))),
+    });
+    let back = format!("/p/{pid}/working#para-{paragraph}");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+async fn bracket_action(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, paragraph, bracket)): Path<(String, String, usize)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let resolution = match (field(&form, "resolution"), form.get("choose")) {
+        (_, Some(n)) => n
+            .parse()
+            .map(|alternative| BracketResolution::Choose { alternative })
+            .map_err(|_| ApiError::bad_request("which alternative?")),
+        ("keep", None) => Ok(BracketResolution::Keep),
+        ("delete", None) => Ok(BracketResolution::Delete),
+        _ => Err(ApiError::bad_request("keep, delete or choose an alternative")),
+    };
+    let action = resolution.and_then(|resolution| {
+        Ok(Action::ResolveBracket {
+            paragraph: paragraph.clone(),
+            bracket,
+            resolution,
+            base_revision: number(&form, "base_revision")?,
+            session: None,
+        })
+    });
+    let back = format!("/p/{pid}/working#para-{paragraph}");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+async fn produce_revision(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let publication = match field(&form, "publication") {
+        "internal" => Publication::Internal,
+        "public" => Publication::Public,
+        _ => Publication::Circulated,
+    };
+    let date = Some(field(&form, "date").trim().to_string()).filter(|d| !d.is_empty());
+    let action = Ok(Action::ProduceRevision {
+        label: field(&form, "label").trim().to_string(),
+        date,
+        publication,
+        canonical: None,
+        lineage: None,
+    });
+    let back = format!("/p/{pid}");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+#[derive(Template)]
+#[template(path = "sessions.html")]
+struct SessionsPage {
+    frame: Frame,
+    nav: Nav,
+    sessions: Vec<accord_core::negotiation::Session>,
+    can_edit: bool,
+}
+
+async fn sessions_page(State(web): State<Web>, headers: HeaderMap, Path(pid): Path<String>) -> Response {
+    let v = web.viewer(&headers).await;
+    let result = (|| {
+        let (slot, actor) = visible(&web, &pid, &v)?;
+        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+        let a = actor.as_ref();
+        if policy::visible_from(&s, a).is_none_or(|f| f > Publication::Circulated) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "sessions are shown to the delegations of the process",
+            ));
+        }
+        let can_edit = matches!(a, Some(Actor::Secretariat { .. }))
+            || matches!(a, Some(Actor::CoFacilitator { name }) if s.is_co_facilitator(name));
+        Ok(SessionsPage { frame: frame(&v), nav: nav(&s, a), sessions: s.sessions.clone(), can_edit })
+    })();
+    match result {
+        Ok(p) => page(&v, &p),
+        Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/sessions")),
+    }
+}
+
+async fn schedule_session(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let action = Ok(Action::ScheduleSession {
+        date: field(&form, "date").trim().to_string(),
+        time: field(&form, "time").trim().to_string(),
+        room: field(&form, "room").trim().to_string(),
+        agenda: field(&form, "agenda")
+            .split(',')
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect(),
+    });
+    let back = format!("/p/{pid}/sessions");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+async fn record_decision(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, session)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let action = Ok(Action::RecordDecision {
+        session: session.clone(),
+        text: field(&form, "text").trim().to_string(),
+        paragraphs: Vec::new(),
+    });
+    let back = format!("/p/{pid}/sessions#session-{session}");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+// ---------------------------------------------------------------------------
+// The live screen.
+
+#[derive(Template)]
+#[template(path = "live.html")]
+struct LivePage {
+    frame: Frame,
+    nav: Nav,
+    para: String,
+    number: String,
+    html: String,
+    text: String,
+    revision: u64,
+    can_edit: bool,
+}
+
+/// The working paragraph as live viewers receive it, if `actor` may follow it.
+fn live_paragraph(s: &ProcessState, actor: Option<&Actor>, para: &str) -> Result<(Paragraph, u64), ApiError> {
+    // The live screen shows the working text of one paragraph to everyone
+    // who reads the latest draft: it is what the room sees projected.
+    if s.latest().is_none_or(|d| !policy::may_read(s, actor, d.publication)) {
+        return Err(ApiError::not_found("no draft of this process is open to you yet"));
+    }
+    let p = s
+        .working
+        .paragraphs
+        .iter()
+        .find(|p| p.id == para)
+        .ok_or_else(|| ApiError::not_found(format!("no paragraph `{para}` in the working text")))?;
+    Ok((p.clone(), s.paragraph_revision(para)))
+}
+
+async fn live_page(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, para)): Path<(String, String)>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let result = (|| {
+        let (slot, actor) = visible(&web, &pid, &v)?;
+        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+        let a = actor.as_ref();
+        let (p, revision) = live_paragraph(&s, a, &para)?;
+        Ok(LivePage {
+            frame: frame(&v),
+            nav: nav(&s, a),
+            para: para.clone(),
+            number: p.number.clone().unwrap_or_else(|| p.id.clone()),
+            html: paragraph_html(&p),
+            text: p.text.clone(),
+            revision,
+            can_edit: matches!(a, Some(Actor::CoFacilitator { name }) if s.is_co_facilitator(name)),
+        })
+    })();
+    match result {
+        Ok(p) => page(&v, &p),
+        Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/live/{para}")),
+    }
+}
+
+fn live_event(web: &WebState, pid: &str, actor: Option<&Actor>, para: &str) -> Option<SseEvent> {
+    let slot = web.ws.process(pid)?;
+    let s = slot.state.read().ok()?;
+    match live_paragraph(&s, actor, para) {
+        Ok((p, revision)) => {
+            let data =
+                serde_json::json!({"id": p.id, "text": p.text, "revision": revision, "status": p.status});
+            Some(SseEvent::default().event("paragraph").id(revision.to_string()).data(data.to_string()))
+        }
+        Err(_) => Some(SseEvent::default().event("gone").data("{}")),
+    }
+}
+
+async fn live_events(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, para)): Path<(String, String)>,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, Response> {
+    let v = web.viewer(&headers).await;
+    let (slot, actor) = visible(&web, &pid, &v).map_err(|e| e.into_response())?;
+    {
+        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock").into_response())?;
+        live_paragraph(&s, actor.as_ref(), &para).map_err(|e| e.into_response())?;
+    }
+    // Subscribe before reading the current state, so no change falls between.
+    let changes = BroadcastStream::new(web.ws.changes.subscribe());
+    // A (re)connecting viewer first gets the paragraph as it stands: that is
+    // how a dropped connection catches up (Last-Event-ID is the revision it had).
+    let first = live_event(&web, &pid, actor.as_ref(), &para);
+    let (web2, pid2, para2, actor2) = (web.clone(), pid.clone(), para.clone(), actor.clone());
+    let updates = changes.filter_map(move |c| {
+        let relevant = match &c {
+            Ok(c) => c.process == pid2 && c.paragraph.as_deref().is_none_or(|p| p == para2),
+            // Missed messages: send the current state.
+            Err(_) => true,
+        };
+        let event = if relevant { live_event(&web2, &pid2, actor2.as_ref(), &para2) } else { None };
+        async move { event.map(Ok) }
+    });
+    let stream = stream::iter(first.map(Ok)).chain(updates);
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
