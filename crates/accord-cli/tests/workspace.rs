@@ -3,139 +3,14 @@
 //! end, replay of the log, a crash test with SIGKILL, and concurrent writers.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-const SEED: &str = "../../../shared/seeds/000_a85ec3b89659f1a1.txt";
-
-fn accord() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Creates a token with the CLI (the server is not running yet).
-fn token(data: &Path, process: Option<&str>, actor: &str) -> String {
-    let mut cmd = accord();
-    cmd.args(["token", "create", "--as", actor, "--data-dir"]).arg(data);
-    if let Some(p) = process {
-        cmd.args(["--process", p]);
-    }
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start(data: &Path) -> Server {
-        let mut child = accord()
-            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(data)
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines.next().expect("the server exited before serving").unwrap();
-            if let Some(rest) = line.split("http://").nth(1) {
-                break rest.split('/').next().unwrap().to_string();
-            }
-        };
-        // Keep draining stderr so the server never blocks on it.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, addr }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill(); // SIGKILL
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// One HTTP/1.1 request; `Err` when the connection fails (server gone).
-fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    key: Option<&str>,
-    body: Option<&Value>,
-) -> std::io::Result<(u16, Value)> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(t) = token {
-        req.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    if let Some(k) = key {
-        req.push_str(&format!("Idempotency-Key: {k}\r\n"));
-    }
-    req.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()));
-    s.write_all(req.as_bytes())?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)?;
-    let raw = String::from_utf8_lossy(&raw);
-    let (head, rest) =
-        raw.split_once("\r\n\r\n").ok_or_else(|| std::io::Error::other("truncated response"))?;
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other("no status"))?;
-    let value = serde_json::from_str(rest).unwrap_or(Value::String(rest.to_string()));
-    Ok((status, value))
-}
-
-struct Client<'a> {
-    addr: &'a str,
-    process: &'a str,
-}
-
-impl Client<'_> {
-    fn get(&self, path: &str, token: &str) -> (u16, Value) {
-        http(self.addr, "GET", &format!("/api/processes/{}{path}", self.process), Some(token), None, None)
-            .unwrap()
-    }
-    fn post(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
-        http(
-            self.addr,
-            "POST",
-            &format!("/api/processes/{}{path}", self.process),
-            Some(token),
-            None,
-            Some(&body),
-        )
-        .unwrap()
-    }
-    fn ok(&self, path: &str, token: &str, body: Value) -> Value {
-        let (status, v) = self.post(path, token, body.clone());
-        assert!(status == 200 || status == 201, "POST {path} {body} → {status} {v}");
-        v
-    }
-}
+mod common;
+use common::*;
 
 fn paragraph<'a>(draft: &'a Value, id: &str) -> &'a Value {
     draft["document"]["paragraphs"]
@@ -643,7 +518,7 @@ fn the_workspace_runs_on_postgresql_when_a_server_is_given() {
             }
         };
         std::thread::spawn(move || for _ in lines {});
-        Server { child, addr }
+        Server { child, addr, stderr: Vec::new() }
     };
     let server = start();
     let c = Client { addr: &server.addr, process: &process };

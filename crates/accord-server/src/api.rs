@@ -542,9 +542,24 @@ fn read(slot: &ProcessSlot) -> Result<std::sync::RwLockReadGuard<'_, ProcessStat
 
 /// Whether `actor` may read proposal `p` (the draft it was tabled on and the
 /// draft it now stands in must both be readable).
+/// Whether `actor` may read proposal `p`: they may read the draft it was
+/// tabled on.
 fn may_read_proposal(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> bool {
-    let readable = |d: &str| s.draft(d).is_some_and(|d| policy::may_read(s, actor, d.publication));
-    readable(&p.draft) && p.current.as_ref().is_none_or(|[d, _]| readable(d))
+    s.draft(&p.draft).is_some_and(|d| policy::may_read(s, actor, d.publication))
+}
+
+/// A proposal as `actor` may see it: where it stands in a draft they may not
+/// read is not theirs to know.
+fn proposal_for(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> Proposal {
+    let mut p = p.clone();
+    let hidden = |d: &str| s.draft(d).is_none_or(|d| !policy::may_read(s, actor, d.publication));
+    if p.current.as_ref().is_some_and(|[d, _]| hidden(d)) {
+        p.current = None;
+    }
+    if p.incorporated_in.as_deref().is_some_and(hidden) {
+        p.incorporated_in = None;
+    }
+    p
 }
 
 async fn run(
@@ -875,10 +890,11 @@ async fn list_proposals(
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
-    let list: Vec<&Proposal> = s
+    let list: Vec<Proposal> = s
         .proposals
         .iter()
         .filter(|x| may_read_proposal(&s, actor.as_ref(), x))
+        .map(|x| proposal_for(&s, actor.as_ref(), x))
         .filter(|x| f.state.as_deref().is_none_or(|st| serde_json::to_value(x.state).is_ok_and(|v| v == st)))
         .filter(|x| {
             f.paragraph
@@ -934,7 +950,7 @@ async fn get_proposal(
         .proposal(&id)
         .filter(|x| may_read_proposal(&s, actor.as_ref(), x))
         .ok_or_else(|| ApiError::not_found(format!("no proposal `{id}` in process `{p}`")))?;
-    Ok(ok(proposal))
+    Ok(ok(&proposal_for(&s, actor.as_ref(), proposal)))
 }
 
 fn own_name(headers_actor: &Option<Actor>, given: Option<String>) -> String {
