@@ -592,12 +592,17 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
         statuses.push(st);
     }
 
-    draft.paragraphs.reserve(units.len());
     // Numbering is checked on the labels before they move into the model.
     check_numbering(&units, &mut diagnostics);
 
     // Headings and paragraphs in order.
     let restart = numbering_restarts(&units);
+    // Units are consumed as the model grows, and their memory given back as
+    // it goes (the units and the finished paragraphs never peak together):
+    // reversed once, popped from the end, shrunk when half empty.
+    let unit_count = units.len();
+    units.reverse();
+    let mut positions: Vec<Vec<(u32, u32, u32)>> = Vec::with_capacity(unit_count);
     // Heading ids used so far, with how many times each: a repeated heading
     // ("Preamble" of an agreement and of its decision) becomes "Preamble (2)".
     let mut heading_ids: HashMap<String, u32> = HashMap::default();
@@ -612,9 +617,19 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     let mut option_parent: Option<String> = None;
 
     // Leading blanks trimmed off each paragraph's text, to map offsets back.
-    let mut leading: Vec<u32> = vec![0; units.len()];
-    for (ui, u) in units.iter_mut().enumerate() {
+    let mut leading: Vec<u32> = vec![0; unit_count];
+    for ui in 0..unit_count {
+        if units.len() < units.capacity() / 2 && units.capacity() > 1024 {
+            units.shrink_to_fit();
+        }
+        let Some(mut owned) = units.pop() else { break };
+        let u = &mut owned;
+        // Where the unit's text starts, for diagnostics, before its line
+        // positions move to the bracket matcher.
+        let text_column = u.segments.first().map_or(u.first_column, |s| s.2);
+        positions.push(std::mem::take(&mut u.segments));
         if u.heading {
+            leading[ui] = (u.text.len() - u.text.trim_start().len()) as u32;
             let (id, number, title, level) = heading_parts(u, outline_seen);
             if matches!(u.label.as_ref().map(|l| &l.kind), Some(LabelKind::Outline))
                 || id.starts_with("Part")
@@ -663,6 +678,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
         let lead = text.len() - text.trim_start().len();
         leading[ui] = text[..lead].chars().count() as u32;
         text.drain(..lead);
+        text.shrink_to_fit();
         let u = &*u;
         let mut number = None;
         let mut option = None;
@@ -698,7 +714,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                             "unplaced-paragraph",
                             format!("sub-paragraph {} has no paragraph to belong to; kept as a paragraph of its own", l.number),
                             u.first_line,
-                            u.segments[0].2,
+                            text_column,
                         );
                         id = unique_id(&mut ids, l.number.clone());
                     }
@@ -791,6 +807,12 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
             }
         }
         paragraph_units.push(ui);
+        if draft.paragraphs.len() == draft.paragraphs.capacity() {
+            // Grow by half, never past what the remaining units can make:
+            // no doubling overshoot on a large draft.
+            let more = (draft.paragraphs.len() / 2).max(256).min(units.len() + 1);
+            draft.paragraphs.reserve_exact(more);
+        }
         draft.paragraphs.push(Paragraph {
             id,
             number,
@@ -812,24 +834,23 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     // What bracket matching needs from the units: each unit's text (now in
     // the model) and where its characters came from. The units go before the
     // last allocations, so they and the finished model never peak together.
-    let mut paragraph_of_unit: Vec<u32> = vec![u32::MAX; units.len()];
+    drop(units);
+    // The paragraphs grew as the units shrank; drop the growth slack.
+    draft.paragraphs.shrink_to_fit();
+    let mut paragraph_of_unit: Vec<u32> = vec![u32::MAX; unit_count];
     for (pi, &ui) in paragraph_units.iter().enumerate() {
         paragraph_of_unit[ui] = pi as u32;
     }
     let mut heading_index = 0;
-    let mut slots: Vec<(bool, u32)> = Vec::with_capacity(units.len()); // (is paragraph, index)
-    let mut positions: Vec<Vec<(u32, u32, u32)>> = Vec::with_capacity(units.len());
-    for (ui, u) in units.iter_mut().enumerate() {
-        if paragraph_of_unit[ui] != u32::MAX {
-            slots.push((true, paragraph_of_unit[ui]));
+    let mut slots: Vec<(bool, u32)> = Vec::with_capacity(unit_count); // (is paragraph, index)
+    for &p in &paragraph_of_unit {
+        if p != u32::MAX {
+            slots.push((true, p));
         } else {
-            leading[ui] = (u.text.len() - u.text.trim_start().len()) as u32;
             slots.push((false, heading_index));
             heading_index += 1;
         }
-        positions.push(std::mem::take(&mut u.segments));
     }
-    drop(units);
     drop(paragraph_of_unit);
     // Brackets over headings and paragraphs together, in order.
     let texts: Vec<&str> = slots
