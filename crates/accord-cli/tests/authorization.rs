@@ -246,6 +246,9 @@ fn every_page_against_every_role_and_forms_need_their_csrf_token() {
     let server = Server::start_with(&data, &["--demo"]);
     let t = tokens(&server);
     let c = Client { addr: &server.addr, process: "ocean-data" };
+    // The live screen follows the unpublished working text: the room's, not the public's.
+    let (status, _, _) = form(&server.addr, "GET", "/p/ocean-data/live/13/events", "", "");
+    assert_eq!(status, 403, "the public follows the live screen");
     let zero = std::fs::read_to_string("../accord-server/demo/zero-draft.txt").unwrap();
     c.ok(
         "/drafts",

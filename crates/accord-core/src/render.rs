@@ -418,6 +418,7 @@ h1{{font-size:1.5rem}} h2{{font-size:1.2rem;margin-top:2rem;border-bottom:1px so
 table.summary td,table.summary th{{padding:.2rem .8rem;text-align:left}}
 .pair{{display:grid;grid-template-columns:1fr 1fr;gap:1rem;border-top:1px solid #eee;padding:.6rem 0;break-inside:avoid}}
 .pair h3{{grid-column:1/3;font-size:1rem;margin:0;font-family:system-ui,sans-serif}}
+.pair>span[id]{{position:absolute}}
 .reasons{{grid-column:1/3;font-family:system-ui,sans-serif;font-size:.9rem;color:#444}}
 del{{background:#fde2e1;color:#8a1111;text-decoration:line-through}} ins{{background:#dff5e1;color:#0d5a1c;text-decoration:none;border-bottom:2px solid #2e8540}}
 .badge{{font-family:system-ui,sans-serif;font-size:.75rem;padding:.1rem .4rem;border-radius:.3rem;background:#eee}}

@@ -32,14 +32,28 @@
     var source = new EventSource(live.getAttribute("data-events"));
     source.addEventListener("open", function () { status.textContent = "Live: following the screen."; });
     source.addEventListener("error", function () { status.textContent = "Connection lost; reconnecting…"; });
+    var editor = document.getElementById("live-editor");
     source.addEventListener("paragraph", function (e) {
       var p = JSON.parse(e.data);
       if (p.text !== current) {
         textEl.replaceChildren(highlight(current, p.text));
-        current = p.text;
+        // The brackets and references come back once the highlight fades.
+        var html = p.html;
+        setTimeout(function () { if (current === p.text) { textEl.innerHTML = html; } }, 4000);
       }
-      if (revision) { revision.value = p.revision; }
+      // A co-facilitator with unsaved changes keeps the revision they started
+      // from, so the server refuses their save as a conflict instead of
+      // silently replacing someone else's edit.
+      var untouched = !editor || editor.value === current || editor.value === p.text;
+      if (editor && untouched) { editor.value = p.text; }
+      if (revision && untouched) { revision.value = p.revision; }
+      current = p.text;
       document.body.setAttribute("data-live-revision", p.revision);
+      status.textContent = "Live: following the screen.";
+    });
+    source.addEventListener("gone", function () {
+      status.textContent = "This paragraph is no longer in the working text (a new revision may have been produced).";
+      source.close();
     });
     var form = document.getElementById("live-form");
     if (form && window.fetch) {

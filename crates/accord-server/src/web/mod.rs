@@ -272,8 +272,17 @@ struct Next {
 
 fn safe_next(next: Option<&str>) -> String {
     // Only paths on this site: no open redirect.
+    // A browser drops tabs and newlines from a URL, so `/\t/evil` would
+    // become `//evil`: refuse any control or space character outright.
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -796,11 +805,51 @@ async fn compare_page(
                 .and_then(|(_, r)| r.rsplit_once("</body>"))
                 .map(|(b, _)| b)
                 .unwrap_or("");
-            let scoped = format!("<style>{}</style>{body}", style.replace("body{", ".comparison{"));
+            let scoped = format!("<style>{}</style>{body}", scope_css(style, ".comparison"));
             page(&v, &ComparePage { frame: frame(&v), nav, old: q.old, new: q.new, body: scoped })
         }
         Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}")),
     }
+}
+
+/// Prefixes every selector of a stylesheet with `scope`, so a standalone
+/// page's rules apply only inside the element that embeds it (`body` becomes
+/// the scope itself). Handles the flat rules and `@media` blocks that the
+/// comparison page uses.
+fn scope_css(css: &str, scope: &str) -> String {
+    let mut out = String::with_capacity(css.len() * 2);
+    let mut rest = css;
+    while let Some(open) = rest.find('{') {
+        let selectors = rest[..open].trim();
+        if selectors.starts_with('@') {
+            // An at-rule: keep it, scope the rules inside.
+            out.push_str(selectors);
+            out.push('{');
+            rest = &rest[open + 1..];
+            continue;
+        }
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let scoped: Vec<String> = selectors
+            .split(',')
+            .map(|sel| {
+                let sel = sel.trim();
+                if sel == "body" || sel == "html" {
+                    scope.to_string()
+                } else {
+                    format!("{scope} {sel}")
+                }
+            })
+            .collect();
+        out.push_str(&scoped.join(","));
+        out.push_str(&rest[open..(close + 1).min(rest.len())]);
+        rest = &rest[(close + 1).min(rest.len())..];
+        // Closing braces of at-rules.
+        while let Some(r) = rest.trim_start().strip_prefix('}') {
+            out.push('}');
+            rest = r;
+        }
+    }
+    out
 }
 
 async fn compare_export(
@@ -1400,10 +1449,17 @@ struct LivePage {
 
 /// The working paragraph as live viewers receive it, if `actor` may follow it.
 fn live_paragraph(s: &ProcessState, actor: Option<&Actor>, para: &str) -> Result<(Paragraph, u64), ApiError> {
-    // The live screen shows the working text of one paragraph to everyone
-    // who reads the latest draft: it is what the room sees projected.
     if s.latest().is_none_or(|d| !policy::may_read(s, actor, d.publication)) {
         return Err(ApiError::not_found("no draft of this process is open to you yet"));
+    }
+    // The room: delegations, co-facilitators, the secretariat. The working
+    // text is not published, so observers and the public do not follow it.
+    if policy::visible_from(s, actor).is_none_or(|f| f > Publication::Circulated) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "the live screen is shown to the delegations of the process",
+        ));
     }
     let p = s
         .working
@@ -1483,4 +1539,29 @@ async fn live_events(
     });
     let stream = stream::iter(first.map(Ok)).chain(updates);
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_a_path_on_this_site_only() {
+        assert_eq!(safe_next(Some("/p/ocean-data")), "/p/ocean-data");
+        for bad in
+            ["//evil.example/", "/\t/evil.example/", "/\\evil", "https://evil.example", "/ /x", "/\n/evil"]
+        {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn embedded_styles_are_scoped() {
+        let css = "body{font:x}h1{a:b}.pair h3,del{c:d}@media (max-width:40rem){.pair{e:f}}a{g:h}";
+        assert_eq!(
+            scope_css(css, ".cmp"),
+            ".cmp{font:x}.cmp h1{a:b}.cmp .pair h3,.cmp del{c:d}@media (max-width:40rem){.cmp .pair{e:f}}.cmp a{g:h}"
+        );
+    }
 }

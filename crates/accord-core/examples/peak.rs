@@ -1,0 +1,8 @@
+fn main() {
+    let path = std::env::args().nth(1).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let text = accord_core::decode_owned(bytes, usize::MAX).unwrap();
+    let d = accord_core::parse(&text);
+    println!("{}", d.paragraphs.len());
+    std::mem::forget(d);
+}

@@ -1,0 +1,535 @@
+#!/usr/bin/env node
+// Accord's browser checks: drives the web pages in headless Chromium the way
+// delegates and co-facilitators use them, runs axe-core on every main page and
+// takes the screenshots in docs/screenshots/.
+//
+//   node e2e/run.mjs [path/to/accord]        (or ACCORD_BIN=path/to/accord)
+//
+// Environment:
+//   ACCORD_BIN              the accord binary (when not given as an argument)
+//   ACCORD_CHROMIUM         the browser (default /usr/bin/chromium)
+//   ACCORD_SCREENSHOTS_DIR  where the screenshots go (default docs/screenshots
+//                           of this repository; "-" takes none)
+//
+// It starts `accord serve --demo` on a fresh temporary data directory on a free
+// port, prints one PASS/FAIL line per check and exits non-zero on any failure.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const CHROMIUM = process.env.ACCORD_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const PROCESS = 'ocean-data';
+const P = `/p/${PROCESS}`;
+const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>';
+const RATIONALE = `Hostile payload, shown as text: ${XSS}`;
+const LIVE_PARA = '13';
+const LIVE_BUDGET_MS = 1000;
+const WHOLE_RUN_MS = 240_000;
+
+const bin = process.argv[2] || process.env.ACCORD_BIN;
+if (!bin) {
+  console.error('usage: node e2e/run.mjs path/to/accord   (or set ACCORD_BIN)');
+  process.exit(2);
+}
+const shotsSetting = process.env.ACCORD_SCREENSHOTS_DIR ?? path.join(here, '..', 'docs', 'screenshots');
+const SHOTS = shotsSetting === '-' ? null : path.resolve(shotsSetting);
+
+// ---------------------------------------------------------------------------
+// Reporting.
+
+const results = [];
+function report(ok, name, detail = '') {
+  results.push({ ok, name });
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}${detail ? ` — ${detail}` : ''}`);
+}
+/** Runs one check; a thrown error is its failure. Returns what `fn` returned, or undefined. */
+async function check(name, fn) {
+  try {
+    const detail = await fn();
+    report(true, name, typeof detail === 'string' ? detail : '');
+    return detail ?? true;
+  } catch (e) {
+    report(false, name, String(e?.message ?? e).split('\n').slice(0, 6).join('\n      '));
+    return undefined;
+  }
+}
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+const squash = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
+
+// ---------------------------------------------------------------------------
+// The server.
+
+let server = null;
+let serverLog = '';
+let dataDir = null;
+
+function startServer() {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-e2e-'));
+  const child = spawn(bin, ['serve', '--demo', '--data-dir', path.join(dataDir, 'data'), '--addr', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server = child;
+  child.stdout.on('data', (d) => { serverLog += d; });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not say where it serves within 60 s')), 60_000);
+    let password = null;
+    child.stderr.on('data', (d) => {
+      serverLog += d;
+      password ??= serverLog.match(/password for all: ([^)\s]+)\)/)?.[1] ?? null;
+      const addr = serverLog.match(/serving (http:\/\/[^\s/]+)\//)?.[1];
+      if (addr && password) {
+        clearTimeout(timer);
+        resolve({ base: addr, password });
+      } else if (addr) {
+        clearTimeout(timer);
+        reject(new Error('the server serves but printed no demo password'));
+      }
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('exit', (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code ?? sig}) before serving`));
+    });
+  });
+}
+
+function stopServer() {
+  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  dataDir = null;
+}
+
+/**
+ * A TCP relay in front of the server for the viewer of the live screen: cutting
+ * it severs the open event stream for real (Chromium's offline emulation does
+ * not close a connection that is already streaming).
+ */
+async function startRelay(targetPort) {
+  const pairs = new Set();
+  let up = true;
+  const relay = net.createServer((client) => {
+    if (!up) { client.resetAndDestroy(); return; }
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    const pair = { client, upstream };
+    pairs.add(pair);
+    const end = () => { client.destroy(); upstream.destroy(); pairs.delete(pair); };
+    client.on('error', end); upstream.on('error', end); client.on('close', end); upstream.on('close', end);
+    client.pipe(upstream); upstream.pipe(client);
+  });
+  await new Promise((r) => relay.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${relay.address().port}`,
+    cut() {
+      up = false;
+      for (const p of pairs) { p.client.resetAndDestroy(); p.upstream.destroy(); }
+      pairs.clear();
+    },
+    restore() { up = true; },
+    close() { relay.close(); for (const p of pairs) { p.client.destroy(); p.upstream.destroy(); } },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Browser helpers.
+
+const pageErrors = [];
+
+async function newContext(browser, base, width = 1280) {
+  const ctx = await browser.newContext({ baseURL: base, viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+  ctx.setDefaultTimeout(10_000);
+  ctx.on('page', watchPage);
+  return ctx;
+}
+function watchPage(page) {
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  page.on('dialog', (d) => { pageErrors.push(`${page.url()}: a dialog opened: ${d.message()}`); d.dismiss().catch(() => {}); });
+}
+
+/** Clicks a submit button and waits for the page it leads to; fails on an error page. */
+async function submit(page, button) {
+  const nav = page.waitForEvent('load');
+  await button.click();
+  await nav;
+  const err = page.locator('main .error[role=alert]');
+  if (await err.count()) {
+    const heading = squash(await page.locator('main h1').first().textContent());
+    throw new Error(`the server refused: ${heading}: ${squash(await err.first().textContent())} (at ${page.url()})`);
+  }
+}
+
+async function login(ctx, username, password) {
+  const page = await ctx.newPage();
+  await page.goto('/login');
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await submit(page, page.locator('main button[type=submit]'));
+  const who = squash(await page.locator('header .who').textContent());
+  assert(who.includes(`${username} (`), `after logging in the header reads “${who}”`);
+  return page;
+}
+
+async function goto(page, url) {
+  const resp = await page.goto(url);
+  assert(resp && resp.ok(), `GET ${url} answered ${resp?.status()}`);
+  return resp;
+}
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const r = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    AXE_TAGS,
+  );
+  return r.violations;
+}
+
+async function screenshot(page, name, maxHeight = 2500) {
+  if (!SHOTS) return 'not taken (ACCORD_SCREENSHOTS_DIR=-)';
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.evaluate(() => document.fonts && document.fonts.ready);
+  // The content's height (a short page is not padded to the window's).
+  const height = await page.evaluate(() => Math.ceil(Math.max(document.body.scrollHeight, document.body.getBoundingClientRect().bottom)));
+  const width = page.viewportSize().width;
+  await page.screenshot({
+    path: file, fullPage: true, animations: 'disabled', caret: 'hide',
+    clip: { x: 0, y: 0, width, height: Math.min(height, maxHeight) },
+  });
+  const size = fs.statSync(file).size;
+  assert(size > 1000, `${file} is only ${size} bytes`);
+  return `${path.relative(process.cwd(), file)} (${width}×${Math.min(height, maxHeight)}, ${Math.round(size / 1024)} KiB)`;
+}
+
+const liveText = (page) => page.evaluate(() => document.getElementById('live-text').textContent);
+const liveStatus = (page) => page.evaluate(() => document.getElementById('live-status').textContent);
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+  for (const [what, p] of [['accord binary', bin], ['browser', CHROMIUM]]) {
+    if (!fs.existsSync(p)) throw new Error(`no ${what} at ${p}`);
+  }
+  const t0 = Date.now();
+  const { base, password } = await startServer();
+  console.log(`accord serving ${base} (demo accounts ready after ${Date.now() - t0} ms)`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  console.log(`browser: Chromium ${browser.version()}`);
+  try {
+    await run(browser, base, password);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function run(browser, base, password) {
+  const valdoria = await newContext(browser, base);
+  const cofac = await newContext(browser, base);
+  const vPage = await login(valdoria, 'valdoria', password);
+  const cPage = await login(cofac, 'norland-cofac', password);
+
+  // a. A delegation tables a proposal whose rationale is a script injection.
+  const proposal = await check('a. valdoria tables a proposal on paragraph 27; hostile rationale shown as text, no script ran', async () => {
+    const page = vPage;
+    await goto(page, `${P}/compilation`);
+    const para = page.locator('#para-27');
+    const before = await para.locator('.proposal').evaluateAll((els) => els.map((e) => e.id));
+    await para.locator('details.table-proposal summary').click();
+    await para.locator('select[name=kind]').selectOption('replace');
+    await para.locator('input[name=find]').fill('[2031/2033]');
+    await para.locator('textarea[name=text]').fill('2032');
+    await para.locator('select[name=on_behalf_of]').selectOption('valdoria');
+    await para.locator('input[name=rationale]').fill(RATIONALE);
+    await submit(page, para.getByRole('button', { name: 'Table the proposal' }));
+    assert(new URL(page.url()).pathname === `${P}/compilation`, `after tabling the browser is at ${page.url()}`);
+    const after = await page.locator('#para-27 .proposal').evaluateAll((els) => els.map((e) => e.id));
+    const fresh = after.filter((id) => !before.includes(id));
+    assert(fresh.length === 1, `expected one new proposal under paragraph 27, found ${JSON.stringify(fresh)}`);
+    const id = fresh[0].replace(/^proposal-/, '');
+    const block = page.locator(`#proposal-${id}`);
+    const author = squash(await block.locator('.author').textContent());
+    assert(author === 'Valdoria', `the proposal is attributed to “${author}”, not Valdoria`);
+    const what = squash(await block.locator('.what').textContent());
+    assert(what === 'replace "[2031/2033]" with "2032"', `the proposal reads “${what}”`);
+    const rationale = await block.locator('.rationale').textContent();
+    assert(squash(rationale) === squash(`Rationale: ${RATIONALE}`), `the rationale reads “${squash(rationale)}”`);
+    const injected = await page.locator('main img, main script').count();
+    assert(injected === 0, `${injected} <img>/<script> elements in the page's main content`);
+    // The standalone export carries the rationale too.
+    const exp = await valdoria.newPage();
+    await goto(exp, `${P}/compilation/export.html`);
+    const inExport = await exp.evaluate((x) => document.body.textContent.includes(x), XSS);
+    const expInjected = await exp.locator('img, script').count();
+    const expXss = await exp.evaluate(() => window.__xss);
+    await exp.close();
+    assert(expInjected === 0 && expXss === undefined, 'the payload became markup in the standalone export');
+    // Let an onerror handler have had its chance.
+    await page.waitForTimeout(300);
+    const xss = await page.evaluate(() => window.__xss);
+    assert(xss === undefined, `window.__xss is ${xss}: the payload ran`);
+    return `${id} by Valdoria; payload shown literally${inExport ? ' (also in the standalone export)' : ''}; no <img>/<script> made of it; window.__xss undefined`;
+  });
+  const pid = typeof proposal === 'string' ? proposal.split(' ')[0] : null;
+
+  // b. The co-facilitator accepts it and produces Rev.2.
+  const rev2 = await check('b. norland-cofac accepts it and produces Rev.2; paragraph 27 of d3 reads “in 2032 to take stock”', async () => {
+    assert(pid, 'no proposal from check a');
+    const page = cPage;
+    await goto(page, `${P}/compilation`);
+    const block = page.locator(`#proposal-${pid}`);
+    assert(squash(await block.locator('.rationale').textContent()).includes(XSS), 'the co-facilitator does not see the literal rationale');
+    await submit(page, block.getByRole('button', { name: `Accept ${pid}`, exact: true }));
+    assert((await page.evaluate(() => window.__xss)) === undefined, 'the payload ran for the co-facilitator');
+    await page.fill('#rev-label', 'Rev.2');
+    await submit(page, page.locator('#produce-revision'));
+    assert(new URL(page.url()).pathname === P, `after producing the revision the browser is at ${page.url()}`);
+    const link = page.locator(`table.list a[href="${P}/drafts/d3"]`);
+    assert((await link.count()) === 1 && squash(await link.textContent()) === 'Rev.2', 'the process home lists no Rev.2 as d3');
+    await goto(page, `${P}/drafts/d3`);
+    const text = squash(await page.locator('#para-27 p').first().textContent());
+    assert(text.includes('We decide to convene a further high-level meeting on ocean data in 2032 to take stock of progress'),
+      `paragraph 27 of d3 reads “${text}”`);
+    assert(!text.includes('2031') && !text.includes('2033'), `paragraph 27 of d3 still has the alternatives: “${text}”`);
+    // The delegation sees the new draft as well.
+    await goto(vPage, `${P}/drafts/d3`);
+    const seen = squash(await vPage.locator('#para-27 p').first().textContent());
+    assert(seen === text, `valdoria reads “${seen}”`);
+    return `d3: “${text}”`;
+  });
+
+  // c. The comparison of Rev.1 and Rev.2 shows the change.
+  await check('c. the comparison d2 → d3 shows 2031/2033 replaced by 2032', async () => {
+    assert(rev2, 'no Rev.2 from check b');
+    const page = vPage;
+    await goto(page, `${P}/compare?old=d2&new=d3`);
+    const cmp = page.locator('.comparison');
+    const ins = squash((await cmp.locator('ins').allTextContents()).join(' | '));
+    const del = squash((await cmp.locator('del').allTextContents()).join(' | '));
+    assert(ins.includes('2032'), `nothing inserted reads 2032 (insertions: “${ins}”)`);
+    assert(/2031/.test(del) && /2033/.test(del), `nothing deleted reads 2031/2033 (deletions: “${del}”)`);
+    const body = squash(await cmp.textContent());
+    assert(body.includes('take stock of progress'), 'the comparison lacks paragraph 27');
+    return `inserted “${ins}”; deleted “${del}”`;
+  });
+
+  // d. The live screen: a co-facilitator's edit reaches a delegation within 1 s,
+  //    and a viewer that lost its connection catches up when it comes back.
+  const relay = await startRelay(Number(new URL(base).port));
+  let liveA = null;
+  let liveB = null;
+  const liveUrl = `${P}/live/${LIVE_PARA}`;
+  const marker1 = ' [and of submarine cables]';
+  const marker2 = ' and of landing stations';
+  const live = await check(`d1. live screen: norland-cofac's edit of paragraph ${LIVE_PARA} reaches valdoria within ${LIVE_BUDGET_MS} ms, highlighted`, async () => {
+    liveA = await valdoria.newPage();
+    await goto(liveA, `${relay.url}${liveUrl}`); // the viewer goes through the relay (see d2)
+    liveB = await cofac.newPage();
+    await goto(liveB, liveUrl);
+    await liveA.waitForSelector('body[data-live-revision]', { state: 'attached' });
+    await liveB.waitForSelector('body[data-live-revision]', { state: 'attached' });
+    assert((await liveA.locator('#live-editor').count()) === 0, 'a delegation got the live editor');
+    assert((await liveB.locator('#live-editor').count()) === 1, 'the co-facilitator has no live editor');
+    const revBefore = await liveA.evaluate(() => document.body.dataset.liveRevision);
+    // Time both ends with the browser's clock: when the viewer's text changes and when the button is clicked.
+    await liveA.evaluate((m) => {
+      const el = document.getElementById('live-text');
+      new MutationObserver(() => {
+        if (window.__seenAt === undefined && el.textContent.includes(m)) window.__seenAt = Date.now();
+      }).observe(el, { childList: true, subtree: true, characterData: true });
+    }, marker1.trim());
+    await liveB.evaluate(() => document.getElementById('live-submit')
+      .addEventListener('click', () => { window.__clickAt = Date.now(); }, { capture: true }));
+    const current = await liveB.inputValue('#live-editor');
+    await liveB.fill('#live-editor', current + marker1);
+    const started = performance.now();
+    await liveB.click('#live-submit');
+    const left = Math.max(1, LIVE_BUDGET_MS - (performance.now() - started));
+    await liveA.waitForFunction((m) => document.getElementById('live-text').textContent.includes(m), marker1.trim(), { timeout: left })
+      .catch(() => { throw new Error(`valdoria's live screen did not show the edit within ${LIVE_BUDGET_MS} ms of the click`); });
+    const observed = Math.round(performance.now() - started);
+    const seenAt = await liveA.evaluate(() => window.__seenAt);
+    const clickAt = await liveB.evaluate(() => window.__clickAt);
+    const marks = await liveA.locator('#live-text mark.changed').allTextContents();
+    assert(marks.length > 0, 'no mark.changed on the viewer\'s screen');
+    assert(marks.join(' ').includes('submarine'), `the highlighted words are “${marks.join(' ')}”`);
+    const revAfter = await liveA.evaluate(() => document.body.dataset.liveRevision);
+    assert(revAfter !== revBefore, `data-live-revision stayed ${revBefore}`);
+    await liveB.waitForFunction(() => /Shown to everyone/.test(document.getElementById('live-status').textContent));
+    const latency = seenAt && clickAt ? seenAt - clickAt : observed;
+    return `${latency} ms from click to the viewer's screen (${observed} ms as the test driver saw it); highlighted “${squash(marks.join(' '))}”; revision ${revBefore} → ${revAfter}`;
+  });
+
+  await check('d2. live screen: a viewer cut off while the text changes catches up when it reconnects', async () => {
+    assert(live, 'no live screen from check d1');
+    // Off the network: the browser goes offline and the open event stream is severed.
+    await valdoria.setOffline(true);
+    relay.cut();
+    await liveA.waitForFunction(() => /reconnecting/i.test(document.getElementById('live-status').textContent), null, { timeout: 5000 })
+      .catch(() => { throw new Error('the viewer never noticed that its connection dropped'); });
+    const current = await liveB.inputValue('#live-editor');
+    await liveB.fill('#live-editor', current + marker2);
+    await liveB.click('#live-submit');
+    await liveB.waitForFunction((m) => document.getElementById('live-text').textContent.includes(m), marker2.trim(), { timeout: 3000 });
+    await liveA.waitForTimeout(1500); // long enough for a failed reconnection attempt or two
+    assert(!(await liveText(liveA)).includes(marker2.trim()), 'the offline viewer got the edit: the cut did not cut');
+    const offlineStatus = await liveStatus(liveA);
+    const back = performance.now();
+    relay.restore();
+    await valdoria.setOffline(false);
+    await liveA.waitForFunction((m) => document.getElementById('live-text').textContent.includes(m), marker2.trim(), { timeout: 10_000 })
+      .catch(() => { throw new Error('the viewer did not catch up within 10 s of coming back online'); });
+    const took = Math.round(performance.now() - back);
+    await liveA.waitForFunction(() => /following/i.test(document.getElementById('live-status').textContent), null, { timeout: 3000 });
+    const marks = await liveA.locator('#live-text mark.changed').allTextContents();
+    assert(marks.join(' ').includes('landing'), `after reconnecting the highlighted words are “${marks.join(' ')}”`);
+    return `offline status “${offlineStatus}”; caught up ${took} ms after coming back online`;
+  });
+
+  // e. Accessibility: axe-core on every main page, as each kind of user.
+  const anon = await newContext(browser, base);
+  const secretariat = await newContext(browser, base);
+  await login(secretariat, 'secretariat', password);
+  const pages = [
+    ['home (logged out)', anon, '/'],
+    ['login', anon, '/login'],
+    ['home (delegation)', valdoria, '/'],
+    ['process home (delegation)', valdoria, P],
+    ['process home (secretariat)', secretariat, P],
+    ['draft d2 (delegation)', valdoria, `${P}/drafts/d2`],
+    ['draft d3 (delegation)', valdoria, `${P}/drafts/d3`],
+    ['comparison d1 → d2', valdoria, `${P}/compare?old=d1&new=d2`],
+    ['comparison d2 → d3', valdoria, `${P}/compare?old=d2&new=d3`],
+    ['compilation (delegation, forms open)', valdoria, `${P}/compilation`, { openDetails: true }],
+    ['compilation (co-facilitator)', cofac, `${P}/compilation`],
+    ['working text (co-facilitator)', cofac, `${P}/working`],
+    ['sessions (delegation)', valdoria, `${P}/sessions`],
+    ['sessions (co-facilitator)', cofac, `${P}/sessions`],
+    ['live screen (delegation)', valdoria, liveUrl, { live: true }],
+    ['live screen (co-facilitator)', cofac, liveUrl, { live: true }],
+    ['error page (no such draft)', valdoria, `${P}/drafts/d99`, { status: 404 }],
+    ['standalone draft d3', valdoria, `${P}/drafts/d3/export.html`],
+    ['standalone compilation', valdoria, `${P}/compilation/export.html`],
+    ['standalone comparison d1 → d2', valdoria, `${P}/compare/export.html?old=d1&new=d2`],
+  ];
+  const axePage = await valdoria.newPage();
+  for (const [name, ctx, url, opts = {}] of pages) {
+    await check(`e. axe ${AXE_TAGS.join('+')}: ${name} (${url})`, async () => {
+      const page = ctx === valdoria ? axePage : await ctx.newPage();
+      try {
+        const resp = await page.goto(url);
+        assert(resp && resp.status() === (opts.status ?? 200), `GET ${url} answered ${resp?.status()}`);
+        if (opts.live) await page.waitForSelector('body[data-live-revision]', { state: 'attached' });
+        if (opts.openDetails) await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+        const violations = await axe(page);
+        if (violations.length) {
+          throw new Error(violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.help} — e.g. ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`).join('\n'));
+        }
+        return 'no violations';
+      } finally {
+        if (page !== axePage) await page.close();
+      }
+    });
+  }
+
+  // e. Reflow (WCAG 1.4.10): nothing scrolls sideways on a 390 px wide phone.
+  await check('e. reflow: no page scrolls sideways at 390 px', async () => {
+    const wide = [];
+    for (const [name, ctx, url, opts = {}] of pages) {
+      if (url.includes('export.html')) continue;
+      const page = await ctx.newPage();
+      try {
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.goto(url);
+        if (opts.openDetails) await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+        const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (over > 0) wide.push(`${name} (${over} px too wide)`);
+      } finally {
+        await page.close();
+      }
+    }
+    assert(wide.length === 0, wide.join('; '));
+    return `${pages.filter((p) => !p[2].includes('export.html')).length} pages fit`;
+  });
+
+  // f. Screenshots for docs/screenshots/.
+  const shot = async (name, ctx, url, { width = 1280, live: isLive = false, open = null, before = null } = {}) => {
+    await check(`f. screenshot ${name}`, async () => {
+      const page = await ctx.newPage();
+      try {
+        await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+        await goto(page, url);
+        if (isLive) await page.waitForSelector('body[data-live-revision]', { state: 'attached' });
+        if (open) await page.locator(open).evaluate((d) => { d.open = true; });
+        if (before) await before(page);
+        return await screenshot(page, name);
+      } finally {
+        await page.close();
+      }
+    });
+  };
+  await shot('process-home', valdoria, P);
+  await shot('draft', valdoria, `${P}/drafts/d3`);
+  await shot('draft-phone', valdoria, `${P}/drafts/d3`, { width: 390 });
+  await shot('compilation', valdoria, `${P}/compilation`, { open: '#para-11 details.table-proposal' });
+  await shot('comparison', valdoria, `${P}/compare?old=d1&new=d2`);
+  await shot('working', cofac, `${P}/working`);
+  await check('f. screenshot live', async () => {
+    // The co-facilitator's live screen just after an edit, with the changed words highlighted.
+    assert(liveB, 'no live screen from check d1');
+    const current = await liveB.inputValue('#live-editor');
+    await liveB.fill('#live-editor', current.replace(marker2, ' and of cable landing stations'));
+    await liveB.click('#live-submit');
+    await liveB.waitForFunction(() => /cable landing/.test(document.getElementById('live-text').textContent), null, { timeout: 3000 });
+    await liveB.waitForFunction(() => /Shown to everyone/.test(document.getElementById('live-status').textContent));
+    return await screenshot(liveB, 'live');
+  });
+
+  relay.close();
+
+  // No page threw or opened a dialog along the way.
+  await check('no script errors or dialogs in any page', async () => {
+    assert(pageErrors.length === 0, pageErrors.join('\n'));
+    return '';
+  });
+}
+
+// ---------------------------------------------------------------------------
+
+const watchdog = setTimeout(() => {
+  report(false, `the whole run finished within ${WHOLE_RUN_MS / 1000} s`);
+  stopServer();
+  process.exit(1);
+}, WHOLE_RUN_MS);
+
+let crashed = null;
+try {
+  await main();
+} catch (e) {
+  crashed = e;
+  report(false, 'the run completed', String(e?.stack ?? e));
+} finally {
+  clearTimeout(watchdog);
+  stopServer();
+}
+const failed = results.filter((r) => !r.ok);
+if (failed.length || crashed) {
+  if (serverLog) console.log(`--- server log (last 40 lines) ---\n${serverLog.trimEnd().split('\n').slice(-40).join('\n')}`);
+  console.log(`FAIL  ${failed.length} of ${results.length} checks failed`);
+  process.exit(1);
+}
+console.log(`PASS  all ${results.length} checks`);
