@@ -197,7 +197,8 @@ fn main() -> ExitCode {
 }
 
 fn read_draft(file: &Path, input: &InputOptions) -> Result<Draft, Failure> {
-    Ok(accord_core::parse(&read_text(file, input)?))
+    // By value: the text is freed once cut into paragraphs, before the model grows.
+    Ok(accord_core::parse_owned(read_text(file, input)?))
 }
 
 /// Reads a file (or standard input for `-`) as text, within the size limit.

@@ -39,6 +39,6 @@ pub mod trace;
 
 pub use compare::{compare, Comparison};
 pub use model::*;
-pub use parse::parse;
+pub use parse::{parse, parse_owned};
 pub use readiness::{readiness, Readiness};
 pub use source::{decode, decode_owned, InputError, DEFAULT_MAX_INPUT_BYTES};

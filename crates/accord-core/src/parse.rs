@@ -38,6 +38,32 @@ pub fn parse(text: &str) -> Draft {
     if canonical::is_canonical(text) {
         return canonical::read(text);
     }
+    let cut = cut(text);
+    build(cut)
+}
+
+/// As [`parse`], taking the text by value: it is freed as soon as the lines
+/// are cut into units (whose texts are copies), so a large input and the
+/// model built from it are never in memory at the same time in full.
+pub fn parse_owned(text: String) -> Draft {
+    if canonical::is_canonical(&text) {
+        return canonical::read(&text);
+    }
+    let cut = cut(&text);
+    drop(text);
+    build(cut)
+}
+
+/// What the first stage takes from the text: everything owned, nothing
+/// borrowed, so the text can go before the model is built.
+struct Cut {
+    front: front::Front,
+    furniture: Vec<crate::model::Line>,
+    footnotes: Vec<crate::model::Footnote>,
+    units: Vec<Unit>,
+}
+
+fn cut(text: &str) -> Cut {
     let src = source::split_lines(text);
     let layout = furniture::detect(&src);
     let mut body: Vec<SrcLine<'_>> = Vec::with_capacity(src.len());
@@ -46,8 +72,11 @@ pub fn parse(text: &str) -> Draft {
     let start = document_start(&body);
     let front = front::read(&body[..start]);
     let units = segment(&body[start..]);
-    // The line index is no longer needed: free it before the model grows.
-    drop(body);
+    Cut { front, furniture: layout.furniture, footnotes: layout.footnotes, units }
+}
+
+fn build(cut: Cut) -> Draft {
+    let Cut { front, furniture, footnotes, units } = cut;
     let mut draft = Draft {
         title: front.title,
         title_status: front.title_status,
@@ -55,8 +84,8 @@ pub fn parse(text: &str) -> Draft {
         date: front.date,
         front_matter: front.front_matter,
         letters: front.letters,
-        furniture: layout.furniture,
-        footnotes: layout.footnotes,
+        furniture,
+        footnotes,
         ..Draft::default()
     };
     assemble(units, &mut draft);

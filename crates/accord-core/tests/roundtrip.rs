@@ -20,7 +20,9 @@ fn assert_round_trip(d: &Draft) {
 
 #[test]
 fn seed_round_trips() {
-    assert_round_trip(&parse(&common::read_shared("seeds/000_a85ec3b89659f1a1.txt")));
+    let seed = common::read_shared("seeds/000_a85ec3b89659f1a1.txt");
+    assert_round_trip(&parse(&seed));
+    assert_eq!(accord_core::parse_owned(seed.clone()), parse(&seed));
 }
 
 #[test]
@@ -150,6 +152,11 @@ proptest! {
                 prop_assert!(b.closes_after || span.ends_with(']'));
             }
         }
+    }
+
+    #[test]
+    fn parsing_by_value_gives_the_same_model(text in draft_text()) {
+        prop_assert_eq!(accord_core::parse_owned(text.clone()), parse(&text));
     }
 
     #[test]
