@@ -287,6 +287,18 @@ async function run(browser, base, password) {
   const pid = typeof proposal === 'string' ? proposal.split(' ')[0] : null;
 
   // b. The co-facilitator accepts it and produces Rev.2.
+  await check('a2. valdoria revises the G77 proposal p7 she tabled; the compilation shows the new wording', async () => {
+    const page = await valdoria.newPage();
+    await goto(page, `${P}/compilation#proposal-p7`);
+    await page.locator('#proposal-p7 details.revise summary').click();
+    await page.fill('#revise-p7', 'with full respect for the rights of coastal States under the Convention');
+    await submit(page, page.locator('#proposal-p7 details.revise button[type=submit]'));
+    const what = squash(await page.locator('#proposal-p7 .what').textContent());
+    assert(what.includes('with full respect for the rights of coastal States under the Convention'), `p7 now reads “${what}”`);
+    await page.close();
+    return `p7: ${what}`;
+  });
+
   const rev2 = await check('b. norland-cofac accepts it and produces Rev.2; paragraph 27 of d3 reads “in 2032 to take stock”', async () => {
     assert(pid, 'no proposal from check a');
     const page = cPage;
@@ -398,6 +410,59 @@ async function run(browser, base, password) {
     const marks = await liveA.locator('#live-text mark.changed').allTextContents();
     assert(marks.join(' ').includes('landing'), `after reconnecting the highlighted words are “${marks.join(' ')}”`);
     return `offline status “${offlineStatus}”; caught up ${took} ms after coming back online`;
+  });
+
+  let englishText = '';
+  await check('d3. right-to-left: an Arabic text on the live screen and in the working text reads right to left', async () => {
+    assert(live, 'no live screen from check d1');
+    englishText = await liveB.inputValue('#live-editor');
+    const arabic = 'نحن نتفق على [تعزيز] تبادل بيانات المحيطات بحلول عام 2030.';
+    await liveB.fill('#live-editor', arabic);
+    await liveB.click('#live-submit');
+    await liveA.waitForFunction((t) => document.getElementById('live-text').textContent === t, arabic, { timeout: 3000 });
+    const direction = await liveA.evaluate(() => getComputedStyle(document.getElementById('live-text')).direction);
+    assert(direction === 'rtl', `the live screen's direction is ${direction}`);
+    const work = await cofac.newPage();
+    await goto(work, `${P}/working#para-${LIVE_PARA}`);
+    const para = work.locator(`#para-${LIVE_PARA} p[dir="auto"]`);
+    assert((await para.textContent()).includes('تبادل بيانات المحيطات'), 'the working text lacks the Arabic text');
+    const dir2 = await para.evaluate((el) => getComputedStyle(el).direction);
+    assert(dir2 === 'rtl', `the working paragraph's direction is ${dir2}`);
+    // The bracket inside the Arabic sentence is marked as a bracket.
+    const bracket = await work.locator(`#para-${LIVE_PARA} .bracket`).first().textContent();
+    assert(bracket === '[تعزيز]', `the bracket reads “${bracket}”`);
+    await work.close();
+    return `direction rtl on the live screen and in the working text; bracket “${bracket}” marked`;
+  });
+
+  await check('d4. live screen: a co-facilitator\'s unsaved text is not silently replaced by another\'s save', async () => {
+    assert(live, 'no live screen from check d1');
+    const estoria = await newContext(browser, base);
+    await login(estoria, 'estoria-cofac', password);
+    const other = await estoria.newPage();
+    await goto(other, liveUrl);
+    await other.waitForSelector('body[data-live-revision]', { state: 'attached' });
+    // Norland starts typing, Estoria saves first.
+    await liveB.fill('#live-editor', 'Norland draft, not yet shown.');
+    await other.fill('#live-editor', 'Estoria compromise, shown first.');
+    await other.click('#live-submit');
+    await liveB.waitForFunction(() => document.getElementById('live-text').textContent === 'Estoria compromise, shown first.', null, { timeout: 3000 });
+    assert((await liveB.inputValue('#live-editor')) === 'Norland draft, not yet shown.', 'Norland\'s unsaved text was replaced');
+    await liveB.click('#live-submit');
+    await liveB.waitForFunction(() => /changed since/i.test(document.getElementById('live-status').textContent), null, { timeout: 3000 })
+      .catch(() => { throw new Error('Norland\'s stale save was not refused as a conflict'); });
+    const shown = await liveText(liveA);
+    assert(shown === 'Estoria compromise, shown first.', `the screen shows “${shown}”`);
+    await estoria.close();
+    const refused = squash(await liveStatus(liveB));
+    // Back to the English text for the screenshot: reload to take the current revision.
+    await goto(liveB, liveUrl);
+    await liveB.waitForSelector('body[data-live-revision]', { state: 'attached' });
+    await liveB.fill('#live-editor', englishText);
+    await liveB.click('#live-submit');
+    await liveB.waitForFunction(() => /Shown to everyone/.test(document.getElementById('live-status').textContent), null, { timeout: 5000 })
+      .catch(async () => { throw new Error(`restoring the English text: status “${await liveStatus(liveB)}”, editor “${squash(await liveB.inputValue('#live-editor')).slice(0, 60)}”`); });
+    return `the stale save was refused: “${refused}”`;
   });
 
   // e. Accessibility: axe-core on every main page, as each kind of user.

@@ -49,7 +49,6 @@
       if (revision && untouched) { revision.value = p.revision; }
       current = p.text;
       document.body.setAttribute("data-live-revision", p.revision);
-      status.textContent = "Live: following the screen.";
     });
     source.addEventListener("gone", function () {
       status.textContent = "This paragraph is no longer in the working text (a new revision may have been produced).";

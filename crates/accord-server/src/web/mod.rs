@@ -876,6 +876,8 @@ pub struct PropView {
     opponents: String,
     own: bool,
     revision: u64,
+    /// The proposal's own wording, when it has one (what a revision changes).
+    new_text: Option<String>,
 }
 
 /// A paragraph of the compilation.
@@ -946,6 +948,14 @@ fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<Compilation
                             opponents: names_of(&q.opponents),
                             own: own.as_deref().is_some_and(|d| policy::may_act_for(&s, d, &q.author)),
                             revision: q.revision,
+                            new_text: match &q.edit {
+                                Edit::Replace { text, .. } | Edit::AddParagraph { text } => {
+                                    Some(text.clone())
+                                }
+                                Edit::Insert { text, .. } => Some(text.trim().to_string()),
+                                Edit::Alternatives { alternatives, .. } => Some(alternatives.join(" / ")),
+                                _ => None,
+                            },
                         }
                     })
                     .collect(),
@@ -1195,6 +1205,35 @@ async fn proposal_action(
         "support" => Ok(Action::Support { proposal: proposal.clone(), on_behalf_of }),
         "oppose" => Ok(Action::Oppose { proposal: proposal.clone(), on_behalf_of }),
         "withdraw" => Ok(Action::Withdraw { proposal: proposal.clone() }),
+        "revise" => number(&form, "base_revision").and_then(|base_revision| {
+            let existing = web
+                .ws
+                .process(&pid)
+                .and_then(|slot| {
+                    slot.state.read().ok().and_then(|s| s.proposal(&proposal).map(|p| p.edit.clone()))
+                })
+                .ok_or_else(|| ApiError::not_found(format!("no proposal `{proposal}`")))?;
+            let text = field(&form, "text").trim().to_string();
+            let edit = match existing {
+                Edit::Replace { span, .. } => Edit::Replace { span, text },
+                Edit::Insert { at, .. } => Edit::Insert {
+                    at,
+                    text: if text.starts_with([',', '.', ';', ':']) { text } else { format!(" {text}") },
+                },
+                Edit::AddParagraph { .. } => Edit::AddParagraph { text },
+                Edit::Alternatives { span, .. } => Edit::Alternatives {
+                    span,
+                    alternatives: text
+                        .split('/')
+                        .map(|a| a.trim().to_string())
+                        .filter(|a| !a.is_empty())
+                        .collect(),
+                },
+                other => other,
+            };
+            let rationale = Some(field(&form, "rationale").trim().to_string()).filter(|r| !r.is_empty());
+            Ok(Action::Revise { proposal: proposal.clone(), base_revision, edit, rationale })
+        }),
         "decide" => number(&form, "base_revision").and_then(|base_revision| {
             let decision = match field(&form, "decision") {
                 "accept" => Decision::Accept,
