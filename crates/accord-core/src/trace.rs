@@ -7,10 +7,12 @@
 //! Words are compared folded: case, British/American spelling and hyphenation
 //! are ignored, and possessives are one word ("his", "her", "their", "its" →
 //! the same), since agreed language is routinely adapted that way. A corpus
-//! paragraph is a candidate when it shares at least three 5-word shingles with
-//! the draft paragraph; the two are then aligned word by word, and runs of
-//! identical words separated by at most three words on either side form a
-//! passage. A passage is reuse when it holds at least **12 matching words**
+//! paragraph is a candidate when it shares at least two 5-word shingles with
+//! the draft paragraph (the 100 that share most are aligned). The shared
+//! shingles seed runs of identical words, grown word by word; the gaps
+//! between runs (and a few words either side) are aligned word by word, so an
+//! edit every few words still joins; runs separated by at most three words on
+//! either side form a passage. A passage is reuse when it holds at least **12 matching words**
 //! ([`MIN_REUSE_WORDS`]): shorter common phrases ("all relevant
 //! stakeholders", "in accordance with international law") are the ordinary
 //! vocabulary of the genre, not reuse. Its similarity is the matching words
@@ -36,12 +38,12 @@ use crate::tokens::{tokenize, Token};
 pub const MIN_REUSE_WORDS: usize = 12;
 /// Words in a shingle of the index.
 pub const SHINGLE_WORDS: usize = 5;
-const MIN_SHARED_SHINGLES: usize = 3;
+const MIN_SHARED_SHINGLES: usize = 2;
 const MAX_GAP_WORDS: usize = 3;
 /// Buckets of the postings directory (by the top 16 bits of a shingle).
 const BUCKETS: usize = 1 << 16;
 /// Corpus paragraphs aligned per draft paragraph, most shared shingles first.
-const MAX_CANDIDATES: usize = 50;
+const MAX_CANDIDATES: usize = 100;
 
 /// One citable unit of an adopted text: a paragraph or an article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -208,6 +210,14 @@ pub struct CorpusIndex {
     /// Each document's name and aliases, normalised for citation look-ups.
     #[serde(skip)]
     names: Vec<Vec<String>>,
+    /// Every unit's folded words, one flat array: a candidate is aligned from
+    /// these instead of folding its text again for every paragraph that
+    /// shares a shingle with it.
+    #[serde(skip)]
+    words: Vec<u64>,
+    /// Each unit's range in `words`, by document then unit.
+    #[serde(skip)]
+    word_ranges: Vec<Vec<(u32, u32)>>,
 }
 
 fn normalise_name(s: &str) -> String {
@@ -262,12 +272,21 @@ impl CorpusIndex {
     /// Adds one document to the index (for progress on large corpora).
     pub fn add(&mut self, doc: CorpusDocument) {
         let d = self.documents.len() as u32;
+        let keep_words = self.word_ranges.len() == self.documents.len();
+        let mut ranges = Vec::with_capacity(if keep_words { doc.units.len() } else { 0 });
         for (u, unit) in doc.units.iter().enumerate() {
             let (words, _) = folded(&unit.text);
             let mut seen: Vec<u64> = shingles(&words).collect();
             seen.sort_unstable();
             seen.dedup();
             self.postings.extend(seen.into_iter().map(|s| (s, d, u as u32)));
+            if keep_words {
+                ranges.push((self.words.len() as u32, (self.words.len() + words.len()) as u32));
+                self.words.extend_from_slice(&words);
+            }
+        }
+        if keep_words {
+            self.word_ranges.push(ranges);
         }
         let mut names = vec![normalise_name(&doc.name)];
         names.extend(doc.aliases.iter().map(|a| normalise_name(a)));
@@ -282,6 +301,23 @@ impl CorpusIndex {
     /// names, the sorted mark).
     pub fn prepare(&mut self) {
         self.finish();
+        if self.word_ranges.len() != self.documents.len() {
+            self.words.clear();
+            self.word_ranges = self
+                .documents
+                .iter()
+                .map(|d| {
+                    d.units
+                        .iter()
+                        .map(|u| {
+                            let start = self.words.len() as u32;
+                            self.words.extend(folded(&u.text).0);
+                            (start, self.words.len() as u32)
+                        })
+                        .collect()
+                })
+                .collect();
+        }
         self.names = self
             .documents
             .iter()
@@ -367,27 +403,118 @@ pub struct Trace {
     pub citations: Vec<Citation>,
 }
 
-/// Passages shared by two folded word lists (indices into them).
-fn passages(a: &[u64], b: &[u64]) -> Vec<(usize, usize, usize, usize, usize)> {
-    // Patience anchors on words that occur once on each side, so a common
-    // word elsewhere ("and") cannot pull an exact passage apart.
-    let ops = similar::capture_diff_slices(similar::Algorithm::Patience, a, b);
-    // Equal runs, merged across small gaps: (a_start, a_end, b_start, b_end, matched).
-    let mut out: Vec<(usize, usize, usize, usize, usize)> = Vec::new();
-    for op in ops {
-        if let similar::DiffOp::Equal { old_index, new_index, len } = op {
-            if let Some(last) = out.last_mut() {
-                let gap_a = old_index - last.1;
-                let gap_b = new_index.saturating_sub(last.3);
-                if gap_a <= MAX_GAP_WORDS && gap_b <= MAX_GAP_WORDS && new_index >= last.3 {
-                    last.1 = old_index + len;
-                    last.3 = new_index + len;
-                    last.4 += len;
-                    continue;
+/// Where each shingle of a draft paragraph starts (a paragraph has tens of
+/// shingles: a sorted list is smaller and faster than a hash map).
+struct ShingleStarts(Vec<(u64, u32)>);
+
+impl ShingleStarts {
+    fn of(words: &[u64]) -> ShingleStarts {
+        let mut v: Vec<(u64, u32)> = shingles(words).enumerate().map(|(i, h)| (h, i as u32)).collect();
+        v.sort_unstable();
+        ShingleStarts(v)
+    }
+
+    fn get(&self, h: u64) -> impl Iterator<Item = usize> + '_ {
+        let from = self.0.partition_point(|e| e.0 < h);
+        self.0[from..].iter().take_while(move |e| e.0 == h).map(|e| e.1 as usize)
+    }
+}
+
+/// Passages shared by a draft paragraph's words `a` and a corpus unit's
+/// words `b` (indices into them), as (a_start, a_end, b_start, b_end,
+/// matched words).
+///
+/// Seed and extend, as in sequence search: every shingle the two share is a
+/// seed, grown word by word into a maximal exact run; runs are chained in
+/// order on both sides, small gaps between them are aligned word by word
+/// (so an edit every few words still joins), and runs separated by at most
+/// [`MAX_GAP_WORDS`] words on either side form one passage. Only the regions
+/// around shared shingles are ever compared: the cost follows the reuse, not
+/// the product of the two lengths.
+fn passages(a: &[u64], starts: &ShingleStarts, b: &[u64]) -> Vec<(usize, usize, usize, usize, usize)> {
+    // 1. Maximal exact runs through shared shingles: (a_start, b_start, len).
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    // Furthest a-position reached on each diagonal, so a seed inside a run
+    // already grown is skipped.
+    let mut reached: Vec<(isize, usize)> = Vec::new();
+    for (j, h) in shingles(b).enumerate() {
+        for i in starts.get(h) {
+            let diagonal = i as isize - j as isize;
+            if reached.iter().any(|&(d, end)| d == diagonal && i < end) {
+                continue;
+            }
+            let (mut si, mut sj) = (i, j);
+            while si > 0 && sj > 0 && a[si - 1] == b[sj - 1] {
+                si -= 1;
+                sj -= 1;
+            }
+            let mut len = 0;
+            while si + len < a.len() && sj + len < b.len() && a[si + len] == b[sj + len] {
+                len += 1;
+            }
+            match reached.iter_mut().find(|(d, _)| *d == diagonal) {
+                Some(r) => r.1 = r.1.max(si + len),
+                None => reached.push((diagonal, si + len)),
+            }
+            runs.push((si, sj, len));
+        }
+    }
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    // 2. One chain of runs, in order on both sides (longest first wins where
+    // repeated phrases make runs cross).
+    runs.sort_unstable_by(|x, y| y.2.cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
+    let mut chain: Vec<(usize, usize, usize)> = Vec::new();
+    for r in runs {
+        let fits = chain
+            .iter()
+            .all(|c| (r.0 + r.2 <= c.0 && r.1 + r.2 <= c.1) || (r.0 >= c.0 + c.2 && r.1 >= c.1 + c.2));
+        if fits {
+            chain.push(r);
+        }
+    }
+    chain.sort_unstable();
+    // 3. Short equal runs in the gaps between chained runs, and just before
+    // the first and after the last (edits a few words apart leave runs
+    // shorter than a shingle, which no seed finds).
+    const REACH: usize = 4 * MAX_GAP_WORDS;
+    let mut equal: Vec<(usize, usize, usize)> = Vec::with_capacity(chain.len() * 2);
+    let gap = |equal: &mut Vec<(usize, usize, usize)>, a0: usize, a1: usize, b0: usize, b1: usize| {
+        if a1 > a0 && b1 > b0 && a1 - a0 <= REACH && b1 - b0 <= REACH {
+            for op in similar::capture_diff_slices(similar::Algorithm::Myers, &a[a0..a1], &b[b0..b1]) {
+                if let similar::DiffOp::Equal { old_index, new_index, len } = op {
+                    equal.push((a0 + old_index, b0 + new_index, len));
                 }
             }
-            out.push((old_index, old_index + len, new_index, new_index + len, len));
         }
+    };
+    if let Some(&first) = chain.first() {
+        gap(&mut equal, first.0.saturating_sub(REACH), first.0, first.1.saturating_sub(REACH), first.1);
+    }
+    for (k, &r) in chain.iter().enumerate() {
+        if let Some(&prev) = k.checked_sub(1).and_then(|p| chain.get(p)) {
+            gap(&mut equal, prev.0 + prev.2, r.0, prev.1 + prev.2, r.1);
+        }
+        equal.push(r);
+    }
+    if let Some(&last) = chain.last() {
+        let (a0, b0) = (last.0 + last.2, last.1 + last.2);
+        gap(&mut equal, a0, (a0 + REACH).min(a.len()), b0, (b0 + REACH).min(b.len()));
+    }
+    let mut out: Vec<(usize, usize, usize, usize, usize)> = Vec::new();
+    for (old_index, new_index, len) in equal {
+        if let Some(last) = out.last_mut() {
+            let gap_a = old_index - last.1;
+            let gap_b = new_index.saturating_sub(last.3);
+            if gap_a <= MAX_GAP_WORDS && gap_b <= MAX_GAP_WORDS && new_index >= last.3 {
+                last.1 = old_index + len;
+                last.3 = new_index + len;
+                last.4 += len;
+                continue;
+            }
+        }
+        out.push((old_index, old_index + len, new_index, new_index + len, len));
     }
     out.retain(|p| p.4 >= MIN_REUSE_WORDS);
     out
@@ -399,6 +526,7 @@ pub fn trace(draft: &Draft, index: &CorpusIndex) -> Trace {
     let mut citations = Vec::new();
     for p in &draft.paragraphs {
         let (words, tokens) = folded(&p.text);
+        let starts = ShingleStarts::of(&words);
         let mut counts: HashMap<(u32, u32), usize> = HashMap::default();
         let mut seen: Vec<u64> = shingles(&words).collect();
         seen.sort_unstable();
@@ -408,45 +536,80 @@ pub fn trace(draft: &Draft, index: &CorpusIndex) -> Trace {
                 *counts.entry(unit).or_default() += 1;
             }
         }
-        let mut sources = Vec::new();
         let mut candidates: Vec<((u32, u32), usize)> =
             counts.into_iter().filter(|(_, n)| *n >= MIN_SHARED_SHINGLES).collect();
         candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Passages first, as indices: the character positions of a source are
+        // worked out only for the passages that are reported.
+        struct Found {
+            d: u32,
+            u: u32,
+            b: (usize, usize),
+            matched: usize,
+            similarity: f64,
+            draft_span: [u32; 2],
+        }
+        let mut found: Vec<Found> = Vec::new();
         for ((d, u), _) in candidates.into_iter().take(MAX_CANDIDATES) {
-            let doc = &index.documents[d as usize];
-            let unit = &doc.units[u as usize];
-            let (uw, ut) = folded(&unit.text);
-            for (a0, a1, b0, b1, matched) in passages(&words, &uw) {
+            let folded_unit;
+            let uw: &[u64] = match index.word_ranges.get(d as usize).and_then(|r| r.get(u as usize)) {
+                Some(&(from, to)) => &index.words[from as usize..to as usize],
+                None => {
+                    folded_unit = folded(&index.documents[d as usize].units[u as usize].text).0;
+                    &folded_unit
+                }
+            };
+            for (a0, a1, b0, b1, matched) in passages(&words, &starts, uw) {
                 let longer = (a1 - a0).max(b1 - b0).max(1);
-                sources.push(Source {
-                    document: doc.symbol.clone(),
-                    paragraph: unit.number.clone(),
+                found.push(Found {
+                    d,
+                    u,
+                    b: (b0, b1),
+                    matched,
                     similarity: ((matched as f64 / longer as f64) * 1000.0).round() / 1000.0,
                     draft_span: [tokens[a0].start, tokens[a1 - 1].end],
-                    source_span: [ut[b0].start, ut[b1 - 1].end],
-                    words: matched,
                 });
             }
         }
         // Best first: matching words weighted by similarity, so an exact source
         // beats a longer near-copy that only gains a few filler words.
-        let score = |s: &Source| s.words as f64 * s.similarity;
-        sources.sort_by(|a, b| score(b).total_cmp(&score(a)).then(b.words.cmp(&a.words)));
+        let score = |f: &Found| f.matched as f64 * f.similarity;
+        found.sort_by(|x, y| score(y).total_cmp(&score(x)).then(y.matched.cmp(&x.matched)));
         // Each passage of the draft goes to its best source: a weaker source
         // covering mostly the same words (a formula two articles share) is dropped.
-        let mut kept: Vec<Source> = Vec::with_capacity(sources.len());
-        for s in sources {
-            let len = s.draft_span[1] - s.draft_span[0];
+        let same_source = |x: &Found, y: &Found| {
+            x.d == y.d
+                && index.documents[x.d as usize].units[x.u as usize].number
+                    == index.documents[y.d as usize].units[y.u as usize].number
+        };
+        let mut kept: Vec<Found> = Vec::with_capacity(found.len().min(16));
+        for f in found {
+            let len = f.draft_span[1] - f.draft_span[0];
             let covered = kept.iter().any(|k| {
                 let overlap =
-                    s.draft_span[1].min(k.draft_span[1]).saturating_sub(s.draft_span[0].max(k.draft_span[0]));
-                overlap * 2 > len && (&k.document, &k.paragraph) != (&s.document, &s.paragraph)
+                    f.draft_span[1].min(k.draft_span[1]).saturating_sub(f.draft_span[0].max(k.draft_span[0]));
+                overlap * 2 > len && !same_source(k, &f)
             });
             if !covered {
-                kept.push(s);
+                kept.push(f);
             }
         }
-        let sources = kept;
+        let sources: Vec<Source> = kept
+            .into_iter()
+            .map(|f| {
+                let doc = &index.documents[f.d as usize];
+                let unit = &doc.units[f.u as usize];
+                let (_, ut) = folded(&unit.text);
+                Source {
+                    document: doc.symbol.clone(),
+                    paragraph: unit.number.clone(),
+                    similarity: f.similarity,
+                    draft_span: f.draft_span,
+                    source_span: [ut[f.b.0].start, ut[f.b.1 - 1].end],
+                    words: f.matched,
+                }
+            })
+            .collect();
         for r in p
             .references
             .iter()
@@ -479,4 +642,34 @@ pub fn trace(draft: &Draft, index: &CorpusIndex) -> Trace {
         }
     }
     Trace { paragraphs, citations }
+}
+#[cfg(test)]
+mod seed_extend_tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_every_few_words_still_joins_one_passage() {
+        // Source 1..=40; the draft deletes word 10 and changes word 12, with
+        // only "11" (shorter than a shingle) between the two edits.
+        let b: Vec<u64> = (1..=40).collect();
+        let mut a: Vec<u64> = vec![100, 101, 102];
+        a.extend(1..=9);
+        a.push(11);
+        a.push(999);
+        a.extend(13..=30);
+        a.extend([200, 201]);
+        let p = passages(&a, &ShingleStarts::of(&a), &b);
+        assert_eq!(p, vec![(3, 32, 0, 30, 28)]);
+    }
+
+    #[test]
+    fn nothing_shared_is_no_passage_and_short_runs_are_not_reuse() {
+        let b: Vec<u64> = (1..=40).collect();
+        let a: Vec<u64> = (100..140).collect();
+        assert!(passages(&a, &ShingleStarts::of(&a), &b).is_empty());
+        let mut a: Vec<u64> = (100..110).collect();
+        a.extend(5..16); // 11 words: under the 12-word rule
+        a.extend(200..210);
+        assert!(passages(&a, &ShingleStarts::of(&a), &b).is_empty());
+    }
 }
