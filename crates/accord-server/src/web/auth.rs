@@ -76,6 +76,8 @@ pub struct WebState {
     pub ws: Arc<Workspace>,
     sessions: RwLock<HashMap<String, (WebSessionRecord, Account)>>,
     failures: Mutex<HashMap<String, (u32, i64)>>,
+    /// Drafts' article HTML by (process, draft): drafts never change.
+    articles: Mutex<HashMap<(String, String), Arc<str>>>,
 }
 
 fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -165,7 +167,25 @@ fn account_of(record: &AccountRecord) -> Option<Account> {
 impl WebState {
     /// Wraps the workspace.
     pub fn new(ws: Arc<Workspace>) -> Arc<WebState> {
-        Arc::new(WebState { ws, sessions: RwLock::new(HashMap::new()), failures: Mutex::new(HashMap::new()) })
+        Arc::new(WebState {
+            ws,
+            sessions: RwLock::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
+            articles: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The article HTML of a draft, made once.
+    pub fn draft_article(&self, process: &str, draft: &str, document: &accord_core::Draft) -> Arc<str> {
+        let key = (process.to_string(), draft.to_string());
+        if let Some(a) = self.articles.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return a;
+        }
+        let a: Arc<str> = super::draft_article(document).into();
+        if let Ok(mut m) = self.articles.lock() {
+            m.insert(key, a.clone());
+        }
+        a
     }
 
     /// Who is asking, from the request's cookies.
@@ -208,14 +228,25 @@ impl WebState {
                 };
             }
         }
-        // Logged out: the double-submit CSRF cookie, made if missing.
+        // Logged out: the double-submit CSRF cookie, if the browser has one.
+        // Only pages with a form for the logged out make one
+        // ([`WebState::viewer_with_form`]): the others stay cacheable and cheap.
         match cookie(headers, CSRF_COOKIE) {
             Some(c) if c.len() >= 32 => Viewer { csrf: c.to_string(), secure, ..Default::default() },
-            _ => {
-                let c = new_token_secret().unwrap_or_default();
-                Viewer { csrf: c.clone(), set_csrf_cookie: Some(c), secure, ..Default::default() }
-            }
+            _ => Viewer { secure, ..Default::default() },
         }
+    }
+
+    /// As [`WebState::viewer`], for a page that carries a form to the logged
+    /// out (login, invitation): makes the CSRF cookie when missing.
+    pub async fn viewer_with_form(&self, headers: &HeaderMap) -> Viewer {
+        let mut v = self.viewer(headers).await;
+        if v.csrf.is_empty() {
+            let c = new_token_secret().unwrap_or_default();
+            v.csrf = c.clone();
+            v.set_csrf_cookie = Some(c);
+        }
+        v
     }
 
     /// Logs in; returns the session cookie's secret. Errors are for the person.

@@ -202,7 +202,6 @@ pub struct ParaView {
     html: String,
     status: &'static str,
     status_class: &'static str,
-    extra: String,
 }
 
 fn para_view(p: &Paragraph) -> ParaView {
@@ -213,7 +212,6 @@ fn para_view(p: &Paragraph) -> ParaView {
         html: paragraph_html(p),
         status,
         status_class,
-        extra: String::new(),
     }
 }
 
@@ -288,7 +286,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 async fn login_page(State(web): State<Web>, headers: HeaderMap, Query(q): Query<Next>) -> Response {
-    let v = web.viewer(&headers).await;
+    let v = web.viewer_with_form(&headers).await;
     let next = safe_next(q.next.as_deref());
     page(&v, &LoginPage { frame: frame(&v), error: String::new(), username: String::new(), next })
 }
@@ -369,7 +367,7 @@ async fn invitation(web: &WebState, secret: &str) -> Option<accord_store::Invita
 }
 
 async fn invite_page(State(web): State<Web>, headers: HeaderMap, Path(secret): Path<String>) -> Response {
-    let v = web.viewer(&headers).await;
+    let v = web.viewer_with_form(&headers).await;
     match invitation(&web, &secret).await {
         Some(i) => page(
             &v,
@@ -643,8 +641,7 @@ struct DraftPage {
     title_status: &'static str,
     title_status_class: &'static str,
     drafts: Vec<(String, String)>,
-    headings: Vec<(String, String, u8)>,
-    items: Vec<Item>,
+    article: Arc<str>,
 }
 
 fn heading_anchor(id: &str) -> String {
@@ -680,7 +677,7 @@ async fn draft_page(
             .draft(&did)
             .filter(|d| policy::may_read(&s, a, d.publication))
             .ok_or_else(|| ApiError::not_found(format!("no draft `{did}`")))?;
-        let (headings, items) = draft_items(&d.document);
+        let article = web.draft_article(&pid, &did, &d.document);
         let (ts, tc) = status_label(d.document.title_status);
         Ok(DraftPage {
             frame: frame(&v),
@@ -697,8 +694,7 @@ async fn draft_page(
                 .filter(|x| policy::may_read(&s, a, x.publication))
                 .map(|x| (x.id.clone(), x.label.clone()))
                 .collect(),
-            headings,
-            items,
+            article,
         })
     })();
     match result {
@@ -718,22 +714,42 @@ fn standalone(title: &str, body: &str) -> Response {
     Html(html).into_response()
 }
 
-fn draft_body(title: &str, label: &str, d: &accord_core::Draft) -> String {
-    let mut body = format!("<h1>{}</h1><p class=\"muted\">{}</p>", esc(title), esc(label));
-    let (_, items) = draft_items(d);
+/// A draft's table of contents and its headings and paragraphs as HTML (the
+/// draft page's article and the standalone export share it). Drafts never
+/// change, so the page caches it.
+fn draft_article(d: &accord_core::Draft) -> String {
+    let (toc, items) = draft_items(d);
+    let mut out = String::with_capacity(d.paragraphs.iter().map(|p| p.text.len() * 2 + 200).sum());
+    out.push_str("<nav aria-labelledby=\"toc-h\" class=\"toc\"><h2 id=\"toc-h\">Contents</h2><ol>");
+    for (id, text, level) in &toc {
+        out.push_str(&format!("<li class=\"level-{level}\"><a href=\"#{id}\">{}</a></li>", esc(text)));
+    }
+    out.push_str("</ol></nav>");
     for item in items {
         match item {
-            Item::Heading(id, text, level) => body.push_str(&format!("<h2 id=\"{id}\" class=\"heading level-{level}\">{}</h2>", esc(&text))),
-            Item::Paragraph(p) => body.push_str(&format!(
-                "<section class=\"paragraph\" id=\"para-{}\"><p dir=\"auto\"><span class=\"num\">{}</span> {} {}</p></section>",
+            Item::Heading(id, text, level) => {
+                out.push_str(&format!("<h2 id=\"{id}\" class=\"heading level-{level}\">{}</h2>", esc(&text)))
+            }
+            Item::Paragraph(p) => out.push_str(&format!(
+                "<section class=\"paragraph status-{}\" id=\"para-{}\" aria-label=\"Paragraph {}\"><p dir=\"auto\"><span class=\"num\">{}</span> {} {}</p></section>",
+                p.status_class,
                 esc(&p.id),
                 esc(&p.number),
+                esc(&p.number),
                 p.html,
-                if p.status.is_empty() { String::new() } else { format!("<span class=\"badge {}\">{}</span>", p.status_class, p.status) }
+                if p.status.is_empty() {
+                    String::new()
+                } else {
+                    format!("<span class=\"badge {}\">{}</span>", p.status_class, p.status)
+                }
             )),
         }
     }
-    body
+    out
+}
+
+fn draft_body(title: &str, label: &str, d: &accord_core::Draft) -> String {
+    format!("<h1>{}</h1><p class=\"muted\">{}</p>{}", esc(title), esc(label), draft_article(d))
 }
 
 async fn draft_export(
