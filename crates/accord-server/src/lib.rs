@@ -34,7 +34,12 @@ pub async fn serve(
     addr: SocketAddr,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    // A deep accept queue: a room of delegates reconnecting at once (or a
+    // thousand connections opened together) must not be turned away.
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    let listener = socket.listen(4096)?;
     ready(listener.local_addr()?);
     axum::serve(listener, app(ws))
         .with_graceful_shutdown(async {
