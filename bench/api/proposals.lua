@@ -3,11 +3,12 @@
 --
 -- The server records a key once and answers a repeated key with the first
 -- outcome without recording anything, so reusing keys would measure the
--- idempotency cache, not tabling. Key = RUN-TID-N: RUN is given after `--`
--- (bench/api.sh passes the scenario and connection count, so the c100 and
--- c1000 runs against the same server never share a key), TID is the wrk
+-- idempotency cache, not tabling. Key = RUN-TID-N: RUN is given after `--` as
+-- run=RUN (bench/api.sh passes the scenario, connection count and its own pid,
+-- so the runs against the same server never share a key), TID is the wrk
 -- thread's number (common.setup), N a counter in that thread's Lua state.
--- Authorization and Content-Type come from wrk -H.
+-- Optional rate=N threads=T: N requests/s in total (common.pace) instead of
+-- closed loop. Authorization and Content-Type come from wrk -H.
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local common = dofile(dir .. "common.lua")
 
@@ -21,7 +22,9 @@ local body = '{"paragraph":"27","on_behalf_of":"valdoria",'
     .. '"edit":{"kind":"insert","at":0,"text":"Furthermore, "},"rationale":"bench"}'
 
 function init(args)
-    if args[1] then run = args[1] end
+    local o = common.options(args)
+    if o.run then run = o.run end
+    if o.rate then common.pace(o.rate, o.threads) end
 end
 
 -- wrk.format's headers argument replaces wrk.headers (the -H ones) rather than
