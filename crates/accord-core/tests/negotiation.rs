@@ -1,0 +1,378 @@
+//! The negotiation domain without a server: events applied to a process's
+//! state, the rules of who may do what, every kind of proposal accepted into
+//! the working text, the next revision renumbered with its lineage, and the
+//! log replayed to the same state.
+
+use accord_core::negotiation::{
+    Action, Actor, BracketResolution, Decision, DomainError, Edit, Event, Outcome, Participant,
+    ParticipantKind, ProcessInfo, ProcessState, ProposalState, Publication,
+};
+use accord_core::{canonical, Status};
+
+const DRAFT: &str = "Preamble\n\n1. Recalling its resolution 70/1,\n\n2. Noting the report,\n\n\
+Operative\n\n3. Decides to act by [2030/2035].\n\n4. Requests a report [in due course].\n\n\
+5. Invites all States to contribute.\n\n6. Decides to remain seized of the matter.\n";
+
+struct Log {
+    state: ProcessState,
+    events: Vec<Event>,
+    clock: i64,
+}
+
+fn secretariat() -> Actor {
+    Actor::Secretariat { name: "Ana".into() }
+}
+fn cofac() -> Actor {
+    Actor::CoFacilitator { name: "Norland".into() }
+}
+fn del(d: &str) -> Actor {
+    Actor::Delegation { delegation: d.into() }
+}
+
+impl Log {
+    fn new() -> Log {
+        let mut log = Log { state: ProcessState::new("p"), events: Vec::new(), clock: 1_000 };
+        let info = ProcessInfo {
+            title: "Test".into(),
+            co_facilitators: vec!["Norland".into()],
+            ..Default::default()
+        };
+        log.ok(secretariat(), Action::CreateProcess { info });
+        for (id, kind, members) in [
+            ("alpha", ParticipantKind::MemberState, vec![]),
+            ("beta", ParticipantKind::MemberState, vec![]),
+            ("g", ParticipantKind::Group, vec!["beta".to_string()]),
+        ] {
+            let participant = Participant { id: id.into(), name: id.to_uppercase(), kind, members };
+            log.ok(secretariat(), Action::AddParticipant { participant });
+        }
+        let canonical = canonical::write(&accord_core::parse(DRAFT));
+        log.ok(
+            cofac(),
+            Action::ImportDraft {
+                label: "Zero draft".into(),
+                canonical,
+                publication: Publication::Circulated,
+                lineage: None,
+            },
+        );
+        log
+    }
+
+    fn try_act(&mut self, actor: Actor, mut action: Action) -> Result<Outcome, DomainError> {
+        self.clock += 1;
+        self.state.prepare(&mut action, &actor);
+        let event = Event {
+            process: "p".into(),
+            seq: self.state.seq + 1,
+            at_ms: self.clock,
+            actor,
+            against: self.state.latest().map(|d| d.id.clone()),
+            idempotency_key: None,
+            action,
+        };
+        let before = serde_json::to_value(&self.state).unwrap();
+        let out = self.state.apply(&event);
+        match &out {
+            Ok(_) => self.events.push(event),
+            // A refused event changes nothing.
+            Err(_) => assert_eq!(serde_json::to_value(&self.state).unwrap(), before),
+        }
+        out
+    }
+
+    fn ok(&mut self, actor: Actor, action: Action) -> Outcome {
+        let name = action.name();
+        self.try_act(actor, action).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn table(&mut self, by: &str, behalf: &str, paragraph: &str, edit: Edit) -> String {
+        let draft = self.state.latest().unwrap().id.clone();
+        let action = Action::TableProposal {
+            draft,
+            paragraph: paragraph.into(),
+            on_behalf_of: behalf.into(),
+            edit,
+            rationale: None,
+            citation: None,
+        };
+        self.ok(del(by), action).proposal.unwrap()
+    }
+
+    fn accept(&mut self, proposal: &str) {
+        let base_revision = self.state.proposal(proposal).unwrap().revision;
+        self.ok(
+            cofac(),
+            Action::Decide {
+                proposal: proposal.into(),
+                decision: Decision::Accept,
+                base_revision,
+                session: None,
+            },
+        );
+    }
+
+    fn text(&self, draft: usize, id: &str) -> String {
+        let d = &self.state.drafts[draft].document;
+        d.paragraphs.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("no {id}")).text.clone()
+    }
+}
+
+fn span(text: &str, phrase: &str) -> [u32; 2] {
+    let at = text.find(phrase).unwrap();
+    let start = text[..at].chars().count() as u32;
+    [start, start + phrase.chars().count() as u32]
+}
+
+#[test]
+fn who_may_do_what() {
+    let mut log = Log::new();
+    let table = |on_behalf: &str| Action::TableProposal {
+        draft: "d1".into(),
+        paragraph: "5".into(),
+        on_behalf_of: on_behalf.into(),
+        edit: Edit::DeleteParagraph,
+        rationale: None,
+        citation: None,
+    };
+    // A delegation in its own name or its group's; not another's, not a group it is not in.
+    assert!(log.try_act(del("alpha"), table("alpha")).is_ok());
+    assert!(log.try_act(del("beta"), table("g")).is_ok());
+    assert!(matches!(log.try_act(del("alpha"), table("beta")), Err(DomainError::Forbidden(_))));
+    assert!(matches!(log.try_act(del("alpha"), table("g")), Err(DomainError::Forbidden(_))));
+    // Co-facilitators do not table; delegations do not decide or set statuses; the secretariat does neither.
+    assert!(matches!(log.try_act(cofac(), table("alpha")), Err(DomainError::Forbidden(_))));
+    let status = |actor: Actor, log: &mut Log| {
+        let base_revision = log.state.paragraph_revision("3");
+        log.try_act(
+            actor,
+            Action::SetStatus {
+                paragraph: "3".into(),
+                status: Status::Agreed,
+                note: None,
+                base_revision,
+                session: None,
+            },
+        )
+    };
+    assert!(matches!(status(del("alpha"), &mut log), Err(DomainError::Forbidden(_))));
+    assert!(matches!(status(secretariat(), &mut log), Err(DomainError::Forbidden(_))));
+    assert!(matches!(
+        status(Actor::CoFacilitator { name: "Impostor".into() }, &mut log),
+        Err(DomainError::Forbidden(_))
+    ));
+    assert!(status(cofac(), &mut log).is_ok());
+    // Only the author (or a member of the authoring group) withdraws.
+    assert!(matches!(
+        log.try_act(del("alpha"), Action::Withdraw { proposal: "p2".into() }),
+        Err(DomainError::Forbidden(_))
+    ));
+    assert!(log.try_act(del("beta"), Action::Withdraw { proposal: "p2".into() }).is_ok());
+}
+
+#[test]
+fn every_kind_of_proposal_lands_in_the_next_revision_with_renumbering_and_lineage() {
+    let mut log = Log::new();
+    let p3 = log.text(0, "3");
+    let p4 = log.text(0, "4");
+    let insert = log.table(
+        "alpha",
+        "alpha",
+        "5",
+        Edit::Insert { at: span(&log.text(0, "5"), "States")[1], text: " and organizations".into() },
+    );
+    let replace =
+        log.table("beta", "g", "3", Edit::Replace { span: span(&p3, "act"), text: "take action".into() });
+    let delete = log.table("alpha", "alpha", "4", Edit::Delete { span: span(&p4, " [in due course]") });
+    let bracket =
+        log.table("alpha", "alpha", "2", Edit::Bracket { span: span(&log.text(0, "2"), "the report") });
+    let alternatives = log.table(
+        "beta",
+        "beta",
+        "6",
+        Edit::Alternatives {
+            span: span(&log.text(0, "6"), "remain seized"),
+            alternatives: vec!["consider".into()],
+        },
+    );
+    let add = log.table("alpha", "alpha", "3", Edit::AddParagraph { text: "Urges States to report.".into() });
+    let moved = log.table("beta", "beta", "6", Edit::MoveParagraph { after: Some("3".into()) });
+    let gone = log.table("alpha", "alpha", "1", Edit::DeleteParagraph);
+    let live = log.table("beta", "beta", "5", Edit::Bracket { span: [0, 7] });
+    for p in [&insert, &replace, &delete, &bracket, &alternatives, &add, &moved, &gone] {
+        log.accept(p);
+    }
+    // A bracket resolved and a status set, from the current revision.
+    let base = log.state.paragraph_revision("3");
+    log.ok(
+        cofac(),
+        Action::ResolveBracket {
+            paragraph: "3".into(),
+            bracket: 0,
+            resolution: BracketResolution::Choose { alternative: 0 },
+            base_revision: base,
+            session: None,
+        },
+    );
+    // The same revision again is a conflict carrying the paragraph as it is now.
+    match log.try_act(
+        cofac(),
+        Action::SetStatus {
+            paragraph: "3".into(),
+            status: Status::Agreed,
+            note: None,
+            base_revision: base,
+            session: None,
+        },
+    ) {
+        Err(DomainError::Conflict { current, .. }) => {
+            assert_eq!(current["text"], "Decides to take action by 2030.")
+        }
+        other => panic!("{other:?}"),
+    }
+    let out = log.ok(
+        cofac(),
+        Action::ProduceRevision {
+            label: "Rev.1".into(),
+            date: Some("1 May".into()),
+            publication: Publication::Circulated,
+            canonical: None,
+            lineage: None,
+        },
+    );
+    assert_eq!(out.draft.as_deref(), Some("d2"));
+    let rev = &log.state.drafts[1].document;
+    let numbered: Vec<(&str, &str)> =
+        rev.paragraphs.iter().map(|p| (p.number.as_deref().unwrap_or(""), p.text.as_str())).collect();
+    assert_eq!(
+        numbered,
+        [
+            ("1", "Noting [the report],"),
+            ("2", "Decides to take action by 2030."),
+            // Moved after 3 once "3 bis" was already there: it comes first.
+            ("3", "Decides to [remain seized/consider] of the matter."),
+            ("4", "Urges States to report."),
+            ("5", "Requests a report."),
+            ("6", "Invites all States and organizations to contribute."),
+        ]
+    );
+    assert_eq!(rev.date.as_deref(), Some("1 May"));
+    assert!(rev.letters[0].body.join(" ").contains("Rev.1"));
+    // Lineage: every proposal knows where its paragraph went.
+    let at = |id: &str| log.state.proposal(id).unwrap().current.clone().map(|c| c[1].clone());
+    assert_eq!(at(&live), Some("6".into()), "5 became 6");
+    assert_eq!(log.state.proposal(&live).unwrap().state, ProposalState::Live);
+    assert_eq!(at(&gone), None);
+    assert_eq!(log.state.proposal(&add).unwrap().incorporated_in.as_deref(), Some("d2"));
+    assert_eq!(log.state.drafts[1].lineage.get("1"), Some(&None));
+    assert_eq!(log.state.drafts[1].lineage.get("6"), Some(&Some("3".into())));
+    // Replaying the log from empty gives the same state.
+    let replayed = ProcessState::replay("p", &log.events).unwrap();
+    assert_eq!(serde_json::to_value(&replayed).unwrap(), serde_json::to_value(&log.state).unwrap());
+}
+
+#[test]
+fn an_accepted_edit_follows_its_words_and_refuses_when_they_are_gone() {
+    let mut log = Log::new();
+    let p3 = log.text(0, "3");
+    let first = log.table(
+        "alpha",
+        "alpha",
+        "3",
+        Edit::Replace { span: span(&p3, "Decides"), text: "Resolves".into() },
+    );
+    let second = log.table("beta", "beta", "3", Edit::Delete { span: span(&p3, "Decides to ") });
+    log.accept(&first);
+    // The words the second proposal deletes are no longer there: a conflict, not a guess.
+    let base_revision = log.state.proposal(&second).unwrap().revision;
+    match log.try_act(
+        cofac(),
+        Action::Decide { proposal: second.clone(), decision: Decision::Accept, base_revision, session: None },
+    ) {
+        Err(DomainError::Conflict { message, .. }) => {
+            assert!(message.contains("no longer in the paragraph"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(log.state.proposal(&second).unwrap().state, ProposalState::Live);
+    // A proposal that moved on (revised) cannot be decided on its old revision.
+    log.ok(
+        del("beta"),
+        Action::Revise {
+            proposal: second.clone(),
+            base_revision,
+            edit: Edit::Delete { span: span(&p3, " by [2030/2035]") },
+            rationale: None,
+        },
+    );
+    assert!(matches!(
+        log.try_act(
+            cofac(),
+            Action::Decide {
+                proposal: second.clone(),
+                decision: Decision::SetAside,
+                base_revision,
+                session: None
+            }
+        ),
+        Err(DomainError::Conflict { .. })
+    ));
+    log.accept(&second);
+    let working = log.state.working.paragraphs.iter().find(|p| p.id == "3").unwrap();
+    assert_eq!(working.text, "Resolves to act.");
+}
+
+#[test]
+fn malformed_requests_are_refused_and_change_nothing() {
+    let mut log = Log::new();
+    let t = |paragraph: &str, edit: Edit| Action::TableProposal {
+        draft: "d1".into(),
+        paragraph: paragraph.into(),
+        on_behalf_of: "alpha".into(),
+        edit,
+        rationale: None,
+        citation: None,
+    };
+    assert!(matches!(
+        log.try_act(del("alpha"), t("99", Edit::DeleteParagraph)),
+        Err(DomainError::NotFound(_))
+    ));
+    assert!(matches!(
+        log.try_act(del("alpha"), t("3", Edit::Delete { span: [5, 500] })),
+        Err(DomainError::Invalid(_))
+    ));
+    assert!(matches!(
+        log.try_act(del("alpha"), t("3", Edit::Delete { span: [5, 5] })),
+        Err(DomainError::Invalid(_))
+    ));
+    assert!(matches!(
+        log.try_act(
+            del("alpha"),
+            t("3", Edit::Alternatives { span: [0, 7], alternatives: vec!["a/b".into()] })
+        ),
+        Err(DomainError::Invalid(_))
+    ));
+    assert!(matches!(
+        log.try_act(del("alpha"), t("3", Edit::AddParagraph { text: "x\u{0}".into() })),
+        Err(DomainError::Invalid(_))
+    ));
+    assert!(matches!(
+        log.try_act(del("alpha"), t("3", Edit::AddParagraph { text: "x".repeat(70_000) })),
+        Err(DomainError::Invalid(_))
+    ));
+    // Out of order or for another process: refused.
+    let event = Event {
+        process: "p".into(),
+        seq: 99,
+        at_ms: 0,
+        actor: secretariat(),
+        against: None,
+        idempotency_key: None,
+        action: Action::RecordDecision { session: "s1".into(), text: "x".into(), paragraphs: vec![] },
+    };
+    assert!(matches!(log.state.apply(&event), Err(DomainError::Conflict { .. })));
+    assert!(matches!(
+        log.state.apply(&Event { process: "q".into(), seq: log.state.seq + 1, ..event }),
+        Err(DomainError::Invalid(_))
+    ));
+}
