@@ -36,7 +36,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // A deep accept queue: a room of delegates reconnecting at once (or a
     // thousand connections opened together) must not be turned away.
-    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    let socket =
+        if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     let listener = socket.listen(4096)?;
