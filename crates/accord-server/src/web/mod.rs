@@ -188,6 +188,19 @@ fn visible(web: &WebState, pid: &str, v: &Viewer) -> Result<(Arc<ProcessSlot>, O
     }
 }
 
+/// Runs `f` on the state of a process the viewer may see, with the actor
+/// they are in it.
+fn in_process<T>(
+    web: &WebState,
+    pid: &str,
+    v: &Viewer,
+    f: impl FnOnce(&ProcessState, Option<&Actor>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let (slot, actor) = visible(web, pid, v)?;
+    let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+    f(&s, actor.as_ref())
+}
+
 fn status_label(s: Status) -> (&'static str, &'static str) {
     match s {
         Status::Open => ("", "open"),
@@ -669,19 +682,16 @@ async fn draft_page(
     Path((pid, did)): Path<(String, String)>,
 ) -> Response {
     let v = web.viewer(&headers).await;
-    let result = (|| {
-        let (slot, actor) = visible(&web, &pid, &v)?;
-        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
-        let a = actor.as_ref();
+    let result = in_process(&web, &pid, &v, |s, a| {
         let d = s
             .draft(&did)
-            .filter(|d| policy::may_read(&s, a, d.publication))
+            .filter(|d| policy::may_read(s, a, d.publication))
             .ok_or_else(|| ApiError::not_found(format!("no draft `{did}`")))?;
         let article = web.draft_article(&pid, &did, &d.document);
         let (ts, tc) = status_label(d.document.title_status);
         Ok(DraftPage {
             frame: frame(&v),
-            nav: nav(&s, a),
+            nav: nav(s, a),
             did: did.clone(),
             title: d.document.title.clone().unwrap_or_else(|| s.info.title.clone()),
             label: d.label.clone(),
@@ -691,12 +701,12 @@ async fn draft_page(
             drafts: s
                 .drafts
                 .iter()
-                .filter(|x| policy::may_read(&s, a, x.publication))
+                .filter(|x| policy::may_read(s, a, x.publication))
                 .map(|x| (x.id.clone(), x.label.clone()))
                 .collect(),
             article,
         })
-    })();
+    });
     match result {
         Ok(p) => page(&v, &p),
         Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/drafts/{did}")),
@@ -758,16 +768,14 @@ async fn draft_export(
     Path((pid, did)): Path<(String, String)>,
 ) -> Response {
     let v = web.viewer(&headers).await;
-    let result = (|| {
-        let (slot, actor) = visible(&web, &pid, &v)?;
-        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+    let result = in_process(&web, &pid, &v, |s, a| {
         let d = s
             .draft(&did)
-            .filter(|d| policy::may_read(&s, actor.as_ref(), d.publication))
+            .filter(|d| policy::may_read(s, a, d.publication))
             .ok_or_else(|| ApiError::not_found(format!("no draft `{did}`")))?;
         let title = d.document.title.clone().unwrap_or_else(|| s.info.title.clone());
         Ok(standalone(&title, &draft_body(&title, &d.label, &d.document)))
-    })();
+    });
     result.unwrap_or_else(|e| error_page(&v, &headers, e, &format!("/p/{pid}")))
 }
 
@@ -1289,11 +1297,8 @@ struct WorkingPage {
 
 async fn working_page(State(web): State<Web>, headers: HeaderMap, Path(pid): Path<String>) -> Response {
     let v = web.viewer(&headers).await;
-    let result = (|| {
-        let (slot, actor) = visible(&web, &pid, &v)?;
-        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
-        let a = actor.as_ref();
-        if !policy::may_read_working(&s, a) {
+    let result = in_process(&web, &pid, &v, |s, a| {
+        if !policy::may_read_working(s, a) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
@@ -1324,13 +1329,13 @@ async fn working_page(State(web): State<Web>, headers: HeaderMap, Path(pid): Pat
             .collect();
         Ok(WorkingPage {
             frame: frame(&v),
-            nav: nav(&s, a),
+            nav: nav(s, a),
             label: s.latest().map(|d| d.label.clone()).unwrap_or_default(),
             accepted: if s.accepted.is_empty() { "none".into() } else { s.accepted.join(", ") },
             paragraphs,
             can_edit: matches!(a, Some(Actor::CoFacilitator { name }) if s.is_co_facilitator(name)),
         })
-    })();
+    });
     match result {
         Ok(p) => page(&v, &p),
         Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/working")),
@@ -1428,11 +1433,8 @@ struct SessionsPage {
 
 async fn sessions_page(State(web): State<Web>, headers: HeaderMap, Path(pid): Path<String>) -> Response {
     let v = web.viewer(&headers).await;
-    let result = (|| {
-        let (slot, actor) = visible(&web, &pid, &v)?;
-        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
-        let a = actor.as_ref();
-        if policy::visible_from(&s, a).is_none_or(|f| f > Publication::Circulated) {
+    let result = in_process(&web, &pid, &v, |s, a| {
+        if policy::visible_from(s, a).is_none_or(|f| f > Publication::Circulated) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
@@ -1441,8 +1443,8 @@ async fn sessions_page(State(web): State<Web>, headers: HeaderMap, Path(pid): Pa
         }
         let can_edit = matches!(a, Some(Actor::Secretariat { .. }))
             || matches!(a, Some(Actor::CoFacilitator { name }) if s.is_co_facilitator(name));
-        Ok(SessionsPage { frame: frame(&v), nav: nav(&s, a), sessions: s.sessions.clone(), can_edit })
-    })();
+        Ok(SessionsPage { frame: frame(&v), nav: nav(s, a), sessions: s.sessions.clone(), can_edit })
+    });
     match result {
         Ok(p) => page(&v, &p),
         Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/sessions")),
@@ -1531,14 +1533,11 @@ async fn live_page(
     Path((pid, para)): Path<(String, String)>,
 ) -> Response {
     let v = web.viewer(&headers).await;
-    let result = (|| {
-        let (slot, actor) = visible(&web, &pid, &v)?;
-        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
-        let a = actor.as_ref();
-        let (p, revision) = live_paragraph(&s, a, &para)?;
+    let result = in_process(&web, &pid, &v, |s, a| {
+        let (p, revision) = live_paragraph(s, a, &para)?;
         Ok(LivePage {
             frame: frame(&v),
-            nav: nav(&s, a),
+            nav: nav(s, a),
             para: para.clone(),
             number: p.number.clone().unwrap_or_else(|| p.id.clone()),
             html: paragraph_html(&p),
@@ -1546,7 +1545,7 @@ async fn live_page(
             revision,
             can_edit: matches!(a, Some(Actor::CoFacilitator { name }) if s.is_co_facilitator(name)),
         })
-    })();
+    });
     match result {
         Ok(p) => page(&v, &p),
         Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/live/{para}")),
