@@ -374,7 +374,23 @@ fn inline_changes(old: &str, changes: &[crate::compare::Change], marks: [&str; 4
             let _ = write!(out, "{del_o}{}{del_c}", ch.old);
         }
         if !ch.new.is_empty() {
+            // Word changes hold words, not the spaces between them: a pure
+            // insertion is spaced like the text it joins, so that
+            // "its {+thematic+} reviews" does not read "{+thematic+}reviews",
+            // and "fellowships{+, mentoring+} and" keeps its comma attached.
+            let starts_word = ch.new.starts_with(char::is_alphanumeric);
+            let next = chars.get(ch.old_span[1] as usize).copied();
+            if ch.old.is_empty() {
+                if starts_word && out.ends_with(char::is_alphanumeric) {
+                    out.push(' ');
+                } else if !starts_word && ch.new.starts_with([',', '.', ';', ':']) && out.ends_with(' ') {
+                    out.pop();
+                }
+            }
             let _ = write!(out, "{ins_o}{}{ins_c}", ch.new);
+            if ch.old.is_empty() && next.is_some_and(char::is_alphanumeric) {
+                out.push(' ');
+            }
         }
         pos = ch.old_span[1];
     }
