@@ -215,8 +215,44 @@ pub struct Summary {
 }
 
 /// The whole comparison (the `accord compare --format json` contract).
+/// A change to the document's front: its title, the title's status (with
+/// its qualifier), or its date line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FrontChange {
+    /// `title`, `title-status` or `date`.
+    pub field: &'static str,
+    /// Before (`None`: there was none).
+    pub old: Option<String>,
+    /// After (`None`: there is none now).
+    pub new: Option<String>,
+}
+
+/// What changed in the title, its status and the date line.
+fn front_changes(old: &Draft, new: &Draft) -> Vec<FrontChange> {
+    let status = |d: &Draft| {
+        d.title.as_ref().map(|_| match &d.title_status_note {
+            Some(n) => format!("{}, {n}", d.title_status.as_str()),
+            None => d.title_status.as_str().to_string(),
+        })
+    };
+    let mut out = Vec::new();
+    for (field, o, n) in [
+        ("title", old.title.clone(), new.title.clone()),
+        ("title-status", status(old), status(new)),
+        ("date", old.date.clone(), new.date.clone()),
+    ] {
+        if o != n {
+            out.push(FrontChange { field, old: o, new: n });
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
+    /// Changes to the title, its status and the date line (left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub front: Vec<FrontChange>,
     /// Every paragraph of each side in exactly one entry.
     pub paragraphs: Vec<Link>,
     /// The same for headings.
@@ -1417,7 +1453,7 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
 
     let headings = compare_headings(old, new);
     let summary = summarize(old, new, &links, &brackets, &statuses);
-    Comparison { paragraphs: links, headings, brackets, statuses, summary }
+    Comparison { front: front_changes(old, new), paragraphs: links, headings, brackets, statuses, summary }
 }
 
 /// Records a change of status tag between two linked paragraphs.

@@ -318,6 +318,18 @@ pub fn comparison_text(c: &Comparison, old: &Draft, new: &Draft, color: bool) ->
             let _ = writeln!(out, "  {at:>10}  {text}  — {fate}");
         }
     }
+    if !c.front.is_empty() {
+        let _ = writeln!(out, "\n{bold}Title and date{reset}");
+        for f in &c.front {
+            let _ = writeln!(
+                out,
+                "  {}: {} → {}",
+                f.field,
+                f.old.as_deref().unwrap_or("(none)"),
+                f.new.as_deref().unwrap_or("(none)")
+            );
+        }
+    }
     if !c.statuses.is_empty() {
         let _ = writeln!(out, "\n{bold}Status changes{reset}");
         for st in &c.statuses {
@@ -526,6 +538,19 @@ del{{background:#fde2e1;color:#8a1111;text-decoration:line-through}} ins{{backgr
             let _ = write!(out, "<tr><td>{}</td><td>{}</td><td>{fate}</td></tr>", esc(at), esc(&b.text));
         }
         out.push_str("</table>\n");
+    }
+    if !c.front.is_empty() {
+        out.push_str("<h2>Title and date</h2><ul>");
+        for f in &c.front {
+            let _ = write!(
+                out,
+                "<li>{}: {} → {}</li>",
+                f.field,
+                esc(f.old.as_deref().unwrap_or("(none)")),
+                esc(f.new.as_deref().unwrap_or("(none)"))
+            );
+        }
+        out.push_str("</ul>");
     }
     if !c.statuses.is_empty() {
         out.push_str("<h2>Status changes</h2><ul>");
