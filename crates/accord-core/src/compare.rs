@@ -214,7 +214,6 @@ pub struct Summary {
     pub statuses_changed: usize,
 }
 
-/// The whole comparison (the `accord compare --format json` contract).
 /// A change to the document's front: its title, the title's status (with
 /// its qualifier), or its date line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -248,6 +247,7 @@ fn front_changes(old: &Draft, new: &Draft) -> Vec<FrontChange> {
     out
 }
 
+/// The whole comparison (the `accord compare --format json` contract).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     /// Changes to the title, its status and the date line (left out when none).
