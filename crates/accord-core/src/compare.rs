@@ -1026,9 +1026,18 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
         let describe = |v: &[(usize, &Token, &String)], s: &Side<'_>| -> String {
             v.iter().map(|(_, t, _)| t.text(s.text)).collect::<Vec<_>>().join(" ")
         };
-        // "what changed: old words → new words"
-        let changed = |what: &str| {
-            format!("{what} changed: {} → {}", describe(&only_old, old), describe(&only_new, new))
+        // "what changed: old words → new words", naming only the words that
+        // make the rule ("added"/"removed" when one side has none).
+        let changed_by = |what: &str,
+                          on_old: &dyn Fn(&(usize, &Token, &String)) -> bool,
+                          on_new: &dyn Fn(&(usize, &Token, &String)) -> bool| {
+            let o: Vec<(usize, &Token, &String)> = only_old.iter().copied().filter(|x| on_old(x)).collect();
+            let n: Vec<(usize, &Token, &String)> = only_new.iter().copied().filter(|x| on_new(x)).collect();
+            match (o.is_empty(), n.is_empty()) {
+                (true, false) => format!("{what} added: {}", describe(&n, new)),
+                (false, true) => format!("{what} removed: {}", describe(&o, old)),
+                _ => format!("{what} changed: {} → {}", describe(&o, old), describe(&n, new)),
+            }
         };
         let mut hit = false;
         // "May" inside a sentence is a month; "may" is a modal.
@@ -1040,7 +1049,10 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
             t.kind == TokenKind::Number || is_month(s, *i, t, k)
         };
         if only_old.iter().any(|x| is_number(old, x)) || only_new.iter().any(|x| is_number(new, x)) {
-            push(&mut substantive, changed("number or date"));
+            push(
+                &mut substantive,
+                changed_by("number or date", &|x| is_number(old, x), &|x| is_number(new, x)),
+            );
             hit = true;
         }
         let normative = |s: &Side<'_>, (i, t, k): &(usize, &Token, &String)| {
@@ -1048,7 +1060,7 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
                 && !is_month(s, *i, t, k)
         };
         if only_old.iter().any(|x| normative(old, x)) || only_new.iter().any(|x| normative(new, x)) {
-            push(&mut substantive, changed("normative verb or modal"));
+            push(&mut substantive, changed_by("normative verb or modal", &|_| true, &|_| true));
             hit = true;
         }
         if only_old.iter().any(|(_, _, k)| NEGATIONS.contains(&k.as_str())) {
@@ -1070,7 +1082,10 @@ fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) -> (Class, 
             t.kind == TokenKind::Word && (acronym || (upper_initial && !first_word_of_sentence(s, *i)))
         };
         if only_old.iter().any(|x| named(old, x)) || only_new.iter().any(|x| named(new, x)) {
-            push(&mut substantive, changed("named body or document"));
+            push(
+                &mut substantive,
+                changed_by("named body or document", &|x| named(old, x), &|x| named(new, x)),
+            );
             hit = true;
         }
         let in_reference =
