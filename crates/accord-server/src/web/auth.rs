@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use accord_core::negotiation::Actor;
 use accord_store::{AccountRecord, WebSessionRecord};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, SaltString};
 use argon2::Argon2;
 use axum::http::{header, HeaderMap, HeaderValue};
 
@@ -100,19 +100,106 @@ pub fn set_cookie(name: &str, value: &str, max_age_s: i64, secure: bool) -> Head
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// Hashes a password with argon2id.
-pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| ApiError::unavailable(&e.to_string()))?;
-        let salt = SaltString::encode_b64(&salt).map_err(|e| ApiError::unavailable(&e.to_string()))?;
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| ApiError::unavailable(&e.to_string()))
+/// Password hashing work: each argon2id computation takes 19 MiB and tens of
+/// milliseconds, so it runs on a fixed pool of threads, never more at once
+/// than the pool has threads: a burst of logins queues instead of taking
+/// the server's memory, and the memory each thread's allocator keeps stays
+/// bounded by the pool.
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Threads hashing passwords.
+const HASH_THREADS: usize = 2;
+
+fn hash_pool() -> Option<&'static std::sync::Mutex<std::sync::mpsc::Sender<HashJob>>> {
+    static POOL: std::sync::OnceLock<Option<std::sync::Mutex<std::sync::mpsc::Sender<HashJob>>>> =
+        std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
+        let rx = Arc::new(Mutex::new(rx));
+        for k in 0..HASH_THREADS {
+            let rx = rx.clone();
+            std::thread::Builder::new()
+                .name(format!("accord-hash-{k}"))
+                .spawn(move || loop {
+                    let job = match rx.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                })
+                .ok()?;
+        }
+        Some(Mutex::new(tx))
     })
-    .await
-    .map_err(|_| ApiError::unavailable("hashing"))?
+    .as_ref()
+}
+
+/// Runs `f` on the hashing pool.
+async fn on_hash_pool<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: HashJob = Box::new(move || {
+        let _ = tx.send(f());
+    });
+    hash_pool()
+        .and_then(|p| p.lock().ok())
+        .and_then(|p| p.send(job).ok())
+        .ok_or_else(|| ApiError::unavailable("no password hashing threads"))?;
+    rx.await.map_err(|_| ApiError::unavailable("password hashing stopped"))
+}
+
+thread_local! {
+    /// Argon2's working memory (19 MiB), kept by each hashing thread and
+    /// reused: allocating it anew for every login left the allocator
+    /// holding hundreds of megabytes.
+    static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The argon2 output for `password` and `salt`, computed in the thread's
+/// reused working memory.
+fn argon2_output(
+    argon: &Argon2<'_>,
+    password: &[u8],
+    salt: &argon2::password_hash::Salt<'_>,
+    len: usize,
+) -> argon2::password_hash::Result<argon2::password_hash::Output> {
+    let mut salt_buf = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_buf)?;
+    BLOCKS.with(|blocks| {
+        let mut blocks = blocks.borrow_mut();
+        let need = argon.params().block_count();
+        if blocks.len() < need {
+            blocks.resize(need, argon2::Block::default());
+        }
+        argon2::password_hash::Output::init_with(len, |out| {
+            Ok(argon.hash_password_into_with_memory(password, salt_bytes, out, &mut blocks[..need])?)
+        })
+    })
+}
+
+/// Hashes a password with argon2id (default parameters), as a PHC string.
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    on_hash_pool(move || {
+        let fail = |e: argon2::password_hash::Error| ApiError::unavailable(&e.to_string());
+        let mut raw = [0u8; 16];
+        getrandom::fill(&mut raw).map_err(|e| ApiError::unavailable(&e.to_string()))?;
+        let salt = SaltString::encode_b64(&raw).map_err(fail)?;
+        let argon = Argon2::default();
+        let output =
+            argon2_output(&argon, password.as_bytes(), &salt.as_salt(), argon2::Params::DEFAULT_OUTPUT_LEN)
+                .map_err(fail)?;
+        let phc = PasswordHash {
+            algorithm: argon2::Algorithm::Argon2id.ident(),
+            version: Some(argon2::Version::V0x13.into()),
+            params: argon2::password_hash::ParamsString::try_from(argon.params()).map_err(fail)?,
+            salt: Some(salt.as_salt()),
+            hash: Some(output),
+        };
+        Ok(phc.to_string())
+    })
+    .await?
 }
 
 /// A real argon2id hash of nothing in particular, computed once: checked
@@ -127,9 +214,19 @@ async fn dummy_hash() -> String {
 }
 
 async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    on_hash_pool(move || {
+        let check = || -> argon2::password_hash::Result<bool> {
+            let h = PasswordHash::new(&hash)?;
+            let argon = Argon2::new(
+                argon2::Algorithm::try_from(h.algorithm)?,
+                argon2::Version::try_from(h.version.unwrap_or(0x13))?,
+                argon2::Params::try_from(&h)?,
+            );
+            let (Some(salt), Some(expected)) = (h.salt, h.hash) else { return Ok(false) };
+            // Output's comparison is constant-time.
+            Ok(argon2_output(&argon, password.as_bytes(), &salt, expected.len())? == expected)
+        };
+        check().unwrap_or(false)
     })
     .await
     .unwrap_or(false)
@@ -357,4 +454,26 @@ pub async fn create_invitation(
         .map_err(|e| e.message)?
         .map_err(|e| e.to_string())?;
     Ok(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+
+    #[tokio::test]
+    async fn hashes_are_standard_argon2id_and_verify_both_ways() {
+        let ours = hash_password("correct horse battery".into()).await.unwrap();
+        assert!(ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{ours}");
+        assert!(verify_password("correct horse battery".into(), ours.clone()).await);
+        assert!(!verify_password("wrong horse battery".into(), ours.clone()).await);
+        // The standard verifier accepts ours, and ours accepts the standard hasher's.
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(Argon2::default().verify_password(b"correct horse battery", &parsed).is_ok());
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        let standard = Argon2::default().hash_password(b"staple", &salt).unwrap().to_string();
+        assert!(verify_password("staple".into(), standard.clone()).await);
+        assert!(!verify_password("stapler".into(), standard).await);
+        assert!(!verify_password("x".into(), "not a hash".into()).await);
+    }
 }
