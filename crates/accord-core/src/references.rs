@@ -282,10 +282,15 @@ fn expand_range(targets: &mut Vec<String>, to: &str) {
 /// joined by small words only when a capitalised word follows.
 fn name_end(text: &str, i: usize) -> Option<usize> {
     let starts_upper = |k: usize| text[k..].chars().next().is_some_and(|c| c.is_uppercase());
-    if !starts_upper(i) {
+    let b = text.as_bytes();
+    // "the 2030 Agenda": a year may open a name when a capitalised word follows.
+    let year_first = {
+        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        digits == 4 && b.get(i + 4) == Some(&b' ') && starts_upper(i + 5)
+    };
+    if !starts_upper(i) && !year_first {
         return None;
     }
-    let b = text.as_bytes();
     let word_at = |k: usize| {
         let mut e = k;
         while e < b.len() && !matches!(b[e], b' ' | b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'"') {
@@ -335,6 +340,17 @@ mod tests {
 
     fn refs(t: &str) -> Vec<Found> {
         find(t).into_iter().map(|r| (r.kind, r.text, r.symbol, r.targets, r.document)).collect()
+    }
+
+    #[test]
+    fn a_year_may_open_a_document_name() {
+        let r = refs("as noted (Paragraph 14 of the 2030 Agenda);");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].4.as_deref(), Some("2030 Agenda"));
+        assert_eq!(r[0].3, ["14"]);
+        // A year alone is no name.
+        let r = refs("see paragraph 3 of 2030 onwards");
+        assert!(r.iter().all(|x| x.4.is_none()), "{r:?}");
     }
 
     #[test]
