@@ -545,14 +545,14 @@ fn read(slot: &ProcessSlot) -> Result<std::sync::RwLockReadGuard<'_, ProcessStat
 /// Whether `actor` may read proposal `p`: they may read the draft it was
 /// tabled on.
 fn may_read_proposal(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> bool {
-    s.draft(&p.draft).is_some_and(|d| policy::may_read(s, actor, d.publication))
+    policy::readable_draft(s, actor, &p.draft).is_some()
 }
 
 /// A proposal as `actor` may see it: where it stands in a draft they may not
 /// read is not theirs to know.
 fn proposal_for(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> Proposal {
     let mut p = p.clone();
-    let hidden = |d: &str| s.draft(d).is_none_or(|d| !policy::may_read(s, actor, d.publication));
+    let hidden = |d: &str| policy::readable_draft(s, actor, d).is_none();
     if p.current.as_ref().is_some_and(|[d, _]| hidden(d)) {
         p.current = None;
     }
@@ -604,11 +604,7 @@ async fn list_processes(State(ws): State<Ws>, headers: HeaderMap) -> Result<Resp
                     id: &s.id,
                     title: &s.info.title,
                     public: s.info.public,
-                    drafts: s
-                        .drafts
-                        .iter()
-                        .filter(|d| policy::may_read(&s, actor.as_ref(), d.publication))
-                        .count(),
+                    drafts: policy::readable_drafts(&s, actor.as_ref()).count(),
                     seq: s.seq,
                 })
                 .unwrap_or_default(),
@@ -639,9 +635,7 @@ struct DraftSummary<'a> {
 }
 
 fn draft_summaries<'a>(s: &'a ProcessState, actor: Option<&Actor>) -> Vec<DraftSummary<'a>> {
-    s.drafts
-        .iter()
-        .filter(|d| policy::may_read(s, actor, d.publication))
+    policy::readable_drafts(s, actor)
         .map(|d| DraftSummary {
             id: &d.id,
             label: &d.label,
@@ -742,9 +736,7 @@ async fn get_draft(
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
-    let draft = s
-        .draft(&d)
-        .filter(|x| policy::may_read(&s, actor.as_ref(), x.publication))
+    let draft = policy::readable_draft(&s, actor.as_ref(), &d)
         .ok_or_else(|| ApiError::not_found(format!("no draft `{d}` in process `{p}`")))?;
     // Drafts never change once in the series (only who may read them), so
     // the whole answer is serialized once and shared, not copied, by every
@@ -790,8 +782,7 @@ async fn compare_drafts(
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
     let find = |id: &str| {
-        s.draft(id)
-            .filter(|x| policy::may_read(&s, actor.as_ref(), x.publication))
+        policy::readable_draft(&s, actor.as_ref(), id)
             .ok_or_else(|| ApiError::not_found(format!("no draft `{id}` in process `{p}`")))
     };
     let (old, new) = (find(&a)?, find(&b)?);
@@ -1104,9 +1095,7 @@ async fn compilation(
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
-    let latest = s
-        .latest()
-        .filter(|d| policy::may_read(&s, actor.as_ref(), d.publication))
+    let latest = policy::readable_latest(&s, actor.as_ref())
         .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
     match q.format.as_deref() {
         None | Some("json") => {}
@@ -1147,9 +1136,7 @@ async fn readiness(
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
-    let latest = s
-        .latest()
-        .filter(|d| policy::may_read(&s, actor.as_ref(), d.publication))
+    let latest = policy::readable_latest(&s, actor.as_ref())
         .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
     let working = policy::may_read_working(&s, actor.as_ref()).then(|| accord_core::readiness(&s.working));
     Ok(ok(&json!({

@@ -13,7 +13,7 @@
 //!   is circulated or public; the secretariat and co-facilitators read all.
 
 use super::{Action, Actor, Publication};
-use crate::negotiation::ProcessState;
+use crate::negotiation::{DraftVersion, ProcessState};
 
 /// The lowest publication level `actor` may read in `state`'s process.
 /// `None` (no actor) is the public.
@@ -45,13 +45,41 @@ pub fn may_read(state: &ProcessState, actor: Option<&Actor>, level: Publication)
     visible_from(state, actor).is_some_and(|floor| level >= floor)
 }
 
+/// The drafts `actor` may read, oldest first.
+pub fn readable_drafts<'a>(
+    state: &'a ProcessState,
+    actor: Option<&Actor>,
+) -> impl DoubleEndedIterator<Item = &'a DraftVersion> + 'a {
+    let floor = visible_from(state, actor);
+    state.drafts.iter().filter(move |d| floor.is_some_and(|f| d.publication >= f))
+}
+
+/// Draft `id`, if `actor` may read it.
+pub fn readable_draft<'a>(
+    state: &'a ProcessState,
+    actor: Option<&Actor>,
+    id: &str,
+) -> Option<&'a DraftVersion> {
+    state.draft(id).filter(|d| may_read(state, actor, d.publication))
+}
+
+/// The latest draft, if `actor` may read it (what the compilation and
+/// readiness are about).
+pub fn readable_latest<'a>(state: &'a ProcessState, actor: Option<&Actor>) -> Option<&'a DraftVersion> {
+    state.latest().filter(|d| may_read(state, actor, d.publication))
+}
+
+/// Whether `actor` is a co-facilitator of this process.
+pub fn is_co_facilitator(state: &ProcessState, actor: Option<&Actor>) -> bool {
+    matches!(actor, Some(Actor::CoFacilitator { name }) if state.is_co_facilitator(name))
+}
+
 /// Whether `actor` may read the working text (the co-facilitators' text in
 /// progress, before it becomes a revision) and the event log.
 pub fn may_read_working(state: &ProcessState, actor: Option<&Actor>) -> bool {
     match actor {
         Some(Actor::Secretariat { .. }) => true,
-        Some(Actor::CoFacilitator { name }) => state.is_co_facilitator(name),
-        _ => false,
+        other => is_co_facilitator(state, other),
     }
 }
 
@@ -68,7 +96,7 @@ pub fn may_act_for(state: &ProcessState, acting: &str, name: &str) -> bool {
 /// (Rules that depend on the objects involved — whose proposal, which group —
 /// are checked with the objects, in [`super::ProcessState::check`].)
 pub fn may_take(state: &ProcessState, actor: &Actor, action: &Action) -> Result<(), String> {
-    let co_fac = matches!(actor, Actor::CoFacilitator { name } if state.is_co_facilitator(name));
+    let co_fac = is_co_facilitator(state, Some(actor));
     let secretariat = matches!(actor, Actor::Secretariat { .. });
     let delegation =
         matches!(actor, Actor::Delegation { delegation } if state.participant(delegation).is_some());

@@ -108,12 +108,7 @@ fn frame(v: &Viewer) -> Frame {
 fn nav(s: &ProcessState, actor: Option<&Actor>) -> Nav {
     Nav {
         pid: s.id.clone(),
-        latest: s
-            .drafts
-            .iter()
-            .rev()
-            .find(|d| policy::may_read(s, actor, d.publication))
-            .map(|d| d.id.clone()),
+        latest: policy::readable_drafts(s, actor).next_back().map(|d| d.id.clone()),
         can_work: policy::may_read_working(s, actor),
         can_sessions: policy::visible_from(s, actor).is_some_and(|f| f <= Publication::Circulated),
     }
@@ -258,8 +253,7 @@ async fn index(State(web): State<Web>, headers: HeaderMap) -> Response {
         if let Ok(s) = slot.state.read() {
             let actor = v.actor_in(&s.id);
             if policy::may_see_process(&s, actor.as_ref()) {
-                let n =
-                    s.drafts.iter().filter(|d| policy::may_read(&s, actor.as_ref(), d.publication)).count();
+                let n = policy::readable_drafts(&s, actor.as_ref()).count();
                 processes.push((s.id.clone(), s.info.title.clone(), n));
             }
         }
@@ -516,10 +510,7 @@ fn process_page(web: &WebState, v: &Viewer, pid: &str, invitation: String) -> Re
     let (slot, actor) = visible(web, pid, v)?;
     let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
     let a = actor.as_ref();
-    let drafts: Vec<_> = s
-        .drafts
-        .iter()
-        .filter(|d| policy::may_read(&s, a, d.publication))
+    let drafts: Vec<_> = policy::readable_drafts(&s, a)
         .map(|d| {
             (
                 d.id.clone(),
@@ -530,7 +521,7 @@ fn process_page(web: &WebState, v: &Viewer, pid: &str, invitation: String) -> Re
             )
         })
         .collect();
-    let latest = s.drafts.iter().rev().find(|d| policy::may_read(&s, a, d.publication));
+    let latest = policy::readable_drafts(&s, a).next_back();
     let (has_readiness, ready, readiness_line, obstacles, status_svg) = match latest {
         Some(d) => {
             let r = accord_core::readiness(&d.document);
@@ -683,9 +674,7 @@ async fn draft_page(
 ) -> Response {
     let v = web.viewer(&headers).await;
     let result = in_process(&web, &pid, &v, |s, a| {
-        let d = s
-            .draft(&did)
-            .filter(|d| policy::may_read(s, a, d.publication))
+        let d = policy::readable_draft(s, a, &did)
             .ok_or_else(|| ApiError::not_found(format!("no draft `{did}`")))?;
         let article = web.draft_article(&pid, &did, &d.document);
         let (ts, tc) = status_label(d.document.title_status);
@@ -698,12 +687,7 @@ async fn draft_page(
             date: d.document.date.clone().unwrap_or_default(),
             title_status: if ts.is_empty() { "Open" } else { ts },
             title_status_class: tc,
-            drafts: s
-                .drafts
-                .iter()
-                .filter(|x| policy::may_read(s, a, x.publication))
-                .map(|x| (x.id.clone(), x.label.clone()))
-                .collect(),
+            drafts: policy::readable_drafts(s, a).map(|x| (x.id.clone(), x.label.clone())).collect(),
             article,
         })
     });
@@ -758,10 +742,6 @@ fn draft_article(d: &accord_core::Draft) -> String {
     out
 }
 
-fn draft_body(title: &str, label: &str, d: &accord_core::Draft) -> String {
-    format!("<h1>{}</h1><p class=\"muted\">{}</p>{}", esc(title), esc(label), draft_article(d))
-}
-
 async fn draft_export(
     State(web): State<Web>,
     headers: HeaderMap,
@@ -769,12 +749,13 @@ async fn draft_export(
 ) -> Response {
     let v = web.viewer(&headers).await;
     let result = in_process(&web, &pid, &v, |s, a| {
-        let d = s
-            .draft(&did)
-            .filter(|d| policy::may_read(s, a, d.publication))
+        let d = policy::readable_draft(s, a, &did)
             .ok_or_else(|| ApiError::not_found(format!("no draft `{did}`")))?;
         let title = d.document.title.clone().unwrap_or_else(|| s.info.title.clone());
-        Ok(standalone(&title, &draft_body(&title, &d.label, &d.document)))
+        // The same article the draft page shows, from the same cache.
+        let article = web.draft_article(&pid, &did, &d.document);
+        let body = format!("<h1>{}</h1><p class=\"muted\">{}</p>{article}", esc(&title), esc(&d.label));
+        Ok(standalone(&title, &body))
     });
     result.unwrap_or_else(|e| error_page(&v, &headers, e, &format!("/p/{pid}")))
 }
@@ -800,9 +781,7 @@ fn comparison(web: &WebState, v: &Viewer, pid: &str, q: &ComparePair) -> Result<
     let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
     let a = actor.as_ref();
     let find = |id: &str| {
-        s.draft(id)
-            .filter(|d| policy::may_read(&s, a, d.publication))
-            .ok_or_else(|| ApiError::not_found(format!("no draft `{id}`")))
+        policy::readable_draft(&s, a, id).ok_or_else(|| ApiError::not_found(format!("no draft `{id}`")))
     };
     let (old, new) = (find(&q.old)?, find(&q.new)?);
     let c = accord_core::compare(&old.document, &new.document);
@@ -933,9 +912,7 @@ fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<Compilation
     let (slot, actor) = visible(web, pid, v)?;
     let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
     let a = actor.as_ref();
-    let latest = s
-        .latest()
-        .filter(|d| policy::may_read(&s, a, d.publication))
+    let latest = policy::readable_latest(&s, a)
         .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
     let own = match a {
         Some(Actor::Delegation { delegation }) => Some(delegation.clone()),
@@ -1001,7 +978,7 @@ fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<Compilation
         notice: String::new(),
         paragraphs,
         can_table: own.is_some(),
-        can_decide: matches!(a, Some(Actor::CoFacilitator { name }) if s.is_co_facilitator(name)),
+        can_decide: policy::is_co_facilitator(&s, a),
         names,
         next_label: format!("Rev.{}", s.drafts.len()),
     })
@@ -1333,7 +1310,7 @@ async fn working_page(State(web): State<Web>, headers: HeaderMap, Path(pid): Pat
             label: s.latest().map(|d| d.label.clone()).unwrap_or_default(),
             accepted: if s.accepted.is_empty() { "none".into() } else { s.accepted.join(", ") },
             paragraphs,
-            can_edit: matches!(a, Some(Actor::CoFacilitator { name }) if s.is_co_facilitator(name)),
+            can_edit: policy::is_co_facilitator(s, a),
         })
     });
     match result {
@@ -1441,8 +1418,7 @@ async fn sessions_page(State(web): State<Web>, headers: HeaderMap, Path(pid): Pa
                 "sessions are shown to the delegations of the process",
             ));
         }
-        let can_edit = matches!(a, Some(Actor::Secretariat { .. }))
-            || matches!(a, Some(Actor::CoFacilitator { name }) if s.is_co_facilitator(name));
+        let can_edit = matches!(a, Some(Actor::Secretariat { .. })) || policy::is_co_facilitator(s, a);
         Ok(SessionsPage { frame: frame(&v), nav: nav(s, a), sessions: s.sessions.clone(), can_edit })
     });
     match result {
@@ -1506,7 +1482,7 @@ struct LivePage {
 
 /// The working paragraph as live viewers receive it, if `actor` may follow it.
 fn live_paragraph(s: &ProcessState, actor: Option<&Actor>, para: &str) -> Result<(Paragraph, u64), ApiError> {
-    if s.latest().is_none_or(|d| !policy::may_read(s, actor, d.publication)) {
+    if policy::readable_latest(s, actor).is_none() {
         return Err(ApiError::not_found("no draft of this process is open to you yet"));
     }
     // The room: delegations, co-facilitators, the secretariat. The working
@@ -1543,7 +1519,7 @@ async fn live_page(
             html: paragraph_html(&p),
             text: p.text.clone(),
             revision,
-            can_edit: matches!(a, Some(Actor::CoFacilitator { name }) if s.is_co_facilitator(name)),
+            can_edit: policy::is_co_facilitator(s, a),
         })
     });
     match result {
