@@ -1,0 +1,1 @@
+//! Word (.docx) import and export. (Being written; see issue 13.)

@@ -1,0 +1,1 @@
+//! PDF import. (Being written; see issue 13.)
