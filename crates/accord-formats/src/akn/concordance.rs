@@ -68,10 +68,15 @@ pub fn concordance(
         attr(&mut a, "eId", &format!("pmod_{n}"));
         attr(&mut a, "accord:relation", link.relation.as_str());
         if let Some(c) = link.class {
-            attr(&mut a, "accord:class", if c == accord_core::compare::Class::Substantive { "substantive" } else { "marginal" });
+            attr(
+                &mut a,
+                "accord:class",
+                if c == accord_core::compare::Class::Substantive { "substantive" } else { "marginal" },
+            );
         }
         a.push_str(">\n");
-        let old_href = |id: &str| format!("{}#{}", old_frame.expression, old_eids.get(id).copied().unwrap_or(id));
+        let old_href =
+            |id: &str| format!("{}#{}", old_frame.expression, old_eids.get(id).copied().unwrap_or(id));
         if link.old.is_empty() {
             a.push_str("<source");
             attr(&mut a, "href", &old_frame.expression);

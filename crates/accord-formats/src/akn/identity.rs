@@ -132,11 +132,8 @@ impl Identity {
     /// the comparison's lineage (see the module documentation for splits
     /// and merges).
     pub fn follow(&self, comparison: &Comparison, new: &Draft) -> Identity {
-        let mut out = Identity {
-            salt: self.salt.clone(),
-            generation: self.generation + 1,
-            ..Identity::default()
-        };
+        let mut out =
+            Identity { salt: self.salt.clone(), generation: self.generation + 1, ..Identity::default() };
         let mut used: HashSet<String> = HashSet::new();
         let carried_p = carry(&comparison.paragraphs, &self.paragraphs, &mut used);
         let carried_h = carry(&comparison.headings, &self.headings, &mut used);
@@ -159,7 +156,11 @@ impl Identity {
 }
 
 /// New id → the old identity it continues.
-fn carry(links: &[Link], old: &BTreeMap<String, Ident>, used: &mut HashSet<String>) -> BTreeMap<String, Ident> {
+fn carry(
+    links: &[Link],
+    old: &BTreeMap<String, Ident>,
+    used: &mut HashSet<String>,
+) -> BTreeMap<String, Ident> {
     let mut out = BTreeMap::new();
     for link in links {
         if matches!(link.relation, Relation::New | Relation::Deleted) {

@@ -14,7 +14,9 @@
 
 use std::collections::HashMap;
 
-use accord_core::{canonical, Draft, Footnote, Heading, Letter, Line, Paragraph, ParagraphKind, SourceLines, Status};
+use accord_core::{
+    canonical, Draft, Footnote, Heading, Letter, Line, Paragraph, ParagraphKind, SourceLines, Status,
+};
 use roxmltree::{Document, Node};
 
 use super::identity::{Ident, Identity};
@@ -29,8 +31,18 @@ pub const MAX_BYTES: usize = accord_core::DEFAULT_MAX_INPUT_BYTES;
 
 /// The document types of Akoma Ntoso 3.0.
 const DOCUMENT_TYPES: &[&str] = &[
-    "act", "amendment", "amendmentList", "bill", "debate", "debateReport", "doc", "documentCollection",
-    "judgment", "officialGazette", "portion", "statement",
+    "act",
+    "amendment",
+    "amendmentList",
+    "bill",
+    "debate",
+    "debateReport",
+    "doc",
+    "documentCollection",
+    "judgment",
+    "officialGazette",
+    "portion",
+    "statement",
 ];
 
 /// Elements read as a paragraph (their `num`, `heading`, then text).
@@ -39,9 +51,32 @@ const PARAGRAPHS: &[&str] =
 
 /// Hierarchical containers read as headings when they carry a number or a heading.
 const SECTIONS: &[&str] = &[
-    "division", "subdivision", "article", "chapter", "subchapter", "part", "subpart", "section", "subsection",
-    "title", "subtitle", "book", "tome", "clause", "subclause", "level", "hcontainer", "recitals", "citations",
-    "debateSection", "rule", "subrule", "list", "sublist", "transitional", "proviso",
+    "division",
+    "subdivision",
+    "article",
+    "chapter",
+    "subchapter",
+    "part",
+    "subpart",
+    "section",
+    "subsection",
+    "title",
+    "subtitle",
+    "book",
+    "tome",
+    "clause",
+    "subclause",
+    "level",
+    "hcontainer",
+    "recitals",
+    "citations",
+    "debateSection",
+    "rule",
+    "subrule",
+    "list",
+    "sublist",
+    "transitional",
+    "proviso",
 ];
 
 /// Skipped wherever they occur outside text.
@@ -52,7 +87,8 @@ pub fn read(bytes: &[u8]) -> Result<Draft, AknError> {
     let text = utf8(bytes)?;
     let doc = parse(text)?;
     let (root, ours) = document_element(&doc)?;
-    let mut r = Reader { doc: &doc, ours, draft: Draft::default(), statuses: HashMap::new(), notes: Vec::new() };
+    let mut r =
+        Reader { doc: &doc, ours, draft: Draft::default(), statuses: HashMap::new(), notes: Vec::new() };
     r.read_document(root);
     let mut draft = r.finish();
     // Brackets and references from the text, as the text parser derives them.
@@ -115,9 +151,10 @@ fn parse(text: &str) -> Result<Document<'_>, AknError> {
             return AknError::Xml {
                 line,
                 column,
-                message: "a DTD (<!DOCTYPE …>) is not accepted: Akoma Ntoso needs none, and its entities could \
+                message:
+                    "a DTD (<!DOCTYPE …>) is not accepted: Akoma Ntoso needs none, and its entities could \
                           expand without bound or reach files"
-                    .into(),
+                        .into(),
             };
         }
         let pos = e.pos();
@@ -150,7 +187,8 @@ fn document_element<'a, 'i>(doc: &'a Document<'i>) -> Result<(Node<'a, 'i>, bool
         });
     }
     let ours = root.lookup_prefix(ACCORD_NS).is_some();
-    let Some(mut d) = root.children().find(|c| c.is_element() && DOCUMENT_TYPES.contains(&c.tag_name().name()))
+    let Some(mut d) =
+        root.children().find(|c| c.is_element() && DOCUMENT_TYPES.contains(&c.tag_name().name()))
     else {
         let p = pos(root);
         return Err(AknError::NotAkn {
@@ -161,10 +199,8 @@ fn document_element<'a, 'i>(doc: &'a Document<'i>) -> Result<(Node<'a, 'i>, bool
     };
     // A collection: the first document inside its body.
     if d.tag_name().name() == "documentCollection" {
-        if let Some(inner) = d
-            .descendants()
-            .skip(1)
-            .find(|c| c.is_element() && DOCUMENT_TYPES.contains(&c.tag_name().name()))
+        if let Some(inner) =
+            d.descendants().skip(1).find(|c| c.is_element() && DOCUMENT_TYPES.contains(&c.tag_name().name()))
         {
             d = inner;
         }
@@ -241,13 +277,15 @@ impl<'a, 'i> Reader<'a, 'i> {
                     self.draft.furniture.push(Line { line, text });
                 }
                 (_, "step") => {
-                    let status = n.attribute("outcome").map(|o| o.trim_start_matches('#')).and_then(|o| {
-                        STATUSES.iter().find(|(_, e)| *e == o).map(|(s, _)| *s)
-                    });
+                    let status = n
+                        .attribute("outcome")
+                        .map(|o| o.trim_start_matches('#'))
+                        .and_then(|o| STATUSES.iter().find(|(_, e)| *e == o).map(|(s, _)| *s));
                     if let (Some(status), Some(target)) = (status, n.attribute("refersTo")) {
                         let note = n.attribute((ACCORD_NS, "note")).map(str::to_owned);
                         for t in target.split_whitespace() {
-                            self.statuses.insert(t.trim_start_matches('#').to_string(), (status, note.clone()));
+                            self.statuses
+                                .insert(t.trim_start_matches('#').to_string(), (status, note.clone()));
                         }
                     }
                 }
@@ -270,8 +308,10 @@ impl<'a, 'i> Reader<'a, 'i> {
                 let mut l = Letter { source_lines: lines(n), ..Letter::default() };
                 for part in elements(n) {
                     if part.tag_name().name() == "container" {
-                        let sig: Vec<String> =
-                            elements(part).filter(|p| !class_has(*p, "accord-empty")).map(|p| self.text_of(p)).collect();
+                        let sig: Vec<String> = elements(part)
+                            .filter(|p| !class_has(*p, "accord-empty"))
+                            .map(|p| self.text_of(p))
+                            .collect();
                         l.signatures.push(sig);
                         continue;
                     }
@@ -381,7 +421,8 @@ impl<'a, 'i> Reader<'a, 'i> {
             first_paragraph: self.draft.paragraphs.len(),
             source_lines: lines(n),
         });
-        let inner = Place { heading: Some(id), parent: None, level: level.saturating_add(1), ..place.clone() };
+        let inner =
+            Place { heading: Some(id), parent: None, level: level.saturating_add(1), ..place.clone() };
         let after = self.walk(n, &inner);
         // A preamble's groups are not nested: the next group follows this heading.
         if n.tag_name().name() == "recitals" {
@@ -419,7 +460,9 @@ impl<'a, 'i> Reader<'a, 'i> {
                     }
                 }
             }
-            if n.tag_name().name() == "crossHeading" || child(n, "content").is_none() && child(n, "intro").is_none() {
+            if n.tag_name().name() == "crossHeading"
+                || child(n, "content").is_none() && child(n, "intro").is_none()
+            {
                 let own: Vec<String> =
                     elements(n).filter(|c| c.tag_name().name() == "p").map(|c| self.text_of(c)).collect();
                 if !own.is_empty() || n.tag_name().name() == "crossHeading" {
@@ -443,7 +486,8 @@ impl<'a, 'i> Reader<'a, 'i> {
                 (None, _) => format!("P{}", self.draft.paragraphs.len() + 1),
             },
         };
-        let kind = if n.attribute("refersTo").is_some_and(|r| r.split_whitespace().any(|x| x == "#preamble")) {
+        let kind = if n.attribute("refersTo").is_some_and(|r| r.split_whitespace().any(|x| x == "#preamble"))
+        {
             ParagraphKind::Preambular
         } else {
             place.kind
@@ -458,7 +502,10 @@ impl<'a, 'i> Reader<'a, 'i> {
         let own_notes: Vec<Node> = holder
             .descendants()
             .filter(|d| d.tag_name().name() == "authorialNote")
-            .filter(|d| !d.ancestors().any(|a| a != n && a != holder && is_paragraph(a) && a.ancestors().any(|x| x == n)))
+            .filter(|d| {
+                !d.ancestors()
+                    .any(|a| a != n && a != holder && is_paragraph(a) && a.ancestors().any(|x| x == n))
+            })
             .collect();
         for note in own_notes {
             if n.attribute((ACCORD_NS, "footnotes")).is_none() {
@@ -552,8 +599,10 @@ impl<'a, 'i> Reader<'a, 'i> {
                 "authorialNote" | "noteRef" | "num" if name != "num" || n.tag_name().name() != "p" => {}
                 "eol" | "eop" => out.push(if self.ours { '\n' } else { ' ' }),
                 "inline" if c.attribute("name") == Some("controlCharacter") => {
-                    if let Some(ch) =
-                        c.attribute((ACCORD_NS, "char")).and_then(|x| x.parse::<u32>().ok()).and_then(char::from_u32)
+                    if let Some(ch) = c
+                        .attribute((ACCORD_NS, "char"))
+                        .and_then(|x| x.parse::<u32>().ok())
+                        .and_then(char::from_u32)
                     {
                         out.push(ch);
                     }

@@ -43,7 +43,8 @@ pub(crate) fn frame(draft: &Draft, options: &AknOptions) -> Frame {
         .or_else(|| draft.letters.iter().filter_map(|l| l.date.as_deref()).find_map(iso_date))
         .unwrap_or_else(|| "1970-01-01".to_string());
     let lang = options.language.clone().unwrap_or_else(|| "eng".to_string());
-    let symbol = options.symbol.as_deref().map(|s| id_part(s).replace('_', "-")).unwrap_or_else(|| "draft".into());
+    let symbol =
+        options.symbol.as_deref().map(|s| id_part(s).replace('_', "-")).unwrap_or_else(|| "draft".into());
     let kind = if options.adopted { "resolution" } else { "resolutionDraft" };
     let work = format!("/akn/un/statement/deliberation/unga/{date}/{symbol}-{kind}");
     let expression = format!("{work}/{lang}@{date}");
@@ -53,9 +54,12 @@ pub(crate) fn frame(draft: &Draft, options: &AknOptions) -> Frame {
 /// Writes the document, with `analysis` (a concordance) in its metadata.
 pub(crate) fn write_with(draft: &Draft, options: &AknOptions, analysis: Option<&str>) -> String {
     let f = frame(draft, options);
-    let identity = options.identity.clone().unwrap_or_else(|| Identity::fresh(draft, options.symbol.as_deref()));
+    let identity =
+        options.identity.clone().unwrap_or_else(|| Identity::fresh(draft, options.symbol.as_deref()));
     let mut w = Writer {
-        out: String::with_capacity(draft.paragraphs.iter().map(|p| p.text.len() * 6 / 5 + 300).sum::<usize>() + 8192),
+        out: String::with_capacity(
+            draft.paragraphs.iter().map(|p| p.text.len() * 6 / 5 + 300).sum::<usize>() + 8192,
+        ),
         draft,
         eids: paragraph_eids(draft),
         heids: heading_eids(draft),
@@ -71,12 +75,24 @@ pub(crate) fn write_with(draft: &Draft, options: &AknOptions, analysis: Option<&
     attr(o, "xmlns:accord", ACCORD_NS);
     o.push_str(">\n");
     if options.adopted {
-        o.push_str("<documentCollection name=\"publicationResolution\" contains=\"originalVersion\">\n<meta>\n");
+        o.push_str(
+            "<documentCollection name=\"publicationResolution\" contains=\"originalVersion\">\n<meta>\n",
+        );
         let pubwork = f.work.replace("/statement/deliberation/", "/documentCollection/publication/");
-        let pubf = Frame { work: pubwork.clone(), expression: format!("{pubwork}/{}@{}", f.lang, f.date), ..f };
-        identification(o, &pubf, options);
+        let pubf =
+            Frame { work: pubwork.clone(), expression: format!("{pubwork}/{}@{}", f.lang, f.date), ..f };
+        identification(o, &pubf, options, "pub_");
+        // eIds are unique across the whole collection: the publication's own.
         o.push_str("<references source=\"#accord\">\n");
-        organizations(o, options);
+        for (eid, show) in [
+            ("generalAssembly", "General Assembly"),
+            ("coFacilitators", "Co-facilitators"),
+            ("accord", "Accord"),
+        ] {
+            o.push_str(&format!(
+                "<TLCOrganization eId=\"pub_{eid}\" href=\"/akn/ontology/organization/un/{eid}\" showAs=\"{show}\"/>\n"
+            ));
+        }
         o.push_str("</references>\n</meta>\n<collectionBody>\n<component eId=\"cmp_1\">\n");
         let f = frame(draft, options);
         w.statement(&f, options, analysis);
@@ -97,7 +113,9 @@ fn first_citations(draft: &Draft) -> Vec<Vec<usize>> {
         .map(|p| {
             let mut here = Vec::new();
             for m in &p.footnotes {
-                if let Some(i) = draft.footnotes.iter().enumerate().position(|(i, f)| !taken[i] && &f.marker == m) {
+                if let Some(i) =
+                    draft.footnotes.iter().enumerate().position(|(i, f)| !taken[i] && &f.marker == m)
+                {
                     taken[i] = true;
                     here.push(i);
                 }
@@ -107,23 +125,24 @@ fn first_citations(draft: &Draft) -> Vec<Vec<usize>> {
         .collect()
 }
 
-fn identification(o: &mut String, f: &Frame, options: &AknOptions) {
+/// `identification`; `prefix` goes before the authors' eIds (a publication's own).
+fn identification(o: &mut String, f: &Frame, options: &AknOptions, prefix: &str) {
     let generated = options.generated.clone().unwrap_or_else(|| f.date.clone());
     o.push_str("<identification source=\"#accord\">\n<FRBRWork>\n");
     value(o, "FRBRthis", &format!("{}/!main", f.work));
     value(o, "FRBRuri", &f.work);
     o.push_str(&format!("<FRBRdate date=\"{}\" name=\"draft\"/>\n", f.date));
-    o.push_str("<FRBRauthor href=\"#generalAssembly\"/>\n<FRBRcountry value=\"un\"/>\n</FRBRWork>\n<FRBRExpression>\n");
+    o.push_str(&format!("<FRBRauthor href=\"#{prefix}generalAssembly\"/>\n<FRBRcountry value=\"un\"/>\n</FRBRWork>\n<FRBRExpression>\n"));
     value(o, "FRBRthis", &format!("{}/!main", f.expression));
     value(o, "FRBRuri", &f.expression);
     o.push_str(&format!("<FRBRdate date=\"{}\" name=\"draft\"/>\n", f.date));
-    o.push_str("<FRBRauthor href=\"#coFacilitators\"/>\n");
+    o.push_str(&format!("<FRBRauthor href=\"#{prefix}coFacilitators\"/>\n"));
     o.push_str(&format!("<FRBRlanguage language=\"{}\"/>\n</FRBRExpression>\n<FRBRManifestation>\n", f.lang));
     value(o, "FRBRthis", &format!("{}/!main.xml", f.expression));
     value(o, "FRBRuri", &format!("{}.akn", f.expression));
     o.push_str("<FRBRdate");
     attr(o, "date", &generated);
-    o.push_str(" name=\"generation\"/>\n<FRBRauthor href=\"#accord\"/>\n</FRBRManifestation>\n</identification>\n");
+    o.push_str(&format!(" name=\"generation\"/>\n<FRBRauthor href=\"#{prefix}accord\"/>\n</FRBRManifestation>\n</identification>\n"));
 }
 
 fn value(o: &mut String, tag: &str, v: &str) {
@@ -143,14 +162,32 @@ fn organizations(o: &mut String, options: &AknOptions) {
         attr(o, "showAs", show);
         o.push_str("/>\n");
     };
-    tlc(o, "TLCOrganization", "generalAssembly", "/akn/ontology/organization/un/generalAssembly", "General Assembly");
-    tlc(o, "TLCOrganization", "coFacilitators", "/akn/ontology/organization/un/coFacilitators", "Co-facilitators");
+    tlc(
+        o,
+        "TLCOrganization",
+        "generalAssembly",
+        "/akn/ontology/organization/un/generalAssembly",
+        "General Assembly",
+    );
+    tlc(
+        o,
+        "TLCOrganization",
+        "coFacilitators",
+        "/akn/ontology/organization/un/coFacilitators",
+        "Co-facilitators",
+    );
     tlc(o, "TLCOrganization", "accord", "/akn/ontology/organization/accord", "Accord");
     let mut seen = std::collections::HashSet::new();
     for d in &options.delegations {
         let id = id_part(d);
         if seen.insert(format!("org_{id}")) {
-            tlc(o, "TLCOrganization", &format!("org_{id}"), &format!("/akn/ontology/organization/un/{id}"), d);
+            tlc(
+                o,
+                "TLCOrganization",
+                &format!("org_{id}"),
+                &format!("/akn/ontology/organization/un/{id}"),
+                d,
+            );
         }
     }
     for c in &options.co_facilitators {
@@ -222,7 +259,7 @@ impl Writer<'_> {
         let d = self.draft;
         let name = if options.adopted { "resolution" } else { "resolutionDraft" };
         self.out.push_str(&format!("<statement name=\"{name}\" contains=\"originalVersion\">\n<meta>\n"));
-        identification(&mut self.out, f, options);
+        identification(&mut self.out, f, options, "");
         let o = &mut self.out;
         o.push_str("<lifecycle source=\"#accord\">\n<eventRef eId=\"evt_1\"");
         attr(o, "date", &f.date);
@@ -244,7 +281,9 @@ impl Writer<'_> {
             attr(o, "showAs", s.tag());
             o.push_str("/>\n");
         }
-        o.push_str("<TLCConcept eId=\"preamble\" href=\"/akn/ontology/concept/un/preamble\" showAs=\"preamble\"/>\n");
+        o.push_str(
+            "<TLCConcept eId=\"preamble\" href=\"/akn/ontology/concept/un/preamble\" showAs=\"preamble\"/>\n",
+        );
         o.push_str("</references>\n");
         // Footnotes no paragraph cites.
         let cited: std::collections::HashSet<usize> = self.cited.iter().flatten().copied().collect();
@@ -634,7 +673,7 @@ impl Writer<'_> {
         self.out.push_str("<p>");
         let chars: Vec<char> = p.text.chars().collect();
         let mut brackets: Vec<&Bracket> = p.brackets.iter().collect();
-        brackets.sort_by_key(|b| (b.start, std::cmp::Reverse(b.end)));
+        brackets.sort_by_key(|b| (b.start, std::cmp::Reverse(b.end), b.depth));
         let mut refs: Vec<&Reference> = p.references.iter().collect();
         refs.sort_by_key(|r| r.start);
         let mut inl = Inlines { out: &mut self.out, chars: &chars, refs: &refs, buf: String::new() };
@@ -781,14 +820,17 @@ impl KindName for Reference {
 /// cited text's name otherwise.
 fn ref_href(r: &Reference) -> String {
     match (&r.symbol, r.kind) {
-        (Some(s), ReferenceKind::Resolution) if s.split('/').count() == 2 && s.bytes().all(|b| b.is_ascii_digit() || b == b'/') => {
+        (Some(s), ReferenceKind::Resolution)
+            if s.split('/').count() == 2 && s.bytes().all(|b| b.is_ascii_digit() || b == b'/') =>
+        {
             format!("https://undocs.org/A/RES/{s}")
         }
         (Some(s), _) => format!("https://undocs.org/{s}"),
         (None, _) => {
             let name = r.document.as_deref().map(id_part).unwrap_or_default();
             let targets = r.targets.join("-");
-            format!("#{}{}{}", r.kind_name(), if name.is_empty() { "" } else { "__" }, name) + &if targets.is_empty() { String::new() } else { format!("__{}", id_part(&targets)) }
+            format!("#{}{}{}", r.kind_name(), if name.is_empty() { "" } else { "__" }, name)
+                + &if targets.is_empty() { String::new() } else { format!("__{}", id_part(&targets)) }
         }
     }
 }
@@ -828,11 +870,8 @@ pub(crate) fn iso_date(text: &str) -> Option<String> {
             }
         }
         let Some(m) = month(w) else { continue };
-        let (prev, next, after) = (
-            i.checked_sub(1).and_then(|k| words.get(k)),
-            words.get(i + 1),
-            words.get(i + 2),
-        );
+        let (prev, next, after) =
+            (i.checked_sub(1).and_then(|k| words.get(k)), words.get(i + 1), words.get(i + 2));
         let found = match (prev.and_then(|p| day(p)), next.and_then(|n| year(n))) {
             (Some(d), Some(y)) => Some((y, d)),
             _ => match (next.and_then(|n| day(n)), after.and_then(|a| year(a))) {
