@@ -157,6 +157,11 @@ fn parse(text: &str) -> Result<Document<'_>, AknError> {
                         .into(),
             };
         }
+        // Errors found at the end of the input carry no position: the end is it.
+        if matches!(e, roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream) {
+            let (line, column) = line_col(text, text.len());
+            return AknError::Xml { line, column, message: format!("{e} (the file ends here)") };
+        }
         let pos = e.pos();
         AknError::Xml { line: pos.row, column: pos.col, message: e.to_string() }
     })?;
@@ -383,8 +388,10 @@ impl<'a, 'i> Reader<'a, 'i> {
                 self.paragraph(c, &here, option);
             } else if SECTIONS.contains(&name) {
                 here = self.section(c, &here);
-            } else if matches!(name, "content" | "intro" | "wrapUp" | "p" | "block" | "tblock" | "formula")
-                || (name == "container" && !elements(c).any(|e| e.tag_name().name() == "container"))
+            } else if matches!(
+                name,
+                "content" | "intro" | "wrapUp" | "p" | "block" | "tblock" | "formula" | "from"
+            ) || (name == "container" && !elements(c).any(|e| e.tag_name().name() == "container"))
             {
                 if !class_has(c, "accord-empty") {
                     self.loose_block(c, &here);
