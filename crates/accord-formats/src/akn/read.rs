@@ -524,8 +524,21 @@ impl<'a, 'i> Reader<'a, 'i> {
             id: id.clone(),
             number,
             kind,
-            heading: n.attribute((ACCORD_NS, "heading")).map(str::to_owned).or_else(|| place.heading.clone()),
-            parent: n.attribute((ACCORD_NS, "parent")).map(str::to_owned).or_else(|| place.parent.clone()),
+            // In Accord's files the attributes say it all (absent: none).
+            heading: n.attribute((ACCORD_NS, "heading")).map(str::to_owned).or_else(|| {
+                if self.ours {
+                    None
+                } else {
+                    place.heading.clone()
+                }
+            }),
+            parent: n.attribute((ACCORD_NS, "parent")).map(str::to_owned).or_else(|| {
+                if self.ours {
+                    None
+                } else {
+                    place.parent.clone()
+                }
+            }),
             option: option_label,
             status,
             status_note,
@@ -536,7 +549,8 @@ impl<'a, 'i> Reader<'a, 'i> {
             source_lines: lines(n),
         });
         // Sub-paragraphs: in hierarchy children, or a preamble item's blockList.
-        let inner = Place { kind, parent: Some(id), ..place.clone() };
+        // Children take the part's kind (preamble or body), not their parent's.
+        let inner = Place { parent: Some(id), ..place.clone() };
         for c in elements(n) {
             let name = c.tag_name().name();
             if matches!(name, "num" | "heading" | "subheading" | "content" | "intro" | "p") {

@@ -67,6 +67,7 @@ pub(crate) fn write_with(draft: &Draft, options: &AknOptions, analysis: Option<&
         cited: Vec::new(),
         nest: Vec::new(),
         children: Vec::new(),
+        guids: std::collections::HashSet::new(),
     };
     w.cited = first_citations(draft);
     let o = &mut w.out;
@@ -210,6 +211,8 @@ struct Writer<'a> {
     nest: Vec<Option<usize>>,
     /// Whether a paragraph has paragraphs written inside it.
     children: Vec<bool>,
+    /// GUIDs written so far.
+    guids: std::collections::HashSet<String>,
 }
 
 /// Where each paragraph nests: the index of the paragraph it is written
@@ -626,7 +629,14 @@ impl Writer<'_> {
         attr(&mut self.out, "eId", eid);
         if let Some(ident) = ident {
             attr(&mut self.out, "wId", &ident.wid);
-            attr(&mut self.out, "GUID", &ident.guid);
+            // Two elements with one Accord id (a hand-edited model) cannot share a GUID.
+            let mut guid = ident.guid.clone();
+            let mut n = 1u32;
+            while !self.guids.insert(guid.clone()) {
+                guid = super::identity::guid(&[&ident.guid, &n.to_string()]);
+                n += 1;
+            }
+            attr(&mut self.out, "GUID", &guid);
         }
     }
 
