@@ -44,16 +44,26 @@ pub struct Identity {
     pub salt: String,
 }
 
-/// A GUID derived from `parts` (128-bit FNV-1a), formatted as a version-8 UUID.
-pub fn guid(parts: &[&str]) -> String {
-    let mut h: u128 = 0x6c62272e07bb014262b821756295c58d;
-    const P: u128 = 0x0000000001000000000000000000013B;
+const FNV_OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+const FNV_PRIME: u128 = 0x0000000001000000000000000000013B;
+
+/// 128-bit FNV-1a of `parts` (each followed by 0xff), continuing from `h`.
+fn fnv(mut h: u128, parts: &[&str]) -> u128 {
     for p in parts {
         for b in p.bytes().chain([0xff]) {
             h ^= b as u128;
-            h = h.wrapping_mul(P);
+            h = h.wrapping_mul(FNV_PRIME);
         }
     }
+    h
+}
+
+/// A GUID derived from `parts` (128-bit FNV-1a, mixed), formatted as a version-8 UUID.
+pub fn guid(parts: &[&str]) -> String {
+    format_guid(fnv(FNV_OFFSET, parts))
+}
+
+fn format_guid(h: u128) -> String {
     // FNV alone leaves similar inputs with similar hashes: mix both halves.
     let mix = |mut z: u64| {
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
@@ -65,8 +75,16 @@ pub fn guid(parts: &[&str]) -> String {
     let mut b = ((hi as u128) << 64 | lo as u128).to_be_bytes();
     b[6] = (b[6] & 0x0f) | 0x80; // version 8
     b[8] = (b[8] & 0x3f) | 0x80; // RFC variant
-    let x: String = b.iter().map(|v| format!("{v:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &x[0..8], &x[8..12], &x[12..16], &x[16..20], &x[20..32])
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (i, v) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(HEX[(v >> 4) as usize] as char);
+        out.push(HEX[(v & 15) as usize] as char);
+    }
+    out
 }
 
 /// The `eId`s of a draft's paragraphs, in order: `para_` and the id made
@@ -104,23 +122,35 @@ impl Identity {
     /// same draft always gets the same GUIDs.
     pub fn fresh(draft: &Draft, symbol: Option<&str>) -> Identity {
         let mut out = Identity { salt: salt_of(draft, symbol), ..Identity::default() };
+        let prefix = out.prefix();
         let mut used = HashSet::new();
         for (p, eid) in draft.paragraphs.iter().zip(paragraph_eids(draft)) {
-            let ident = out.new_ident("p", &p.id, eid, &mut used);
+            let ident = out.new_ident(prefix, "p", &p.id, eid, &mut used);
             out.paragraphs.insert(p.id.clone(), ident);
         }
         for (h, eid) in draft.headings.iter().zip(heading_eids(draft)) {
-            let ident = out.new_ident("h", &h.id, eid, &mut used);
+            let ident = out.new_ident(prefix, "h", &h.id, eid, &mut used);
             out.headings.insert(h.id.clone(), ident);
         }
         out
     }
 
-    fn new_ident(&self, kind: &str, id: &str, eid: String, used: &mut HashSet<String>) -> Ident {
-        let gen = self.generation.to_string();
+    /// The hash of the negotiation and generation, where every fresh GUID starts.
+    fn prefix(&self) -> u128 {
+        fnv(FNV_OFFSET, &[&self.salt, &self.generation.to_string()])
+    }
+
+    fn new_ident(
+        &self,
+        prefix: u128,
+        kind: &str,
+        id: &str,
+        eid: String,
+        used: &mut HashSet<String>,
+    ) -> Ident {
         let mut n = 0u32;
         loop {
-            let g = guid(&[&self.salt, &gen, kind, id, &n.to_string()]);
+            let g = format_guid(fnv(prefix, &[kind, id, &n.to_string()]));
             if used.insert(g.clone()) {
                 return Ident { guid: g, wid: eid };
             }
@@ -134,20 +164,21 @@ impl Identity {
     pub fn follow(&self, comparison: &Comparison, new: &Draft) -> Identity {
         let mut out =
             Identity { salt: self.salt.clone(), generation: self.generation + 1, ..Identity::default() };
+        let prefix = out.prefix();
         let mut used: HashSet<String> = HashSet::new();
         let carried_p = carry(&comparison.paragraphs, &self.paragraphs, &mut used);
         let carried_h = carry(&comparison.headings, &self.headings, &mut used);
         for (p, eid) in new.paragraphs.iter().zip(paragraph_eids(new)) {
             let ident = match carried_p.get(&p.id) {
                 Some(i) => i.clone(),
-                None => out.new_ident("p", &p.id, eid, &mut used),
+                None => out.new_ident(prefix, "p", &p.id, eid, &mut used),
             };
             out.paragraphs.insert(p.id.clone(), ident);
         }
         for (h, eid) in new.headings.iter().zip(heading_eids(new)) {
             let ident = match carried_h.get(&h.id) {
                 Some(i) => i.clone(),
-                None => out.new_ident("h", &h.id, eid, &mut used),
+                None => out.new_ident(prefix, "h", &h.id, eid, &mut used),
             };
             out.headings.insert(h.id.clone(), ident);
         }

@@ -91,10 +91,48 @@ pub fn read(bytes: &[u8]) -> Result<Draft, AknError> {
         Reader { doc: &doc, ours, draft: Draft::default(), statuses: HashMap::new(), notes: Vec::new() };
     r.read_document(root);
     let mut draft = r.finish();
-    // Brackets and references from the text, as the text parser derives them.
-    draft = canonical::read(&canonical::write(&draft));
-    draft.diagnostics.clear();
+    derive(&mut draft);
     Ok(draft)
+}
+
+/// Brackets and references from the text, as the text parser derives them:
+/// the headings' and paragraphs' texts alone, in document order, through
+/// the canonical reader (brackets are matched across both).
+fn derive(draft: &mut Draft) {
+    let mut c = String::with_capacity(draft.paragraphs.iter().map(|p| p.text.len() + 64).sum::<usize>() + 64);
+    c.push_str(canonical::HEADER);
+    c.push('\n');
+    let unit = |c: &mut String, kind: &str, text: &str| {
+        if text.contains(['\n', '\r']) {
+            let t = serde_json::to_string(text).unwrap_or_default();
+            c.push_str(&format!(
+                "%{kind} {{\"id\":\"\",\"level\":1,\"kind\":\"operative\",\"lines\":[0,0],\"text\":{t}}}\n"
+            ));
+        } else {
+            c.push_str(&format!(
+                "%{kind} {{\"id\":\"\",\"level\":1,\"kind\":\"operative\",\"lines\":[0,0]}}\n"
+            ));
+            c.push_str(text);
+            c.push('\n');
+        }
+    };
+    let mut hs = draft.headings.iter().peekable();
+    for (i, p) in draft.paragraphs.iter().enumerate() {
+        while let Some(h) = hs.next_if(|h| h.first_paragraph <= i) {
+            unit(&mut c, "heading", &h.title);
+        }
+        unit(&mut c, "paragraph", &p.text);
+    }
+    // Headings after the last paragraph can still close its brackets.
+    for h in hs {
+        unit(&mut c, "heading", &h.title);
+    }
+    let derived = canonical::read(&c);
+    debug_assert_eq!(derived.paragraphs.len(), draft.paragraphs.len());
+    for (p, d) in draft.paragraphs.iter_mut().zip(derived.paragraphs) {
+        p.brackets = d.brackets;
+        p.references = d.references;
+    }
 }
 
 /// Reads the paragraphs' and headings' identities (`GUID`, `wId`, by Accord

@@ -681,17 +681,26 @@ impl Writer<'_> {
     fn paragraph_text(&mut self, i: usize) {
         let p = &self.draft.paragraphs[i];
         self.out.push_str("<p>");
-        let chars: Vec<char> = p.text.chars().collect();
-        let mut brackets: Vec<&Bracket> = p.brackets.iter().collect();
-        brackets.sort_by_key(|b| (b.start, std::cmp::Reverse(b.end), b.depth));
-        let mut refs: Vec<&Reference> = p.references.iter().collect();
-        refs.sort_by_key(|r| r.start);
-        let mut inl = Inlines { out: &mut self.out, chars: &chars, refs: &refs, buf: String::new() };
-        inl.span(0, chars.len() as u32, &brackets);
+        if p.brackets.is_empty() && p.references.is_empty() {
+            text(&mut self.out, &p.text, true);
+        } else {
+            self.marked_text(i);
+        }
         for n in self.cited[i].clone() {
             self.footnote("authorialNote", n);
         }
         self.out.push_str("</p>");
+    }
+
+    fn marked_text(&mut self, i: usize) {
+        let p = &self.draft.paragraphs[i];
+        let at: Vec<usize> = p.text.char_indices().map(|(b, _)| b).chain([p.text.len()]).collect();
+        let mut brackets: Vec<&Bracket> = p.brackets.iter().collect();
+        brackets.sort_by_key(|b| (b.start, std::cmp::Reverse(b.end), b.depth));
+        let mut refs: Vec<&Reference> = p.references.iter().collect();
+        refs.sort_by_key(|r| r.start);
+        let mut inl = Inlines { out: &mut self.out, text: &p.text, at: &at, refs: &refs };
+        inl.span(0, (at.len() - 1) as u32, &brackets);
     }
 
     fn footnote(&mut self, tag: &str, n: usize) {
@@ -715,16 +724,15 @@ impl Writer<'_> {
 /// Writes a paragraph's characters with brackets and references as elements.
 struct Inlines<'a> {
     out: &'a mut String,
-    chars: &'a [char],
+    text: &'a str,
+    /// Byte offset of each character (and of the end), for character offsets.
+    at: &'a [usize],
     refs: &'a [&'a Reference],
-    buf: String,
 }
 
 impl Inlines<'_> {
     fn chars(&mut self, a: u32, b: u32) {
-        self.buf.clear();
-        self.buf.extend(&self.chars[a as usize..b as usize]);
-        text(self.out, &self.buf, true);
+        text(self.out, &self.text[self.at[a as usize]..self.at[b as usize]], true);
     }
 
     /// Text from `a` to `b` with the references lying wholly inside it.
@@ -798,7 +806,7 @@ impl Inlines<'_> {
     fn options(&mut self, from: u32, to: u32) {
         let mut start = from;
         for k in from..=to {
-            if k == to || self.chars[k as usize] == '/' {
+            if k == to || self.text.as_bytes()[self.at[k as usize]] == b'/' {
                 self.out.push_str("<inline name=\"option\">");
                 self.run(start, k);
                 self.out.push_str("</inline>");
