@@ -154,14 +154,20 @@ fn brackets_nest_and_cross_paragraphs_with_markers() {
     );
     let xml = akn::write(&d, &AknOptions::default());
     assert!(xml.contains(
-        "<inline name=\"bracket\">[<inline name=\"option\">2020</inline>/<inline name=\"option\">2025</inline>]</inline>"
+        "<inline name=\"bracket\" accord:depth=\"1\" accord:alternatives=\"[&quot;2020&quot;,&quot;2025&quot;]\">[<inline name=\"option\">2020</inline>/<inline name=\"option\">2025</inline>]</inline>"
     ));
     assert!(xml.contains(
-        "<inline name=\"bracket\">[to <inline name=\"bracket\">[review]</inline> the text]</inline>"
+        "<inline name=\"bracket\" accord:depth=\"1\">[to <inline name=\"bracket\" accord:depth=\"2\">[review]</inline> the text]</inline>"
     ));
-    assert!(xml
-        .contains("<inline name=\"bracket\" class=\"closes-after\">[The Parties shall cooperate.</inline>"));
-    assert!(xml.contains("<inline name=\"bracket\" class=\"opens-before\">They shall report.]</inline>"));
+    assert!(xml.contains(
+        "<inline name=\"bracket\" class=\"closes-after\" accord:depth=\"1\">[The Parties shall cooperate.</inline>"
+    ));
+    assert!(xml.contains(
+        "<inline name=\"bracket\" class=\"opens-before\" accord:depth=\"1\">They shall report.]</inline>"
+    ));
+    // Read with the brackets derived from the text instead (as for another tool's file): the same.
+    let plain = xml.replace(" accord:depth=\"1\"", "").replace(" accord:depth=\"2\"", "");
+    assert_same("brackets derived", &d, &akn::read(plain.as_bytes()).unwrap());
     validate(&[("brackets".into(), xml.clone())]);
     assert_same("brackets", &d, &akn::read(xml.as_bytes()).unwrap());
 }

@@ -15,7 +15,8 @@
 use std::collections::HashMap;
 
 use accord_core::{
-    canonical, Draft, Footnote, Heading, Letter, Line, Paragraph, ParagraphKind, SourceLines, Status,
+    canonical, Bracket, Draft, Footnote, Heading, Letter, Line, Paragraph, ParagraphKind, Reference,
+    ReferenceKind, SourceLines, Status,
 };
 use roxmltree::{Document, Node};
 
@@ -87,11 +88,20 @@ pub fn read(bytes: &[u8]) -> Result<Draft, AknError> {
     let text = utf8(bytes)?;
     let doc = parse(text)?;
     let (root, ours) = document_element(&doc)?;
-    let mut r =
-        Reader { doc: &doc, ours, draft: Draft::default(), statuses: HashMap::new(), notes: Vec::new() };
+    let mut r = Reader {
+        doc: &doc,
+        ours,
+        draft: Draft::default(),
+        statuses: HashMap::new(),
+        notes: Vec::new(),
+        marks_complete: true,
+    };
     r.read_document(root);
+    let complete = r.ours && r.marks_complete;
     let mut draft = r.finish();
-    derive(&mut draft);
+    if !complete {
+        derive(&mut draft);
+    }
     Ok(draft)
 }
 
@@ -276,6 +286,19 @@ struct Reader<'a, 'i> {
     statuses: HashMap<String, (Status, Option<String>)>,
     /// Footnotes with their index (`accord:n`) when known.
     notes: Vec<(Option<usize>, Footnote)>,
+    /// True while every bracket and reference so far was restored from its
+    /// element (Accord's files); otherwise all are derived from the text.
+    marks_complete: bool,
+}
+
+/// A paragraph's brackets and references as its elements say.
+#[derive(Default)]
+struct Marks {
+    /// Characters collected so far.
+    chars: u32,
+    brackets: Vec<Bracket>,
+    references: Vec<Reference>,
+    complete: bool,
 }
 
 /// Where the walk is: the kind of paragraph, the heading and parent paragraph.
@@ -481,12 +504,25 @@ impl<'a, 'i> Reader<'a, 'i> {
         let heading = child(n, "heading").map(|x| self.text_of(x));
         let eid = n.attribute("eId").unwrap_or("");
         let (mut text, mut option_label) = (String::new(), None);
+        let mut restored: (Vec<Bracket>, Vec<Reference>) = (Vec::new(), Vec::new());
         if self.ours {
             option_label = heading;
             // The text is the paragraph's own first `p` (in content or intro, or its own).
             let holder = child(n, "content").or_else(|| child(n, "intro")).unwrap_or(n);
             if let Some(p) = child(holder, "p") {
-                text = self.text_of(p);
+                let mut m = Marks {
+                    complete: p.attribute((ACCORD_NS, "marks")) != Some("partial"),
+                    ..Marks::default()
+                };
+                self.collect_marked(p, &mut text, &mut m);
+                if m.complete {
+                    m.brackets
+                        .sort_by_key(|b| (b.start, std::cmp::Reverse(b.end), std::cmp::Reverse(b.depth)));
+                    m.references.sort_by_key(|r| r.start);
+                    restored = (m.brackets, m.references);
+                } else {
+                    self.marks_complete = false;
+                }
             }
         } else {
             if option {
@@ -581,8 +617,8 @@ impl<'a, 'i> Reader<'a, 'i> {
             status,
             status_note,
             text,
-            brackets: Vec::new(),
-            references: Vec::new(),
+            brackets: restored.0,
+            references: restored.1,
             footnotes,
             source_lines: lines(n),
         });
@@ -682,6 +718,84 @@ impl<'a, 'i> Reader<'a, 'i> {
                 }
                 _ if c.tag_name().namespace() == Some(ACCORD_NS) => {}
                 _ => self.collect(c, out),
+            }
+        }
+    }
+
+    /// Accord's paragraph text, exactly, with its brackets and references
+    /// read from their elements and attributes.
+    fn collect_marked(&self, n: Node<'a, 'i>, out: &mut String, m: &mut Marks) {
+        for c in n.children() {
+            if c.is_text() {
+                let t = c.text().unwrap_or("");
+                out.push_str(t);
+                m.chars += t.chars().count() as u32;
+                continue;
+            }
+            if !c.is_element() || c.tag_name().namespace() == Some(ACCORD_NS) {
+                continue;
+            }
+            let (bytes, chars) = (out.len(), m.chars);
+            match (c.tag_name().name(), c.attribute("name")) {
+                ("authorialNote" | "noteRef", _) => {}
+                ("eol" | "eop", _) => {
+                    out.push('\n');
+                    m.chars += 1;
+                }
+                ("inline", Some("controlCharacter")) => {
+                    if let Some(ch) = c
+                        .attribute((ACCORD_NS, "char"))
+                        .and_then(|x| x.parse::<u32>().ok())
+                        .and_then(char::from_u32)
+                    {
+                        out.push(ch);
+                        m.chars += 1;
+                    }
+                }
+                ("inline", Some("bracket")) => {
+                    self.collect_marked(c, out, m);
+                    match c.attribute((ACCORD_NS, "depth")).and_then(|d| d.parse().ok()) {
+                        Some(depth) => m.brackets.push(Bracket {
+                            text: out[bytes..].to_string(),
+                            start: chars,
+                            end: m.chars,
+                            depth,
+                            alternatives: c
+                                .attribute((ACCORD_NS, "alternatives"))
+                                .and_then(|a| serde_json::from_str(a).ok()),
+                            follows_bracket: c.attribute((ACCORD_NS, "follows")) == Some("true"),
+                            opens_before: class_has(c, "opens-before"),
+                            closes_after: class_has(c, "closes-after"),
+                        }),
+                        None => m.complete = false,
+                    }
+                }
+                ("ref", _) => {
+                    self.collect_marked(c, out, m);
+                    let kind = match c.attribute("class") {
+                        Some("resolution") => Some(ReferenceKind::Resolution),
+                        Some("document") => Some(ReferenceKind::Document),
+                        Some("paragraph") => Some(ReferenceKind::Paragraph),
+                        Some("article") => Some(ReferenceKind::Article),
+                        _ => None,
+                    };
+                    match kind {
+                        Some(kind) => m.references.push(Reference {
+                            kind,
+                            text: out[bytes..].to_string(),
+                            start: chars,
+                            end: m.chars,
+                            symbol: c.attribute((ACCORD_NS, "symbol")).map(str::to_owned),
+                            targets: c
+                                .attribute((ACCORD_NS, "targets"))
+                                .and_then(|t| serde_json::from_str(t).ok())
+                                .unwrap_or_default(),
+                            document: c.attribute((ACCORD_NS, "document")).map(str::to_owned),
+                        }),
+                        None => m.complete = false,
+                    }
+                }
+                _ => self.collect_marked(c, out, m),
             }
         }
     }

@@ -678,13 +678,23 @@ impl Writer<'_> {
 
     /// `<p>` with the paragraph's text: brackets, references, and the
     /// footnotes it is the first to cite.
+    ///
+    /// Each bracket and reference carries what the model says of it
+    /// (`accord:depth`, `accord:alternatives`, `accord:symbol` …), so the
+    /// reader restores them without deriving them again; a paragraph where
+    /// one could not be written as an element (a reference across a
+    /// bracket's edge) is marked `accord:marks="partial"`, and the reader
+    /// then derives every paragraph's from the text.
     fn paragraph_text(&mut self, i: usize) {
         let p = &self.draft.paragraphs[i];
-        self.out.push_str("<p>");
         if p.brackets.is_empty() && p.references.is_empty() {
+            self.out.push_str("<p>");
             text(&mut self.out, &p.text, true);
         } else {
-            self.marked_text(i);
+            let mut body = String::with_capacity(p.text.len() * 2);
+            let written = self.marked_text(i, &mut body);
+            self.out.push_str(if written { "<p>" } else { "<p accord:marks=\"partial\">" });
+            self.out.push_str(&body);
         }
         for n in self.cited[i].clone() {
             self.footnote("authorialNote", n);
@@ -692,15 +702,20 @@ impl Writer<'_> {
         self.out.push_str("</p>");
     }
 
-    fn marked_text(&mut self, i: usize) {
+    /// Writes the marked-up text into `out`; true when every bracket and
+    /// reference became an element.
+    fn marked_text(&self, i: usize, out: &mut String) -> bool {
         let p = &self.draft.paragraphs[i];
         let at: Vec<usize> = p.text.char_indices().map(|(b, _)| b).chain([p.text.len()]).collect();
         let mut brackets: Vec<&Bracket> = p.brackets.iter().collect();
         brackets.sort_by_key(|b| (b.start, std::cmp::Reverse(b.end), b.depth));
         let mut refs: Vec<&Reference> = p.references.iter().collect();
         refs.sort_by_key(|r| r.start);
-        let mut inl = Inlines { out: &mut self.out, text: &p.text, at: &at, refs: &refs };
+        let mut inl = Inlines { out, text: &p.text, at: &at, refs: &refs, written: 0 };
         inl.span(0, (at.len() - 1) as u32, &brackets);
+        // Attribute values cannot carry what XML cannot hold: such a paragraph's
+        // marks are derived from its text on reading.
+        inl.written == p.brackets.len() + p.references.len() && p.text.chars().all(super::xml::xml_char)
     }
 
     fn footnote(&mut self, tag: &str, n: usize) {
@@ -728,6 +743,8 @@ struct Inlines<'a> {
     /// Byte offset of each character (and of the end), for character offsets.
     at: &'a [usize],
     refs: &'a [&'a Reference],
+    /// Brackets and references written as elements.
+    written: usize,
 }
 
 impl Inlines<'_> {
@@ -750,6 +767,16 @@ impl Inlines<'_> {
             self.out.push_str("<ref");
             attr(self.out, "href", &ref_href(r));
             attr(self.out, "class", r.kind_name());
+            if let Some(x) = &r.symbol {
+                attr(self.out, "accord:symbol", x);
+            }
+            if !r.targets.is_empty() {
+                attr(self.out, "accord:targets", &serde_json::to_string(&r.targets).unwrap_or_default());
+            }
+            if let Some(x) = &r.document {
+                attr(self.out, "accord:document", x);
+            }
+            self.written += 1;
             self.out.push('>');
             self.chars(r.start, r.end);
             self.out.push_str("</ref>");
@@ -783,6 +810,14 @@ impl Inlines<'_> {
                 (false, true) => self.out.push_str(" class=\"closes-after\""),
                 _ => {}
             }
+            attr(self.out, "accord:depth", &b.depth.to_string());
+            if let Some(a) = &b.alternatives {
+                attr(self.out, "accord:alternatives", &serde_json::to_string(a).unwrap_or_default());
+            }
+            if b.follows_bracket {
+                self.out.push_str(" accord:follows=\"true\"");
+            }
+            self.written += 1;
             self.out.push('>');
             let inner_from = if b.opens_before || b.start == b.end { b.start } else { b.start + 1 };
             let inner_to = if b.closes_after { b.end } else { b.end.saturating_sub(1).max(inner_from) };
