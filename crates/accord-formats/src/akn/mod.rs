@@ -32,13 +32,17 @@
 #![forbid(unsafe_code)]
 
 mod concordance;
+mod dates;
 mod identity;
+mod inline;
+mod input;
 mod read;
 mod write;
 mod xml;
 
 pub use concordance::concordance;
 pub use identity::{guid, Identity};
+pub use input::{MAX_BYTES, MAX_DEPTH};
 pub use read::{read, read_identity};
 pub use write::write;
 

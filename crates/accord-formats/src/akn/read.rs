@@ -1,16 +1,16 @@
 //! Akoma Ntoso XML → Draft: what `write` produces reads back to the same
 //! model, and AKN from other tools gives its headings, paragraphs and text.
 //!
-//! Hostile input is refused before any work on it: no DTD (so no entity
-//! expansion, no external entity, no file or network access — roxmltree
-//! refuses DTDs), nesting deeper than [`MAX_DEPTH`], input larger than
-//! [`MAX_BYTES`]. Every error names a line and column. Time and memory are
-//! linear in the input: one parse into a tree, one walk of it.
+//! Hostile input is refused before any work on it (see `input.rs`). Time
+//! and memory are linear in the input: one parse into a tree, one walk of it.
 //!
-//! Brackets and references are not read from the markup but derived from
-//! the text by the very code the text parser uses (through the canonical
-//! form), so an imported draft's brackets cannot disagree with its text.
-//! Foreign `<inline name="bracket">` without its own `[` `]` gets them added.
+//! Brackets and references of Accord's own files are restored from their
+//! elements and `accord:` attributes (`inline.rs` writes them). For other
+//! tools' files — or one of ours with a paragraph marked
+//! `accord:marks="partial"` — they are derived from the text by the very
+//! code the text parser uses (through the canonical form), so they cannot
+//! disagree with it. Foreign `<inline name="bracket">` without its own
+//! `[` `]` gets them added.
 
 use std::collections::HashMap;
 
@@ -21,14 +21,9 @@ use accord_core::{
 use roxmltree::{Document, Node};
 
 use super::identity::{Ident, Identity};
+use super::input::{parse, utf8};
 use super::write::STATUSES;
 use super::{AknError, ACCORD_NS};
-
-/// The deepest element nesting accepted (real documents stay under 30).
-pub const MAX_DEPTH: usize = 256;
-
-/// The largest input accepted, in bytes.
-pub const MAX_BYTES: usize = accord_core::DEFAULT_MAX_INPUT_BYTES;
 
 /// The document types of Akoma Ntoso 3.0.
 const DOCUMENT_TYPES: &[&str] = &[
@@ -169,61 +164,6 @@ pub fn read_identity(bytes: &[u8]) -> Result<Identity, AknError> {
         }
     }
     Ok(out)
-}
-
-fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
-    (line as u32, column as u32)
-}
-
-fn utf8(bytes: &[u8]) -> Result<&str, AknError> {
-    if bytes.len() > MAX_BYTES {
-        return Err(AknError::TooLarge { size: bytes.len(), limit: MAX_BYTES });
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        let (line, column) = line_col(std::str::from_utf8(&bytes[..offset]).unwrap_or(""), offset);
-        AknError::Encoding { offset, line, column }
-    })
-}
-
-fn parse(text: &str) -> Result<Document<'_>, AknError> {
-    let options = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
-    let doc = Document::parse_with_options(text, options).map_err(|e| {
-        if let roxmltree::Error::DtdDetected = e {
-            let (line, column) = line_col(text, text.find("<!DOCTYPE").unwrap_or(0));
-            return AknError::Xml {
-                line,
-                column,
-                message:
-                    "a DTD (<!DOCTYPE …>) is not accepted: Akoma Ntoso needs none, and its entities could \
-                          expand without bound or reach files"
-                        .into(),
-            };
-        }
-        // Errors found at the end of the input carry no position: the end is it.
-        if matches!(e, roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream) {
-            let (line, column) = line_col(text, text.len());
-            return AknError::Xml { line, column, message: format!("{e} (the file ends here)") };
-        }
-        let pos = e.pos();
-        AknError::Xml { line: pos.row, column: pos.col, message: e.to_string() }
-    })?;
-    // Depth, in one pass: each node's depth is its parent's plus one.
-    let mut depth = vec![0u16; doc.descendants().count() + 1];
-    for n in doc.descendants() {
-        let d = n.parent().map_or(0, |p| depth[p.id().get_usize()] + 1);
-        if d as usize > MAX_DEPTH {
-            let pos = doc.text_pos_at(n.range().start);
-            return Err(AknError::TooDeep { line: pos.row, column: pos.col, limit: MAX_DEPTH });
-        }
-        depth[n.id().get_usize()] = d;
-    }
-    Ok(doc)
 }
 
 /// The document element (a `statement`, or the first document inside a
