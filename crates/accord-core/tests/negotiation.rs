@@ -4,7 +4,7 @@
 //! log replayed to the same state.
 
 use accord_core::negotiation::{
-    Action, Actor, BracketResolution, Decision, DomainError, Edit, Event, Outcome, Participant,
+    Action, Actor, BracketResolution, Contested, Decision, DomainError, Edit, Event, Outcome, Participant,
     ParticipantKind, ProcessInfo, ProcessState, ProposalState, Publication,
 };
 use accord_core::{canonical, Status};
@@ -225,8 +225,8 @@ fn every_kind_of_proposal_lands_in_the_next_revision_with_renumbering_and_lineag
             session: None,
         },
     ) {
-        Err(DomainError::Conflict { current, .. }) => {
-            assert_eq!(current["text"], "Decides to take action by 2030.")
+        Err(DomainError::Conflict { current: Contested::Paragraph(p), .. }) => {
+            assert_eq!(p.paragraph.text, "Decides to take action by 2030.")
         }
         other => panic!("{other:?}"),
     }

@@ -312,7 +312,7 @@ impl Workspace {
                 Err(match e {
                     StoreError::Conflict(m) => ApiError::from(DomainError::Conflict {
                         message: format!("{m}; another writer got there first, try again"),
-                        current: serde_json::Value::Null,
+                        current: accord_core::negotiation::Contested::Nothing,
                     }),
                     StoreError::Duplicate(m) => ApiError::from(DomainError::Invalid(m)),
                     StoreError::Unavailable(m) => ApiError::unavailable(&m),

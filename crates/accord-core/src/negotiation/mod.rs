@@ -15,6 +15,7 @@
 //! session `s1`: the numbers delegates say aloud in the room).
 
 mod edit;
+mod error;
 pub mod policy;
 mod revision;
 mod state;
@@ -24,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Status;
 
 pub use edit::{apply_edit, resolve_bracket, EditError};
+pub use error::{Contested, ContestedParagraph, DomainError};
 pub use revision::renumber;
 pub use state::{
     BurnPoint, CompilationEntry, CompilationParagraph, DraftVersion, Outcome, ProcessState, Proposal,
@@ -492,40 +494,6 @@ pub struct Event {
     pub idempotency_key: Option<String>,
     /// What.
     pub action: Action,
-}
-
-/// Why an action was refused. Each kind maps to one stable error code.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum DomainError {
-    /// The actor may not do this.
-    #[error("{0}")]
-    Forbidden(String),
-    /// Something named does not exist (or is not visible to the actor).
-    #[error("{0}")]
-    NotFound(String),
-    /// The request is malformed or makes no sense for the current state.
-    #[error("{0}")]
-    Invalid(String),
-    /// Someone else changed the same thing first; `current` is its state now.
-    #[error("{message}")]
-    Conflict {
-        /// What happened, for a person.
-        message: String,
-        /// The current state of the contested paragraph or proposal, as JSON.
-        current: serde_json::Value,
-    },
-}
-
-impl DomainError {
-    /// The stable machine-readable code of the error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            DomainError::Forbidden(_) => "forbidden",
-            DomainError::NotFound(_) => "not-found",
-            DomainError::Invalid(_) => "invalid",
-            DomainError::Conflict { .. } => "conflict",
-        }
-    }
 }
 
 /// Formats milliseconds since the epoch as an RFC 3339 UTC timestamp.

@@ -352,13 +352,13 @@ impl ProcessState {
     }
 
     /// The current state of a working paragraph, as a conflict carries it.
-    fn paragraph_json(&self, id: &str) -> serde_json::Value {
+    fn contested_paragraph(&self, id: &str) -> Contested {
         match self.working.paragraphs.iter().find(|p| p.id == id) {
-            Some(p) => {
-                serde_json::to_value(WorkingParagraph { paragraph: p, revision: self.paragraph_revision(id) })
-                    .unwrap_or_default()
-            }
-            None => serde_json::Value::Null,
+            Some(p) => Contested::Paragraph(Box::new(ContestedParagraph {
+                paragraph: p.clone(),
+                revision: self.paragraph_revision(id),
+            })),
+            None => Contested::Nothing,
         }
     }
 
@@ -486,7 +486,7 @@ impl ProcessState {
         if event.seq != self.seq + 1 {
             return Err(DomainError::Conflict {
                 message: format!("event {} does not follow event {}", event.seq, self.seq),
-                current: serde_json::json!({ "seq": self.seq }),
+                current: Contested::Log { seq: self.seq },
             });
         }
         if let Some(key) = &event.idempotency_key {
@@ -940,7 +940,7 @@ impl ProcessState {
         if p.state != ProposalState::Live {
             return Err(DomainError::Conflict {
                 message: format!("proposal {id} is no longer live: it was {:?}", p.state).to_lowercase(),
-                current: serde_json::to_value(p).unwrap_or_default(),
+                current: Contested::Proposal(Box::new(p.clone())),
             });
         }
         Ok(i)
@@ -966,7 +966,7 @@ impl ProcessState {
                     "proposal {} changed since revision {base} (now {}); look at it again",
                     p.id, p.revision
                 ),
-                current: serde_json::to_value(p).unwrap_or_default(),
+                current: Contested::Proposal(Box::new(p.clone())),
             });
         }
         Ok(())
@@ -998,7 +998,7 @@ impl ProcessState {
             return if self.deleted.iter().any(|d| d == id) {
                 Err(DomainError::Conflict {
                     message: format!("paragraph {id} was deleted from the working text"),
-                    current: serde_json::Value::Null,
+                    current: Contested::Nothing,
                 })
             } else {
                 not_found(format!("the working text has no paragraph `{id}`"))
@@ -1010,7 +1010,7 @@ impl ProcessState {
                 message: format!(
                     "paragraph {id} changed since revision {base} (now {now}); here is its current text"
                 ),
-                current: self.paragraph_json(id),
+                current: self.contested_paragraph(id),
             });
         }
         Ok(k)
@@ -1037,13 +1037,13 @@ impl ProcessState {
         let Some([_, para]) = p.current.clone() else {
             return Err(DomainError::Conflict {
                 message: format!("the paragraph {pid} was on is no longer in the latest draft"),
-                current: serde_json::Value::Null,
+                current: Contested::Nothing,
             });
         };
         let Some(k) = self.working.paragraphs.iter().position(|x| x.id == para) else {
             return Err(DomainError::Conflict {
                 message: format!("paragraph {para} was deleted from the working text"),
-                current: serde_json::Value::Null,
+                current: Contested::Nothing,
             });
         };
         match edit {
@@ -1086,7 +1086,7 @@ impl ProcessState {
                         None => {
                             return Err(DomainError::Conflict {
                                 message: format!("paragraph {a} is no longer in the working text"),
-                                current: serde_json::Value::Null,
+                                current: Contested::Nothing,
                             })
                         }
                     },
@@ -1104,7 +1104,7 @@ impl ProcessState {
                 }
                 Err(e) => Err(DomainError::Conflict {
                     message: format!("{e}; write a compromise text instead"),
-                    current: self.paragraph_json(&para),
+                    current: self.contested_paragraph(&para),
                 }),
             },
         }
