@@ -40,6 +40,11 @@ impl DomainError {
             DomainError::Conflict { .. } => "conflict",
         }
     }
+
+    /// A conflict over something that can no longer be shown (it is gone).
+    pub(crate) fn conflict(message: impl Into<String>) -> DomainError {
+        DomainError::Conflict { message: message.into(), current: Contested::Nothing }
+    }
 }
 
 /// What a conflict is about, as it stands now. Serialized untagged, so a

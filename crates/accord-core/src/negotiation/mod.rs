@@ -14,23 +14,32 @@
 //! each event, ids are derived from the state (proposal `p7`, draft `d2`,
 //! session `s1`: the numbers delegates say aloud in the room).
 
+mod check;
+mod commit;
 mod edit;
 mod error;
+mod handlers;
+mod phrase;
 pub mod policy;
+mod records;
 mod revision;
 mod state;
+mod working;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Status;
 
+pub use check::MAX_TEXT_BYTES;
 pub use edit::{apply_edit, resolve_bracket, EditError};
 pub use error::{Contested, ContestedParagraph, DomainError};
-pub use revision::renumber;
-pub use state::{
-    BurnPoint, CompilationEntry, CompilationParagraph, DraftVersion, Outcome, ProcessState, Proposal,
-    ProposalState, Session, SessionDecision, WorkingParagraph, MAX_TEXT_BYTES,
+pub use phrase::{phrase_span, spaced_insertion, split_alternatives, PhraseError};
+pub use records::{
+    BurnPoint, CompilationEntry, CompilationParagraph, DraftVersion, Outcome, Proposal, ProposalState,
+    Session, SessionDecision, WorkingParagraph,
 };
+pub use revision::renumber;
+pub use state::ProcessState;
 
 /// For each paragraph id of one draft, its id in the next (`None`: gone).
 pub type Lineage = std::collections::BTreeMap<String, Option<String>>;
