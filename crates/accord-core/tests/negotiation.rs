@@ -119,9 +119,7 @@ impl Log {
 }
 
 fn span(text: &str, phrase: &str) -> [u32; 2] {
-    let at = text.find(phrase).unwrap();
-    let start = text[..at].chars().count() as u32;
-    [start, start + phrase.chars().count() as u32]
+    accord_core::negotiation::phrase_span(text, phrase).unwrap()
 }
 
 #[test]
@@ -375,4 +373,65 @@ fn malformed_requests_are_refused_and_change_nothing() {
         log.state.apply(&Event { process: "q".into(), seq: log.state.seq + 1, ..event }),
         Err(DomainError::Invalid(_))
     ));
+}
+
+/// A delegation that may not read a proposal's draft (it was set back to
+/// internal) is answered as if the proposal did not exist, whatever it tries.
+#[test]
+fn a_proposal_one_may_not_read_is_a_proposal_that_does_not_exist() {
+    let mut log = Log::new();
+    let p3 = log.text(0, "3");
+    let id = log.table("alpha", "alpha", "3", Edit::Replace { span: span(&p3, "act"), text: "work".into() });
+    let withdrawn = log.table("alpha", "alpha", "4", Edit::DeleteParagraph);
+    log.ok(del("alpha"), Action::Withdraw { proposal: withdrawn.clone() });
+    log.ok(cofac(), Action::Publish { draft: "d1".into(), publication: Publication::Internal });
+    let attempts = |p: &str| {
+        vec![
+            (del("beta"), Action::Support { proposal: p.into(), on_behalf_of: "beta".into() }),
+            (del("beta"), Action::Oppose { proposal: p.into(), on_behalf_of: "g".into() }),
+            (
+                del("alpha"),
+                Action::Revise {
+                    proposal: p.into(),
+                    base_revision: 0,
+                    edit: Edit::DeleteParagraph,
+                    rationale: None,
+                },
+            ),
+            (del("alpha"), Action::Withdraw { proposal: p.into() }),
+        ]
+    };
+    for p in [id.as_str(), withdrawn.as_str(), "p99"] {
+        for (actor, action) in attempts(p) {
+            let name = action.name();
+            match log.try_act(actor, action) {
+                Err(DomainError::NotFound(m)) => assert_eq!(m, format!("no proposal `{p}`"), "{name}"),
+                other => panic!("{name} on {p}: {other:?}"),
+            }
+        }
+    }
+    // Circulated again, the withdrawn one is a conflict that shows only
+    // what the delegation may read: not where it stands in an internal draft.
+    log.ok(cofac(), Action::Publish { draft: "d1".into(), publication: Publication::Circulated });
+    log.ok(
+        cofac(),
+        Action::ProduceRevision {
+            label: "Rev.1".into(),
+            date: None,
+            publication: Publication::Internal,
+            canonical: None,
+            lineage: None,
+        },
+    );
+    match log
+        .try_act(del("beta"), Action::Support { proposal: withdrawn.clone(), on_behalf_of: "beta".into() })
+    {
+        Err(DomainError::Conflict { current: Contested::Proposal(p), .. }) => {
+            assert_eq!(p.id, withdrawn);
+            assert_eq!(p.current, None, "d2 is internal");
+        }
+        other => panic!("{other:?}"),
+    }
+    let seen = log.state.proposal(&withdrawn).unwrap().current.clone();
+    assert_eq!(seen.map(|[d, _]| d), Some("d2".to_string()), "the co-facilitators see where it stands");
 }

@@ -119,7 +119,7 @@ impl ProcessState {
             }
             Action::Withdraw { proposal } => self.withdraw(actor, proposal),
             Action::Decide { proposal, decision, base_revision, session } => {
-                self.decide(proposal, *decision, *base_revision, session.as_deref())
+                self.decide(actor, proposal, *decision, *base_revision, session.as_deref())
             }
             Action::SetStatus { paragraph, status, note, base_revision, session } => self.set_status(
                 Target { paragraph, base_revision: *base_revision, session: session.as_deref() },
@@ -183,16 +183,21 @@ impl ProcessState {
         Ok(())
     }
 
-    /// Index of live proposal `id`.
-    pub(super) fn live_proposal(&self, id: &str) -> Result<usize, DomainError> {
-        let Some(i) = self.proposals.iter().position(|p| p.id == id) else {
+    /// Index of live proposal `id`, as `actor` may know it. A proposal on a
+    /// draft the actor may not read is refused exactly as one that does not
+    /// exist, and a proposal no longer live is shown only as far as the actor
+    /// may read it.
+    pub(super) fn live_proposal(&self, actor: &Actor, id: &str) -> Result<usize, DomainError> {
+        let found = self.proposals.iter().position(|p| p.id == id);
+        let Some(i) = found.filter(|&i| policy::may_read_proposal(self, Some(actor), &self.proposals[i]))
+        else {
             return not_found(format!("no proposal `{id}`"));
         };
         let p = &self.proposals[i];
         if p.state != ProposalState::Live {
             return Err(DomainError::Conflict {
                 message: format!("proposal {id} is no longer live: it was {:?}", p.state).to_lowercase(),
-                current: Contested::Proposal(Box::new(p.clone())),
+                current: Contested::Proposal(Box::new(policy::proposal_as_seen(self, Some(actor), p))),
             });
         }
         Ok(i)
@@ -212,7 +217,12 @@ impl ProcessState {
     }
 
     /// Whether the writer saw proposal `i`'s current revision.
-    pub(super) fn check_proposal_revision(&self, i: usize, base: u64) -> Result<(), DomainError> {
+    pub(super) fn check_proposal_revision(
+        &self,
+        actor: &Actor,
+        i: usize,
+        base: u64,
+    ) -> Result<(), DomainError> {
         let p = &self.proposals[i];
         if p.revision != base {
             return Err(DomainError::Conflict {
@@ -220,7 +230,7 @@ impl ProcessState {
                     "proposal {} changed since revision {base} (now {}); look at it again",
                     p.id, p.revision
                 ),
-                current: Contested::Proposal(Box::new(p.clone())),
+                current: Contested::Proposal(Box::new(policy::proposal_as_seen(self, Some(actor), p))),
             });
         }
         Ok(())

@@ -157,7 +157,7 @@ impl ProcessState {
                 "delegation `{acting}` may not speak in the name of `{on_behalf_of}`"
             )));
         }
-        let i = self.live_proposal(proposal)?;
+        let i = self.live_proposal(actor, proposal)?;
         if self.proposals[i].author == on_behalf_of {
             return invalid(format!("`{on_behalf_of}` is the author of {proposal}"));
         }
@@ -172,9 +172,9 @@ impl ProcessState {
         edit: &Edit,
         rationale: Option<&str>,
     ) -> Result<Change, DomainError> {
-        let i = self.live_proposal(proposal)?;
+        let i = self.live_proposal(actor, proposal)?;
         self.check_author(actor, i)?;
-        self.check_proposal_revision(i, base_revision)?;
+        self.check_proposal_revision(actor, i, base_revision)?;
         let p = &self.proposals[i];
         let d = self.draft(&p.draft).map(|d| &d.document);
         let Some(para) = d.and_then(|d| d.paragraphs.iter().find(|x| x.id == p.paragraph)) else {
@@ -197,20 +197,21 @@ impl ProcessState {
     }
 
     pub(super) fn withdraw(&self, actor: &Actor, proposal: &str) -> Result<Change, DomainError> {
-        let i = self.live_proposal(proposal)?;
+        let i = self.live_proposal(actor, proposal)?;
         self.check_author(actor, i)?;
         Ok(Change::Withdraw { proposal: i })
     }
 
     pub(super) fn decide(
         &self,
+        actor: &Actor,
         proposal: &str,
         decision: Decision,
         base_revision: u64,
         session: Option<&str>,
     ) -> Result<Change, DomainError> {
-        let i = self.live_proposal(proposal)?;
-        self.check_proposal_revision(i, base_revision)?;
+        let i = self.live_proposal(actor, proposal)?;
+        self.check_proposal_revision(actor, i, base_revision)?;
         self.check_session(session)?;
         let accept = match decision {
             Decision::Accept => Some(self.acceptance(i)?),
