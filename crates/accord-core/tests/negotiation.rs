@@ -435,3 +435,67 @@ fn a_proposal_one_may_not_read_is_a_proposal_that_does_not_exist() {
     let seen = log.state.proposal(&withdrawn).unwrap().current.clone();
     assert_eq!(seen.map(|[d, _]| d), Some("d2".to_string()), "the co-facilitators see where it stands");
 }
+
+/// Malformed proposals are refused with a message naming what is wrong.
+#[test]
+fn refusals_name_what_is_wrong() {
+    let mut log = Log::new();
+    let refuse = |log: &mut Log, paragraph: &str, edit: Edit, citation: Option<String>| {
+        let action = Action::TableProposal {
+            draft: "d1".into(),
+            paragraph: paragraph.into(),
+            on_behalf_of: "alpha".into(),
+            edit,
+            rationale: None,
+            citation,
+        };
+        match log.try_act(del("alpha"), action) {
+            Err(e) => e,
+            Ok(o) => panic!("accepted: {o:?}"),
+        }
+    };
+    let e = refuse(&mut log, "3", Edit::Delete { span: [9, 3] }, None);
+    assert_eq!(e.to_string(), "span [9, 3] is reversed: it ends before it starts");
+    let e = refuse(&mut log, "3", Edit::DeleteParagraph, Some("r".repeat(1 << 20)));
+    assert!(e.to_string().starts_with("the citation is 1048576 bytes"), "{e}");
+    let alternatives = vec!["a".repeat(40_000), "b".repeat(40_000)];
+    let e = refuse(&mut log, "3", Edit::Alternatives { span: [0, 7], alternatives }, None);
+    assert!(e.to_string().starts_with("the 2 alternatives are 80002 bytes together"), "{e}");
+    let e = refuse(&mut log, "5", Edit::MoveParagraph { after: Some("5".into()) }, None);
+    assert_eq!(e, DomainError::Invalid("paragraph 5 cannot move after itself".into()));
+
+    // A paragraph the co-facilitators took out of the working text.
+    let gone = log.table("alpha", "alpha", "6", Edit::DeleteParagraph);
+    log.accept(&gone);
+    let e = refuse(&mut log, "6", Edit::Delete { span: [0, 7] }, None);
+    assert!(matches!(&e, DomainError::Conflict { .. }), "{e:?}");
+    assert!(e.to_string().contains("deleted from the working text"), "{e}");
+}
+
+/// A span edge inside a letter written with a combining mark is refused.
+#[test]
+fn a_span_never_splits_a_letter_from_its_marks() {
+    let draft = "Operative\n\n1. De\u{301}cide d'agir.\n";
+    let mut log = Log::new();
+    let canonical = canonical::write(&accord_core::parse(draft));
+    let import = Action::ImportDraft {
+        label: "Rev.1".into(),
+        canonical,
+        publication: Publication::Circulated,
+        lineage: None,
+    };
+    log.ok(cofac(), import);
+    let table = |span: [u32; 2]| Action::TableProposal {
+        draft: "d2".into(),
+        paragraph: "1".into(),
+        on_behalf_of: "alpha".into(),
+        edit: Edit::Replace { span, text: "Decides".into() },
+        rationale: None,
+        citation: None,
+    };
+    match log.try_act(del("alpha"), table([0, 2])) {
+        Err(DomainError::Invalid(m)) => assert!(m.contains("falls inside \"e\u{301}\""), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(log.try_act(del("alpha"), table([0, 6])).is_ok());
+}

@@ -153,8 +153,14 @@ impl ProcessState {
         }
     }
 
-    /// Checks a proposal's edit against the draft it is tabled on.
-    pub(super) fn check_edit(&self, edit: &Edit, document: &Draft) -> Result<(), DomainError> {
+    /// Checks a proposal's edit against paragraph `paragraph` of the draft it
+    /// is tabled on.
+    pub(super) fn check_edit(
+        &self,
+        edit: &Edit,
+        document: &Draft,
+        paragraph: &str,
+    ) -> Result<(), DomainError> {
         match edit {
             Edit::Insert { text, .. } | Edit::Replace { text, .. } | Edit::AddParagraph { text } => {
                 check_text("the proposed text", text)?;
@@ -166,12 +172,22 @@ impl ProcessState {
                 if alternatives.is_empty() || alternatives.iter().any(|a| a.trim().is_empty()) {
                     return invalid("alternatives must be given, and none may be empty");
                 }
+                let total: usize = alternatives.iter().map(|a| a.len() + 1).sum();
+                if total > MAX_TEXT_BYTES {
+                    return invalid(format!(
+                        "the {} alternatives are {total} bytes together; the limit is {MAX_TEXT_BYTES}",
+                        alternatives.len()
+                    ));
+                }
                 for a in alternatives {
                     check_text("an alternative", a)?;
                     if a.contains('/') {
                         return invalid("an alternative may not contain `/`, which separates alternatives");
                     }
                 }
+            }
+            Edit::MoveParagraph { after: Some(after) } if after == paragraph => {
+                return invalid(format!("paragraph {paragraph} cannot move after itself"));
             }
             Edit::MoveParagraph { after: Some(after) }
                 if !document.paragraphs.iter().any(|p| &p.id == after) =>

@@ -111,16 +111,24 @@ impl ProcessState {
         let Some(para) = d.document.paragraphs.iter().find(|p| p.id == paragraph) else {
             return not_found(format!("draft `{draft}` has no paragraph `{paragraph}`"));
         };
-        let current = self.follow(draft, paragraph);
-        if current.is_none() {
+        let Some(current) = self.follow(draft, paragraph) else {
             return invalid(format!(
                 "paragraph `{paragraph}` of draft `{draft}` is no longer in the latest draft"
             ));
+        };
+        if self.deleted.contains(&current[1]) {
+            return Err(DomainError::conflict(format!(
+                "paragraph `{paragraph}` of draft `{draft}` has been deleted from the working text; \
+                 a proposal on it could not be taken in"
+            )));
         }
-        self.check_edit(edit, &d.document)?;
+        self.check_edit(edit, &d.document, paragraph)?;
         let (quote, before) = quote_of(&para.text, edit).map_err(|e| DomainError::Invalid(e.to_string()))?;
-        for t in [rationale, citation].into_iter().flatten() {
-            check_text("the rationale", t)?;
+        if let Some(r) = rationale {
+            check_text("the rationale", r)?;
+        }
+        if let Some(c) = citation {
+            check_text("the citation", c)?;
         }
         Ok(Change::Table(Box::new(Proposal {
             id: format!("p{}", self.proposals.len() + 1),
@@ -138,7 +146,7 @@ impl ProcessState {
             state: ProposalState::Live,
             revision: event.seq,
             tabled_at_ms: event.at_ms,
-            current,
+            current: Some(current),
             decided_in: None,
             incorporated_in: None,
         })))
@@ -181,7 +189,7 @@ impl ProcessState {
             return not_found(format!("the paragraph of {proposal} is gone"));
         };
         if let Some(d) = d {
-            self.check_edit(edit, d)?;
+            self.check_edit(edit, d, &p.paragraph)?;
         }
         let (quote, before) = quote_of(&para.text, edit).map_err(|e| DomainError::Invalid(e.to_string()))?;
         if let Some(r) = rationale {
