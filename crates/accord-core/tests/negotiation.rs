@@ -499,3 +499,18 @@ fn a_span_never_splits_a_letter_from_its_marks() {
     }
     assert!(log.try_act(del("alpha"), table([0, 6])).is_ok());
 }
+
+/// A delegation's add-paragraph of 30,000 nested pairs, once accepted, made
+/// the working text's JSON grow with the square of its length (a 60 KB
+/// paragraph answered 902 MB); now its brackets stop at the depth cap.
+#[test]
+fn a_deeply_bracketed_proposal_stays_linear_in_the_working_text() {
+    let mut log = Log::new();
+    let text = format!("Decides {}to act{}.", "[".repeat(30_000), "]".repeat(30_000));
+    let id = log.table("alpha", "alpha", "6", Edit::AddParagraph { text: text.clone() });
+    log.accept(&id);
+    let p = log.state.working.paragraphs.iter().find(|p| p.text == text).expect("added");
+    assert_eq!(p.brackets.len(), accord_core::MAX_BRACKET_DEPTH as usize);
+    let json = serde_json::to_string(&log.state.working_paragraphs()).unwrap();
+    assert!(json.len() < 20 * text.len() + 10_000, "{} bytes of JSON", json.len());
+}
