@@ -514,3 +514,56 @@ fn a_deeply_bracketed_proposal_stays_linear_in_the_working_text() {
     let json = serde_json::to_string(&log.state.working_paragraphs()).unwrap();
     assert!(json.len() < 20 * text.len() + 10_000, "{} bytes of JSON", json.len());
 }
+
+/// Rules added since an event was recorded do not refuse it on replay: a
+/// support the old rules let through (on a proposal whose draft had gone
+/// internal) and a span inside a letter with its marks are still history.
+#[test]
+fn a_log_recorded_under_older_rules_still_replays() {
+    let mut log = Log::new();
+    let p3 = log.text(0, "3");
+    let id = log.table("alpha", "alpha", "3", Edit::Replace { span: span(&p3, "act"), text: "work".into() });
+    log.ok(cofac(), Action::Publish { draft: "d1".into(), publication: Publication::Internal });
+    let mut events = log.events.clone();
+    let next = |action: Action, actor: Actor| Event {
+        process: "p".into(),
+        seq: events.len() as u64 + 1,
+        at_ms: 9_000 + events.len() as i64,
+        actor,
+        against: Some("d1".into()),
+        idempotency_key: None,
+        action,
+    };
+    let support = next(Action::Support { proposal: id.clone(), on_behalf_of: "beta".into() }, del("beta"));
+    assert!(matches!(log.state.clone().apply(&support), Err(DomainError::NotFound(_))));
+    events.push(support);
+    let mut state = ProcessState::replay("p", &events).expect("the old support replays");
+    assert_eq!(state.proposal(&id).unwrap().supporters, vec!["beta".to_string()]);
+
+    // A span edge inside "e + ◌́", accepted before spans kept letters whole.
+    let draft = canonical::write(&accord_core::parse("Operative\n\n1. De\u{301}cide.\n"));
+    let import = Action::ImportDraft {
+        label: "Rev.1".into(),
+        canonical: draft,
+        publication: Publication::Circulated,
+        lineage: None,
+    };
+    let mut import = Event { seq: state.seq + 1, action: import, actor: cofac(), ..events[0].clone() };
+    state.prepare(&mut import.action, &cofac());
+    state.apply(&import).unwrap();
+    let split = Event {
+        seq: state.seq + 1,
+        actor: del("alpha"),
+        action: Action::TableProposal {
+            draft: "d2".into(),
+            paragraph: "1".into(),
+            on_behalf_of: "alpha".into(),
+            edit: Edit::Delete { span: [1, 2] },
+            rationale: None,
+            citation: None,
+        },
+        ..events[0].clone()
+    };
+    assert!(matches!(state.clone().apply(&split), Err(DomainError::Invalid(_))));
+    assert!(state.apply_recorded(&split).is_ok());
+}

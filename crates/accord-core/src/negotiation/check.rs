@@ -44,6 +44,18 @@ pub(super) fn check_id(what: &str, id: &str) -> Result<(), DomainError> {
     }
 }
 
+/// Where an event comes from. A new request meets every rule in force; an
+/// event from the log was checked by the rules of its day, so rules added
+/// since (who may read what, how a span may fall, size bounds) do not refuse
+/// it, and an existing negotiation's history always replays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Origin {
+    /// A request being decided now.
+    Request,
+    /// An event already recorded.
+    Log,
+}
+
 /// The paragraph, revision and session a co-facilitator's change to one
 /// working paragraph names.
 #[derive(Debug, Clone, Copy)]
@@ -59,7 +71,7 @@ pub(super) struct Target<'a> {
 impl ProcessState {
     /// The check step: what `event` changes, or why it is refused. Reads the
     /// state only.
-    pub(super) fn plan(&self, event: &Event) -> Result<Change, DomainError> {
+    pub(super) fn plan(&self, event: &Event, origin: Origin) -> Result<Change, DomainError> {
         if event.process != self.id {
             return invalid(format!("event for process `{}` applied to `{}`", event.process, self.id));
         }
@@ -107,19 +119,23 @@ impl ProcessState {
                         rationale: rationale.as_deref(),
                         citation: citation.as_deref(),
                     },
+                    origin,
                 ),
-            Action::Support { proposal, on_behalf_of } => {
-                self.take_stance(actor, proposal, on_behalf_of, true)
-            }
-            Action::Oppose { proposal, on_behalf_of } => {
-                self.take_stance(actor, proposal, on_behalf_of, false)
+            Action::Support { proposal, on_behalf_of } | Action::Oppose { proposal, on_behalf_of } => {
+                let i = self.live_proposal(actor, proposal, origin)?;
+                self.take_stance(actor, i, on_behalf_of, matches!(action, Action::Support { .. }))
             }
             Action::Revise { proposal, base_revision, edit, rationale } => {
-                self.revise(actor, proposal, *base_revision, edit, rationale.as_deref())
+                let i = self.live_proposal(actor, proposal, origin)?;
+                self.revise(actor, i, *base_revision, edit, rationale.as_deref(), origin)
             }
-            Action::Withdraw { proposal } => self.withdraw(actor, proposal),
+            Action::Withdraw { proposal } => {
+                let i = self.live_proposal(actor, proposal, origin)?;
+                self.withdraw(actor, i)
+            }
             Action::Decide { proposal, decision, base_revision, session } => {
-                self.decide(actor, proposal, *decision, *base_revision, session.as_deref())
+                let i = self.live_proposal(actor, proposal, origin)?;
+                self.decide(actor, i, *decision, *base_revision, session.as_deref())
             }
             Action::SetStatus { paragraph, status, note, base_revision, session } => self.set_status(
                 Target { paragraph, base_revision: *base_revision, session: session.as_deref() },
@@ -160,6 +176,7 @@ impl ProcessState {
         edit: &Edit,
         document: &Draft,
         paragraph: &str,
+        origin: Origin,
     ) -> Result<(), DomainError> {
         match edit {
             Edit::Insert { text, .. } | Edit::Replace { text, .. } | Edit::AddParagraph { text } => {
@@ -173,7 +190,7 @@ impl ProcessState {
                     return invalid("alternatives must be given, and none may be empty");
                 }
                 let total: usize = alternatives.iter().map(|a| a.len() + 1).sum();
-                if total > MAX_TEXT_BYTES {
+                if total > MAX_TEXT_BYTES && origin == Origin::Request {
                     return invalid(format!(
                         "the {} alternatives are {total} bytes together; the limit is {MAX_TEXT_BYTES}",
                         alternatives.len()
@@ -186,7 +203,7 @@ impl ProcessState {
                     }
                 }
             }
-            Edit::MoveParagraph { after: Some(after) } if after == paragraph => {
+            Edit::MoveParagraph { after: Some(after) } if after == paragraph && origin == Origin::Request => {
                 return invalid(format!("paragraph {paragraph} cannot move after itself"));
             }
             Edit::MoveParagraph { after: Some(after) }
@@ -203,10 +220,17 @@ impl ProcessState {
     /// draft the actor may not read is refused exactly as one that does not
     /// exist, and a proposal no longer live is shown only as far as the actor
     /// may read it.
-    pub(super) fn live_proposal(&self, actor: &Actor, id: &str) -> Result<usize, DomainError> {
+    pub(super) fn live_proposal(
+        &self,
+        actor: &Actor,
+        id: &str,
+        origin: Origin,
+    ) -> Result<usize, DomainError> {
         let found = self.proposals.iter().position(|p| p.id == id);
-        let Some(i) = found.filter(|&i| policy::may_read_proposal(self, Some(actor), &self.proposals[i]))
-        else {
+        let readable = |i: &usize| {
+            origin == Origin::Log || policy::may_read_proposal(self, Some(actor), &self.proposals[*i])
+        };
+        let Some(i) = found.filter(readable) else {
             return not_found(format!("no proposal `{id}`"));
         };
         let p = &self.proposals[i];

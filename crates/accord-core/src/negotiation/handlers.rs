@@ -3,7 +3,7 @@
 //! computed, all without writing to the state. The checks every action needs
 //! come first, in [`ProcessState::plan`].
 
-use super::check::{check_id, check_text, delegation_of, invalid, not_found, Target};
+use super::check::{check_id, check_text, delegation_of, invalid, not_found, Origin, Target};
 use super::commit::{Change, NewDraft, Rewording, Ruling, SessionRecord, Stance, StatusChange, TextChange};
 use super::edit::{quote_of, resolve_bracket};
 use super::state::lineage_by_comparison;
@@ -96,7 +96,12 @@ impl ProcessState {
         }
     }
 
-    pub(super) fn table_proposal(&self, event: &Event, t: Tabling<'_>) -> Result<Change, DomainError> {
+    pub(super) fn table_proposal(
+        &self,
+        event: &Event,
+        t: Tabling<'_>,
+        origin: Origin,
+    ) -> Result<Change, DomainError> {
         let Tabling { draft, paragraph, on_behalf_of, edit, rationale, citation } = t;
         let acting = delegation_of(&event.actor);
         if !policy::may_act_for(self, acting, on_behalf_of) {
@@ -116,14 +121,15 @@ impl ProcessState {
                 "paragraph `{paragraph}` of draft `{draft}` is no longer in the latest draft"
             ));
         };
-        if self.deleted.contains(&current[1]) {
+        if self.deleted.contains(&current[1]) && origin == Origin::Request {
             return Err(DomainError::conflict(format!(
                 "paragraph `{paragraph}` of draft `{draft}` has been deleted from the working text; \
                  a proposal on it could not be taken in"
             )));
         }
-        self.check_edit(edit, &d.document, paragraph)?;
-        let (quote, before) = quote_of(&para.text, edit).map_err(|e| DomainError::Invalid(e.to_string()))?;
+        self.check_edit(edit, &d.document, paragraph, origin)?;
+        let (quote, before) = quote_of(&para.text, edit, origin == Origin::Request)
+            .map_err(|e| DomainError::Invalid(e.to_string()))?;
         if let Some(r) = rationale {
             check_text("the rationale", r)?;
         }
@@ -155,7 +161,7 @@ impl ProcessState {
     pub(super) fn take_stance(
         &self,
         actor: &Actor,
-        proposal: &str,
+        i: usize,
         on_behalf_of: &str,
         support: bool,
     ) -> Result<Change, DomainError> {
@@ -165,9 +171,9 @@ impl ProcessState {
                 "delegation `{acting}` may not speak in the name of `{on_behalf_of}`"
             )));
         }
-        let i = self.live_proposal(actor, proposal)?;
-        if self.proposals[i].author == on_behalf_of {
-            return invalid(format!("`{on_behalf_of}` is the author of {proposal}"));
+        let p = &self.proposals[i];
+        if p.author == on_behalf_of {
+            return invalid(format!("`{on_behalf_of}` is the author of {}", p.id));
         }
         Ok(Change::Stance(Stance { proposal: i, on_behalf_of: on_behalf_of.to_string(), support }))
     }
@@ -175,23 +181,24 @@ impl ProcessState {
     pub(super) fn revise(
         &self,
         actor: &Actor,
-        proposal: &str,
+        i: usize,
         base_revision: u64,
         edit: &Edit,
         rationale: Option<&str>,
+        origin: Origin,
     ) -> Result<Change, DomainError> {
-        let i = self.live_proposal(actor, proposal)?;
         self.check_author(actor, i)?;
         self.check_proposal_revision(actor, i, base_revision)?;
         let p = &self.proposals[i];
         let d = self.draft(&p.draft).map(|d| &d.document);
         let Some(para) = d.and_then(|d| d.paragraphs.iter().find(|x| x.id == p.paragraph)) else {
-            return not_found(format!("the paragraph of {proposal} is gone"));
+            return not_found(format!("the paragraph of {} is gone", p.id));
         };
         if let Some(d) = d {
-            self.check_edit(edit, d, &p.paragraph)?;
+            self.check_edit(edit, d, &p.paragraph, origin)?;
         }
-        let (quote, before) = quote_of(&para.text, edit).map_err(|e| DomainError::Invalid(e.to_string()))?;
+        let (quote, before) = quote_of(&para.text, edit, origin == Origin::Request)
+            .map_err(|e| DomainError::Invalid(e.to_string()))?;
         if let Some(r) = rationale {
             check_text("the rationale", r)?;
         }
@@ -204,8 +211,7 @@ impl ProcessState {
         }))
     }
 
-    pub(super) fn withdraw(&self, actor: &Actor, proposal: &str) -> Result<Change, DomainError> {
-        let i = self.live_proposal(actor, proposal)?;
+    pub(super) fn withdraw(&self, actor: &Actor, i: usize) -> Result<Change, DomainError> {
         self.check_author(actor, i)?;
         Ok(Change::Withdraw { proposal: i })
     }
@@ -213,12 +219,11 @@ impl ProcessState {
     pub(super) fn decide(
         &self,
         actor: &Actor,
-        proposal: &str,
+        i: usize,
         decision: Decision,
         base_revision: u64,
         session: Option<&str>,
     ) -> Result<Change, DomainError> {
-        let i = self.live_proposal(actor, proposal)?;
         self.check_proposal_revision(actor, i, base_revision)?;
         self.check_session(session)?;
         let accept = match decision {

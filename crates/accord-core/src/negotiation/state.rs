@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::check::Origin;
 use super::*;
 use crate::canonical;
 use crate::model::Draft;
@@ -63,7 +64,7 @@ impl ProcessState {
     ) -> Result<ProcessState, DomainError> {
         let mut s = ProcessState::new(id);
         for e in events {
-            s.apply(e)?;
+            s.apply_recorded(e)?;
         }
         Ok(s)
     }
@@ -250,15 +251,25 @@ impl ProcessState {
         }
     }
 
-    /// Checks `event` and applies it. On error nothing has changed.
+    /// Checks `event`, a new request, against every rule in force and
+    /// applies it. On error nothing has changed.
     pub fn apply(&mut self, event: &Event) -> Result<Outcome, DomainError> {
-        let change = self.plan(event)?;
+        let change = self.plan(event, Origin::Request)?;
         Ok(self.commit(event, change))
     }
 
-    /// Whether `event` would be applied, without applying it.
+    /// Applies `event`, read from the log: it is checked for what its change
+    /// needs (sequence, existence, revisions), not for request rules added
+    /// since it was recorded, so an existing history always replays. On error
+    /// nothing has changed.
+    pub fn apply_recorded(&mut self, event: &Event) -> Result<Outcome, DomainError> {
+        let change = self.plan(event, Origin::Log)?;
+        Ok(self.commit(event, change))
+    }
+
+    /// Whether `event` would be applied as a new request, without applying it.
     pub fn check(&self, event: &Event) -> Result<(), DomainError> {
-        self.plan(event).map(drop)
+        self.plan(event, Origin::Request).map(drop)
     }
 
     pub(super) fn record_burn_down(&mut self, event: &Event) {
