@@ -43,7 +43,49 @@ pub(crate) struct Label {
     pub rest: usize,
 }
 
-const SUFFIXES: &[&str] = &["bis", "ter", "quater", "quinquies", "sexies", "septies", "alt"];
+/// The Latin ordinals drafters add to a number to insert a paragraph (`3 bis`
+/// after 3, `3 ter` after that, … `3 decies`, and on to `vicies`), the
+/// misspellings seen in real drafts (`quarter`, `quinquiens`, `sexties`,
+/// `nonies`), and `alt` for an alternative to the paragraph of that number.
+const SUFFIXES: &[&str] = &[
+    "bis",
+    "ter",
+    "quater",
+    "quinquies",
+    "sexies",
+    "septies",
+    "octies",
+    "novies",
+    "decies",
+    "undecies",
+    "duodecies",
+    "terdecies",
+    "quaterdecies",
+    "quindecies",
+    "sexdecies",
+    "septdecies",
+    "octodecies",
+    "novodecies",
+    "vicies",
+    // Misspellings and variants seen in real drafts.
+    "tris",
+    "quarter",
+    "quatter",
+    "quinquiens",
+    "quinquis",
+    "quinques",
+    "quinqies",
+    "sexties",
+    "sexis",
+    "septis",
+    "septiens",
+    "octis",
+    "octiens",
+    "nonies",
+    "novis",
+    "decis",
+    "alt",
+];
 
 fn is_roman(s: &str) -> bool {
     !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| matches!(b, b'I' | b'V' | b'X' | b'L' | b'C'))
@@ -115,7 +157,9 @@ fn read_number(s: &str) -> Option<Found> {
     // Suffix: `bis`, ` bis`, `alt`, ` alt.`.
     let mut suffix = None;
     let after_ws = skip_ws(s, i);
-    for cand in [i, after_ws] {
+    // `3.bis`, `7.bis`: a full stop between the number and its ordinal.
+    let after_dot = if b.get(i) == Some(&b'.') { skip_ws(s, i + 1) } else { i };
+    for cand in [i, after_ws, after_dot] {
         for suf in SUFFIXES {
             if s.get(cand..cand + suf.len()).is_some_and(|p| p.eq_ignore_ascii_case(suf)) && {
                 let e = cand + suf.len();
@@ -130,12 +174,39 @@ fn read_number(s: &str) -> Option<Found> {
             break;
         }
     }
+    // `16 ter.2`, `18ter.1`, `3ter.4`: digits after the ordinal are a
+    // sub-item of `16 ter`, or a footnote marker glued to the label; the
+    // parser, which knows the paragraphs and footnotes, decides which.
+    let mut glued = None;
+    if suffix.is_some() && b.get(i) == Some(&b'.') {
+        let mut j = i + 1;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j > i + 1 && j - i <= 4 {
+            glued = Some(&s[i + 1..j]);
+            i = j;
+        }
+    }
+    // `1.a`, `17.b`: a lettered target under a decimal number (the SDGs).
+    let mut letter = None;
+    if suffix.is_none()
+        && b.get(i) == Some(&b'.')
+        && b.get(i + 1).is_some_and(|c| c.is_ascii_lowercase())
+        && b.get(i + 2).is_none_or(|c| matches!(c, b' ' | b'\t' | b'.'))
+    {
+        letter = Some(&s[i + 1..i + 2]);
+        levels += 1;
+        i += 2;
+    }
     let mut dotted = false;
     if i < b.len() && (b[i] == b'.' || b[i] == b')') {
         dotted = b[i] == b'.';
         i += 1;
     }
-    if !ends_at(s, i) {
+    // `17quater.[The …`: a bracket straight after the label's full stop.
+    let bracket_glued = (dotted || suffix.is_some()) && b.get(i) == Some(&b'[');
+    if !ends_at(s, i) && !bracket_glued {
         return None;
     }
     let text_follows = skip_ws(s, i) < s.len();
@@ -153,9 +224,18 @@ fn read_number(s: &str) -> Option<Found> {
         }
     }
     let mut number = s[..digits_end].to_owned();
+    if let Some(l) = letter {
+        number.push('.');
+        number.push_str(l);
+    }
     if let Some(suf) = suffix {
         number.push(' ');
         number.push_str(suf);
+    }
+    if let Some(g) = glued {
+        number.push('.');
+        number.push_str(g);
+        levels += 1;
     }
     Some((LabelKind::Number { value, levels, suffixed: suffix.is_some(), dotted }, number, i))
 }
@@ -365,6 +445,53 @@ mod tests {
         assert_eq!(num("Pp12"), Some("Pp12".into()));
         assert_eq!(num("PP 3. Recalling"), Some("PP3".into()));
         assert_eq!(num("OP1 Decides"), Some("OP1".into()));
+    }
+
+    #[test]
+    fn ordinals_as_drafters_write_them() {
+        for (line, want) in [
+            ("3bis. Text", "3 bis"),
+            ("3 bis Text", "3 bis"),
+            ("3.bis Text", "3 bis"),
+            ("7.bis [Developed", "7 bis"),
+            ("17quater. Text", "17 quater"),
+            ("4 quinquies. Text", "4 quinquies"),
+            ("4 sexies. Text", "4 sexies"),
+            ("4 septies. Text", "4 septies"),
+            ("4 octies. Text", "4 octies"),
+            ("4 novies. Text", "4 novies"),
+            ("4 decies. Text", "4 decies"),
+            ("4 undecies. Text", "4 undecies"),
+            ("4 quarter. Text", "4 quarter"),
+            ("4 quinquiens. Text", "4 quinquiens"),
+            ("4 nonies. Text", "4 nonies"),
+            ("8", "8"),
+        ] {
+            assert_eq!(num(line).as_deref(), Some(want), "{line}");
+        }
+        // A word that merely starts like an ordinal is not one.
+        assert_eq!(num("3 terms of reference"), None);
+        assert_eq!(num("3 billion people"), None);
+    }
+
+    #[test]
+    fn brackets_footnotes_and_sub_items_glued_to_labels() {
+        let l = read("17quater.[The Adaptation Fund Board").unwrap();
+        assert_eq!(l.number, "17 quater");
+        assert_eq!(&"17quater.[The Adaptation Fund Board"[l.rest..], "[The Adaptation Fund Board");
+        assert_eq!(num("140quinquies.[Invites the President"), Some("140 quinquies".into()));
+        // Digits after the ordinal: a sub-item or a glued footnote marker,
+        // kept in the number for the parser to decide.
+        let l = read("3ter.4 Notwithstanding paragraphs 2").unwrap();
+        assert_eq!(l.number, "3 ter.4");
+        assert!(matches!(l.kind, LabelKind::Number { value: 3, levels: 2, suffixed: true, .. }));
+        assert_eq!(num("16 ter.2 Is nationally determined;"), Some("16 ter.2".into()));
+        assert_eq!(num("24 quater.2. [The secretariat"), Some("24 quater.2".into()));
+        // Decimal targets: `1.1`, `1.a`, `17.19`.
+        assert_eq!(num("1.a Ensure significant mobilization"), Some("1.a".into()));
+        assert_eq!(num("17.19 By 2030, build on existing"), Some("17.19".into()));
+        assert!(matches!(read("1.a Ensure").unwrap().kind, LabelKind::Number { levels: 2, .. }));
+        assert_eq!(num("e.g. this"), None);
     }
 
     #[test]

@@ -644,6 +644,8 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     let mut ids = Ids::default();
     let mut paragraph_units: Vec<usize> = Vec::new();
     let mut option_parent: Option<String> = None;
+    // Footnote markers glued to a paragraph's label (`3ter.4`), by paragraph.
+    let mut label_footnotes: Vec<(usize, String)> = Vec::new();
 
     // Leading blanks trimmed off each paragraph's text, to map offsets back.
     let mut leading: Vec<u32> = vec![0; unit_count];
@@ -817,14 +819,37 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 };
                 match label {
                     Some(l) => {
-                        number = Some(l.number.clone());
-                        let qualified = match (&current_heading, restart) {
+                        let qualify = |n: &str| match (&current_heading, restart) {
                             (Some(h), true) if matches!(l.kind, LabelKind::Number { .. }) => {
-                                format!("{h}.{}", l.number)
+                                format!("{h}.{n}")
                             }
-                            _ => l.number.clone(),
+                            _ => n.to_owned(),
                         };
-                        id = unique_id(&mut ids, qualified);
+                        let mut written = l.number.clone();
+                        // `3.1`, `16 ter.2`: a decimal sub-item of a paragraph
+                        // already read belongs to it; `3ter.4` with no paragraph
+                        // `3 ter` before it and a footnote 4 is `3 ter` with a
+                        // footnote marker glued on.
+                        if let LabelKind::Number { levels: 2.., suffixed, .. } = l.kind {
+                            if let Some((head, tail)) = l.number.rsplit_once('.') {
+                                let parent_id = qualify(head);
+                                // Sub-items count from 1: `3ter.4` with no `3ter.3`
+                                // before it is a footnote marker when footnote 4 exists.
+                                let in_sequence = tail == "1"
+                                    || tail.parse::<u32>().map_or(true, |k| {
+                                        k == 0 || ids.contains(&qualify(&format!("{head}.{}", k - 1)))
+                                    });
+                                let footnote = suffixed && draft.footnotes.iter().any(|f| f.marker == tail);
+                                if ids.contains(&parent_id) && (in_sequence || !footnote) {
+                                    parent = Some(parent_id);
+                                } else if footnote {
+                                    label_footnotes.push((draft.paragraphs.len(), tail.to_owned()));
+                                    written = head.to_owned();
+                                }
+                            }
+                        }
+                        id = unique_id(&mut ids, qualify(&written));
+                        number = Some(written);
                     }
                     None => {
                         unnumbered += 1;
@@ -904,6 +929,12 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
             if !markers.is_empty() {
                 p.footnotes = footnote_refs(&p.text, &markers);
             }
+        }
+    }
+    for (i, marker) in label_footnotes {
+        let p = &mut draft.paragraphs[i];
+        if !p.footnotes.contains(&marker) {
+            p.footnotes.insert(0, marker);
         }
     }
     diagnostics.sort_by_key(|d| (d.line, d.column));
