@@ -376,41 +376,120 @@ fn read_option(s: &str) -> Option<Found> {
     Some((LabelKind::Option, number, e))
 }
 
-const KEYWORDS: &[&str] = &["Article", "Chapter", "Section", "Part", "Annex", "Appendix", "Title", "Rule"];
+/// Heading keywords in the six UN languages. Latin and Cyrillic ones are
+/// matched capitalised or upper-case ("article 4" in running text is not a
+/// heading); Arabic has no case.
+const KEYWORDS: &[&str] = &[
+    "Article",
+    "Chapter",
+    "Section",
+    "Part",
+    "Annex",
+    "Appendix",
+    "Title",
+    "Rule",
+    // French, Spanish.
+    "Chapitre",
+    "Partie",
+    "Annexe",
+    "Titre",
+    "Artículo",
+    "Capítulo",
+    "Sección",
+    "Parte",
+    "Anexo",
+    "Título",
+    // Russian, Arabic.
+    "Статья",
+    "Глава",
+    "Раздел",
+    "Часть",
+    "Приложение",
+    "المادة",
+    "الفصل",
+    "الجزء",
+    "المرفق",
+];
+
+/// Chinese numerals as they number articles and chapters (`第十二条`).
+const CHINESE_DIGITS: &str = "零〇一二三四五六七八九十百千两";
 
 fn read_keyword(s: &str) -> Option<Found> {
+    if let Some(found) = read_chinese_keyword(s) {
+        return Some(found);
+    }
     let word_end = s.find([' ', '\t']).unwrap_or(s.len());
     let word = &s[..word_end];
-    let keyword = KEYWORDS.iter().find(|k| word.eq_ignore_ascii_case(k))?;
-    // Upper-case or capitalised only: "article 4" in running text is not a heading.
-    if !(word == *keyword || word == keyword.to_uppercase()) {
-        return None;
-    }
+    let keyword = KEYWORDS.iter().find(|k| *k == &word || k.to_uppercase() == word)?;
     let j = skip_ws(s, word_end);
     let b = s.as_bytes();
     let mut k = j;
-    while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'.') && k - j < 8 {
-        k += 1;
+    // The mark: `2`, `2.1`, `IV`, `A`, Eastern Arabic digits (`١٢`), or French `premier`.
+    let is_mark_char = |c: char| c.is_ascii_alphanumeric() || c == '.' || ('٠'..='٩').contains(&c);
+    for c in s[j..].chars() {
+        if !is_mark_char(c) || k - j >= 16 {
+            break;
+        }
+        k += c.len_utf8();
     }
     let mut mark = s[j..k].trim_end_matches('.');
+    // `2bis`, `8bis`: the number with its ordinal glued on.
+    let digits = mark.bytes().take_while(|c| c.is_ascii_digit()).count();
+    let glued_ordinal = digits > 0 && SUFFIXES.iter().any(|suf| mark[digits..].eq_ignore_ascii_case(suf));
     let plausible = !mark.is_empty()
         && (mark.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+            || mark.chars().all(|c| ('٠'..='٩').contains(&c))
+            || glued_ordinal
             || is_roman(mark)
+            || mark == "premier"
             || (mark.len() == 1 && mark.as_bytes()[0].is_ascii_uppercase()));
     if !plausible {
         // "Annex" alone on its line is a heading too.
-        if j >= s.len() && matches!(*keyword, "Annex" | "Appendix") {
+        if j >= s.len()
+            && matches!(*keyword, "Annex" | "Appendix" | "Annexe" | "Anexo" | "Приложение" | "المرفق")
+        {
             return Some((LabelKind::Keyword, word.to_owned(), word_end));
         }
         return None;
     }
     mark = mark.trim_end_matches('.');
-    let end = j + mark.len();
+    let mut end = j + mark.len();
+    let mut number = if glued_ordinal {
+        format!("{word} {} {}", &mark[..digits], &mark[digits..])
+    } else {
+        format!("{word} {mark}")
+    };
+    // `Article 2 bis`: the ordinal after a space.
+    if !glued_ordinal && mark.bytes().all(|c| c.is_ascii_digit()) {
+        let o = skip_ws(s, end);
+        if let Some(suf) = SUFFIXES.iter().find(|suf| {
+            s.get(o..o + suf.len()).is_some_and(|p| p.eq_ignore_ascii_case(suf))
+                && s.as_bytes().get(o + suf.len()).is_none_or(|c| !c.is_ascii_alphabetic())
+        }) {
+            number = format!("{number} {}", &s[o..o + suf.len()]);
+            end = o + suf.len();
+        }
+    }
     let end = if end < s.len() && b[end] == b'.' { end + 1 } else { end };
-    if !ends_at(s, end) && !s[end..].starts_with([':', '(']) {
+    if !ends_at(s, end) && !s[end..].starts_with([':', '(', ']']) {
         return None;
     }
-    Some((LabelKind::Keyword, format!("{word} {mark}"), end))
+    Some((LabelKind::Keyword, number, end))
+}
+
+/// `第一条`, `第十二条`, `第三章`, `第二部分`: Chinese article, chapter, part.
+fn read_chinese_keyword(s: &str) -> Option<Found> {
+    let rest = s.strip_prefix('第')?;
+    let digits =
+        rest.find(|c: char| !(CHINESE_DIGITS.contains(c) || c.is_ascii_digit())).unwrap_or(rest.len());
+    if digits == 0 {
+        return None;
+    }
+    let after = &rest[digits..];
+    let unit = ["条", "章", "部分", "节", "编"].into_iter().find(|u| after.starts_with(u))?;
+    let end = '第'.len_utf8() + digits + unit.len();
+    // Full-width or plain space, a title, or the end of the line may follow.
+    Some((LabelKind::Keyword, s[..end].to_owned(), end))
 }
 
 fn read_outline(s: &str) -> Option<Found> {
@@ -518,5 +597,23 @@ mod tests {
         assert_eq!(num("A. DRAFT AGREEMENT"), Some("A".into()));
         assert_eq!(num("IV. Means of implementation"), Some("IV".into()));
         assert_eq!(num("Annex"), Some("Annex".into()));
+    }
+
+    #[test]
+    fn treaty_articles_with_ordinals_and_in_six_languages() {
+        assert_eq!(num("Article 2bis (GENERAL)"), Some("Article 2 bis".into()));
+        assert_eq!(num("Article 2 bis"), Some("Article 2 bis".into()));
+        assert_eq!(num("Article 8bis (LOSS AND DAMAGE)"), Some("Article 8 bis".into()));
+        assert_eq!(num("[Article 3 ter] (MECHANISM)"), Some("Article 3 ter".into()));
+        assert_eq!(num("Article premier"), Some("Article premier".into()));
+        assert_eq!(num("Artículo 12"), Some("Artículo 12".into()));
+        assert_eq!(num("Статья 12"), Some("Статья 12".into()));
+        assert_eq!(num("СТАТЬЯ 3"), Some("СТАТЬЯ 3".into()));
+        assert_eq!(num("المادة 12"), Some("المادة 12".into()));
+        assert_eq!(num("المادة ١٢"), Some("المادة ١٢".into()));
+        assert_eq!(num("第十二条"), Some("第十二条".into()));
+        assert_eq!(num("第三章　总则"), Some("第三章".into()));
+        assert_eq!(num("第一次会议"), None);
+        assert_eq!(num("статья 3 в тексте"), None);
     }
 }

@@ -232,7 +232,8 @@ fn is_chapeau(t: &str, next: Option<&str>) -> bool {
 /// After `Article 2`: `(PURPOSE)`, `– Purpose`, `: Purpose`, a capitalised
 /// title, or nothing. "Article 19 of the Declaration" is not a heading.
 fn keyword_heading_rest(rest: &str) -> bool {
-    let rest = rest.trim();
+    // `[Article 3 ter] (MECHANISM …)`: the bracket closing round the label.
+    let rest = rest.trim().trim_start_matches(']').trim_start();
     if rest.is_empty() {
         return true;
     }
@@ -276,6 +277,14 @@ fn document_start(body: &[SrcLine<'_>]) -> usize {
                 && lines::ending(body[i].text()) == Ending::Terminal
         })
         .unwrap_or(from)
+}
+
+/// The keyword and number of a keyword heading (`Article 12` → (`article`,
+/// 12)), for the rule that article numbers do not go backwards.
+fn keyword_value(number: &str) -> Option<(String, u32)> {
+    let (word, mark) = number.split_once(' ')?;
+    let digits: String = mark.chars().take_while(|c| c.is_ascii_digit()).collect();
+    Some((word.to_lowercase(), digits.parse().ok()?))
 }
 
 /// Layout facts that decide whether a line continues the one before.
@@ -328,6 +337,8 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::with_capacity(body.iter().filter(|l| !l.is_blank()).count());
     let mut blank_before = true;
     let mut numbering = Numbering { last: None };
+    // The last keyword heading's word and number (`article`, 6).
+    let mut last_keyword: Option<(String, u32)> = None;
     for (k, line) in body.iter().enumerate() {
         if line.is_blank() {
             blank_before = true;
@@ -359,9 +370,28 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
             }
         }
         // Keyword labels that do not make a heading ("Article 19 of …") are text.
+        // Nor does one that ends a running sentence ("… as set out in /
+        // Article 2."), or one whose number goes back within its part
+        // ("Article 2" after "Article 6").
         if let Some(l) = &label {
-            if l.kind == LabelKind::Keyword && !keyword_heading_rest(&t[l.rest..]) {
-                label = None;
+            if l.kind == LabelKind::Keyword {
+                let running = !blank_before
+                    && units.last().is_some_and(|u| {
+                        !u.heading && !u.is_label_only() && u.last_text_ending == Ending::Open
+                    });
+                let value = keyword_value(&l.number);
+                let backwards = match (&last_keyword, &value) {
+                    (Some((word, last)), Some((w, v))) => word == w && v < last,
+                    _ => false,
+                };
+                if !keyword_heading_rest(&t[l.rest..]) || running || backwards {
+                    label = None;
+                } else if let Some(v) = value {
+                    last_keyword = Some(v);
+                }
+            } else if l.kind == LabelKind::Outline {
+                // A new part (`B. DRAFT DECISION`) numbers its articles afresh.
+                last_keyword = None;
             }
         }
 
@@ -644,6 +674,8 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     let mut ids = Ids::default();
     let mut paragraph_units: Vec<usize> = Vec::new();
     let mut option_parent: Option<String> = None;
+    // The option whose sub-paragraphs may follow (it ends with ':' or has no text).
+    let mut current_option: Option<String> = None;
     // Footnote markers glued to a paragraph's label (`3ter.4`), by paragraph.
     let mut label_footnotes: Vec<(usize, String)> = Vec::new();
 
@@ -698,6 +730,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
             top = None;
             sub_letter = None;
             option_parent = None;
+            current_option = None;
             continue;
         }
         let (status, status_note) = std::mem::take(&mut statuses[ui]);
@@ -724,8 +757,12 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 let roman = inner.bytes().all(|b| matches!(b, b'i' | b'v' | b'x'));
                 let nested =
                     roman && sub_letter.as_ref().is_some_and(|(_, prev)| !is_next_letter(prev, &inner));
+                // An option's own sub-paragraphs (`Option (b):` then `(a)`,
+                // `(b)`) belong to the option, not to the paragraph above it.
                 let parent_id = if nested {
                     sub_letter.as_ref().map(|s| s.0.clone())
+                } else if let Some(o) = &current_option {
+                    Some(o.clone())
                 } else {
                     top.as_ref().map(|t| draft.paragraphs[t.0].id.clone())
                 };
@@ -750,14 +787,34 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                         id = unique_id(&mut ids, l.number.clone());
                     }
                 }
-                if !nested {
+                // Only a letter opens a level that romans nest under: `(i)`
+                // after `(h)` is a letter, `(ii)` after `(i)` its sibling.
+                let letter =
+                    !roman || sub_letter.as_ref().is_some_and(|(_, prev)| is_next_letter(prev, &inner));
+                if !nested && letter {
                     sub_letter = Some((id.clone(), inner));
                 }
             }
             Some(LabelKind::Option) => {
                 let l = label.expect("label present");
                 option = Some(l.number.clone());
-                if option_parent.is_none() {
+                // A label at the margin with no text of its own (`Option 1:`,
+                // `Option 2: (paragraphs 3-3quater)`, `Option I {…}`) right
+                // before a numbered paragraph opens a block of paragraphs: it
+                // belongs to what follows, never to the paragraph before.
+                let block_of = units.last().filter(|_| is_block_option_text(&text)).and_then(|next| {
+                    let nl = next.label.as_ref().filter(|_| !next.heading)?;
+                    matches!(nl.kind, LabelKind::Number { levels: 1, .. } | LabelKind::Series { .. }).then(
+                        || match (&current_heading, restart) {
+                            (Some(h), true) => format!("{h}.{}", nl.number),
+                            _ => nl.number.clone(),
+                        },
+                    )
+                });
+                if block_of.is_some() {
+                    option_parent = None;
+                }
+                if option_parent.is_none() && block_of.is_none() {
                     option_parent = top.as_ref().filter(|t| t.2).map(|t| draft.paragraphs[t.0].id.clone());
                 }
                 kind = top.as_ref().map_or(
@@ -775,6 +832,8 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                     id = unique_id(&mut ids, format!("{mark} alt"));
                     parent = Some(mark);
                     option_parent = None;
+                } else if let Some(next) = block_of {
+                    id = unique_id(&mut ids, format!("{next} {}", l.number));
                 } else {
                     match &option_parent {
                         Some(p) => {
@@ -787,10 +846,14 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                         }
                     }
                 }
+                let introduces = text.ends_with(':') || is_block_option_text(&text);
+                current_option = introduces.then(|| id.clone());
+                sub_letter = None;
             }
             _ => {
                 option_parent = None;
                 sub_letter = None;
+                current_option = None;
                 kind = match label.map(|l| &l.kind) {
                     Some(LabelKind::Series { preambular }) => {
                         if !preambular {
@@ -939,6 +1002,27 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     }
     diagnostics.sort_by_key(|d| (d.line, d.column));
     draft.diagnostics.extend(diagnostics);
+}
+
+/// The text of an option label that opens a block of paragraphs: nothing,
+/// the range it covers (`(paragraphs 3-3quater)`), editorial notes in braces.
+fn is_block_option_text(text: &str) -> bool {
+    // Editorial notes out, wherever they stand.
+    let mut rest = String::with_capacity(text.len());
+    let mut depth = 0u32;
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => rest.push(c),
+            _ => {}
+        }
+    }
+    let rest = rest.trim().trim_end_matches(':').trim();
+    if let Some(inner) = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        return inner.to_lowercase().starts_with("para");
+    }
+    rest.is_empty()
 }
 
 /// True when `next` is the letter after `prev` (`h` → `i`).

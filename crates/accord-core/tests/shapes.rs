@@ -84,15 +84,11 @@ fn sdg_goals_with_their_targets_below_them() {
         }
     }
     let d = load(&text);
-    let tops: Vec<&str> =
-        d.paragraphs.iter().filter(|p| p.parent.is_none()).map(|p| p.id.as_str()).collect();
+    let tops: Vec<&str> = d.paragraphs.iter().filter(|p| p.parent.is_none()).map(|p| p.id.as_str()).collect();
     let goal_ids: Vec<String> = (1..=17).map(|g| g.to_string()).collect();
     assert_eq!(tops, goal_ids);
-    let subs: Vec<(&str, &str)> = d
-        .paragraphs
-        .iter()
-        .filter_map(|p| Some((p.number.as_deref()?, p.parent.as_deref()?)))
-        .collect();
+    let subs: Vec<(&str, &str)> =
+        d.paragraphs.iter().filter_map(|p| Some((p.number.as_deref()?, p.parent.as_deref()?))).collect();
     assert_eq!(subs.len(), 169);
     for (n, parent) in subs {
         assert_eq!(n.split('.').next(), Some(parent), "{n} under goal {parent}");
