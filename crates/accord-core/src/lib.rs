@@ -28,6 +28,7 @@ mod label;
 pub mod lines;
 mod model;
 pub mod negotiation;
+mod outline;
 mod parse;
 pub mod readiness;
 mod references;

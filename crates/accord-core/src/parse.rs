@@ -1000,6 +1000,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
             p.footnotes.insert(0, marker);
         }
     }
+    crate::outline::assign_levels(&mut draft.headings, is_section_keyword);
     diagnostics.sort_by_key(|d| (d.line, d.column));
     draft.diagnostics.extend(diagnostics);
 }
