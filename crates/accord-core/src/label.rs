@@ -69,6 +69,7 @@ const SUFFIXES: &[&str] = &[
     "vicies",
     // Misspellings and variants seen in real drafts.
     "tris",
+    "quart",
     "quarter",
     "quatter",
     "quinquiens",

@@ -363,7 +363,13 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
         // A number where a sentence is running on is not a new paragraph.
         if let (Some(l), Some(cur)) = (&label, units.last()) {
             if let LabelKind::Number { value, levels, .. } = l.kind {
-                let running = cur.last_text_ending == Ending::Open && !cur.heading && !cur.is_label_only();
+                // An option label's range (`Option 2: (paragraphs 2-3)`) runs into nothing.
+                let block_label = cur.label.as_ref().is_some_and(|l| l.kind == LabelKind::Option)
+                    && is_block_option_text(&cur.text);
+                let running = cur.last_text_ending == Ending::Open
+                    && !cur.heading
+                    && !cur.is_label_only()
+                    && !block_label;
                 if running && (!blank_before || levels == 1) && !numbering.plausible(value) {
                     label = None;
                 }
@@ -450,7 +456,7 @@ fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before
     if cur.is_label_only() {
         return label.is_none() && !is_section_keyword(t);
     }
-    if label.is_some() || is_section_keyword(t) {
+    if label.is_some() || is_section_keyword(t) || lines::bullet(t) {
         return false;
     }
     let ending = cur.last_text_ending;
@@ -534,7 +540,11 @@ fn is_plain_heading(
         return false;
     }
     let prev_closed = prev.is_none_or(|p| p.heading || p.last_text_ending != Ending::Open);
-    blank_before && blank_after && prev_closed
+    // A title in capitals only (`MITIGATION`, `GLOBAL STOCKTAKE`) is a
+    // heading even when the layout leaves no blank line around it.
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = letters >= 4 && !t.chars().any(|c| c.is_lowercase());
+    (blank_before && blank_after || capitals) && prev_closed
 }
 
 /// Source positions of unit characters, for diagnostics.
@@ -676,6 +686,8 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     let mut option_parent: Option<String> = None;
     // The option whose sub-paragraphs may follow (it ends with ':' or has no text).
     let mut current_option: Option<String> = None;
+    // Bulleted items under the current paragraph so far.
+    let mut bullets = 0u32;
     // Footnote markers glued to a paragraph's label (`3ter.4`), by paragraph.
     let mut label_footnotes: Vec<(usize, String)> = Vec::new();
 
@@ -832,15 +844,22 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                     id = unique_id(&mut ids, format!("{mark} alt"));
                     parent = Some(mark);
                     option_parent = None;
-                } else if let Some(next) = block_of {
-                    id = unique_id(&mut ids, format!("{next} {}", l.number));
                 } else {
-                    match &option_parent {
-                        Some(p) => {
+                    // An option standing for itself or opening a block is named
+                    // by its heading (`Article 2 Option II`), else by the
+                    // paragraph it opens (`25 Option 1`).
+                    let named_by = match (&option_parent, &current_heading, &block_of) {
+                        (Some(_), _, _) => None,
+                        (None, Some(h), _) => Some(h.clone()),
+                        (None, None, next) => next.clone(),
+                    };
+                    match (&option_parent, named_by) {
+                        (Some(p), _) => {
                             id = unique_id(&mut ids, format!("{p} {}", l.number));
                             parent = Some(p.clone());
                         }
-                        None => {
+                        (None, Some(by)) => id = unique_id(&mut ids, format!("{by} {}", l.number)),
+                        (None, None) => {
                             unnumbered += 1;
                             id = unique_id(&mut ids, format!("P{unnumbered}"));
                         }
@@ -850,10 +869,21 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 current_option = introduces.then(|| id.clone());
                 sub_letter = None;
             }
+            None if lines::bullet(&text) && top.as_ref().is_some_and(|t| t.2) => {
+                // `• [Party;]` under "the following terms are defined:": an
+                // item of the paragraph that introduces the list.
+                let t = top.as_ref().expect("checked");
+                let p = draft.paragraphs[t.0].id.clone();
+                kind = t.1;
+                bullets += 1;
+                id = unique_id(&mut ids, format!("{p} •{bullets}"));
+                parent = Some(p);
+            }
             _ => {
                 option_parent = None;
                 sub_letter = None;
                 current_option = None;
+                bullets = 0;
                 kind = match label.map(|l| &l.kind) {
                     Some(LabelKind::Series { preambular }) => {
                         if !preambular {
@@ -919,7 +949,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                         id = unique_id(&mut ids, format!("P{unnumbered}"));
                     }
                 }
-                let introduces = text.is_empty() || text.ends_with(':');
+                let introduces = introduces_list(&text);
                 top = Some((draft.paragraphs.len(), kind, introduces));
             }
         }
@@ -1024,6 +1054,12 @@ fn is_block_option_text(text: &str) -> bool {
         return inner.to_lowercase().starts_with("para");
     }
     rest.is_empty()
+}
+
+/// True when a paragraph's text introduces what follows: nothing of its own,
+/// or a colon at the end (`[… the following terms are defined:]`).
+fn introduces_list(text: &str) -> bool {
+    text.is_empty() || text.trim_end().trim_end_matches([']', ')', '}', '"', '”']).ends_with(':')
 }
 
 /// True when `next` is the letter after `prev` (`h` → `i`).
