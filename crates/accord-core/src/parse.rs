@@ -424,9 +424,7 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
             if matches!(l.kind, LabelKind::Number { .. } | LabelKind::Series { .. }) {
                 let offset = line.indent() + l.rest;
                 let rest = &line.raw[offset..];
-                if let Some(opt) =
-                    label::read(rest).filter(|o| o.kind == LabelKind::Option && o.leading_brackets == 0)
-                {
+                if let Some(opt) = label::read(rest).filter(|o| o.kind == LabelKind::Option) {
                     let head = SrcLine::new(line.no, &line.raw[..offset], false);
                     units.push(Unit::new(false, label::read(head.text()), &head));
                     let tail = SrcLine::new(line.no, rest, false);
@@ -686,6 +684,8 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     let mut option_parent: Option<String> = None;
     // The option whose sub-paragraphs may follow (it ends with ':' or has no text).
     let mut current_option: Option<String> = None;
+    // The paragraph whose options a decimal sub-item interrupted.
+    let mut outer_option_parent: Option<String> = None;
     // Bulleted items under the current paragraph so far.
     let mut bullets = 0u32;
     // Footnote markers glued to a paragraph's label (`3ter.4`), by paragraph.
@@ -829,16 +829,33 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 if option_parent.is_none() && block_of.is_none() {
                     option_parent = top.as_ref().filter(|t| t.2).map(|t| draft.paragraphs[t.0].id.clone());
                 }
+                // `3. [Option 1: …` `3.1 Option (a): …` `3.2 …` `Option 2:`:
+                // an option continues the series its predecessor stands in,
+                // here paragraph 3's, not the sub-item 3.1's.
+                if let (Some(outer), Some(prev)) = (&outer_option_parent, previous_option(&l.number)) {
+                    let inner_has =
+                        option_parent.as_ref().is_some_and(|p| ids.contains(&format!("{p} {prev}")));
+                    if !inner_has && ids.contains(&format!("{outer} {prev}")) {
+                        option_parent = Some(outer.clone());
+                    }
+                }
                 kind = top.as_ref().map_or(
                     if in_preamble { ParagraphKind::Preambular } else { ParagraphKind::Operative },
                     |t| t.1,
                 );
                 // `Alt OP3:` is the alternative to paragraph OP3: `OP3 alt`.
+                // Only `Alt`/`Alternative` with a paragraph's own name does
+                // this: `Option 2` after paragraph 2 is the second option.
                 let named = l
                     .number
                     .split_once(' ')
+                    .filter(|(word, _)| word.to_lowercase().starts_with("alt"))
                     .map(|(_, mark)| mark)
-                    .filter(|mark| mark.bytes().any(|b| b.is_ascii_digit()) && ids.contains(mark));
+                    .filter(|mark| {
+                        mark.bytes().any(|b| b.is_ascii_digit())
+                            && mark.bytes().any(|b| b.is_ascii_alphabetic())
+                            && ids.contains(mark)
+                    });
                 if let Some(mark) = named {
                     let mark = mark.to_owned();
                     id = unique_id(&mut ids, format!("{mark} alt"));
@@ -880,6 +897,15 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 parent = Some(p);
             }
             _ => {
+                // A decimal sub-item (`3.1` under 3) keeps its paragraph's
+                // option series open for the options that follow it.
+                let decimal_sub =
+                    matches!(label.map(|l| &l.kind), Some(LabelKind::Number { levels: 2.., .. }));
+                if decimal_sub && option_parent.is_some() && outer_option_parent.is_none() {
+                    outer_option_parent = option_parent.take();
+                } else if !decimal_sub {
+                    outer_option_parent = None;
+                }
                 option_parent = None;
                 sub_letter = None;
                 current_option = None;
@@ -1054,6 +1080,29 @@ fn is_block_option_text(text: &str) -> bool {
         return inner.to_lowercase().starts_with("para");
     }
     rest.is_empty()
+}
+
+/// The option label before this one in its series: `Option 2` → `Option 1`,
+/// `Option (c)` → `Option (b)`, `Option III` → `Option II`.
+fn previous_option(label: &str) -> Option<String> {
+    let (word, mark) = label.split_once(' ')?;
+    let (open, inner, close) = match mark.strip_prefix('(').and_then(|m| m.strip_suffix(')')) {
+        Some(inner) => ("(", inner, ")"),
+        None => ("", mark, ""),
+    };
+    let prev = if let Ok(n) = inner.parse::<u32>() {
+        n.checked_sub(1).filter(|n| *n > 0)?.to_string()
+    } else if let [c] = inner.as_bytes() {
+        if *c == b'a' || *c == b'A' {
+            return None;
+        }
+        char::from(c - 1).to_string()
+    } else {
+        const ROMANS: [&str; 10] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
+        let k = ROMANS.iter().position(|r| *r == inner)?;
+        ROMANS.get(k.checked_sub(1)?)?.to_string()
+    };
+    Some(format!("{word} {open}{prev}{close}"))
 }
 
 /// True when a paragraph's text introduces what follows: nothing of its own,
