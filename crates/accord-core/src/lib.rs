@@ -26,6 +26,7 @@ mod front;
 mod furniture;
 mod label;
 pub mod lines;
+pub mod markdown;
 mod model;
 pub mod negotiation;
 mod outline;

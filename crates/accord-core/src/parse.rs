@@ -26,6 +26,7 @@ use crate::front;
 use crate::furniture::{self, Role};
 use crate::label::{self, Label, LabelKind};
 use crate::lines::{self, Ending};
+use crate::markdown;
 use crate::model::*;
 use crate::references;
 use crate::source::{self, SrcLine};
@@ -38,8 +39,25 @@ pub fn parse(text: &str) -> Draft {
     if canonical::is_canonical(text) {
         return canonical::read(text);
     }
-    let cut = cut(text);
+    if markdown::is_markdown(text) {
+        return build(cut_markdown(text));
+    }
+    let cut = cut(text, &[]);
     build(cut)
+}
+
+/// Markdown turned into the plain shape line for line, cut with its `#`
+/// lines as headings, and what the conversion set aside put back.
+fn cut_markdown(text: &str) -> Cut {
+    let plain = markdown::to_plain(text);
+    let mut cut = cut(&plain.text, &plain.headings);
+    cut.footnotes.extend(plain.footnotes);
+    cut.furniture.extend(plain.furniture);
+    cut.furniture.sort_by_key(|l| l.line);
+    let mut front = plain.front_matter;
+    front.append(&mut cut.front.front_matter);
+    cut.front.front_matter = front;
+    cut
 }
 
 /// As [`parse`], taking the text by value: it is freed as soon as the lines
@@ -49,7 +67,12 @@ pub fn parse_owned(text: String) -> Draft {
     if canonical::is_canonical(&text) {
         return canonical::read(&text);
     }
-    let cut = cut(&text);
+    if markdown::is_markdown(&text) {
+        let cut = cut_markdown(&text);
+        drop(text);
+        return build(cut);
+    }
+    let cut = cut(&text, &[]);
     drop(text);
     build(cut)
 }
@@ -63,7 +86,8 @@ struct Cut {
     units: Vec<Unit>,
 }
 
-fn cut(text: &str) -> Cut {
+/// `headings`: 1-based lines known to be headings (Markdown `#` lines), sorted.
+fn cut(text: &str, headings: &[u32]) -> Cut {
     let src = source::split_lines(text);
     let layout = furniture::detect(&src);
     let mut body: Vec<SrcLine<'_>> = Vec::with_capacity(src.len());
@@ -71,7 +95,7 @@ fn cut(text: &str) -> Cut {
     drop(src);
     let start = document_start(&body);
     let front = front::read(&body[..start]);
-    let units = segment(&body[start..]);
+    let units = segment(&body[start..], headings);
     Cut { front, furniture: layout.furniture, footnotes: layout.footnotes, units }
 }
 
@@ -331,7 +355,7 @@ impl Numbering {
 }
 
 /// Cuts the body into units.
-fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
+fn segment(body: &[SrcLine<'_>], headings: &[u32]) -> Vec<Unit> {
     let wrap = wrap_facts(body);
     // At most one unit per non-blank line; untouched capacity costs no memory.
     let mut units: Vec<Unit> = Vec::with_capacity(body.iter().filter(|l| !l.is_blank()).count());
@@ -345,6 +369,15 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
             continue;
         }
         let t = line.text();
+        if !headings.is_empty() && headings.binary_search(&line.no).is_ok() {
+            // A heading by markup: numbered if its label is a heading's.
+            let label = label::read(t).filter(|l| {
+                matches!(l.kind, LabelKind::Keyword | LabelKind::Outline | LabelKind::Number { .. })
+            });
+            units.push(Unit::new(true, label, line));
+            blank_before = false;
+            continue;
+        }
         let next = body[k + 1..].iter().find(|l| !l.is_blank());
         let next_text = next.map(|l| l.text());
         let blank_after = body.get(k + 1).is_none_or(|l| l.is_blank());

@@ -210,3 +210,70 @@ fn headings_form_a_hierarchy() {
         d.headings.iter().filter(|h| h.id == "Article 2" || h.id.starts_with("Article 2 (")).count();
     assert_eq!(article_2, 1, "one Article 2");
 }
+
+const MARKDOWN: &[&str] = &[
+    "paris-agreement-draft-23-oct-2015.md",
+    "paris-draft-decision-23-oct-2015-edited-6-nov.md",
+    "paris-agreement-draft-4-dec-2015.md",
+    "paris-agreement-draft-9-dec-2015.md",
+    "paris-agreement-final-12-dec-2015.md",
+    "paris-agreement-29-jan-2016-with-editorial-corrections.md",
+];
+
+/// The Markdown source with what is markup, not text, taken out: the labels
+/// of reference links (`[text][label]` reads "text"), emphasis markers
+/// (`*R*ecognizing` is one word), and the syntax of footnote references
+/// (`[^1]` is the marker `1`).
+fn markdown_words_source(md: &str) -> String {
+    let labels: Vec<String> = md
+        .lines()
+        .filter_map(|l| l.strip_prefix('[')?.split_once("]:").map(|(k, _)| format!("][{k}]")))
+        .filter(|k| !k.starts_with("][^"))
+        .collect();
+    let mut s = md.to_owned();
+    for l in labels {
+        s = s.replace(&l, "]");
+    }
+    // Footnote definitions keep their marker as a word of their own.
+    let s: String = s
+        .lines()
+        .map(|l| if l.trim_start().starts_with("[^") { l.to_owned() } else { l.replace("[^", " ") })
+        .collect::<Vec<_>>()
+        .join("\n");
+    s.replace(['*', '~'], "")
+}
+
+#[test]
+fn markdown_drafts_read_into_the_same_model() {
+    for name in MARKDOWN {
+        let md = common::read_shared(&format!("drafts/unfccc-paris-2015/{name}"));
+        let d = parse(&md);
+        let balance = common::word_balance(&markdown_words_source(&md), &d);
+        assert!(balance.is_empty(), "{name}: words lost (+) or invented (-): {balance:?}");
+        assert!(d.paragraphs.len() > 50, "{name}: {} paragraphs", d.paragraphs.len());
+        for p in &d.paragraphs {
+            assert!(!p.text.contains("[^") && !p.text.starts_with('#'), "{name} {}: {}", p.id, p.text);
+            assert!(!p.text.contains("**"), "{name} {}: {}", p.id, p.text);
+        }
+    }
+    // The adopted Agreement: 29 articles, the preamble under its chapeau,
+    // nested list items as sub-paragraphs.
+    let md = common::read_shared("drafts/unfccc-paris-2015/paris-agreement-final-12-dec-2015.md");
+    let d = parse(&md);
+    let articles = d.headings.iter().filter(|h| h.id.starts_with("Article ")).count();
+    assert_eq!(articles, 29);
+    let preamble: Vec<_> = d.paragraphs.iter().filter(|p| p.heading.as_deref() == Some("Preamble")).collect();
+    assert_eq!(preamble[0].text, "The Parties to this Agreement,");
+    assert_eq!(preamble.len(), 18, "chapeau, 16 preambular paragraphs, 'Have agreed as follows:'");
+    assert!(preamble.iter().all(|p| p.kind == accord_core::ParagraphKind::Preambular));
+    let sub = d.paragraphs.iter().find(|p| p.id == "Article 2.1(1)").expect("Article 2.1(1)");
+    assert_eq!(sub.parent.as_deref(), Some("Article 2.1"));
+    assert!(sub.text.starts_with("Holding the increase in the global average temperature"));
+    // Footnotes from `[^n]:` definitions, referred to where `[^n]` stood.
+    let md = common::read_shared("drafts/unfccc-paris-2015/paris-agreement-draft-23-oct-2015.md");
+    let d = parse(&md);
+    assert!(d
+        .footnotes
+        .iter()
+        .any(|f| f.marker == "1" && f.text.starts_with("The version of 23 October 2015@23:30")));
+}
