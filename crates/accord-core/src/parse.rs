@@ -232,6 +232,9 @@ fn is_section_keyword(t: &str) -> bool {
             | "operative part"
             | "préambule"
             | "preámbulo"
+            | "преамбула"
+            | "الديباجة"
+            | "序言"
     )
 }
 
@@ -318,6 +321,8 @@ struct Wrap {
     wrapped: bool,
     /// A line this long (in characters) reached the right margin.
     full: usize,
+    /// Lines far longer than a page is wide: each holds a whole paragraph.
+    whole_lines: bool,
 }
 
 fn wrap_facts(lines_: &[SrcLine<'_>]) -> Wrap {
@@ -337,10 +342,12 @@ fn wrap_facts(lines_: &[SrcLine<'_>]) -> Wrap {
             evidence += 1;
         }
     }
-    let wrapped = evidence >= 3 && evidence * 20 >= non_blank;
     lengths.sort_unstable();
     let p90 = lengths.get(lengths.len() * 9 / 10).copied().unwrap_or(0);
-    Wrap { wrapped, full: p90 * 9 / 10 }
+    // A page is at most ~130 characters wide once extracted; lines of whole
+    // paragraphs (saved from Word) run far longer, whatever their openings.
+    let wrapped = evidence >= 3 && evidence * 20 >= non_blank && p90 <= 200;
+    Wrap { wrapped, full: p90 * 9 / 10, whole_lines: p90 > 200 }
 }
 
 /// The expected numbers after the paragraphs so far.
@@ -495,11 +502,20 @@ fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before
         // A paragraph broken across pages: it stopped mid-sentence.
         return ending == Ending::Open && !is_chapeau(t, None);
     }
+    // Saved from Word, one paragraph per line: every line is a paragraph,
+    // whatever it opens with (Russian preambular paragraphs start lower-case
+    // after "…; и").
+    if !wrap.wrapped && wrap.whole_lines {
+        return lines::starts_with_continuation_punct(t);
+    }
     if lines::starts_lowercase(t) || lines::starts_with_continuation_punct(t) {
         return true;
     }
     match ending {
-        Ending::Open => true,
+        // One paragraph per line (text saved from Word): a capital after a
+        // line left open starts the next paragraph ("The General Assembly"
+        // then "Proclaims …").
+        Ending::Open => wrap.wrapped || !lines::first_letter(t).is_some_and(char::is_uppercase),
         Ending::Comma | Ending::Terminal => wrap.wrapped && cur.last_raw_len >= wrap.full && wrap.full > 40,
     }
 }
@@ -603,6 +619,27 @@ fn warn(diagnostics: &mut Vec<Diagnostic>, code: &str, message: String, line: u3
 /// Is this the first word of a preambular paragraph ("Recalling", "Deeply
 /// concerned", "Mindful", French "Rappelant", Spanish "Recordando")?
 fn preambular_opening(text: &str) -> bool {
+    // Chinese writes no spaces: the opening is a prefix.
+    const CHINESE: &[&str] = &[
+        "鉴于",
+        "回顾",
+        "忆及",
+        "认识到",
+        "注意到",
+        "重申",
+        "欢迎",
+        "强调",
+        "考虑到",
+        "深信",
+        "意识到",
+        "铭记",
+        "申明",
+        "关切",
+    ];
+    let start = text.trim_start_matches(|c: char| !c.is_alphabetic());
+    if CHINESE.iter().any(|w| start.starts_with(w)) {
+        return true;
+    }
     let first = text
         .trim_start_matches(|c: char| !c.is_alphabetic())
         .split(|c: char| !c.is_alphabetic())
@@ -649,6 +686,44 @@ fn preambular_opening(text: &str) -> bool {
         "profoundly",
         "seriously",
         "acting",
+        "whereas",
+        // Russian gerunds that open preambular paragraphs.
+        "принимая",
+        "признавая",
+        "учитывая",
+        "напоминая",
+        "ссылаясь",
+        "отмечая",
+        "подтверждая",
+        "вновь",
+        "будучи",
+        "считая",
+        "сознавая",
+        "приветствуя",
+        "выражая",
+        "подчеркивая",
+        "руководствуясь",
+        "исходя",
+        // Arabic: "whereas" (لما/ولما), "and whereas", "recalling" (إذ تشير).
+        "لما",
+        "لمّا",
+        "ولما",
+        "ولمّا",
+        "إذ",
+        "وإذ",
+        "حيث",
+        "وحيث",
+        // French and Spanish forms the suffix rule misses.
+        "rappelant",
+        "reconnaissant",
+        "considérant",
+        "consciente",
+        "convaincue",
+        "soulignant",
+        "tomando",
+        "teniendo",
+        "reconociendo",
+        "recordando",
     ];
     if WORDS.contains(&lower.as_str()) {
         return true;

@@ -94,3 +94,91 @@ fn sdg_goals_with_their_targets_below_them() {
         assert_eq!(n.split('.').next(), Some(parent), "{n} under goal {parent}");
     }
 }
+
+/// The UDHR page of one language as a Word user would save it as text:
+/// one paragraph per line, list items numbered `1.` with a tab.
+fn udhr_text(lang: &str) -> String {
+    let html = common::read_shared(&format!("corpus/udhr/udhr-{lang}.html"));
+    let body = &html[html.find("<body").unwrap_or(0)..];
+    let mut out = String::new();
+    let mut item = 0;
+    let mut pending_number = None;
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+        let tag = &rest[open + 1..close - 1];
+        let name: String =
+            tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let closing = tag.starts_with('/');
+        match (name.as_str(), closing) {
+            ("ol", false) => item = 0,
+            ("li", false) => {
+                item += 1;
+                pending_number = Some(item);
+            }
+            ("p" | "h1" | "h2", false) => {
+                let end = rest[close..].find(&format!("</{name}")).map_or(rest.len(), |e| close + e);
+                let text = rest[close..end].split_whitespace().collect::<Vec<_>>().join(" ");
+                let text = text.replace("&amp;", "&").replace("&nbsp;", " ");
+                if let Some(n) = pending_number.take() {
+                    out.push_str(&format!("{n}.\t"));
+                }
+                out.push_str(&text);
+                out.push('\n');
+                rest = &rest[end..];
+                continue;
+            }
+            _ => {}
+        }
+        rest = &rest[close..];
+    }
+    out
+}
+
+#[test]
+fn universal_declaration_in_the_six_languages() {
+    // The Arabic text gives the seven considerations in six paragraphs.
+    for (lang, first_article, chapeau_like, considerations) in [
+        ("eng", "Article 1", "The General Assembly", 7),
+        ("fra", "Article premier", "L’Assemblée générale", 7),
+        ("spa", "Artículo 1", "La Asamblea General,", 7),
+        ("rus", "Статья 1", "Генеральная Ассамблея,", 7),
+        ("arb", "المادة 1", "فإن الجمعية العامة", 6),
+        ("cmn_hans", "第一条", "", 7),
+    ] {
+        let text = udhr_text(lang);
+        let d = load(&text);
+        let articles: Vec<&str> =
+            d.headings.iter().filter(|h| h.number.is_some()).map(|h| h.id.as_str()).collect();
+        assert_eq!(articles.len(), 30, "{lang}: {articles:?}");
+        assert_eq!(articles[0], first_article, "{lang}");
+        // The preamble: its considerations each a preambular paragraph of its own.
+        let preamble = d.headings.iter().position(|h| h.number.is_none()).expect("a preamble heading");
+        let first = d.headings[preamble].first_paragraph;
+        let pre: Vec<_> = d.paragraphs[first..]
+            .iter()
+            .take_while(|p| p.kind == accord_core::ParagraphKind::Preambular)
+            .collect();
+        assert_eq!(
+            pre.len(),
+            considerations,
+            "{lang}: {:?}",
+            pre.iter().map(|p| &p.text).collect::<Vec<_>>()
+        );
+        assert!(pre.iter().all(|p| p.source_lines.first == p.source_lines.last), "{lang}: one line each");
+        if !chapeau_like.is_empty() {
+            assert!(
+                d.paragraphs.iter().any(|p| p.text == chapeau_like),
+                "{lang}: the chapeau its own paragraph"
+            );
+        }
+        // Every article holds its own text; numbered items under Article 11 and 29.
+        let art = |i: usize| {
+            let h = d.headings.iter().filter(|h| h.number.is_some()).nth(i).unwrap();
+            d.paragraphs.iter().filter(|p| p.heading.as_deref() == Some(h.id.as_str())).count()
+        };
+        assert!((0..30).all(|i| art(i) >= 1), "{lang}");
+        assert_eq!(art(28), 3, "{lang}: Article 29 has three paragraphs");
+        assert!(d.diagnostics.iter().all(|x| x.code != "unbalanced-bracket"), "{lang}");
+    }
+}
