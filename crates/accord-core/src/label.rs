@@ -421,7 +421,13 @@ fn read_keyword(s: &str) -> Option<Found> {
     }
     let word_end = s.find([' ', '\t']).unwrap_or(s.len());
     let word = &s[..word_end];
-    let keyword = KEYWORDS.iter().find(|k| *k == &word || k.to_uppercase() == word)?;
+    // Byte lengths of the keywords run from 4 (`Part`) to 20 (`Приложение`);
+    // this runs on every line, so reject before comparing, and never allocate.
+    if !(4..=20).contains(&word.len()) {
+        return None;
+    }
+    let keyword =
+        KEYWORDS.iter().find(|k| *k == &word || word.chars().eq(k.chars().flat_map(char::to_uppercase)))?;
     let j = skip_ws(s, word_end);
     let b = s.as_bytes();
     let mut k = j;
