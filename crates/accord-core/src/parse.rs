@@ -497,6 +497,12 @@ fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before
     if label.is_some() || is_section_keyword(t) || lines::bullet(t) {
         return false;
     }
+    // An editorial note on its own line (`{Substantive overlap with …}`)
+    // stands where it is: it neither joins the paragraph before nor takes
+    // the lines after.
+    if is_editorial_note(t) || is_editorial_note(&cur.text) {
+        return false;
+    }
     let ending = cur.last_text_ending;
     if blank_before {
         // A paragraph broken across pages: it stopped mid-sentence.
@@ -1167,6 +1173,12 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     crate::outline::assign_levels(&mut draft.headings, is_section_keyword);
     diagnostics.sort_by_key(|d| (d.line, d.column));
     draft.diagnostics.extend(diagnostics);
+}
+
+/// A whole line in braces: an editorial note (`{placement to be determined}`).
+fn is_editorial_note(t: &str) -> bool {
+    let t = t.trim();
+    t.starts_with('{') && t.ends_with('}') && t[1..].find('}').is_some_and(|i| i + 2 == t.len())
 }
 
 /// The text of an option label that opens a block of paragraphs: nothing,
