@@ -409,7 +409,8 @@ fn segment(body: &[SrcLine<'_>], headings: &[u32]) -> Vec<Unit> {
                 let running = cur.last_text_ending == Ending::Open
                     && !cur.heading
                     && !cur.is_label_only()
-                    && !block_label;
+                    && !block_label
+                    && !is_editorial_note(&cur.text);
                 if running && (!blank_before || levels == 1) && !numbering.plausible(value) {
                     label = None;
                 }
@@ -454,8 +455,11 @@ fn segment(body: &[SrcLine<'_>], headings: &[u32]) -> Vec<Unit> {
             None => is_plain_heading(t, next_text, blank_before, blank_after, units.last()),
         };
         if !heading {
-            if let Some(Label { kind: LabelKind::Number { value, suffixed: false, .. }, .. }) = &label {
-                numbering.last = Some(*value);
+            // `3 bis` after 2 stands for 3: the next plain number may be 4.
+            if let Some(Label { kind: LabelKind::Number { value, suffixed, levels: 1, .. }, .. }) = &label {
+                if !*suffixed || numbering.last.is_some_and(|l| *value > l) {
+                    numbering.last = Some(*value);
+                }
             }
         }
         // `2. Option 1: …`: the number introduces options, the first of which
@@ -487,10 +491,19 @@ fn segment(body: &[SrcLine<'_>], headings: &[u32]) -> Vec<Unit> {
 
 /// Does `line` continue the unit before it?
 fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before: bool, wrap: &Wrap) -> bool {
-    if cur.heading {
-        return false;
-    }
     let t = line.text();
+    if cur.heading {
+        // `Article 1` then `(DEFINITIONS)` or `Definitions` on the next line:
+        // the article's title.
+        let bare_keyword =
+            cur.label.as_ref().is_some_and(|l| l.kind == LabelKind::Keyword) && cur.text.trim().is_empty();
+        return bare_keyword
+            && label.is_none()
+            && !blank_before
+            && t.chars().count() <= 120
+            && lines::ending(t) == Ending::Open
+            && (t.starts_with('(') || lines::is_title_like(t));
+    }
     if cur.is_label_only() {
         return label.is_none() && !is_section_keyword(t);
     }
@@ -507,6 +520,14 @@ fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before
     if blank_before {
         // A paragraph broken across pages: it stopped mid-sentence.
         return ending == Ending::Open && !is_chapeau(t, None);
+    }
+    // A line at the hanging indent of a numbered paragraph (where its text
+    // starts after the label) goes on with that paragraph.
+    let hang = cur.segments.iter().filter(|s| s.1 == cur.first_line).map(|s| s.2).max();
+    let hanging =
+        cur.label.is_some() && hang.is_some_and(|h| h > cur.first_column && line.text_column() == h);
+    if hanging && !blank_before {
+        return true;
     }
     // Saved from Word, one paragraph per line: every line is a paragraph,
     // whatever it opens with (Russian preambular paragraphs start lower-case

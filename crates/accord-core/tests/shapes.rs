@@ -182,3 +182,60 @@ fn universal_declaration_in_the_six_languages() {
         assert!(d.diagnostics.iter().all(|x| x.code != "unbalanced-bracket"), "{lang}");
     }
 }
+
+#[test]
+fn treaty_structure_options_notes_and_outline() {
+    let text = common::fixture("treaty-shapes.txt");
+    let d = load(&text);
+    let heading =
+        |id: &str| d.headings.iter().position(|h| h.id == id).unwrap_or_else(|| panic!("heading {id}"));
+    let parent = |id: &str| d.heading_parent(heading(id)).map(|h| h.id.as_str());
+    // Parts, articles, chapters, a lettered subsection below a chapter.
+    assert_eq!(parent("Article 1"), Some("A"));
+    assert_eq!(d.headings[heading("Article 1")].title, "(DEFINITIONS)", "title on the next line");
+    assert_eq!(parent("Article 2 bis"), Some("A"));
+    assert_eq!(parent("Article 3 ter"), Some("A"));
+    assert_eq!(parent("Article 8 bis"), Some("A"));
+    assert_eq!(parent("B"), None);
+    assert_eq!(parent("II"), Some("B"));
+    assert_eq!(parent("B (2)"), Some("II"), "B. Mitigation under chapter II, not Part B again");
+    assert_eq!(parent("MITIGATION"), Some("B (2)"));
+    // "… as referred to in / Article 2." continues its sentence.
+    assert!(!d.headings.iter().any(|h| h.id == "Article 2"));
+    let p = |id: &str| d.paragraphs.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("paragraph {id}"));
+    assert!(p("Article 2 bis.1").text.ends_with("as referred to in Article 2."));
+    // Labels as drafters write them.
+    assert_eq!(p("Article 2 bis.3 bis").text, "Parties may act jointly.");
+    assert_eq!(p("Article 2 bis.3 ter").text, "Parties shall report jointly.");
+    assert_eq!(p("Article 2 bis.3 quater").text, "Reports shall be public.");
+    assert_eq!(p("Article 8 bis.17 quater").text, "[Parties shall support the mechanism.]");
+    assert_eq!(p("Article 8 bis.1 alt").number.as_deref(), Some("1 alt"));
+    // The editorial note stands where it is, between 3 quater and 4.
+    let note = d.paragraphs.iter().position(|p| p.text == "{Substantive overlap with Article 4}").unwrap();
+    assert_eq!(d.paragraphs[note - 1].id, "Article 2 bis.3 quater");
+    assert_eq!(d.paragraphs[note + 1].id, "Article 2 bis.4");
+    // Option blocks: labels that belong to what follows; an option with no text.
+    assert_eq!(p("Article 3 ter Option 1").text, "(paragraphs 1-2)");
+    assert_eq!(p("Article 3 ter Option 1").parent, None);
+    assert_eq!(p("Article 3 ter Option 2").text, "");
+    let none = p("Article 3 ter Option 3");
+    assert_eq!((none.option.as_deref(), none.text.as_str()), (Some("Option 3"), "{No text required}"));
+    assert_eq!(p("Article 3 ter.1#2").text, "Parties may cooperate on adaptation.");
+    // The unnumbered preamble under its chapeau.
+    let pre: Vec<&str> = d
+        .paragraphs
+        .iter()
+        .filter(|p| p.kind == accord_core::ParagraphKind::Preambular)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(
+        pre,
+        [
+            "The Parties to this Agreement,",
+            "Recalling the objective of the Convention,",
+            "Recognizing the need for an effective response,",
+            "Have agreed as follows:"
+        ]
+    );
+    assert!(d.diagnostics.iter().all(|x| x.code != "unbalanced-bracket"), "{:?}", d.diagnostics);
+}
