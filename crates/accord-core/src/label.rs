@@ -119,12 +119,18 @@ pub(crate) fn read(line: &str) -> Option<Label> {
     }
     let leading_brackets = start;
     let s = &line[start..];
-    let found = read_number(s)
-        .or_else(|| read_series(s))
-        .or_else(|| read_sub(s))
-        .or_else(|| read_option(s))
-        .or_else(|| read_keyword(s))
-        .or_else(|| read_outline(s))?;
+    // This runs on every line: dispatch on the first byte, so each line
+    // tries only the readers its first character allows.
+    let found = match *s.as_bytes().first()? {
+        b'0'..=b'9' => read_number(s),
+        b'(' => read_sub(s),
+        b'a'..=b'z' => read_sub(s).or_else(|| read_series(s)).or_else(|| read_option(s)),
+        b'A'..=b'Z' => {
+            read_series(s).or_else(|| read_option(s)).or_else(|| read_keyword(s)).or_else(|| read_outline(s))
+        }
+        0x80.. => read_keyword(s),
+        _ => None,
+    }?;
     let (kind, number, end) = found;
     Some(Label { kind, number, written_end: start + end, leading_brackets, rest: start + skip_ws(s, end) })
 }
@@ -294,10 +300,12 @@ fn read_sub(s: &str) -> Option<Found> {
             return Some((LabelKind::Sub, format!("({})", &s[..1]), 2));
         }
     }
+    // The mark is at most a few characters: never scan the whole line.
+    let close_at = || s.bytes().take(8).position(|b| b == b')');
     let (inner_start, close) = if b.first() == Some(&b'(') {
-        (1, s.find(')')?)
+        (1, close_at()?)
     } else {
-        let close = s.find(')')?;
+        let close = close_at()?;
         // `a)` form: a single lower-case letter.
         if close != 1 || !b[0].is_ascii_lowercase() {
             return None;
@@ -419,7 +427,13 @@ fn read_keyword(s: &str) -> Option<Found> {
     if let Some(found) = read_chinese_keyword(s) {
         return Some(found);
     }
-    let word_end = s.find([' ', '\t']).unwrap_or(s.len());
+    // A keyword is at most 20 bytes: a longer first word is none (and is
+    // never cut, so no character is split).
+    let word_end = match s.bytes().take(24).position(|b| b == b' ' || b == b'\t') {
+        Some(end) => end,
+        None if s.len() <= 24 => s.len(),
+        None => return None,
+    };
     let word = &s[..word_end];
     // Byte lengths of the keywords run from 4 (`Part`) to 20 (`Приложение`);
     // this runs on every line, so reject before comparing, and never allocate.
@@ -500,7 +514,8 @@ fn read_chinese_keyword(s: &str) -> Option<Found> {
 }
 
 fn read_outline(s: &str) -> Option<Found> {
-    let dot = s.find('.')?;
+    // The mark is a letter or a roman numeral of at most six characters.
+    let dot = s.bytes().take(7).position(|b| b == b'.')?;
     let mark = &s[..dot];
     let ok = (mark.len() == 1 && mark.as_bytes()[0].is_ascii_uppercase()) || is_roman(mark);
     if !ok || !ends_at(s, dot + 1) || skip_ws(s, dot + 1) >= s.len() {
@@ -622,5 +637,8 @@ mod tests {
         assert_eq!(num("第三章　总则"), Some("第三章".into()));
         assert_eq!(num("第一次会议"), None);
         assert_eq!(num("статья 3 в тексте"), None);
+        // A long first word in any script is no keyword, and never cut mid-character.
+        assert_eq!(num("Всеобщаядекларацияправчеловека"), None);
+        assert_eq!(num("第一条第一条第一条第一条第一条第一条第一条第一条"), Some("第一条".into()));
     }
 }
