@@ -22,11 +22,10 @@ pub fn is_markdown(text: &str) -> bool {
     for line in text.lines().take(4000) {
         let t = line.trim_start();
         let hashes = t.bytes().take_while(|b| *b == b'#').count();
-        if (1..=6).contains(&hashes) && t[hashes..].starts_with(char::is_whitespace) {
-            evidence += 1;
-        } else if t.starts_with("[^") && t.contains("]:") {
-            evidence += 1;
-        } else if t.starts_with("**") || t.starts_with("*[") {
+        let heading = (1..=6).contains(&hashes) && t[hashes..].starts_with(char::is_whitespace);
+        let footnote = t.starts_with("[^") && t.contains("]:");
+        let strong = t.starts_with("**") || t.starts_with("*[");
+        if heading || footnote || strong {
             evidence += 1;
         }
         if evidence >= 3 {

@@ -115,7 +115,8 @@ fn counts(d: &accord_core::Draft, heading: &str) -> (usize, usize, usize) {
 /// margin labels opening a block, `Option II: No text`).
 #[test]
 fn hand_counted_articles_of_each_draft() {
-    let expected: &[(&str, &[(&str, (usize, usize, usize))])] = &[
+    type Articles = &'static [(&'static str, (usize, usize, usize))];
+    let expected: &[(&str, Articles)] = &[
         // 5 October: Article 3 has 13 paragraphs and 3(a)-(c); Article 4 has
         // 11 paragraphs with 5(a)-(c), 6(a)-(d), 7(a)-(c).
         ("8infnot.txt", &[("Article 2", (2, 0, 0)), ("Article 3", (13, 3, 0)), ("Article 4", (11, 10, 0))]),
