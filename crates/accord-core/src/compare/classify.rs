@@ -171,6 +171,16 @@ pub(super) struct Side<'a> {
     pub(super) content_words: usize,
     pub(super) tokens: &'a [Token],
     pub(super) references: Vec<(u32, u32)>,
+    /// Character spans of the text's brackets (negotiated phrases).
+    pub(super) brackets: Vec<(u32, u32)>,
+}
+
+/// A changed word: its token index, the token, its spelling key.
+type Changed<'t> = (usize, &'t Token, &'t String);
+
+/// Notes which changed words a reason names.
+fn mark(into: &mut Vec<usize>, words: &[Changed<'_>], named: &dyn Fn(&Changed<'_>) -> bool) {
+    into.extend(words.iter().filter(|x| named(x)).map(|x| x.0));
 }
 
 /// Classifies the changes between two texts, with reasons.
@@ -233,6 +243,8 @@ pub(super) fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) 
         return (Class::Marginal, marginal);
     }
     let mut changed_content = 0usize;
+    // Words changed beside a substantive change, named after its reasons.
+    let mut wording: Vec<String> = Vec::new();
     let first_word_of_sentence = |s: &Side<'_>, i: usize| -> bool {
         // The first word-like token, or one after a full stop.
         s.tokens[..i].iter().rev().find(|t| t.kind != TokenKind::Open).is_none_or(|t| {
@@ -323,11 +335,17 @@ pub(super) fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) 
         let is_number = |s: &Side<'_>, (i, t, k): &(usize, &Token, &String)| {
             t.kind == TokenKind::Number || is_month(s, *i, t, k)
         };
+        // Which changed words a reason names (by token index), so that every
+        // word added or removed ends up in the explanation.
+        let mut named_old: Vec<usize> = Vec::new();
+        let mut named_new: Vec<usize> = Vec::new();
         if only_old.iter().any(|x| is_number(old, x)) || only_new.iter().any(|x| is_number(new, x)) {
             push(
                 &mut substantive,
                 changed_by("number or date", &|x| is_number(old, x), &|x| is_number(new, x)),
             );
+            mark(&mut named_old, &only_old, &|x| is_number(old, x));
+            mark(&mut named_new, &only_new, &|x| is_number(new, x));
             hit = true;
         }
         let normative = |s: &Side<'_>, (i, t, k): &(usize, &Token, &String)| {
@@ -336,6 +354,8 @@ pub(super) fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) 
         };
         if only_old.iter().any(|x| normative(old, x)) || only_new.iter().any(|x| normative(new, x)) {
             push(&mut substantive, changed_by("normative verb or modal", &|_| true, &|_| true));
+            mark(&mut named_old, &only_old, &|_| true);
+            mark(&mut named_new, &only_new, &|_| true);
             hit = true;
         }
         if only_old.iter().any(|(_, _, k)| NEGATIONS.contains(&k.as_str())) {
@@ -361,6 +381,27 @@ pub(super) fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) 
                 &mut substantive,
                 changed_by("named body or document", &|x| named(old, x), &|x| named(new, x)),
             );
+            mark(&mut named_old, &only_old, &|x| named(old, x));
+            mark(&mut named_new, &only_new, &|x| named(new, x));
+            hit = true;
+        }
+        // A content word added to or removed from a bracketed phrase changes
+        // what is being negotiated ("[on voluntary and mutually agreed terms]").
+        // (Words another reason names are not named twice.)
+        let (no, nn) = (named_old.clone(), named_new.clone());
+        let bracketed = |s: &Side<'_>, named: &[usize], (i, t, k): &(usize, &Token, &String)| {
+            !named.contains(i)
+                && is_content(t, k)
+                && s.brackets.iter().any(|&(a, b)| t.start >= a && t.end <= b)
+        };
+        let (bo, bn) = (
+            |x: &(usize, &Token, &String)| bracketed(old, &no, x),
+            |x: &(usize, &Token, &String)| bracketed(new, &nn, x),
+        );
+        if only_old.iter().any(bo) || only_new.iter().any(bn) {
+            push(&mut substantive, changed_by("word of a bracketed phrase", &bo, &bn));
+            mark(&mut named_old, &only_old, &bo);
+            mark(&mut named_new, &only_new, &bn);
             hit = true;
         }
         let in_reference =
@@ -373,8 +414,23 @@ pub(super) fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) 
         }
         let content = |v: &[(usize, &Token, &String)]| v.iter().filter(|(_, t, k)| is_content(t, k)).count();
         changed_content += content(&only_old).max(content(&only_new));
-        if !hit {
-            push(&mut marginal, "minor rewording".into());
+        // The words no reason named, so that none goes unexplained.
+        let rest_old: Vec<(usize, &Token, &String)> =
+            only_old.iter().copied().filter(|x| !named_old.contains(&x.0)).collect();
+        let rest_new: Vec<(usize, &Token, &String)> =
+            only_new.iter().copied().filter(|x| !named_new.contains(&x.0)).collect();
+        if !rest_old.is_empty() || !rest_new.is_empty() {
+            let (how, words) = match (rest_old.is_empty(), rest_new.is_empty()) {
+                (true, false) => ("added: ", describe(&rest_new, new)),
+                (false, true) => ("removed: ", describe(&rest_old, old)),
+                _ => ("changed: ", format!("{} → {}", describe(&rest_old, old), describe(&rest_new, new))),
+            };
+            if hit {
+                wording.push(format!("words {how}{words}"));
+            } else {
+                let how = if how == "changed: " { "" } else { how };
+                push(&mut marginal, format!("minor rewording: {how}{words}"));
+            }
         }
     }
     let total = old.content_words.max(new.content_words).max(1);
@@ -388,6 +444,18 @@ pub(super) fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) 
         }
         (Class::Marginal, marginal)
     } else {
+        for w in wording {
+            push(&mut substantive, w);
+        }
+        // Marginal edits in other places are words too.
+        for m in marginal.iter().filter_map(|m| m.strip_prefix("minor rewording: ")) {
+            let w = if m.starts_with("added: ") || m.starts_with("removed: ") {
+                format!("words {m}")
+            } else {
+                format!("words changed: {m}")
+            };
+            push(&mut substantive, w);
+        }
         (Class::Substantive, substantive)
     }
 }

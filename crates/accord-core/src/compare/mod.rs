@@ -4,19 +4,26 @@
 //!
 //! ## Lineage
 //!
-//! Paragraphs are aligned globally, in passes that each trust the previous:
-//! 1. paragraphs with identical text are paired in order; the longest run of
-//!    such pairs that keeps its order anchors the alignment;
-//! 2. between consecutive anchors, the paragraphs left over are aligned with
-//!    each other: first splits (one old paragraph whose words are spread over
-//!    several consecutive new ones) and merges, then pairs by similarity,
-//!    best pairs first;
+//! Whole paragraphs first: a paragraph with its sub-paragraphs and options is
+//! one unit (module `lineage`); units are aligned, then the parts inside each linked
+//! pair, then what is left across the whole draft. Each alignment
+//! (module `align`) runs in passes that each trust the previous:
+//! 1. texts found once on each side and identical are paired; the longest
+//!    run of such pairs that keeps its order anchors the alignment;
+//! 2. between consecutive anchors, the items left over are aligned with each
+//!    other: repeated identical texts in order, splits (one old paragraph whose
+//!    words are spread over several consecutive new ones) and merges, then
+//!    pairs ranked by similarity plus the structural evidence a reader uses —
+//!    the same number under the heading's counterpart, the same heading, the
+//!    only two items left between linked neighbours — best pairs first;
 //! 3. what is still unpaired is matched across the whole draft (a paragraph
 //!    moved to another section and edited), through an index of its words.
 //!
 //! Similarity is the Dice coefficient of the two paragraphs' content words
-//! (words of three letters or more, not function words, case folded); pairs
-//! below 0.5 are not linked. A pair's order is judged by the longest
+//! (words of three letters or more, not function words, case folded); for a
+//! unit with options, of its most alike parts. Words alone link from 0.5;
+//! structure lowers that floor (module `align`) and every link says what it
+//! rests on and how sure it is. A pair's order is judged by the longest
 //! increasing subsequence of all pairs: a paragraph outside it has moved
 //! relative to its neighbours.
 //!
@@ -31,7 +38,10 @@
 //!   an acronym);
 //! - touches a reference (`68/302`, "paragraph 111 of the Tunis Agenda");
 //! - adds, removes or moves a bracket (resolving a bracket is substantive);
+//! - adds or removes a content word inside a bracketed (negotiated) phrase;
 //! - or when a large share (30 % or more) of its content words changed.
+//!
+//! Every word added or removed is named in the reasons.
 //!
 //! Otherwise it is **marginal**: spelling variants (recognise/recognize,
 //! programme/program), capitalisation, punctuation, spacing, words or list
@@ -42,6 +52,7 @@
 mod align;
 mod classify;
 mod fates;
+mod lineage;
 mod summary;
 mod words;
 
@@ -51,10 +62,15 @@ use serde::Serialize;
 
 use crate::model::{Draft, Paragraph, Status};
 
-use align::{align, longest_increasing, Item, Pairing};
+use std::borrow::Cow;
+
+use foldhash::HashMap;
+
+use align::{align, longest_increasing, Found, Item, Mode, Pairing};
 use classify::{classify, word_changes, Side};
 use fates::bracket_fates;
 use summary::{front_changes, status_change, summarize};
+use words::content_words;
 pub(crate) use words::spelling_key;
 
 /// How a paragraph (or heading) of one draft relates to the other draft.
@@ -138,6 +154,55 @@ pub struct Link {
     pub similarity: f64,
     /// Word-level changes.
     pub changes: Vec<Change>,
+    /// How sure the link is, from 0 to 1 (1: identical text); a link made on
+    /// structure more than on words (below 0.5 similarity) is at most 0.75,
+    /// for a person to confirm. Null for new and deleted paragraphs.
+    pub confidence: Option<f64>,
+    /// What the link rests on, strongest first (empty for new and deleted).
+    pub evidence: Vec<Evidence>,
+}
+
+/// A piece of evidence a link rests on, as a person comparing drafts uses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Evidence {
+    /// The texts are identical.
+    IdenticalText,
+    /// The same number under the same heading (or in the same paragraph).
+    SameNumber,
+    /// Under the same heading (the old heading's counterpart).
+    SameHeading,
+    /// The only paragraphs left between two linked neighbours.
+    SameSlot,
+    /// Their content words are largely the same (see `similarity`).
+    SharedWords,
+    /// Beside a linked paragraph, with its words in that paragraph's counterpart
+    /// (merged into it, or split from it).
+    BesideLinked,
+    /// A part (sub-paragraph or option) aligned inside its linked paragraph.
+    WithinParagraph,
+    /// The options or parts of one paragraph consolidated into one text, or one
+    /// text opened into options.
+    Consolidated,
+    /// It stands under another heading now (a move across sections or articles).
+    HeadingMoved,
+}
+
+impl Evidence {
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::IdenticalText => "identical-text",
+            Evidence::SameNumber => "same-number",
+            Evidence::SameHeading => "same-heading",
+            Evidence::SameSlot => "same-slot",
+            Evidence::SharedWords => "shared-words",
+            Evidence::BesideLinked => "beside-linked",
+            Evidence::WithinParagraph => "within-paragraph",
+            Evidence::Consolidated => "consolidated",
+            Evidence::HeadingMoved => "heading-moved",
+        }
+    }
 }
 
 /// What became of a bracket.
@@ -258,26 +323,37 @@ pub struct Comparison {
 // The comparison.
 
 /// What a link is made from: the relation found by alignment, the ids on
-/// each side, the texts compared, their similarity and content-word counts.
+/// each side, the texts compared, and what the pairing rests on.
 struct LinkInput<'t> {
     relation: Relation,
     old: Vec<&'t str>,
     new: Vec<&'t str>,
     old_text: &'t str,
     new_text: &'t str,
-    similarity: f64,
-    content_words: (usize, usize),
+    found: Found,
 }
 
-fn link_for(input: LinkInput<'_>, refs: impl FnOnce() -> (Spans, Spans)) -> Link {
-    let LinkInput { relation, old, new, old_text, new_text, similarity, content_words } = input;
+fn link_for(input: LinkInput<'_>, marks: impl FnOnce() -> (Marks, Marks)) -> Link {
+    let LinkInput { relation, old, new, old_text, new_text, found } = input;
     let words_changed = old_text != new_text;
     let (changes, class, reasons) = if words_changed {
         let (changes, ot, nt, ops) = word_changes(old_text, new_text);
-        let (old_refs, new_refs) = refs();
+        let (old_marks, new_marks) = marks();
         let (class, reasons) = classify(
-            &Side { text: old_text, content_words: content_words.0, tokens: &ot, references: old_refs },
-            &Side { text: new_text, content_words: content_words.1, tokens: &nt, references: new_refs },
+            &Side {
+                text: old_text,
+                content_words: content_words(old_text).len(),
+                tokens: &ot,
+                references: old_marks.references,
+                brackets: old_marks.brackets,
+            },
+            &Side {
+                text: new_text,
+                content_words: content_words(new_text).len(),
+                tokens: &nt,
+                references: new_marks.references,
+                brackets: new_marks.brackets,
+            },
             &ops,
         );
         (changes, Some(class), reasons)
@@ -294,22 +370,38 @@ fn link_for(input: LinkInput<'_>, refs: impl FnOnce() -> (Spans, Spans)) -> Link
         new: new.into_iter().map(str::to_owned).collect(),
         class,
         reasons,
-        similarity: (similarity * 1000.0).round() / 1000.0,
+        similarity: (found.similarity * 1000.0).round() / 1000.0,
         changes,
+        confidence: Some(found.confidence),
+        evidence: found.evidence,
     }
 }
 
-/// Character spans of a paragraph's references.
-type Spans = Vec<(u32, u32)>;
-
-fn reference_spans(p: &Paragraph) -> Spans {
-    p.references.iter().map(|r| (r.start, r.end)).collect()
+/// Character spans of a text's references and brackets, which the
+/// classification reads.
+#[derive(Default)]
+struct Marks {
+    references: Vec<(u32, u32)>,
+    brackets: Vec<(u32, u32)>,
 }
 
-/// Joins texts of split or merged paragraphs, shifting reference spans.
-fn joined(ps: &[&Paragraph]) -> (String, Spans) {
+impl Marks {
+    fn extend(&mut self, p: &Paragraph, offset: u32) {
+        self.references.extend(p.references.iter().map(|r| (r.start + offset, r.end + offset)));
+        self.brackets.extend(p.brackets.iter().map(|b| (b.start + offset, b.end + offset)));
+    }
+}
+
+fn marks(p: &Paragraph) -> Marks {
+    let mut m = Marks::default();
+    m.extend(p, 0);
+    m
+}
+
+/// Joins texts of split or merged paragraphs, shifting their marks.
+fn joined(ps: &[&Paragraph]) -> (String, Marks) {
     let mut text = String::new();
-    let mut refs = Vec::new();
+    let mut m = Marks::default();
     let mut offset = 0u32;
     for (k, p) in ps.iter().enumerate() {
         if k > 0 {
@@ -317,31 +409,59 @@ fn joined(ps: &[&Paragraph]) -> (String, Spans) {
             offset += 1;
         }
         text.push_str(&p.text);
-        refs.extend(p.references.iter().map(|r| (r.start + offset, r.end + offset)));
+        m.extend(p, offset);
         offset += p.text.chars().count() as u32;
     }
-    (text, refs)
-}
-
-fn paragraph_items(d: &Draft) -> Vec<Item<'_>> {
-    d.paragraphs
-        .iter()
-        .map(|p| Item { id: &p.id, number: p.number.as_deref(), text: &p.text, words: Vec::new() })
-        .collect()
+    (text, m)
 }
 
 fn heading_items(d: &Draft) -> Vec<Item<'_>> {
     d.headings
         .iter()
-        .map(|h| Item { id: &h.id, number: h.number.as_deref(), text: &h.title, words: Vec::new() })
+        .map(|h| Item {
+            id: &h.id,
+            number: h.number.as_deref(),
+            place: None,
+            text: Cow::Borrowed(h.title.as_str()),
+            words: Vec::new(),
+            parts: Vec::new(),
+            part_words: Vec::new(),
+        })
         .collect()
+}
+
+/// A paragraph's label for telling unchanged from renumbered: its number, or
+/// its option label.
+fn label(p: &Paragraph) -> (Option<&str>, Option<&str>) {
+    (p.number.as_deref(), p.option.as_deref())
+}
+
+/// Notes a move across headings on a link's evidence.
+fn note_heading_move(found: &mut Found, op: &Paragraph, np: &Paragraph, places: &HashMap<&str, &str>) {
+    let became = op.heading.as_deref().and_then(|h| places.get(h).copied());
+    if became != np.heading.as_deref() && !found.evidence.contains(&Evidence::HeadingMoved) {
+        found.evidence.push(Evidence::HeadingMoved);
+    }
 }
 
 /// Compares two drafts.
 pub fn compare(old: &Draft, new: &Draft) -> Comparison {
-    let mut old_items = paragraph_items(old);
-    let mut new_items = paragraph_items(new);
-    let pairings = align(&mut old_items, &mut new_items);
+    let headings = compare_headings(old, new);
+    // Which new heading each old heading became: where a paragraph stands.
+    let places: HashMap<&str, &str> = {
+        let old_ids: HashMap<&str, &str> =
+            old.headings.iter().map(|h| (h.id.as_str(), h.id.as_str())).collect();
+        let new_ids: HashMap<&str, &str> =
+            new.headings.iter().map(|h| (h.id.as_str(), h.id.as_str())).collect();
+        headings
+            .iter()
+            .filter_map(|l| match (l.old.as_slice(), l.new.as_slice()) {
+                ([o, ..], [n, ..]) => Some((*old_ids.get(o.as_str())?, *new_ids.get(n.as_str())?)),
+                _ => None,
+            })
+            .collect()
+    };
+    let pairings = lineage::paragraph_pairings(old, new, &places);
 
     // Order: pairs outside the longest increasing run have moved.
     let mut ones: Vec<(usize, usize)> = pairings
@@ -360,40 +480,41 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
     let mut statuses = Vec::new();
     let mut old_seen = vec![false; old.paragraphs.len()];
     let mut new_seen = vec![false; new.paragraphs.len()];
-    for p in &pairings {
+    for p in pairings {
         match p {
-            Pairing::One(o, n, s) => {
-                let (op, np) = (&old.paragraphs[*o], &new.paragraphs[*n]);
-                old_seen[*o] = true;
-                new_seen[*n] = true;
-                let relation = if !in_order[*o] {
+            Pairing::One(o, n, mut found) => {
+                let (op, np) = (&old.paragraphs[o], &new.paragraphs[n]);
+                old_seen[o] = true;
+                new_seen[n] = true;
+                let relation = if !in_order[o] {
                     Relation::Moved
-                } else if old_items[*o].number == new_items[*n].number {
+                } else if label(op) == label(np) {
                     Relation::Unchanged
                 } else {
                     Relation::Renumbered
                 };
+                note_heading_move(&mut found, op, np, &places);
                 let link = link_for(
                     LinkInput {
                         relation,
-                        old: vec![old_items[*o].id],
-                        new: vec![new_items[*n].id],
+                        old: vec![&op.id],
+                        new: vec![&np.id],
                         old_text: &op.text,
                         new_text: &np.text,
-                        similarity: *s,
-                        content_words: (old_items[*o].words.len(), new_items[*n].words.len()),
+                        found,
                     },
-                    || (reference_spans(op), reference_spans(np)),
+                    || (marks(op), marks(np)),
                 );
                 status_change(op, np, &mut statuses);
                 bracket_fates(&[op], &[np], &mut brackets);
-                links.push((*o, *n, link));
+                links.push((o, n, link));
             }
-            Pairing::Split(o, ns, s) => {
-                let op = &old.paragraphs[*o];
-                old_seen[*o] = true;
+            Pairing::Split(o, ns, mut found) => {
+                let op = &old.paragraphs[o];
+                old_seen[o] = true;
                 let nps: Vec<&Paragraph> = ns.iter().map(|&n| &new.paragraphs[n]).collect();
                 ns.iter().for_each(|&n| new_seen[n] = true);
+                note_heading_move(&mut found, op, nps[0], &places);
                 let (text, refs) = joined(&nps);
                 let link = link_for(
                     LinkInput {
@@ -402,25 +523,22 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                         new: nps.iter().map(|p| p.id.as_str()).collect(),
                         old_text: &op.text,
                         new_text: &text,
-                        similarity: *s,
-                        content_words: (
-                            old_items[*o].words.len(),
-                            ns.iter().map(|&n| new_items[n].words.len()).sum(),
-                        ),
+                        found,
                     },
-                    || (reference_spans(op), refs),
+                    || (marks(op), refs),
                 );
                 for np in &nps {
                     status_change(op, np, &mut statuses);
                 }
                 bracket_fates(&[op], &nps, &mut brackets);
-                links.push((*o, ns[0], link_marginal_if_same(link)));
+                links.push((o, ns[0], link_marginal_if_same(link)));
             }
-            Pairing::Merge(os, n, s) => {
-                let np = &new.paragraphs[*n];
-                new_seen[*n] = true;
+            Pairing::Merge(os, n, mut found) => {
+                let np = &new.paragraphs[n];
+                new_seen[n] = true;
                 let ops: Vec<&Paragraph> = os.iter().map(|&o| &old.paragraphs[o]).collect();
                 os.iter().for_each(|&o| old_seen[o] = true);
+                note_heading_move(&mut found, ops[0], np, &places);
                 let (text, refs) = joined(&ops);
                 let link = link_for(
                     LinkInput {
@@ -429,19 +547,15 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
                         new: vec![&np.id],
                         old_text: &text,
                         new_text: &np.text,
-                        similarity: *s,
-                        content_words: (
-                            os.iter().map(|&o| old_items[o].words.len()).sum(),
-                            new_items[*n].words.len(),
-                        ),
+                        found,
                     },
-                    || (refs, reference_spans(np)),
+                    || (refs, marks(np)),
                 );
                 for op in &ops {
                     status_change(op, np, &mut statuses);
                 }
                 bracket_fates(&ops, &[np], &mut brackets);
-                links.push((os[0], *n, link_marginal_if_same(link)));
+                links.push((os[0], n, link_marginal_if_same(link)));
             }
         }
     }
@@ -470,7 +584,6 @@ pub fn compare(old: &Draft, new: &Draft) -> Comparison {
     links.sort_by_key(|(o, n, _)| if *n != usize::MAX { (*n, 0, *o) } else { (usize::MAX, 1, *o) });
     let links: Vec<Link> = links.into_iter().map(|x| x.2).collect();
 
-    let headings = compare_headings(old, new);
     let summary = summarize(old, new, &links, &brackets, &statuses);
     Comparison { front: front_changes(old, new), paragraphs: links, headings, brackets, statuses, summary }
 }
@@ -494,16 +607,18 @@ fn simple(relation: Relation, old: Option<&str>, new: Option<&str>) -> Link {
         reasons: Vec::new(),
         similarity: 0.0,
         changes: Vec::new(),
+        confidence: None,
+        evidence: Vec::new(),
     }
 }
 
 fn compare_headings(old: &Draft, new: &Draft) -> Vec<Link> {
     let mut oi = heading_items(old);
     let mut ni = heading_items(new);
-    let pairings = align(&mut oi, &mut ni);
-    let mut ones: Vec<(usize, usize, f64)> = pairings
+    let pairings = align(&mut oi, &mut ni, Mode { units: false, global: true, telling_only: false });
+    let mut ones: Vec<(usize, usize, Found)> = pairings
         .iter()
-        .filter_map(|p| if let Pairing::One(o, n, s) = p { Some((*o, *n, *s)) } else { None })
+        .filter_map(|p| if let Pairing::One(o, n, f) = p { Some((*o, *n, f.clone())) } else { None })
         .collect();
     ones.sort_by_key(|p| (p.0, p.1));
     let order: std::collections::HashSet<usize> =
@@ -511,7 +626,8 @@ fn compare_headings(old: &Draft, new: &Draft) -> Vec<Link> {
     let mut out: Vec<(usize, usize, Link)> = Vec::new();
     let mut os = vec![false; oi.len()];
     let mut ns = vec![false; ni.len()];
-    for (k, &(o, n, s)) in ones.iter().enumerate() {
+    for (k, (o, n, found)) in ones.iter().enumerate() {
+        let (o, n) = (*o, *n);
         os[o] = true;
         ns[n] = true;
         let relation = if !order.contains(&k) {
@@ -529,12 +645,11 @@ fn compare_headings(old: &Draft, new: &Draft) -> Vec<Link> {
                     relation,
                     old: vec![oi[o].id],
                     new: vec![ni[n].id],
-                    old_text: oi[o].text,
-                    new_text: ni[n].text,
-                    similarity: s,
-                    content_words: (oi[o].words.len(), ni[n].words.len()),
+                    old_text: &oi[o].text,
+                    new_text: &ni[n].text,
+                    found: found.clone(),
                 },
-                || (vec![], vec![]),
+                || (Marks::default(), Marks::default()),
             ),
         ));
     }
