@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use foldhash::HashMap;
 
 use super::words::{dice, intersection};
-use super::Evidence;
+use super::{Evidence, EvidenceSet};
 
 /// Something to align: a paragraph, a heading, or a whole paragraph with its
 /// sub-paragraphs and options.
@@ -40,17 +40,17 @@ pub(super) struct Found {
     /// How sure the pairing is, from 0 to 1.
     pub(super) confidence: f64,
     /// What it rests on, strongest first.
-    pub(super) evidence: Vec<Evidence>,
+    pub(super) evidence: EvidenceSet,
 }
 
 impl Found {
     pub(super) fn identical() -> Found {
-        Found { similarity: 1.0, confidence: 1.0, evidence: vec![Evidence::IdenticalText] }
+        Found { similarity: 1.0, confidence: 1.0, evidence: EvidenceSet::of(&[Evidence::IdenticalText]) }
     }
 
     /// Paired on words alone.
     pub(super) fn words(similarity: f64, evidence: Evidence) -> Found {
-        Found { similarity, confidence: confidence(similarity, 0.0), evidence: vec![evidence] }
+        Found { similarity, confidence: confidence(similarity, 0.0), evidence: EvidenceSet::of(&[evidence]) }
     }
 }
 
@@ -129,47 +129,37 @@ pub(super) struct Aligner<'x, 'a> {
     old_one: Vec<usize>,
     new_one: Vec<usize>,
     pairings: Vec<Pairing>,
-    /// Every pair of identical texts, in old order (anchors among them).
+    /// Every pair of identical texts, in old order (the anchors among them).
     repeated: Vec<(usize, usize)>,
 }
 
 impl<'x, 'a> Aligner<'x, 'a> {
     fn exact(&mut self) -> Vec<(usize, usize)> {
-        let mut by_text: HashMap<&str, (VecDeque<usize>, usize)> = HashMap::default();
+        let mut by_text: HashMap<&str, VecDeque<usize>> = HashMap::default();
         for (n, item) in self.new.iter().enumerate() {
             // An empty item is never paired with another empty item.
             if !item.text.trim().is_empty() && (!self.mode.telling_only || telling(&item.text)) {
-                let e = by_text.entry(&item.text).or_default();
-                e.0.push_back(n);
-                e.1 += 1;
-            }
-        }
-        let mut old_count: HashMap<&str, usize> = HashMap::default();
-        for item in self.old.iter() {
-            if by_text.contains_key(&*item.text) {
-                *old_count.entry(&item.text).or_default() += 1;
+                by_text.entry(&item.text).or_default().push_back(n);
             }
         }
         let mut pairs = Vec::new();
-        let mut unique = Vec::new();
+        let mut telling_pairs = Vec::new();
         for (o, item) in self.old.iter().enumerate() {
-            if let Some((queue, count)) = by_text.get_mut(&*item.text) {
-                if let Some(n) = queue.pop_front() {
-                    // Only a text found once on each side anchors (as in a
-                    // patience diff): `No text` twenty times says nothing of order.
-                    if *count == 1 && old_count.get(&*item.text) == Some(&1) {
-                        unique.push(pairs.len());
-                    }
-                    pairs.push((o, n));
+            if let Some(n) = by_text.get_mut(&*item.text).and_then(VecDeque::pop_front) {
+                // Only a text that can tell anchors: `No text` twenty times
+                // says nothing of where a paragraph stands.
+                if telling(&item.text) {
+                    telling_pairs.push(pairs.len());
                 }
+                pairs.push((o, n));
             }
         }
         // Only the pairs that keep their order anchor the alignment; the others
         // are moves, found again below.
-        let keep = longest_increasing(&unique.iter().map(|&k| pairs[k].1).collect::<Vec<_>>());
+        let keep = longest_increasing(&telling_pairs.iter().map(|&k| pairs[k].1).collect::<Vec<_>>());
         let mut anchors = Vec::with_capacity(keep.len());
         for k in keep {
-            let (o, n) = pairs[unique[k]];
+            let (o, n) = pairs[telling_pairs[k]];
             self.take(Pairing::One(o, n, Found::identical()));
             anchors.push((o, n));
         }
@@ -177,7 +167,7 @@ impl<'x, 'a> Aligner<'x, 'a> {
         anchors
     }
 
-    /// Identical texts that are not unique, paired in order inside a gap.
+    /// Identical texts that did not anchor (`No text`), paired in order inside a gap.
     fn repeated_in(&mut self, olds: &[usize], news: &[usize]) {
         let (Some(&o0), Some(&o1), Some(&n0), Some(&n1)) =
             (olds.first(), olds.last(), news.first(), news.last())
@@ -290,13 +280,13 @@ impl<'x, 'a> Aligner<'x, 'a> {
         } else {
             0.0
         };
-        let mut evidence = Vec::new();
+        let mut evidence = EvidenceSet::default();
         if number {
-            evidence.push(Evidence::SameNumber);
+            evidence.insert(Evidence::SameNumber);
         } else if place {
-            evidence.push(Evidence::SameHeading);
+            evidence.insert(Evidence::SameHeading);
         }
-        evidence.push(Evidence::SharedWords);
+        evidence.insert(Evidence::SharedWords);
         Some((s + bonus, Found { similarity: s, confidence: confidence(s, bonus), evidence }))
     }
 
@@ -338,11 +328,11 @@ impl<'x, 'a> Aligner<'x, 'a> {
             let s = self.similarity(*o, *n);
             let (place, number) = self.same_place(*o, *n);
             if place && s >= SLOT_FLOOR && !self.old[*o].words.is_empty() && !self.new[*n].words.is_empty() {
-                let mut evidence = vec![Evidence::SameSlot];
+                let mut evidence = EvidenceSet::of(&[Evidence::SameSlot]);
                 if number {
-                    evidence.push(Evidence::SameNumber);
+                    evidence.insert(Evidence::SameNumber);
                 }
-                evidence.push(Evidence::SharedWords);
+                evidence.insert(Evidence::SharedWords);
                 let bonus = if number { 0.25 } else { 0.15 };
                 self.take(Pairing::One(
                     *o,

@@ -19,7 +19,7 @@ use crate::model::{Draft, Paragraph};
 
 use super::align::{align, Found, Item, Mode, Pairing, LINK_THRESHOLD};
 use super::words::{content_words, dice};
-use super::Evidence;
+use super::{Evidence, EvidenceSet};
 
 /// Indices of each unit's paragraphs, in document order; the first is the root.
 fn units(d: &Draft) -> Vec<Vec<usize>> {
@@ -164,7 +164,7 @@ impl Inside<'_> {
             return self.push(Pairing::One(*o, *n, unit), out);
         }
         let within = |mut f: Found| {
-            f.evidence.push(Evidence::WithinParagraph);
+            f.evidence.insert(Evidence::WithinParagraph);
             f
         };
         // Inside a unit the number of a part is its own (`(a)`, `Option 2`), in
@@ -185,7 +185,7 @@ impl Inside<'_> {
             let plain = close.iter().filter(|&&s| s >= LINK_THRESHOLD).count() == 1;
             if !plain {
                 let mut f = unit.clone();
-                f.evidence.push(Evidence::Consolidated);
+                f.evidence.insert(Evidence::Consolidated);
                 let p = if po.len() == 1 {
                     Pairing::Split(po[0], pn.to_vec(), f)
                 } else {
@@ -214,7 +214,7 @@ impl Inside<'_> {
             let s = if a == b { 1.0 } else { dice(&content_words(a), &content_words(b)) };
             let mut f = unit;
             f.similarity = s;
-            f.evidence = vec![Evidence::WithinParagraph, Evidence::SameSlot];
+            f.evidence = EvidenceSet::of(&[Evidence::WithinParagraph, Evidence::SameSlot]);
             self.push(Pairing::One(ho, hn, f), out);
         }
     }

@@ -158,8 +158,8 @@ pub struct Link {
     /// structure more than on words (below 0.5 similarity) is at most 0.75,
     /// for a person to confirm. Null for new and deleted paragraphs.
     pub confidence: Option<f64>,
-    /// What the link rests on, strongest first (empty for new and deleted).
-    pub evidence: Vec<Evidence>,
+    /// What the link rests on, strongest kind first (empty for new and deleted).
+    pub evidence: EvidenceSet,
 }
 
 /// A piece of evidence a link rests on, as a person comparing drafts uses it.
@@ -189,6 +189,19 @@ pub enum Evidence {
 }
 
 impl Evidence {
+    /// Every kind, strongest first (the order of [`EvidenceSet`]'s list).
+    pub const ALL: [Evidence; 9] = [
+        Evidence::IdenticalText,
+        Evidence::SameNumber,
+        Evidence::SameHeading,
+        Evidence::SameSlot,
+        Evidence::SharedWords,
+        Evidence::BesideLinked,
+        Evidence::WithinParagraph,
+        Evidence::Consolidated,
+        Evidence::HeadingMoved,
+    ];
+
     /// The stable name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -202,6 +215,46 @@ impl Evidence {
             Evidence::Consolidated => "consolidated",
             Evidence::HeadingMoved => "heading-moved",
         }
+    }
+}
+
+/// A set of [`Evidence`], written in JSON as the list of its names, strongest
+/// kind first. A set of bits: a comparison of a large draft makes one per link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct EvidenceSet(u16);
+
+impl EvidenceSet {
+    /// The set of the given kinds.
+    pub fn of(kinds: &[Evidence]) -> EvidenceSet {
+        let mut s = EvidenceSet::default();
+        kinds.iter().for_each(|&e| s.insert(e));
+        s
+    }
+
+    /// Adds a kind.
+    pub fn insert(&mut self, e: Evidence) {
+        self.0 |= 1 << e as u16;
+    }
+
+    /// Whether the set has the kind.
+    pub fn contains(self, e: Evidence) -> bool {
+        self.0 & (1 << e as u16) != 0
+    }
+
+    /// Whether the set is empty (new and deleted paragraphs).
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The kinds, strongest first.
+    pub fn iter(self) -> impl Iterator<Item = Evidence> {
+        Evidence::ALL.into_iter().filter(move |&e| self.contains(e))
+    }
+}
+
+impl Serialize for EvidenceSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
     }
 }
 
@@ -439,8 +492,8 @@ fn label(p: &Paragraph) -> (Option<&str>, Option<&str>) {
 /// Notes a move across headings on a link's evidence.
 fn note_heading_move(found: &mut Found, op: &Paragraph, np: &Paragraph, places: &HashMap<&str, &str>) {
     let became = op.heading.as_deref().and_then(|h| places.get(h).copied());
-    if became != np.heading.as_deref() && !found.evidence.contains(&Evidence::HeadingMoved) {
-        found.evidence.push(Evidence::HeadingMoved);
+    if became != np.heading.as_deref() {
+        found.evidence.insert(Evidence::HeadingMoved);
     }
 }
 
@@ -608,7 +661,7 @@ fn simple(relation: Relation, old: Option<&str>, new: Option<&str>) -> Link {
         similarity: 0.0,
         changes: Vec::new(),
         confidence: None,
-        evidence: Vec::new(),
+        evidence: EvidenceSet::default(),
     }
 }
 
