@@ -116,12 +116,21 @@ pub(super) fn paragraph_pairings(old: &Draft, new: &Draft, places: &HashMap<&str
             Pairing::Split(o, ns, found) => {
                 let po = &old_units[o];
                 let pn: Vec<usize> = ns.iter().flat_map(|&n| new_units[n].iter().copied()).collect();
-                inside.parts(po, &pn, found, false, &mut out);
+                if po.len() == 1 && pn.len() == ns.len() {
+                    // Paragraphs without parts: the split as found.
+                    inside.push(Pairing::Split(po[0], pn, found), &mut out);
+                } else {
+                    inside.parts(po, &pn, found, false, &mut out);
+                }
             }
             Pairing::Merge(os, n, found) => {
                 let po: Vec<usize> = os.iter().flat_map(|&o| old_units[o].iter().copied()).collect();
                 let pn = &new_units[n];
-                inside.parts(&po, pn, found, false, &mut out);
+                if pn.len() == 1 && po.len() == os.len() {
+                    inside.push(Pairing::Merge(po, pn[0], found), &mut out);
+                } else {
+                    inside.parts(&po, pn, found, false, &mut out);
+                }
             }
         }
     }
