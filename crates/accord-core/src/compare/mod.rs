@@ -70,7 +70,7 @@ use align::{align, longest_increasing, Found, Item, Mode, Pairing};
 use classify::{classify, word_changes, Side};
 use fates::bracket_fates;
 use summary::{front_changes, status_change, summarize};
-use words::content_words;
+use words::content_count;
 pub(crate) use words::spelling_key;
 
 /// How a paragraph (or heading) of one draft relates to the other draft.
@@ -395,14 +395,14 @@ fn link_for(input: LinkInput<'_>, marks: impl FnOnce() -> (Marks, Marks)) -> Lin
         let (class, reasons) = classify(
             &Side {
                 text: old_text,
-                content_words: content_words(old_text).len(),
+                content_words: content_count(old_text, &ot),
                 tokens: &ot,
                 references: old_marks.references,
                 brackets: old_marks.brackets,
             },
             &Side {
                 text: new_text,
-                content_words: content_words(new_text).len(),
+                content_words: content_count(new_text, &nt),
                 tokens: &nt,
                 references: new_marks.references,
                 brackets: new_marks.brackets,

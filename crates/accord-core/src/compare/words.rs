@@ -4,7 +4,7 @@
 //! spellings together. Alignment, classification and bracket fates all rest
 //! on these, so they live in one place.
 
-use crate::tokens::{tokenize, TokenKind};
+use crate::tokens::{tokenize, Token, TokenKind};
 
 pub(super) const FUNCTION_WORDS: &[&str] = &[
     "the", "and", "for", "with", "that", "this", "which", "its", "their", "are", "was", "were", "has",
@@ -15,24 +15,33 @@ pub(super) const FUNCTION_WORDS: &[&str] = &[
 /// The content words of a text, each as the hash of its case-folded form
 /// (64 bits: collisions are negligible at the scale of a draft), sorted: a multiset.
 pub(super) fn content_words(text: &str) -> Vec<u64> {
-    let mut out = Vec::new();
-    for t in tokenize(text) {
-        if !t.is_wordlike() {
-            continue;
-        }
-        let w = t.text(text);
-        if t.kind == TokenKind::Word {
-            if w.chars().nth(2).is_none() {
-                continue; // one or two letters
-            }
-            if w.len() <= 5 && FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w)) {
-                continue;
-            }
-        }
-        out.push(folded_hash(w));
-    }
+    let mut out: Vec<u64> =
+        tokenize(text).iter().filter_map(|t| content_word(text, t)).map(folded_hash).collect();
     out.sort_unstable();
     out
+}
+
+/// How many content words a tokenized text has (what [`content_words`]
+/// would count, without tokenizing again).
+pub(super) fn content_count(text: &str, tokens: &[Token]) -> usize {
+    tokens.iter().filter(|t| content_word(text, t).is_some()).count()
+}
+
+/// The token's word, when it is a content word.
+fn content_word<'t>(text: &'t str, t: &Token) -> Option<&'t str> {
+    if !t.is_wordlike() {
+        return None;
+    }
+    let w = t.text(text);
+    if t.kind == TokenKind::Word {
+        if w.chars().nth(2).is_none() {
+            return None; // one or two letters
+        }
+        if w.len() <= 5 && FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w)) {
+            return None;
+        }
+    }
+    Some(w)
 }
 
 /// Size of the multiset intersection of two sorted lists.
