@@ -34,9 +34,7 @@ fn content_word<'t>(text: &'t str, t: &Token) -> Option<&'t str> {
     }
     let w = t.text(text);
     if t.kind == TokenKind::Word {
-        if w.chars().nth(2).is_none() {
-            return None; // one or two letters
-        }
+        w.chars().nth(2)?; // one or two letters are not content
         if w.len() <= 5 && FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w)) {
             return None;
         }
