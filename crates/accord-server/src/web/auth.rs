@@ -78,6 +78,8 @@ pub struct WebState {
     failures: Mutex<HashMap<String, (u32, i64)>>,
     /// Drafts' article HTML by (process, draft): drafts never change.
     articles: Mutex<HashMap<(String, String), Arc<str>>>,
+    /// Texts live viewers were shown, for those who reconnect.
+    pub live: super::live::History,
 }
 
 fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -269,6 +271,7 @@ impl WebState {
             sessions: RwLock::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
             articles: Mutex::new(HashMap::new()),
+            live: super::live::History::default(),
         })
     }
 

@@ -7,21 +7,18 @@
 //! the browser exactly as to the API.
 
 pub mod auth;
+pub mod live;
 pub mod markup;
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Form, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use futures_util::stream::{self, Stream, StreamExt};
-use tokio_stream::wrappers::BroadcastStream;
 
 use accord_core::negotiation::{
     policy, Action, Actor, BracketResolution, Decision, Edit, ProcessState, Publication,
@@ -70,8 +67,8 @@ pub fn router(ws: Arc<Workspace>) -> Router {
         .route("/p/{process}/revisions", post(produce_revision))
         .route("/p/{process}/sessions", get(sessions_page).post(schedule_session))
         .route("/p/{process}/sessions/{session}/decisions", post(record_decision))
-        .route("/p/{process}/live/{paragraph}", get(live_page))
-        .route("/p/{process}/live/{paragraph}/events", get(live_events))
+        .route("/p/{process}/live/{paragraph}", get(live::live_page))
+        .route("/p/{process}/live/{paragraph}/events", get(live::live_events))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .with_state(web)
 }
@@ -1462,113 +1459,6 @@ async fn record_decision(
     });
     let back = format!("/p/{pid}/sessions#session-{session}");
     act(&web, &v, &headers, &pid, &form, action, &back).await
-}
-
-// ---------------------------------------------------------------------------
-// The live screen.
-
-#[derive(Template)]
-#[template(path = "live.html")]
-struct LivePage {
-    frame: Frame,
-    nav: Nav,
-    para: String,
-    number: String,
-    html: String,
-    text: String,
-    revision: u64,
-    can_edit: bool,
-}
-
-/// The working paragraph as live viewers receive it, if `actor` may follow it.
-fn live_paragraph(s: &ProcessState, actor: Option<&Actor>, para: &str) -> Result<(Paragraph, u64), ApiError> {
-    if policy::readable_latest(s, actor).is_none() {
-        return Err(ApiError::not_found("no draft of this process is open to you yet"));
-    }
-    // The room: delegations, co-facilitators, the secretariat. The working
-    // text is not published, so observers and the public do not follow it.
-    if policy::visible_from(s, actor).is_none_or(|f| f > Publication::Circulated) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "the live screen is shown to the delegations of the process",
-        ));
-    }
-    let p = s
-        .working
-        .paragraphs
-        .iter()
-        .find(|p| p.id == para)
-        .ok_or_else(|| ApiError::not_found(format!("no paragraph `{para}` in the working text")))?;
-    Ok((p.clone(), s.paragraph_revision(para)))
-}
-
-async fn live_page(
-    State(web): State<Web>,
-    headers: HeaderMap,
-    Path((pid, para)): Path<(String, String)>,
-) -> Response {
-    let v = web.viewer(&headers).await;
-    let result = in_process(&web, &pid, &v, |s, a| {
-        let (p, revision) = live_paragraph(s, a, &para)?;
-        Ok(LivePage {
-            frame: frame(&v),
-            nav: nav(s, a),
-            para: para.clone(),
-            number: p.number.clone().unwrap_or_else(|| p.id.clone()),
-            html: paragraph_html(&p),
-            text: p.text.clone(),
-            revision,
-            can_edit: policy::is_co_facilitator(s, a),
-        })
-    });
-    match result {
-        Ok(p) => page(&v, &p),
-        Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/live/{para}")),
-    }
-}
-
-fn live_event(web: &WebState, pid: &str, actor: Option<&Actor>, para: &str) -> Option<SseEvent> {
-    let slot = web.ws.process(pid)?;
-    let s = slot.state.read().ok()?;
-    match live_paragraph(&s, actor, para) {
-        Ok((p, revision)) => {
-            let data =
-                serde_json::json!({"id": p.id, "text": p.text, "revision": revision, "status": p.status});
-            Some(SseEvent::default().event("paragraph").id(revision.to_string()).data(data.to_string()))
-        }
-        Err(_) => Some(SseEvent::default().event("gone").data("{}")),
-    }
-}
-
-async fn live_events(
-    State(web): State<Web>,
-    headers: HeaderMap,
-    Path((pid, para)): Path<(String, String)>,
-) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, Response> {
-    let v = web.viewer(&headers).await;
-    let (slot, actor) = visible(&web, &pid, &v).map_err(|e| e.into_response())?;
-    {
-        let s = slot.state.read().map_err(|_| ApiError::unavailable("lock").into_response())?;
-        live_paragraph(&s, actor.as_ref(), &para).map_err(|e| e.into_response())?;
-    }
-    // Subscribe before reading the current state, so no change falls between.
-    let changes = BroadcastStream::new(web.ws.changes.subscribe());
-    // A (re)connecting viewer first gets the paragraph as it stands: that is
-    // how a dropped connection catches up (Last-Event-ID is the revision it had).
-    let first = live_event(&web, &pid, actor.as_ref(), &para);
-    let (web2, pid2, para2, actor2) = (web.clone(), pid.clone(), para.clone(), actor.clone());
-    let updates = changes.filter_map(move |c| {
-        let relevant = match &c {
-            Ok(c) => c.process == pid2 && c.paragraph.as_deref().is_none_or(|p| p == para2),
-            // Missed messages: send the current state.
-            Err(_) => true,
-        };
-        let event = if relevant { live_event(&web2, &pid2, actor2.as_ref(), &para2) } else { None };
-        async move { event.map(Ok) }
-    });
-    let stream = stream::iter(first.map(Ok)).chain(updates);
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
 #[cfg(test)]
