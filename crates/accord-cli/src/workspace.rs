@@ -11,7 +11,7 @@ use std::sync::Arc;
 use accord_core::negotiation::{
     Action, Actor, Decision, Edit, Participant, ParticipantKind, ProcessInfo, Publication,
 };
-use accord_server::Workspace;
+use accord_workspace::{accounts, demo, import, secrets, Workspace};
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::{emit, emit_json, read_text, Failure, InputOptions};
@@ -324,7 +324,7 @@ fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
     };
     // PostgreSQL's client must be opened outside the async runtime.
     let backend = accord_store::open(&url).map_err(|e| Failure(e.to_string()))?;
-    Workspace::open(backend).map_err(Failure)
+    Workspace::open(backend).map_err(|e| Failure(e.to_string()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -339,7 +339,7 @@ fn act(store: &StoreOptions, process: &str, who: &str, action: Action) -> Result
     let ws = open(store)?;
     let outcome = runtime()?
         .block_on(ws.execute(process, who, action, None))
-        .map_err(|e| Failure(format!("{}: {}", e.code, e.message)))?;
+        .map_err(|e| Failure(format!("{}: {e}", e.code())))?;
     emit_json(&outcome)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -368,7 +368,7 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             let ws = open(&store)?;
             let secret = runtime()?
                 .block_on(ws.create_token(process, &who, &label))
-                .map_err(|e| Failure(e.message))?;
+                .map_err(|e| Failure(e.to_string()))?;
             emit(&format!("{secret}\n"))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -388,8 +388,8 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             let password = password.trim_end_matches(['\n', '\r']);
             let ws = open(&store)?;
             runtime()?
-                .block_on(accord_server::web::auth::create_account(&ws, &username, password, &who, process))
-                .map_err(Failure)?;
+                .block_on(accounts::create_account(&ws, &username, password, &who, process))
+                .map_err(|e| Failure(e.to_string()))?;
             emit(&format!("account `{username}` created as {}\n", who.label()))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -397,8 +397,8 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             let who = actor(&who)?;
             let ws = open(&store)?;
             let secret = runtime()?
-                .block_on(accord_server::web::auth::create_invitation(&ws, Some(process), &who, days))
-                .map_err(Failure)?;
+                .block_on(accounts::create_invitation(&ws, Some(process), &who, days))
+                .map_err(|e| Failure(e.to_string()))?;
             emit(&format!("/invite/{secret}\n"))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -420,8 +420,8 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
         },
         WorkspaceCommand::Import { process, file, label, publication: p, actor: who, store, input } => {
             let text = read_text(&file, &input)?;
-            let canonical = accord_server::api::canonical_of(&text)
-                .map_err(|e| Failure(format!("{}: {}", file.display(), e.message)))?;
+            let canonical =
+                import::canonical_of(&text).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
             act(
                 &store,
                 &process,
@@ -532,18 +532,18 @@ fn serve(addr: SocketAddr, demo: bool, store: &StoreOptions) -> Result<ExitCode,
     };
     runtime()?.block_on(async move {
         if demo {
-            let tokens = accord_server::demo::load(&ws).await.map_err(|e| Failure(format!("demo: {}", e.message)))?;
+            let tokens = demo::load(&ws).await.map_err(|e| Failure(format!("demo: {e}")))?;
             if !tokens.is_empty() {
-                eprintln!("accord: loaded the demo process `{}`; tokens to try the API with:", accord_server::demo::PROCESS);
+                eprintln!("accord: loaded the demo process `{}`; tokens to try the API with:", demo::PROCESS);
                 for (who, secret) in tokens {
                     eprintln!("  {who:<32} {secret}");
                 }
                 // Web accounts: one password for all, random, shown once.
-                let password = accord_server::workspace::new_token_secret().map_err(Failure)?;
+                let password = secrets::new_token_secret().map_err(Failure)?;
                 let password = password.trim_start_matches("acc_")[..16].to_string();
-                accord_server::demo::load_accounts(&ws, &password).await.map_err(|e| Failure(format!("demo accounts: {e}")))?;
+                demo::load_accounts(&ws, &password).await.map_err(|e| Failure(format!("demo accounts: {e}")))?;
                 eprintln!("accord: demo web accounts (password for all: {password}):");
-                for (user, role) in accord_server::demo::ACCOUNTS {
+                for (user, role) in demo::ACCOUNTS {
                     eprintln!("  {user:<16} {role}");
                 }
             }

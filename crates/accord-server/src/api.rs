@@ -7,7 +7,8 @@
 //! lock and answer from memory (drafts, which never change once in the
 //! series, and the compilation text are cached as serialized JSON).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -27,12 +28,33 @@ use accord_core::negotiation::{
 use accord_core::Status;
 
 use crate::error::ApiError;
-use crate::workspace::{ProcessSlot, Workspace};
+use accord_workspace::{ProcessSlot, Workspace};
 
 /// Largest request body accepted (a draft of a few hundred pages fits).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
-type Ws = Arc<Workspace>;
+type Ws = Arc<ApiState>;
+
+/// An answer serialized once, with the state it reflects.
+type Cached<K> = Mutex<HashMap<K, (u64, Bytes)>>;
+
+/// The API's state: the workspace, and answers serialized once and shared.
+pub struct ApiState {
+    ws: Arc<Workspace>,
+    /// A draft's JSON by (process, draft, publication), with the process's
+    /// generation it was made in (drafts never change once in the series,
+    /// but a reload after a store failure may take a draft back).
+    drafts: Cached<(String, String, Publication)>,
+    /// The compilation's JSON by (process, generation), with the seq it reflects.
+    compilations: Cached<(String, u64)>,
+}
+
+impl std::ops::Deref for ApiState {
+    type Target = Workspace;
+    fn deref(&self) -> &Workspace {
+        &self.ws
+    }
+}
 
 /// One documented route.
 struct Endpoint {
@@ -89,7 +111,8 @@ impl Api {
 }
 
 /// The API's router, with the OpenAPI document built from the same table.
-pub fn router(ws: Ws) -> Router {
+pub fn router(ws: Arc<Workspace>) -> Router {
+    let ws: Ws = Arc::new(ApiState { ws, drafts: Mutex::default(), compilations: Mutex::default() });
     let api = Api { router: Router::new(), endpoints: Vec::new() }
         .get("/api/health", "Liveness: the server answers", "anyone", health)
         .get("/api/processes", "Processes the caller may see", "anyone", list_processes)
@@ -574,7 +597,7 @@ async fn run(
     if !matches!(action, Action::CreateProcess { .. }) {
         visible_process(ws, process, Some(&actor))?;
     }
-    ws.execute(process, actor, action, key(headers)?).await
+    Ok(ws.execute(process, actor, action, key(headers)?).await?)
 }
 
 // ---------------------------------------------------------------------------
@@ -704,28 +727,9 @@ async fn import_draft(
 }
 
 /// Parses a draft's text (plain or canonical) and writes its canonical form,
-/// or says why it is not a draft.
+/// or says why it is not a draft ([`accord_workspace::import::canonical_of`]).
 pub fn canonical_of(text: &str) -> Result<String, ApiError> {
-    let text = accord_core::decode(text.as_bytes(), accord_core::DEFAULT_MAX_INPUT_BYTES).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            format!("the draft text cannot be read: {e}"),
-        )
-    })?;
-    let draft = if accord_core::canonical::is_canonical(&text) {
-        accord_core::canonical::read(&text)
-    } else {
-        accord_core::parse(&text)
-    };
-    if draft.paragraphs.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "the text does not parse as a draft: no paragraph was found",
-        ));
-    }
-    Ok(accord_core::canonical::write(&draft))
+    Ok(accord_workspace::import::canonical_of(text)?)
 }
 
 async fn get_draft(
@@ -741,9 +745,14 @@ async fn get_draft(
     // Drafts never change once in the series (only who may read them), so
     // the whole answer is serialized once and shared, not copied, by every
     // response.
-    let mut cache = slot.draft_json.lock().map_err(|_| ApiError::unavailable("lock"))?;
+    let generation = slot.generation();
+    let mut cache = ws.drafts.lock().map_err(|_| ApiError::unavailable("lock"))?;
+    let key = (p.clone(), d.clone(), draft.publication);
+    if cache.get(&key).is_some_and(|(g, _)| *g != generation) {
+        cache.remove(&key);
+    }
     let body = cache
-        .entry((d.clone(), draft.publication))
+        .entry(key)
         .or_insert_with(|| {
             let head = json!({
                 "id": draft.id, "label": draft.label, "publication": draft.publication,
@@ -756,8 +765,9 @@ async fn get_draft(
             out.push_str(",\"document\":");
             out.push_str(&document);
             out.push('}');
-            Bytes::from(out)
+            (generation, Bytes::from(out))
         })
+        .1
         .clone();
     Ok(json_bytes(body))
 }
@@ -1109,8 +1119,9 @@ async fn compilation(
     }
     // Every reader of the latest draft sees the same compilation: cache it
     // for the state it reflects.
-    let mut cache = slot.compilation_json.lock().map_err(|_| ApiError::unavailable("lock"))?;
-    let json = match &*cache {
+    let mut cache = ws.compilations.lock().map_err(|_| ApiError::unavailable("lock"))?;
+    let key = (p.clone(), slot.generation());
+    let json = match cache.get(&key) {
         Some((seq, json)) if *seq == s.seq => json.clone(),
         _ => {
             let json = Bytes::from(
@@ -1121,7 +1132,8 @@ async fn compilation(
                 }))
                 .unwrap_or_default(),
             );
-            *cache = Some((s.seq, json.clone()));
+            cache.retain(|(process, _), _| *process != p);
+            cache.insert(key, (s.seq, json.clone()));
             json
         }
     };

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use accord_core::negotiation::DomainError;
+use accord_workspace::WorkspaceError;
 
 /// An error answered to a client.
 #[derive(Debug)]
@@ -73,10 +74,25 @@ impl From<DomainError> for ApiError {
             DomainError::Conflict { .. } => StatusCode::CONFLICT,
         };
         let current = match &e {
-            DomainError::Conflict { current, .. } => Some(current.clone()),
+            DomainError::Conflict { current, .. } => serde_json::to_value(current).ok(),
             _ => None,
         };
         ApiError { status, code: e.code(), message: e.to_string(), current }
+    }
+}
+
+impl From<WorkspaceError> for ApiError {
+    fn from(e: WorkspaceError) -> ApiError {
+        match e {
+            WorkspaceError::Domain(e) => e.into(),
+            WorkspaceError::Contended(_) => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            WorkspaceError::Invalid(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
+            }
+            WorkspaceError::Unavailable(_) | WorkspaceError::Log(_) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", e.to_string())
+            }
+        }
     }
 }
 

@@ -3,24 +3,25 @@
 //! The negotiation workspace over HTTP: the JSON API under `/api/`, with its
 //! OpenAPI document at `/api/openapi.json`.
 //!
-//! The server holds every process's state in memory, derived from the event
-//! log in the store ([`workspace`]); the domain rules — who may do what, what
-//! conflicts — live in `accord_core::negotiation`, not here. This crate maps
-//! HTTP to actions and answers, and makes an acknowledged change durable.
+//! Every process's state, and the one path by which it changes, are the
+//! application layer's (`accord_workspace`); the domain rules — who may do
+//! what, what conflicts — live in `accord_core::negotiation`. This crate maps
+//! HTTP to actions and answers, and the workspace's errors to statuses.
 
 #![forbid(unsafe_code)]
 
 pub mod api;
-pub mod demo;
 pub mod error;
 pub mod web;
-pub mod workspace;
+
+/// The application layer, re-exported at its old paths.
+pub use accord_workspace::{demo, workspace};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub use accord_workspace::Workspace;
 pub use api::router;
-pub use workspace::Workspace;
 
 /// The whole application: the JSON API and the web pages.
 pub fn app(ws: Arc<Workspace>) -> axum::Router {

@@ -26,7 +26,7 @@ use accord_core::negotiation::{
 use accord_core::{Paragraph, Status};
 
 use crate::error::ApiError;
-use crate::workspace::{ProcessSlot, Workspace};
+use accord_workspace::{ProcessSlot, Workspace, WorkspaceError};
 use auth::{Viewer, WebState, CSRF_COOKIE, SESSION_COOKIE};
 use markup::{esc, paragraph_html};
 
@@ -365,9 +365,7 @@ struct InvitePage {
 }
 
 async fn invitation(web: &WebState, secret: &str) -> Option<accord_store::InvitationRecord> {
-    let hash = crate::workspace::token_hash(secret);
-    let now = web.ws.now_ms();
-    web.ws.with_store(move |st| st.invitation(&hash, now)).await.ok()?.ok()?
+    accord_workspace::accounts::invitation(&web.ws, secret).await
 }
 
 async fn invite_page(State(web): State<Web>, headers: HeaderMap, Path(secret): Path<String>) -> Response {
@@ -424,43 +422,16 @@ async fn accept_invite(
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         r
     };
-    if let Err(e) = auth::check_username(&username).and_then(|()| auth::check_password(&password)) {
-        return retry(e);
-    }
-    let hash = match auth::hash_password(password).await {
-        Ok(h) => h,
-        Err(e) => return error_page(&v, &headers, e, "/"),
-    };
-    let record = accord_store::AccountRecord {
-        username: username.clone(),
-        password_hash: hash,
-        process: inv.process.clone(),
-        actor: inv.actor.clone(),
-        created_at_ms: web.ws.now_ms(),
-    };
-    let (h, now) = (crate::workspace::token_hash(&secret), web.ws.now_ms());
-    let r2 = record.clone();
-    match web.ws.with_store(move |st| st.accept_invitation(&h, &r2, now)).await {
-        Ok(Ok(true)) => {}
-        Ok(Ok(false)) => {
-            return error_page(
-                &v,
-                &headers,
-                ApiError::not_found("this invitation link was just used or has expired"),
-                "/",
-            )
-        }
-        Ok(Err(accord_store::StoreError::Duplicate(m))) => return retry(m),
-        Ok(Err(e)) => return error_page(&v, &headers, ApiError::unavailable(&e.to_string()), "/"),
-        Err(e) => return error_page(&v, &headers, e, "/"),
-    }
-    let Some(actor) = Actor::from_label(&record.actor) else {
-        return error_page(&v, &headers, ApiError::unavailable("unknown role"), "/");
-    };
-    let account = auth::Account { username, actor, process: record.process.clone() };
+    let account =
+        match accord_workspace::accounts::accept_invitation(&web.ws, &secret, &username, &password).await {
+            Ok(a) => a,
+            Err(WorkspaceError::Invalid(m)) => return retry(m),
+            Err(e) => return error_page(&v, &headers, e.into(), "/"),
+        };
+    let process = account.process.clone();
     match web.start_session(account).await {
         Ok(secret) => {
-            let to = record.process.map(|p| format!("/p/{p}")).unwrap_or_else(|| "/".into());
+            let to = process.map(|p| format!("/p/{p}")).unwrap_or_else(|| "/".into());
             let mut r = Redirect::to(&to).into_response();
             r.headers_mut().append(
                 header::SET_COOKIE,
@@ -618,7 +589,7 @@ async fn invite(
             Ok(p) => page(&v, &p),
             Err(e) => error_page(&v, &headers, e, "/"),
         },
-        Err(e) => error_page(&v, &headers, ApiError::unavailable(&e), &format!("/p/{pid}")),
+        Err(e) => error_page(&v, &headers, e.into(), &format!("/p/{pid}")),
     }
 }
 
@@ -1061,7 +1032,7 @@ async fn act(
     match web.ws.execute(pid, actor, action, None).await {
         Ok(outcome) if wants_json(headers) => axum::Json(outcome).into_response(),
         Ok(_) => Redirect::to(&back).into_response(),
-        Err(e) => error_page(v, headers, e, &back),
+        Err(e) => error_page(v, headers, e.into(), &back),
     }
 }
 
