@@ -37,6 +37,11 @@ pub enum WorkspaceCommand {
         /// Load the demo process (a fictional outcome document, two drafts, delegations, proposals) if absent.
         #[arg(long)]
         demo: bool,
+        /// How the server logs to stderr: `text` for people, `json` for a log
+        /// collector, `auto` (text on a terminal, JSON otherwise). The level
+        /// is `ACCORD_LOG` (error, warn, info — the default —, debug, trace).
+        #[arg(long, value_enum, default_value_t = LogFormat::Auto)]
+        log_format: LogFormat,
         #[command(flatten)]
         store: StoreOptions,
     },
@@ -357,7 +362,10 @@ fn with_state<T>(
 
 pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
     match command {
-        WorkspaceCommand::Serve { addr, demo, store } => serve(addr, demo, &store),
+        WorkspaceCommand::Serve { addr, demo, log_format, store } => {
+            init_logging(log_format)?;
+            serve(addr, demo, &store)
+        }
         WorkspaceCommand::Token { action: TokenAction::Create { process, actor: who, label, store } } => {
             let who = actor(&who)?;
             if process.is_none() && !matches!(who, Actor::Secretariat { .. }) {
@@ -522,6 +530,37 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }),
     }
+}
+
+/// How `accord serve` writes its log.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    /// Text on a terminal, JSON otherwise.
+    Auto,
+    /// One line a record, for people.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+/// Sends the server's `tracing` records to stderr in `format`, at the level
+/// `ACCORD_LOG` names (info by default).
+fn init_logging(format: LogFormat) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    let level = match std::env::var("ACCORD_LOG") {
+        Ok(l) => l
+            .parse::<tracing::Level>()
+            .map_err(|_| Failure(format!("ACCORD_LOG=`{l}`: use error, warn, info, debug or trace")))?,
+        Err(_) => tracing::Level::INFO,
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(level);
+    let set = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Auto if !terminal => builder.json().try_init(),
+        LogFormat::Text | LogFormat::Auto => builder.with_ansi(terminal).try_init(),
+    };
+    set.map_err(|e| Failure(format!("cannot start logging: {e}")))
 }
 
 fn serve(addr: SocketAddr, demo: bool, store: &StoreOptions) -> Result<ExitCode, Failure> {

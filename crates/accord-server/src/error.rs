@@ -98,6 +98,12 @@ impl From<WorkspaceError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // Logged once, here where it is answered (inside the request's span).
+        if self.status.is_server_error() {
+            tracing::error!(status = self.status.as_u16(), code = self.code, message = %self.message, "answered with an error");
+        } else {
+            tracing::debug!(status = self.status.as_u16(), code = self.code, message = %self.message, "refused");
+        }
         let body =
             Body { error: Inner { code: self.code, message: &self.message, current: self.current.as_ref() } };
         let json = serde_json::to_string(&body).unwrap_or_else(|_| "{}".into());

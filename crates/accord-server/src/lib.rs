@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod error;
+pub mod render;
 pub mod web;
 
 /// The application layer, re-exported at its old paths.
@@ -23,9 +24,21 @@ use std::sync::Arc;
 pub use accord_workspace::Workspace;
 pub use api::router;
 
-/// The whole application: the JSON API and the web pages.
+/// The whole application: the JSON API and the web pages, each request in
+/// a `request` span (method and route template — never the path's own
+/// segments or the query, which may carry an invitation's secret).
 pub fn app(ws: Arc<Workspace>) -> axum::Router {
-    router(ws.clone()).merge(web::router(ws))
+    use axum::extract::MatchedPath;
+    use tower_http::trace::{DefaultOnResponse, TraceLayer};
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &axum::http::Request<_>| {
+            let route = req.extensions().get::<MatchedPath>().map_or("(no route)", |p| p.as_str());
+            tracing::info_span!("request", method = %req.method(), route)
+        })
+        .on_request(())
+        .on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG))
+        .on_failure(());
+    router(ws.clone()).merge(web::router(ws)).layer(trace)
 }
 
 /// Serves `ws` on `addr` until the process is stopped. `ready` is called with
@@ -42,7 +55,9 @@ pub async fn serve(
     socket.set_reuseaddr(true)?;
     socket.bind(addr)?;
     let listener = socket.listen(4096)?;
-    ready(listener.local_addr()?);
+    let bound = listener.local_addr()?;
+    tracing::info!(address = %bound, "serving");
+    ready(bound);
     axum::serve(listener, app(ws))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -130,19 +130,22 @@ fn store_thread(mut store: Box<dyn Store>, jobs: mpsc::Receiver<Job>) {
         }
         if !appends.is_empty() {
             let records: Vec<EventRecord> = appends.iter().map(|(r, _)| r.clone()).collect();
+            let _span = tracing::debug_span!("store.append", events = records.len()).entered();
             match store.append(&records) {
                 Ok(()) => {
                     for (_, tx) in appends {
                         let _ = tx.send(Ok(()));
                     }
                 }
-                Err(_) if appends.len() > 1 => {
+                Err(e) if appends.len() > 1 => {
+                    tracing::warn!(error = %e, events = appends.len(), "a group commit failed; appending one by one");
                     // Find out which failed: each on its own.
                     for (r, tx) in appends {
                         let _ = tx.send(store.append(std::slice::from_ref(&r)));
                     }
                 }
                 Err(e) => {
+                    tracing::warn!(error = %e, "the store refused an event");
                     for (_, tx) in appends {
                         let _ = tx.send(Err(e.clone()));
                     }
@@ -152,15 +155,22 @@ fn store_thread(mut store: Box<dyn Store>, jobs: mpsc::Receiver<Job>) {
         for job in others {
             match job {
                 Job::ProcessEvents(p, tx) => {
+                    let _span = tracing::debug_span!("store.process_events", process = %p).entered();
                     let _ = tx.send(store.process_events(&p));
                 }
                 Job::Token(h, tx) => {
+                    // The token's hash is not logged: it names a credential.
+                    let _span = tracing::debug_span!("store.token").entered();
                     let _ = tx.send(store.token(&h));
                 }
                 Job::AddToken(t, tx) => {
+                    let _span = tracing::debug_span!("store.add_token", actor = %t.actor).entered();
                     let _ = tx.send(store.add_token(&t));
                 }
-                Job::Run(f) => f(store.as_mut()),
+                Job::Run(f) => {
+                    let _span = tracing::debug_span!("store.run").entered();
+                    f(store.as_mut())
+                }
                 Job::Append(..) => {}
             }
         }
@@ -181,6 +191,12 @@ impl Workspace {
         let records = store.events()?;
         let states = replay(&records).map_err(WorkspaceError::Log)?;
         let tokens = store.tokens()?;
+        tracing::info!(
+            events = records.len(),
+            processes = states.len(),
+            tokens = tokens.len(),
+            "replayed the event log"
+        );
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
             .name("accord-store".into())
@@ -221,6 +237,7 @@ impl Workspace {
     /// Checks and records `action` by `actor` in `process`; returns once the
     /// event is durable. A request retried with the same `key` is answered
     /// with the first outcome and recorded once.
+    #[tracing::instrument(level = "debug", skip_all, fields(process, action = action.name()))]
     pub async fn execute(
         &self,
         process: &str,
@@ -314,6 +331,7 @@ impl Workspace {
 
     /// Replaces a process's state by what the log holds.
     async fn reload(&self, process: &str, slot: &ProcessSlot) {
+        tracing::warn!(process, "reloading the process from the log after a store failure");
         let (tx, rx) = oneshot::channel();
         if self.send(Job::ProcessEvents(process.to_string(), tx)).is_err() {
             return;

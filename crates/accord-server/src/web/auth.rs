@@ -32,6 +32,45 @@ pub const SESSION_MS: i64 = 12 * 3600 * 1000;
 pub const MAX_FAILURES: u32 = 5;
 /// The pause, after the last failure.
 pub const LOCKOUT_MS: i64 = 60 * 1000;
+/// Most usernames with failed logins, and most sessions, kept in memory: a
+/// flood of made-up names or of logins cannot grow the server without bound.
+pub const MAX_TRACKED: usize = 10_000;
+
+/// Counts a failed login for `username`. At the bound, the counters whose
+/// pause is over go first, then the older half: the newest failures (an
+/// attack under way) are the ones kept.
+fn note_failure(failures: &mut HashMap<String, (u32, i64)>, username: &str, now: i64) {
+    if failures.len() >= MAX_TRACKED && !failures.contains_key(username) {
+        failures.retain(|_, (_, last)| now - *last < LOCKOUT_MS);
+        if failures.len() >= MAX_TRACKED {
+            let mut times: Vec<i64> = failures.values().map(|(_, last)| *last).collect();
+            times.sort_unstable();
+            let cut = times[times.len() / 2];
+            failures.retain(|_, (_, last)| *last > cut);
+        }
+    }
+    let e = failures.entry(username.to_string()).or_insert((0, now));
+    e.0 += 1;
+    e.1 = now;
+}
+
+/// Caches a session (the store keeps them all; this is only a cache). At the
+/// bound, expired sessions go first, then all: they are read again from the store.
+fn cache_session(
+    sessions: &mut HashMap<String, (WebSessionRecord, Account)>,
+    record: WebSessionRecord,
+    account: Account,
+    now: i64,
+) {
+    if sessions.len() >= MAX_TRACKED {
+        sessions.retain(|_, (s, _)| s.expires_at_ms > now);
+        if sessions.len() >= MAX_TRACKED {
+            sessions.clear();
+        }
+    }
+    sessions.insert(record.hash.clone(), (record, account));
+}
+
 /// Who is looking at a page.
 #[derive(Clone, Default)]
 pub struct Viewer {
@@ -140,7 +179,7 @@ impl WebState {
                     record.and_then(|(s, a)| {
                         let account = account_of(&a)?;
                         if let Ok(mut m) = self.sessions.write() {
-                            m.insert(hash.clone(), (s.clone(), account.clone()));
+                            cache_session(&mut m, s.clone(), account.clone(), now);
                         }
                         Some((s, account))
                     })
@@ -193,9 +232,7 @@ impl WebState {
         let account = authenticate(&self.ws, username, password).await.map_err(|e| e.to_string())?;
         let Some(account) = account else {
             if let Ok(mut f) = self.failures.lock() {
-                let e = f.entry(username.to_string()).or_insert((0, now));
-                e.0 += 1;
-                e.1 = now;
+                note_failure(&mut f, username, now);
             }
             return Err("unknown username or wrong password".into());
         };
@@ -221,7 +258,7 @@ impl WebState {
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;
         if let Ok(mut m) = self.sessions.write() {
-            m.insert(record.hash.clone(), (record, account));
+            cache_session(&mut m, record, account, self.ws.now_ms());
         }
         Ok(secret)
     }
@@ -233,5 +270,37 @@ impl WebState {
         }
         let h = hash.to_string();
         let _ = self.ws.with_store(move |st| st.end_web_session(&h)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_failures_and_cached_sessions_stay_bounded() {
+        let mut failures = HashMap::new();
+        for i in 0..MAX_TRACKED as i64 + 500 {
+            note_failure(&mut failures, &format!("user{i}"), 1_000 + i);
+        }
+        assert!(failures.len() <= MAX_TRACKED, "{}", failures.len());
+        // The newest failures are kept.
+        assert!(failures.contains_key(&format!("user{}", MAX_TRACKED + 499)));
+        note_failure(&mut failures, "user10499", 20_000);
+        assert_eq!(failures["user10499"].0, 2);
+
+        let mut sessions = HashMap::new();
+        let account =
+            Account { username: "a".into(), actor: Actor::Observer { name: "o".into() }, process: None };
+        for i in 0..MAX_TRACKED + 10 {
+            let record = WebSessionRecord {
+                hash: format!("h{i}"),
+                username: "a".into(),
+                csrf: String::new(),
+                expires_at_ms: 5_000,
+            };
+            cache_session(&mut sessions, record, account.clone(), 1_000);
+        }
+        assert!(sessions.len() <= MAX_TRACKED);
     }
 }

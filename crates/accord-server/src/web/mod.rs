@@ -744,7 +744,15 @@ struct ComparePage {
     body: String,
 }
 
-fn comparison(web: &WebState, v: &Viewer, pid: &str, q: &ComparePair) -> Result<(String, Nav), ApiError> {
+/// The comparison of two drafts of a process the viewer may read: as a
+/// standalone page (`standalone`) or as the fragment a page embeds.
+fn comparison(
+    web: &WebState,
+    v: &Viewer,
+    pid: &str,
+    q: &ComparePair,
+    standalone: bool,
+) -> Result<(String, Nav), ApiError> {
     let (slot, actor) = visible(web, pid, v)?;
     let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
     let a = actor.as_ref();
@@ -753,7 +761,12 @@ fn comparison(web: &WebState, v: &Viewer, pid: &str, q: &ComparePair) -> Result<
     };
     let (old, new) = (find(&q.old)?, find(&q.new)?);
     let c = accord_core::compare(&old.document, &new.document);
-    Ok((accord_core::render::comparison_html(&c, &old.document, &new.document), nav(&s, a)))
+    let html = if standalone {
+        crate::render::comparison_html(&c, &old.document, &new.document)
+    } else {
+        crate::render::comparison_fragment(&c, &old.document, &new.document)
+    };
+    Ok((html, nav(&s, a)))
 }
 
 async fn compare_page(
@@ -763,64 +776,10 @@ async fn compare_page(
     Query(q): Query<ComparePair>,
 ) -> Response {
     let v = web.viewer(&headers).await;
-    match comparison(&web, &v, &pid, &q) {
-        Ok((html, nav)) => {
-            // The comparison page is self-contained; take its styles and body.
-            let style = html
-                .split_once("<style>")
-                .and_then(|(_, r)| r.split_once("</style>"))
-                .map(|(s, _)| s)
-                .unwrap_or("");
-            let body = html
-                .split_once("<body>")
-                .and_then(|(_, r)| r.rsplit_once("</body>"))
-                .map(|(b, _)| b)
-                .unwrap_or("");
-            let scoped = format!("<style>{}</style>{body}", scope_css(style, ".comparison"));
-            page(&v, &ComparePage { frame: frame(&v), nav, old: q.old, new: q.new, body: scoped })
-        }
+    match comparison(&web, &v, &pid, &q, false) {
+        Ok((body, nav)) => page(&v, &ComparePage { frame: frame(&v), nav, old: q.old, new: q.new, body }),
         Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}")),
     }
-}
-
-/// Prefixes every selector of a stylesheet with `scope`, so a standalone
-/// page's rules apply only inside the element that embeds it (`body` becomes
-/// the scope itself). Handles the flat rules and `@media` blocks that the
-/// comparison page uses.
-fn scope_css(css: &str, scope: &str) -> String {
-    let mut out = String::with_capacity(css.len() * 2);
-    let mut rest = css;
-    while let Some(open) = rest.find('{') {
-        let selectors = rest[..open].trim();
-        if selectors.starts_with('@') {
-            // An at-rule: keep it, scope the rules inside.
-            out.push_str(selectors);
-            out.push('{');
-            rest = &rest[open + 1..];
-            continue;
-        }
-        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
-        let scoped: Vec<String> = selectors
-            .split(',')
-            .map(|sel| {
-                let sel = sel.trim();
-                if sel == "body" || sel == "html" {
-                    scope.to_string()
-                } else {
-                    format!("{scope} {sel}")
-                }
-            })
-            .collect();
-        out.push_str(&scoped.join(","));
-        out.push_str(&rest[open..(close + 1).min(rest.len())]);
-        rest = &rest[(close + 1).min(rest.len())..];
-        // Closing braces of at-rules.
-        while let Some(r) = rest.trim_start().strip_prefix('}') {
-            out.push('}');
-            rest = r;
-        }
-    }
-    out
 }
 
 async fn compare_export(
@@ -830,7 +789,7 @@ async fn compare_export(
     Query(q): Query<ComparePair>,
 ) -> Response {
     let v = web.viewer(&headers).await;
-    match comparison(&web, &v, &pid, &q) {
+    match comparison(&web, &v, &pid, &q, true) {
         Ok((html, _)) => Html(html).into_response(),
         Err(e) => error_page(&v, &headers, e, &format!("/p/{pid}")),
     }
@@ -1445,14 +1404,5 @@ mod tests {
             assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/");
-    }
-
-    #[test]
-    fn embedded_styles_are_scoped() {
-        let css = "body{font:x}h1{a:b}.pair h3,del{c:d}@media (max-width:40rem){.pair{e:f}}a{g:h}";
-        assert_eq!(
-            scope_css(css, ".cmp"),
-            ".cmp{font:x}.cmp h1{a:b}.cmp .pair h3,.cmp del{c:d}@media (max-width:40rem){.cmp .pair{e:f}}.cmp a{g:h}"
-        );
     }
 }
