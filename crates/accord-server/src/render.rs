@@ -1,8 +1,8 @@
-//! HTML renderings of a comparison of two drafts: one view built from the
-//! core's [`Comparison`], shown by askama templates — the standalone page
-//! (`accord compare -f html`, the export link) and the fragment the web
-//! page embeds. The core writes no HTML; this is the one place a comparison
-//! becomes HTML, escaped by the templates.
+//! HTML renderings of what the core computes, as askama templates (which
+//! escape): a comparison of two drafts — one view built from the core's
+//! [`Comparison`], shown as the standalone page (`accord compare -f html`,
+//! the export link) and as the fragment the web page embeds — and the
+//! agreed-language trace (`accord trace -f html`). The core writes no HTML.
 
 use std::sync::OnceLock;
 
@@ -232,6 +232,56 @@ pub fn scope_css(css: &str, scope: &str) -> String {
         }
     }
     out
+}
+
+/// A source of a paragraph: (document, paragraph, words, similarity, passage).
+type SourceView = (String, String, usize, String, String);
+
+#[derive(Template)]
+#[template(path = "trace.html")]
+struct TracePage {
+    /// (paragraph, its sources)
+    paragraphs: Vec<(String, Vec<SourceView>)>,
+    /// (paragraph, citation, check)
+    citations: Vec<(String, String, &'static str)>,
+}
+
+/// The agreed-language trace of `draft` as a standalone page: each paragraph's
+/// sources with the reused passage marked, then the citation checks, each
+/// named by `check`.
+pub fn trace_html(
+    t: &accord_core::trace::Trace,
+    draft: &Draft,
+    check: impl Fn(accord_core::trace::CitationStatus) -> &'static str,
+) -> String {
+    let passage = |text: &str, [a, b]: [u32; 2]| -> String {
+        text.chars().skip(a as usize).take(b.saturating_sub(a) as usize).collect()
+    };
+    let paragraphs = t
+        .paragraphs
+        .iter()
+        .map(|p| {
+            let text = draft.paragraphs.iter().find(|q| q.id == p.id).map_or("", |q| q.text.as_str());
+            let sources = p
+                .sources
+                .iter()
+                .map(|s| {
+                    let similarity = format!("{:.2}", s.similarity);
+                    (
+                        s.document.clone(),
+                        s.paragraph.clone(),
+                        s.words,
+                        similarity,
+                        passage(text, s.draft_span),
+                    )
+                })
+                .collect();
+            (p.id.clone(), sources)
+        })
+        .collect();
+    let citations =
+        t.citations.iter().map(|c| (c.paragraph.clone(), c.text.clone(), check(c.status))).collect();
+    TracePage { paragraphs, citations }.render().unwrap_or_default() + "\n"
 }
 
 #[cfg(test)]
