@@ -93,7 +93,7 @@ pub fn replay(records: &[EventRecord]) -> Result<BTreeMap<String, ProcessState>,
             .map_err(|e| format!("event {} of process {}: {e}", r.seq, r.process))?;
         let state = out.entry(r.process.clone()).or_insert_with(|| ProcessState::new(&r.process));
         state
-            .apply(&event)
+            .apply_recorded(&event)
             .map_err(|e| format!("event {} of process {} does not apply: {e}", r.seq, r.process))?;
     }
     Ok(out)
