@@ -38,6 +38,8 @@ const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>
 const RATIONALE = `Hostile payload, shown as text: ${XSS}`;
 const LIVE_PARA = '13';
 const LIVE_BUDGET_MS = 1000;
+// How long a viewer's screen is watched after an edit (the old screen broke after 4 s).
+const LIVE_FOLLOW_MS = 10_500;
 const WHOLE_RUN_MS = 240_000;
 
 const bin = process.argv[2] || process.env.ACCORD_BIN;
@@ -384,6 +386,26 @@ async function run(browser, base, password) {
     await liveB.waitForFunction(() => /Shown to everyone/.test(document.getElementById('live-status').textContent));
     const latency = seenAt && clickAt ? seenAt - clickAt : observed;
     return `${latency} ms from click to the viewer's screen (${observed} ms as the test driver saw it); highlighted “${squash(marks.join(' '))}”; revision ${revBefore} → ${revAfter}`;
+  });
+
+  await check(`d1b. live screen: the edited paragraph stays right on the viewer's screen for ${LIVE_FOLLOW_MS / 1000} s`, async () => {
+    assert(live, 'no live screen from check d1');
+    // The screen settles after the highlight (brackets and references come back):
+    // what it shows must stay the text that was saved, word for word.
+    const saved = squash(await liveB.inputValue('#live-editor'));
+    const seen = [];
+    const until = performance.now() + LIVE_FOLLOW_MS;
+    while (performance.now() < until) {
+      const shown = squash(await liveText(liveA));
+      if (shown !== saved) {
+        throw new Error(`after ${Math.round(LIVE_FOLLOW_MS - (until - performance.now()))} ms the viewer's screen reads “${shown.slice(0, 120)}” instead of “${saved.slice(0, 120)}”`);
+      }
+      seen.push(shown.length);
+      await liveA.waitForTimeout(250);
+    }
+    const brackets = await liveA.locator('#live-text .bracket').count();
+    assert(brackets > 0, 'the settled live screen marks no bracket');
+    return `${seen.length} samples over ${LIVE_FOLLOW_MS} ms, all the saved text; ${brackets} bracket(s) marked`;
   });
 
   await check('d2. live screen: a viewer cut off while the text changes catches up when it reconnects', async () => {

@@ -161,7 +161,7 @@ pub(crate) fn trace(
     match format {
         TraceFormat::Json => emit_json(&t)?,
         TraceFormat::Text => emit(&trace_text(&t, &draft))?,
-        TraceFormat::Html => emit(&trace_html(&t, &draft))?,
+        TraceFormat::Html => emit(&accord_server::render::trace_html(&t, &draft, status_name))?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -211,41 +211,5 @@ fn trace_text(t: &Trace, draft: &accord_core::Draft) -> String {
             ));
         }
     }
-    out
-}
-
-fn trace_html(t: &Trace, draft: &accord_core::Draft) -> String {
-    let esc = accord_core::render::html_escape;
-    let mut out = String::from(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Agreed language</title>\
-         <style>body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\
-         mark{background:#fff1b8}td,th{padding:.2rem .6rem;text-align:left;vertical-align:top}</style></head><body>\
-         <h1>Agreed language</h1>",
-    );
-    for p in &t.paragraphs {
-        let text = draft.paragraphs.iter().find(|q| q.id == p.id).map(|q| q.text.as_str()).unwrap_or("");
-        out.push_str(&format!("<h2>Paragraph {}</h2><ul>", esc(&p.id)));
-        for s in &p.sources {
-            out.push_str(&format!(
-                "<li>{} {} — {} words, similarity {:.2}: <mark>{}</mark></li>",
-                esc(&s.document),
-                esc(&s.paragraph),
-                s.words,
-                s.similarity,
-                esc(&span(text, s.draft_span))
-            ));
-        }
-        out.push_str("</ul>");
-    }
-    out.push_str("<h2>Citations</h2><table><tr><th>Paragraph</th><th>Citation</th><th>Check</th></tr>");
-    for c in &t.citations {
-        out.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&c.paragraph),
-            esc(&c.text),
-            status_name(c.status)
-        ));
-    }
-    out.push_str("</table></body></html>\n");
     out
 }

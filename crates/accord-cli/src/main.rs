@@ -116,6 +116,14 @@ enum CompareFormat {
 
 const DEFAULT_CORPUS: &str = "accord-corpus";
 
+/// A comparison on a colour terminal: deletions struck through in red,
+/// insertions green, headings bold (the core writes no terminal codes).
+const TERMINAL_COLOURS: accord_core::render::Marks<'static> = accord_core::render::Marks {
+    deleted: ("\x1b[31;9m", "\x1b[0m"),
+    inserted: ("\x1b[32m", "\x1b[0m"),
+    heading: ("\x1b[1m", "\x1b[0m"),
+};
+
 #[derive(Subcommand)]
 enum CorpusAction {
     /// Add adopted texts: plain-text drafts (paragraphs keep their numbers) or HTML
@@ -331,9 +339,10 @@ fn run_compare(
         CompareFormat::Text => {
             use std::io::IsTerminal;
             let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            emit(&accord_core::render::comparison_text(&c, &old_draft, &new_draft, color))?;
+            let marks = if color { &TERMINAL_COLOURS } else { &accord_core::render::WDIFF };
+            emit(&accord_core::render::comparison_text(&c, &old_draft, &new_draft, marks))?;
         }
-        CompareFormat::Html => emit(&accord_core::render::comparison_html(&c, &old_draft, &new_draft))?,
+        CompareFormat::Html => emit(&accord_server::render::comparison_html(&c, &old_draft, &new_draft))?,
     }
     let a = report_diagnostics(old, &old_draft, input.strict);
     let b = report_diagnostics(new, &new_draft, input.strict);

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use accord_core::negotiation::{
     Action, Actor, Decision, Edit, Participant, ParticipantKind, ProcessInfo, Publication,
 };
-use accord_server::Workspace;
+use accord_workspace::{accounts, demo, import, secrets, Workspace};
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::{emit, emit_json, read_text, Failure, InputOptions};
@@ -37,6 +37,11 @@ pub enum WorkspaceCommand {
         /// Load the demo process (a fictional outcome document, two drafts, delegations, proposals) if absent.
         #[arg(long)]
         demo: bool,
+        /// How the server logs to stderr: `text` for people, `json` for a log
+        /// collector, `auto` (text on a terminal, JSON otherwise). The level
+        /// is `ACCORD_LOG` (error, warn, info — the default —, debug, trace).
+        #[arg(long, value_enum, default_value_t = LogFormat::Auto)]
+        log_format: LogFormat,
         #[command(flatten)]
         store: StoreOptions,
     },
@@ -324,7 +329,7 @@ fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
     };
     // PostgreSQL's client must be opened outside the async runtime.
     let backend = accord_store::open(&url).map_err(|e| Failure(e.to_string()))?;
-    Workspace::open(backend).map_err(Failure)
+    Workspace::open(backend).map_err(|e| Failure(e.to_string()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -339,7 +344,7 @@ fn act(store: &StoreOptions, process: &str, who: &str, action: Action) -> Result
     let ws = open(store)?;
     let outcome = runtime()?
         .block_on(ws.execute(process, who, action, None))
-        .map_err(|e| Failure(format!("{}: {}", e.code, e.message)))?;
+        .map_err(|e| Failure(format!("{}: {e}", e.code())))?;
     emit_json(&outcome)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -357,7 +362,10 @@ fn with_state<T>(
 
 pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
     match command {
-        WorkspaceCommand::Serve { addr, demo, store } => serve(addr, demo, &store),
+        WorkspaceCommand::Serve { addr, demo, log_format, store } => {
+            init_logging(log_format)?;
+            serve(addr, demo, &store)
+        }
         WorkspaceCommand::Token { action: TokenAction::Create { process, actor: who, label, store } } => {
             let who = actor(&who)?;
             if process.is_none() && !matches!(who, Actor::Secretariat { .. }) {
@@ -368,7 +376,7 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             let ws = open(&store)?;
             let secret = runtime()?
                 .block_on(ws.create_token(process, &who, &label))
-                .map_err(|e| Failure(e.message))?;
+                .map_err(|e| Failure(e.to_string()))?;
             emit(&format!("{secret}\n"))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -388,8 +396,8 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             let password = password.trim_end_matches(['\n', '\r']);
             let ws = open(&store)?;
             runtime()?
-                .block_on(accord_server::web::auth::create_account(&ws, &username, password, &who, process))
-                .map_err(Failure)?;
+                .block_on(accounts::create_account(&ws, &username, password, &who, process))
+                .map_err(|e| Failure(e.to_string()))?;
             emit(&format!("account `{username}` created as {}\n", who.label()))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -397,8 +405,8 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             let who = actor(&who)?;
             let ws = open(&store)?;
             let secret = runtime()?
-                .block_on(accord_server::web::auth::create_invitation(&ws, Some(process), &who, days))
-                .map_err(Failure)?;
+                .block_on(accounts::create_invitation(&ws, Some(process), &who, days))
+                .map_err(|e| Failure(e.to_string()))?;
             emit(&format!("/invite/{secret}\n"))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -420,8 +428,8 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
         },
         WorkspaceCommand::Import { process, file, label, publication: p, actor: who, store, input } => {
             let text = read_text(&file, &input)?;
-            let canonical = accord_server::api::canonical_of(&text)
-                .map_err(|e| Failure(format!("{}: {}", file.display(), e.message)))?;
+            let canonical =
+                import::canonical_of(&text).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
             act(
                 &store,
                 &process,
@@ -524,6 +532,37 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
     }
 }
 
+/// How `accord serve` writes its log.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    /// Text on a terminal, JSON otherwise.
+    Auto,
+    /// One line a record, for people.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+/// Sends the server's `tracing` records to stderr in `format`, at the level
+/// `ACCORD_LOG` names (info by default).
+fn init_logging(format: LogFormat) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    let level = match std::env::var("ACCORD_LOG") {
+        Ok(l) => l
+            .parse::<tracing::Level>()
+            .map_err(|_| Failure(format!("ACCORD_LOG=`{l}`: use error, warn, info, debug or trace")))?,
+        Err(_) => tracing::Level::INFO,
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(level);
+    let set = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Auto if !terminal => builder.json().try_init(),
+        LogFormat::Text | LogFormat::Auto => builder.with_ansi(terminal).try_init(),
+    };
+    set.map_err(|e| Failure(format!("cannot start logging: {e}")))
+}
+
 fn serve(addr: SocketAddr, demo: bool, store: &StoreOptions) -> Result<ExitCode, Failure> {
     let ws = open(store)?;
     let where_ = match &store.database_url {
@@ -532,18 +571,18 @@ fn serve(addr: SocketAddr, demo: bool, store: &StoreOptions) -> Result<ExitCode,
     };
     runtime()?.block_on(async move {
         if demo {
-            let tokens = accord_server::demo::load(&ws).await.map_err(|e| Failure(format!("demo: {}", e.message)))?;
+            let tokens = demo::load(&ws).await.map_err(|e| Failure(format!("demo: {e}")))?;
             if !tokens.is_empty() {
-                eprintln!("accord: loaded the demo process `{}`; tokens to try the API with:", accord_server::demo::PROCESS);
+                eprintln!("accord: loaded the demo process `{}`; tokens to try the API with:", demo::PROCESS);
                 for (who, secret) in tokens {
                     eprintln!("  {who:<32} {secret}");
                 }
                 // Web accounts: one password for all, random, shown once.
-                let password = accord_server::workspace::new_token_secret().map_err(Failure)?;
+                let password = secrets::new_token_secret().map_err(Failure)?;
                 let password = password.trim_start_matches("acc_")[..16].to_string();
-                accord_server::demo::load_accounts(&ws, &password).await.map_err(|e| Failure(format!("demo accounts: {e}")))?;
+                demo::load_accounts(&ws, &password).await.map_err(|e| Failure(format!("demo accounts: {e}")))?;
                 eprintln!("accord: demo web accounts (password for all: {password}):");
-                for (user, role) in accord_server::demo::ACCOUNTS {
+                for (user, role) in demo::ACCOUNTS {
                     eprintln!("  {user:<16} {role}");
                 }
             }

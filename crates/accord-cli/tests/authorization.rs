@@ -62,7 +62,7 @@ fn every_api_route_against_every_role() {
 
     // An unpublished draft with a proposal on it: circulated, a proposal
     // tabled, then taken back to internal.
-    let zero = std::fs::read_to_string("../accord-server/demo/zero-draft.txt").unwrap();
+    let zero = std::fs::read_to_string("../accord-workspace/demo/zero-draft.txt").unwrap();
     let c = Client { addr: &server.addr, process: "ocean-data" };
     assert_eq!(
         c.ok(
@@ -249,7 +249,7 @@ fn every_page_against_every_role_and_forms_need_their_csrf_token() {
     // The live screen follows the unpublished working text: the room's, not the public's.
     let (status, _, _) = form(&server.addr, "GET", "/p/ocean-data/live/13/events", "", "");
     assert_eq!(status, 403, "the public follows the live screen");
-    let zero = std::fs::read_to_string("../accord-server/demo/zero-draft.txt").unwrap();
+    let zero = std::fs::read_to_string("../accord-workspace/demo/zero-draft.txt").unwrap();
     c.ok(
         "/drafts",
         t["co-facilitator"].as_ref().unwrap(),

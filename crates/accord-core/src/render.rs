@@ -1,6 +1,9 @@
 //! Human-readable renderings of a draft: Markdown (to paste or convert) and
-//! plain text for the terminal. Both read like the document, with statuses
-//! beside paragraphs; neither loses text (brackets stay as written).
+//! plain text. Both read like the document, with statuses beside
+//! paragraphs; neither loses text (brackets stay as written). A comparison as
+//! text, with the marks the caller chooses ([`Marks`]: terminal colours are
+//! the CLI's). HTML is the server's (`accord_server::render`), built from
+//! [`SECTIONS`] and [`LinkedTexts`] as the text is.
 
 use std::fmt::Write as _;
 
@@ -170,24 +173,38 @@ pub fn text(draft: &Draft) -> String {
 
 use crate::compare::{Class, Comparison, Fate, Link, Relation};
 
-/// The old and new texts a link compares (joined for splits and merges).
-fn link_texts(
-    link: &Link,
-    old: &HashMap<&str, &Paragraph>,
-    new: &HashMap<&str, &Paragraph>,
-) -> (String, String) {
-    let join = |ids: &[String], d: &HashMap<&str, &Paragraph>| {
-        ids.iter().filter_map(|id| d.get(id.as_str())).map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ")
-    };
-    (join(&link.old, old), join(&link.new, new))
+/// The paragraphs of both drafts of a comparison by id: what a rendering
+/// needs to show a link's texts.
+pub struct LinkedTexts<'a> {
+    old: HashMap<&'a str, &'a Paragraph>,
+    new: HashMap<&'a str, &'a Paragraph>,
+}
+
+impl<'a> LinkedTexts<'a> {
+    /// Indexes the two drafts compared.
+    pub fn new(old: &'a Draft, new: &'a Draft) -> LinkedTexts<'a> {
+        LinkedTexts { old: by_id(old), new: by_id(new) }
+    }
+
+    /// The old and new texts a link compares (joined for splits and merges).
+    pub fn texts(&self, link: &Link) -> (String, String) {
+        let join = |ids: &[String], d: &HashMap<&str, &Paragraph>| {
+            ids.iter()
+                .filter_map(|id| d.get(id.as_str()))
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        (join(&link.old, &self.old), join(&link.new, &self.new))
+    }
 }
 
 /// Which links a section of a comparison shows.
-type LinkFilter = fn(&Link) -> bool;
+pub type LinkFilter = fn(&Link) -> bool;
 
 /// The sections of a comparison, in the order a delegate reads them:
-/// what matters first.
-const GROUPS: [(&str, LinkFilter); 4] = [
+/// what matters first. Every rendering (text here, HTML in the server) uses them.
+pub const SECTIONS: [(&str, LinkFilter); 4] = [
     ("Substantive changes", |l| l.class == Some(Class::Substantive)),
     ("Marginal changes", |l| l.class == Some(Class::Marginal)),
     ("Moved, split or merged without change of words", |l| {
@@ -196,33 +213,20 @@ const GROUPS: [(&str, LinkFilter); 4] = [
     ("New and deleted paragraphs", |l| matches!(l.relation, Relation::New | Relation::Deleted)),
 ];
 
-/// Marks spans of `text` (character offsets) with `open`/`close`, escaping the rest with `esc`.
-fn mark_spans(
-    text: &str,
-    spans: &[[u32; 2]],
-    open: &str,
-    close: &str,
-    esc: &dyn Fn(&str) -> String,
-) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + spans.len() * 16);
-    let mut pos = 0usize;
-    let mut sorted: Vec<[u32; 2]> = spans.iter().copied().filter(|s| s[1] > s[0]).collect();
-    sorted.sort_unstable();
-    for [s, e] in sorted {
-        let (s, e) = (s as usize, (e as usize).min(chars.len()));
-        if s < pos || s >= chars.len() {
-            continue;
-        }
-        out.push_str(&esc(&chars[pos..s].iter().collect::<String>()));
-        out.push_str(open);
-        out.push_str(&esc(&chars[s..e].iter().collect::<String>()));
-        out.push_str(close);
-        pos = e;
-    }
-    out.push_str(&esc(&chars[pos.min(chars.len())..].iter().collect::<String>()));
-    out
+/// How a text rendering marks what changed. [`WDIFF`] is plain text; the
+/// CLI gives terminal colours of its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Marks<'a> {
+    /// Around deleted words.
+    pub deleted: (&'a str, &'a str),
+    /// Around inserted words.
+    pub inserted: (&'a str, &'a str),
+    /// Around section headings.
+    pub heading: (&'a str, &'a str),
 }
+
+/// `[-deleted-]` and `{+inserted+}`, as wdiff writes them.
+pub const WDIFF: Marks<'static> = Marks { deleted: ("[-", "-]"), inserted: ("{+", "+}"), heading: ("", "") };
 
 fn ids(v: &[String]) -> String {
     if v.is_empty() {
@@ -232,15 +236,11 @@ fn ids(v: &[String]) -> String {
     }
 }
 
-/// The comparison for a terminal; `color` adds ANSI colours (deletions red,
-/// insertions green), otherwise `[-deleted-]` and `{+inserted+}` as wdiff writes.
-pub fn comparison_text(c: &Comparison, old: &Draft, new: &Draft, color: bool) -> String {
-    let (old_index, new_index) = (by_id(old), by_id(new));
-    let (del_o, del_c, ins_o, ins_c, bold, reset) = if color {
-        ("\x1b[31;9m", "\x1b[0m", "\x1b[32m", "\x1b[0m", "\x1b[1m", "\x1b[0m")
-    } else {
-        ("[-", "-]", "{+", "+}", "", "")
-    };
+/// The comparison as text, changes marked with `marks` ([`WDIFF`]:
+/// `[-deleted-]` and `{+inserted+}`).
+pub fn comparison_text(c: &Comparison, old: &Draft, new: &Draft, marks: &Marks<'_>) -> String {
+    let texts = LinkedTexts::new(old, new);
+    let ((del_o, del_c), (ins_o, ins_c), (bold, reset)) = (marks.deleted, marks.inserted, marks.heading);
     let s = &c.summary;
     let mut out = String::new();
     let _ = writeln!(out, "{bold}Comparison{reset}: {} → {} paragraphs", s.old_paragraphs, s.new_paragraphs);
@@ -255,7 +255,7 @@ pub fn comparison_text(c: &Comparison, old: &Draft, new: &Draft, color: bool) ->
         s.brackets_open,
         s.statuses_changed
     );
-    for (title, pick) in GROUPS {
+    for (title, pick) in SECTIONS {
         let chosen: Vec<&Link> = c.paragraphs.iter().filter(|l| pick(l)).collect();
         if chosen.is_empty() {
             continue;
@@ -271,14 +271,14 @@ pub fn comparison_text(c: &Comparison, old: &Draft, new: &Draft, color: bool) ->
                 if l.reasons.is_empty() { String::new() } else { format!(": {}", l.reasons.join("; ")) }
             );
             if l.class.is_some() && !l.changes.is_empty() {
-                let (ot, _) = link_texts(l, &old_index, &new_index);
+                let (ot, _) = texts.texts(l);
                 let marks = [del_o, del_c, ins_o, ins_c];
                 let _ = writeln!(out, "    {}", inline_changes(&ot, &l.changes, marks, CONTEXT_WORDS));
             } else if l.relation == Relation::New {
-                let (_, nt) = link_texts(l, &old_index, &new_index);
+                let (_, nt) = texts.texts(l);
                 let _ = writeln!(out, "    {ins_o}{nt}{ins_c}");
             } else if l.relation == Relation::Deleted {
-                let (ot, _) = link_texts(l, &old_index, &new_index);
+                let (ot, _) = texts.texts(l);
                 let _ = writeln!(out, "    {del_o}{ot}{del_c}");
             }
         }
@@ -423,149 +423,5 @@ pub fn html_escape(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
-}
-
-/// The comparison as one self-contained HTML page: summary on top,
-/// substantive changes first, old and new side by side with deletions and
-/// insertions marked, links between moved and split paragraphs, readable in print.
-pub fn comparison_html(c: &Comparison, old: &Draft, new: &Draft) -> String {
-    let (old_index, new_index) = (by_id(old), by_id(new));
-    let esc = |s: &str| html_escape(s);
-    let s = &c.summary;
-    let title = new.title.as_deref().or(old.title.as_deref()).unwrap_or("Draft");
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Comparison — {}</title>
-<style>
-body{{font-family:Georgia,"Times New Roman",serif;line-height:1.55;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}}
-h1{{font-size:1.5rem}} h2{{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}}
-table.summary td,table.summary th{{padding:.2rem .8rem;text-align:left}}
-.pair{{display:grid;grid-template-columns:1fr 1fr;gap:1rem;border-top:1px solid #eee;padding:.6rem 0;break-inside:avoid}}
-.pair h3{{grid-column:1/3;font-size:1rem;margin:0;font-family:system-ui,sans-serif}}
-.pair>span[id]{{position:absolute}}
-.reasons{{grid-column:1/3;font-family:system-ui,sans-serif;font-size:.9rem;color:#444}}
-del{{background:#fde2e1;color:#8a1111;text-decoration:line-through}} ins{{background:#dff5e1;color:#0d5a1c;text-decoration:none;border-bottom:2px solid #2e8540}}
-.badge{{font-family:system-ui,sans-serif;font-size:.75rem;padding:.1rem .4rem;border-radius:.3rem;background:#eee}}
-.substantive .badge{{background:#ffe08a}} a{{color:#1a4c8b}}
-@media (max-width:40rem){{.pair{{grid-template-columns:1fr}}.pair h3,.reasons{{grid-column:1}}}}
-@media print{{body{{margin:0;max-width:none}} a{{color:inherit;text-decoration:none}} del{{background:none}} ins{{background:none}}}}
-</style></head><body>
-<h1>What changed: {}</h1>
-"#,
-        esc(title),
-        esc(title)
-    );
-    let _ = writeln!(
-        out,
-        "<p>{} → {} paragraphs. {} substantive, {} marginal. Brackets: {} resolved, {} open in the new draft. {} status changes.</p>",
-        s.old_paragraphs,
-        s.new_paragraphs,
-        s.classes.get("substantive").unwrap_or(&0),
-        s.classes.get("marginal").unwrap_or(&0),
-        s.brackets_resolved,
-        s.brackets_open,
-        s.statuses_changed
-    );
-    out.push_str("<table class=\"summary\"><tr><th>Relation</th><th>Paragraphs</th></tr>");
-    for (k, v) in &s.relations {
-        let _ = write!(out, "<tr><td>{k}</td><td>{v}</td></tr>");
-    }
-    out.push_str("</table>\n");
-    let anchor = |side: &str, id: &str| format!("{side}-{}", id.replace(|c: char| !c.is_alphanumeric(), "_"));
-    let link_list = |side: &str, v: &[String]| -> String {
-        if v.is_empty() {
-            return "—".into();
-        }
-        v.iter()
-            .map(|id| format!("<a href=\"#{}\">{}</a>", anchor(side, id), esc(id)))
-            .collect::<Vec<_>>()
-            .join(" + ")
-    };
-    for (heading, pick) in GROUPS {
-        let chosen: Vec<&Link> = c.paragraphs.iter().filter(|l| pick(l)).collect();
-        if chosen.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "<h2>{heading} ({})</h2>", chosen.len());
-        for l in chosen {
-            let (ot, nt) = link_texts(l, &old_index, &new_index);
-            let del: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.old_span).collect();
-            let ins: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.new_span).collect();
-            let class = if l.class == Some(Class::Substantive) { "pair substantive" } else { "pair" };
-            let first_anchor = l
-                .new
-                .first()
-                .map(|i| anchor("new", i))
-                .or_else(|| l.old.first().map(|i| anchor("old", i)))
-                .unwrap_or_default();
-            let _ = write!(
-                out,
-                "<section class=\"{class}\" id=\"{first_anchor}\"><h3>{} → {} <span class=\"badge\">{}</span></h3>",
-                link_list("old", &l.old),
-                link_list("new", &l.new),
-                l.relation.as_str()
-            );
-            // Every id of the entry is a link target, so moved and split paragraphs link both ways.
-            let targets =
-                l.old.iter().map(|i| anchor("old", i)).chain(l.new.iter().map(|i| anchor("new", i)));
-            for a in targets.filter(|a| *a != first_anchor) {
-                let _ = write!(out, "<span id=\"{a}\"></span>");
-            }
-            if !l.reasons.is_empty() {
-                let _ = write!(out, "<p class=\"reasons\">{}</p>", esc(&l.reasons.join("; ")));
-            }
-            let _ = writeln!(
-                out,
-                "<div class=\"old\">{}</div><div class=\"new\">{}</div></section>",
-                mark_spans(&ot, &del, "<del>", "</del>", &esc),
-                mark_spans(&nt, &ins, "<ins>", "</ins>", &esc)
-            );
-        }
-    }
-    if !c.brackets.is_empty() {
-        out.push_str("<h2>Brackets</h2><table class=\"summary\"><tr><th>Paragraph</th><th>Bracket</th><th>Fate</th></tr>");
-        for b in &c.brackets {
-            let fate = match b.fate {
-                Fate::Chosen => format!("chosen: {}", esc(b.chosen.as_deref().unwrap_or(""))),
-                Fate::Reworded => format!("reworded: {}", esc(b.reworded.as_deref().unwrap_or(""))),
-                f => format!("{f:?}").to_lowercase(),
-            };
-            let at = b.new_paragraph.as_deref().or(b.old_paragraph.as_deref()).unwrap_or("");
-            let _ = write!(out, "<tr><td>{}</td><td>{}</td><td>{fate}</td></tr>", esc(at), esc(&b.text));
-        }
-        out.push_str("</table>\n");
-    }
-    if !c.front.is_empty() {
-        out.push_str("<h2>Title and date</h2><ul>");
-        for f in &c.front {
-            let _ = write!(
-                out,
-                "<li>{}: {} → {}</li>",
-                f.field,
-                esc(f.old.as_deref().unwrap_or("(none)")),
-                esc(f.new.as_deref().unwrap_or("(none)"))
-            );
-        }
-        out.push_str("</ul>");
-    }
-    if !c.statuses.is_empty() {
-        out.push_str("<h2>Status changes</h2><ul>");
-        for st in &c.statuses {
-            let _ = write!(
-                out,
-                "<li>{} → {}: {} → {}</li>",
-                esc(&st.old),
-                esc(&st.new),
-                st.from.as_str(),
-                st.to.as_str()
-            );
-        }
-        out.push_str("</ul>\n");
-    }
-    out.push_str("</body></html>\n");
     out
 }

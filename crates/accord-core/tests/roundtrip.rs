@@ -183,8 +183,7 @@ proptest! {
         news.dedup();
         prop_assert_eq!(olds.len(), old.paragraphs.len());
         prop_assert_eq!(news.len(), new.paragraphs.len());
-        let _ = accord_core::render::comparison_text(&c, &old, &new, true);
-        let _ = accord_core::render::comparison_html(&c, &old, &new);
+        let _ = accord_core::render::comparison_text(&c, &old, &new, &accord_core::render::WDIFF);
         // A draft compared with itself: nothing but unchanged paragraphs.
         let same = accord_core::compare(&old, &old);
         prop_assert!(same.paragraphs.iter().all(|l| l.relation == accord_core::compare::Relation::Unchanged));

@@ -24,7 +24,7 @@ const UDHR: &[(&str, &str)] = &[
 ];
 
 fn demo(name: &str) -> String {
-    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../accord-server/demo").join(name);
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../accord-workspace/demo").join(name);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 

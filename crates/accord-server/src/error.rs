@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use accord_core::negotiation::DomainError;
+use accord_workspace::WorkspaceError;
 
 /// An error answered to a client.
 #[derive(Debug)]
@@ -80,8 +81,29 @@ impl From<DomainError> for ApiError {
     }
 }
 
+impl From<WorkspaceError> for ApiError {
+    fn from(e: WorkspaceError) -> ApiError {
+        match e {
+            WorkspaceError::Domain(e) => e.into(),
+            WorkspaceError::Contended(_) => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            WorkspaceError::Invalid(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
+            }
+            WorkspaceError::Unavailable(_) | WorkspaceError::Log(_) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", e.to_string())
+            }
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // Logged once, here where it is answered (inside the request's span).
+        if self.status.is_server_error() {
+            tracing::error!(status = self.status.as_u16(), code = self.code, message = %self.message, "answered with an error");
+        } else {
+            tracing::debug!(status = self.status.as_u16(), code = self.code, message = %self.message, "refused");
+        }
         let body =
             Body { error: Inner { code: self.code, message: &self.message, current: self.current.as_ref() } };
         let json = serde_json::to_string(&body).unwrap_or_else(|_| "{}".into());

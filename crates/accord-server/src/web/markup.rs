@@ -20,8 +20,17 @@ pub fn esc(s: &str) -> String {
 /// document symbol is known. The characters are exactly the paragraph's:
 /// markup is added around them, nothing is inserted or dropped.
 pub fn paragraph_html(p: &Paragraph) -> String {
+    paragraph_html_marked(p, &[])
+}
+
+/// As [`paragraph_html`], with the character spans `changed` in
+/// `<mark class="changed">` (the live screen's highlight of an edit). A
+/// change is cut where a bracket or reference begins or ends, so the marks
+/// nest inside them.
+pub fn paragraph_html_marked(p: &Paragraph, changed: &[(u32, u32)]) -> String {
     let chars: Vec<char> = p.text.chars().collect();
-    // (position, order, markup): closes before opens at the same position.
+    // (position, order, markup): at one position, a change's mark closes
+    // first, then brackets and references close, open, and a mark opens last.
     let mut marks: Vec<(u32, u8, String)> = Vec::new();
     for b in &p.brackets {
         let class = if b.alternatives.is_some() { "bracket alts" } else { "bracket" };
@@ -31,10 +40,10 @@ pub fn paragraph_html(p: &Paragraph) -> String {
         };
         marks.push((
             b.start,
-            2,
+            3,
             format!("<span class=\"{class}\" data-depth=\"{}\"{title}>", b.depth.min(9)),
         ));
-        marks.push((b.end, 0, "</span>".to_string()));
+        marks.push((b.end, 1, "</span>".to_string()));
     }
     for r in &p.references {
         // Links only where they nest cleanly with the brackets.
@@ -52,8 +61,21 @@ pub fn paragraph_html(p: &Paragraph) -> String {
             _ => "<span class=\"ref\">".to_string(),
         };
         let close = if open.starts_with("<a") { "</a>" } else { "</span>" };
-        marks.push((r.start, 3, open));
-        marks.push((r.end, 1, close.to_string()));
+        marks.push((r.start, 4, open));
+        marks.push((r.end, 2, close.to_string()));
+    }
+    let mut cuts: Vec<u32> = marks.iter().map(|m| m.0).collect();
+    cuts.sort_unstable();
+    for &(start, end) in changed {
+        let end = end.min(chars.len() as u32);
+        let mut from = start;
+        for &cut in cuts.iter().filter(|&&c| c > start && c < end).chain(std::iter::once(&end)) {
+            if cut > from {
+                marks.push((from, 5, "<mark class=\"changed\">".to_string()));
+                marks.push((cut, 0, "</mark>".to_string()));
+            }
+            from = cut;
+        }
     }
     marks.sort_by_key(|m| (m.0, m.1));
     let mut out = String::with_capacity(p.text.len() * 2);
@@ -205,6 +227,28 @@ mod tests {
             .replace("&#39;", "'")
             .replace("&amp;", "&");
         assert_eq!(plain, p.text);
+    }
+
+    #[test]
+    fn changes_are_marked_inside_brackets_and_references() {
+        let d = accord_core::parse("1. We agree [to act [by 2030]] under resolution 70/1.\n");
+        let p = &d.paragraphs[0];
+        let text: Vec<char> = p.text.chars().collect();
+        let at = |s: &str| p.text.find(s).map(|b| p.text[..b].chars().count() as u32).unwrap();
+        // From "agree" into the middle of the inner bracket, and the reference.
+        let changed = [(at("agree"), at("2030")), (at("resolution"), text.len() as u32)];
+        let html = paragraph_html_marked(p, &changed);
+        assert!(html.contains("<mark class=\"changed\">agree </mark>"), "{html}");
+        // Every tag closes in the order it opened.
+        let mut open: Vec<String> = Vec::new();
+        for tag in html.split('<').skip(1).map(|t| t.split(['>', ' ']).next().unwrap()) {
+            match tag.strip_prefix('/') {
+                Some(name) => assert_eq!(open.pop().as_deref(), Some(name), "{html}"),
+                None => open.push(tag.to_string()),
+            }
+        }
+        assert!(open.is_empty(), "{html}");
+        assert_eq!(paragraph_html_marked(p, &[]), paragraph_html(p));
     }
 
     #[test]

@@ -10,14 +10,16 @@
 //! keeps a change the log does not have.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 
 use accord_core::negotiation::{Action, Actor, DomainError, Event, Outcome, ProcessState};
 use accord_store::{EventRecord, Store, StoreError, TokenRecord};
-use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 
-use crate::error::ApiError;
+use crate::error::WorkspaceError;
+use crate::log::{LogError, LogEvent};
+use crate::secrets::{new_token_secret, system_clock, token_hash};
 
 /// Most events committed in one transaction.
 const MAX_BATCH: usize = 1024;
@@ -44,16 +46,16 @@ pub struct Change {
     pub paragraph: Option<String>,
 }
 
-/// One process: its state and what is cached from it.
+/// One process: its state and how far the store has it.
 pub struct ProcessSlot {
     /// The derived state.
     pub state: RwLock<ProcessState>,
-    /// Serialized documents of drafts (immutable once in the series).
-    pub draft_json: Mutex<HashMap<(String, accord_core::negotiation::Publication), axum::body::Bytes>>,
     /// The last sequence number the store has made durable.
     pub durable: tokio::sync::watch::Sender<u64>,
-    /// The compilation text as JSON, with the sequence number it reflects.
-    pub compilation_json: Mutex<Option<(u64, axum::body::Bytes)>>,
+    /// Counts the times the state was reloaded from the log (after a store
+    /// failure): a front end's cache of something derived from the state is
+    /// good while both this and the state's `seq` are unchanged.
+    generation: AtomicU64,
 }
 
 impl ProcessSlot {
@@ -61,13 +63,18 @@ impl ProcessSlot {
         Arc::new(ProcessSlot {
             durable: tokio::sync::watch::Sender::new(state.seq),
             state: RwLock::new(state),
-            draft_json: Mutex::new(HashMap::new()),
-            compilation_json: Mutex::new(None),
+            generation: AtomicU64::new(0),
         })
+    }
+
+    /// How many times the state was replaced by what the log holds.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 }
 
-/// Everything the server holds.
+/// Every process's state, the store's thread, the tokens, the clock: what a
+/// front end (the server, the CLI) acts through.
 pub struct Workspace {
     processes: RwLock<BTreeMap<String, Arc<ProcessSlot>>>,
     tokens: RwLock<HashMap<String, TokenRecord>>,
@@ -77,33 +84,13 @@ pub struct Workspace {
     pub changes: tokio::sync::broadcast::Sender<Change>,
 }
 
-/// SHA-256 of a token secret, hex: what the store keeps.
-pub fn token_hash(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A new random token secret.
-pub fn new_token_secret() -> Result<String, String> {
-    let mut bytes = [0u8; 24];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a token: {e}"))?;
-    Ok(format!("acc_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
-}
-
-/// Milliseconds since the Unix epoch, from the system clock.
-pub fn system_clock() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 /// Rebuilds every process from a log.
 pub fn replay(records: &[EventRecord]) -> Result<BTreeMap<String, ProcessState>, String> {
     let mut out: BTreeMap<String, ProcessState> = BTreeMap::new();
     for r in records {
-        let event: Event = serde_json::from_str(&r.payload)
-            .map_err(|e| format!("event {} of process {}: unreadable payload: {e}", r.seq, r.process))?;
+        let event = LogEvent::read(&r.payload)
+            .and_then(|e| e.to_event())
+            .map_err(|e| format!("event {} of process {}: {e}", r.seq, r.process))?;
         let state = out.entry(r.process.clone()).or_insert_with(|| ProcessState::new(&r.process));
         state
             .apply_recorded(&event)
@@ -112,9 +99,10 @@ pub fn replay(records: &[EventRecord]) -> Result<BTreeMap<String, ProcessState>,
     Ok(out)
 }
 
-/// The record the store keeps for an event.
-pub fn record_of(event: &Event) -> EventRecord {
-    EventRecord {
+/// The record the store keeps for an event: its payload in the log's own
+/// versioned format ([`crate::log`]).
+pub fn record_of(event: &Event) -> Result<EventRecord, LogError> {
+    Ok(EventRecord {
         process: event.process.clone(),
         seq: event.seq,
         at_ms: event.at_ms,
@@ -122,8 +110,8 @@ pub fn record_of(event: &Event) -> EventRecord {
         action: event.action.name().to_string(),
         against: event.against.clone(),
         idempotency_key: event.idempotency_key.clone(),
-        payload: serde_json::to_string(event).unwrap_or_default(),
-    }
+        payload: LogEvent::from_event(event)?.write(),
+    })
 }
 
 fn store_thread(mut store: Box<dyn Store>, jobs: mpsc::Receiver<Job>) {
@@ -142,19 +130,22 @@ fn store_thread(mut store: Box<dyn Store>, jobs: mpsc::Receiver<Job>) {
         }
         if !appends.is_empty() {
             let records: Vec<EventRecord> = appends.iter().map(|(r, _)| r.clone()).collect();
+            let _span = tracing::debug_span!("store.append", events = records.len()).entered();
             match store.append(&records) {
                 Ok(()) => {
                     for (_, tx) in appends {
                         let _ = tx.send(Ok(()));
                     }
                 }
-                Err(_) if appends.len() > 1 => {
+                Err(e) if appends.len() > 1 => {
+                    tracing::warn!(error = %e, events = appends.len(), "a group commit failed; appending one by one");
                     // Find out which failed: each on its own.
                     for (r, tx) in appends {
                         let _ = tx.send(store.append(std::slice::from_ref(&r)));
                     }
                 }
                 Err(e) => {
+                    tracing::warn!(error = %e, "the store refused an event");
                     for (_, tx) in appends {
                         let _ = tx.send(Err(e.clone()));
                     }
@@ -164,15 +155,22 @@ fn store_thread(mut store: Box<dyn Store>, jobs: mpsc::Receiver<Job>) {
         for job in others {
             match job {
                 Job::ProcessEvents(p, tx) => {
+                    let _span = tracing::debug_span!("store.process_events", process = %p).entered();
                     let _ = tx.send(store.process_events(&p));
                 }
                 Job::Token(h, tx) => {
+                    // The token's hash is not logged: it names a credential.
+                    let _span = tracing::debug_span!("store.token").entered();
                     let _ = tx.send(store.token(&h));
                 }
                 Job::AddToken(t, tx) => {
+                    let _span = tracing::debug_span!("store.add_token", actor = %t.actor).entered();
                     let _ = tx.send(store.add_token(&t));
                 }
-                Job::Run(f) => f(store.as_mut()),
+                Job::Run(f) => {
+                    let _span = tracing::debug_span!("store.run").entered();
+                    f(store.as_mut())
+                }
                 Job::Append(..) => {}
             }
         }
@@ -181,7 +179,7 @@ fn store_thread(mut store: Box<dyn Store>, jobs: mpsc::Receiver<Job>) {
 
 impl Workspace {
     /// Loads every process from `store` and starts the store's thread.
-    pub fn open(store: Box<dyn Store>) -> Result<Arc<Workspace>, String> {
+    pub fn open(store: Box<dyn Store>) -> Result<Arc<Workspace>, WorkspaceError> {
         Self::open_with_clock(store, Box::new(system_clock))
     }
 
@@ -189,15 +187,21 @@ impl Workspace {
     pub fn open_with_clock(
         mut store: Box<dyn Store>,
         clock: Box<dyn Fn() -> i64 + Send + Sync>,
-    ) -> Result<Arc<Workspace>, String> {
-        let records = store.events().map_err(|e| e.to_string())?;
-        let states = replay(&records)?;
-        let tokens = store.tokens().map_err(|e| e.to_string())?;
+    ) -> Result<Arc<Workspace>, WorkspaceError> {
+        let records = store.events()?;
+        let states = replay(&records).map_err(WorkspaceError::Log)?;
+        let tokens = store.tokens()?;
+        tracing::info!(
+            events = records.len(),
+            processes = states.len(),
+            tokens = tokens.len(),
+            "replayed the event log"
+        );
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
             .name("accord-store".into())
             .spawn(move || store_thread(store, rx))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| WorkspaceError::Unavailable(format!("no thread for the store: {e}")))?;
         Ok(Arc::new(Workspace {
             processes: RwLock::new(states.into_iter().map(|(k, v)| (k, ProcessSlot::new(v))).collect()),
             tokens: RwLock::new(tokens.into_iter().map(|t| (t.hash.clone(), t)).collect()),
@@ -207,9 +211,10 @@ impl Workspace {
         }))
     }
 
-    fn send(&self, job: Job) -> Result<(), ApiError> {
-        let jobs = self.jobs.lock().map_err(|_| ApiError::unavailable("the store thread is gone"))?;
-        jobs.send(job).map_err(|_| ApiError::unavailable("the store thread is gone"))
+    fn send(&self, job: Job) -> Result<(), WorkspaceError> {
+        let gone = || WorkspaceError::Unavailable("the store thread is gone".into());
+        let jobs = self.jobs.lock().map_err(|_| gone())?;
+        jobs.send(job).map_err(|_| gone())
     }
 
     /// The process with this id, if it exists.
@@ -232,13 +237,14 @@ impl Workspace {
     /// Checks and records `action` by `actor` in `process`; returns once the
     /// event is durable. A request retried with the same `key` is answered
     /// with the first outcome and recorded once.
+    #[tracing::instrument(level = "debug", skip_all, fields(process, action = action.name()))]
     pub async fn execute(
         &self,
         process: &str,
         actor: Actor,
         action: Action,
         key: Option<String>,
-    ) -> Result<Outcome, ApiError> {
+    ) -> Result<Outcome, WorkspaceError> {
         let slot = {
             let existing = self.processes.read().map_err(poisoned)?.get(process).cloned();
             match existing {
@@ -269,10 +275,13 @@ impl Workspace {
                     idempotency_key: key,
                     action,
                 };
+                // The record first: an event the log cannot hold is refused
+                // before it changes anything.
+                let record = record_of(&event).map_err(|e| WorkspaceError::Log(e.to_string()))?;
                 let outcome = state.apply(&event)?;
                 let (tx, rx) = oneshot::channel();
                 // Sent under the lock: the store receives a process's events in order.
-                let sent = self.send(Job::Append(record_of(&event), tx));
+                let sent = self.send(Job::Append(record, tx));
                 (outcome, Ok(sent.map(|()| rx)))
             }
         };
@@ -287,7 +296,9 @@ impl Workspace {
                 let wait = durable.wait_for(|d| *d >= seq);
                 return match tokio::time::timeout(std::time::Duration::from_secs(30), wait).await {
                     Ok(Ok(_)) => Ok(outcome),
-                    _ => Err(ApiError::unavailable("the first request with this key is not recorded yet")),
+                    _ => Err(WorkspaceError::Unavailable(
+                        "the first request with this key is not recorded yet".into(),
+                    )),
                 };
             }
         };
@@ -309,24 +320,18 @@ impl Workspace {
             }
             Ok(Err(e)) => {
                 self.reload(process, &slot).await;
-                Err(match e {
-                    StoreError::Conflict(m) => ApiError::from(DomainError::Conflict {
-                        message: format!("{m}; another writer got there first, try again"),
-                        current: accord_core::negotiation::Contested::Nothing,
-                    }),
-                    StoreError::Duplicate(m) => ApiError::from(DomainError::Invalid(m)),
-                    StoreError::Unavailable(m) => ApiError::unavailable(&m),
-                })
+                Err(WorkspaceError::from(e))
             }
             Err(_) => {
                 self.reload(process, &slot).await;
-                Err(ApiError::unavailable("the store stopped before recording the change"))
+                Err(WorkspaceError::Unavailable("the store stopped before recording the change".into()))
             }
         }
     }
 
     /// Replaces a process's state by what the log holds.
     async fn reload(&self, process: &str, slot: &ProcessSlot) {
+        tracing::warn!(process, "reloading the process from the log after a store failure");
         let (tx, rx) = oneshot::channel();
         if self.send(Job::ProcessEvents(process.to_string(), tx)).is_err() {
             return;
@@ -337,9 +342,7 @@ impl Workspace {
             if let Ok(mut s) = slot.state.write() {
                 slot.durable.send_replace(state.seq);
                 *s = state;
-            }
-            if let Ok(mut c) = slot.compilation_json.lock() {
-                *c = None;
+                slot.generation.fetch_add(1, Ordering::AcqRel);
             }
         }
     }
@@ -354,25 +357,23 @@ impl Workspace {
     pub async fn with_store<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut dyn Store) -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, WorkspaceError> {
         let (tx, rx) = oneshot::channel();
         self.send(Job::Run(Box::new(move |s| {
             let _ = tx.send(f(s));
         })))?;
-        rx.await.map_err(|_| ApiError::unavailable("the store thread is gone"))
+        rx.await.map_err(|_| WorkspaceError::Unavailable("the store thread is gone".into()))
     }
 
     /// The stored events of one process, in order.
-    pub async fn process_events(&self, process: &str) -> Result<Vec<EventRecord>, ApiError> {
+    pub async fn process_events(&self, process: &str) -> Result<Vec<EventRecord>, WorkspaceError> {
         let (tx, rx) = oneshot::channel();
         self.send(Job::ProcessEvents(process.to_string(), tx))?;
-        rx.await
-            .map_err(|_| ApiError::unavailable("store"))?
-            .map_err(|e| ApiError::unavailable(&e.to_string()))
+        Ok(rx.await.map_err(|_| stopped())??)
     }
 
     /// The grant of a token secret, if it is one.
-    pub async fn token(&self, secret: &str) -> Result<Option<TokenRecord>, ApiError> {
+    pub async fn token(&self, secret: &str) -> Result<Option<TokenRecord>, WorkspaceError> {
         let hash = token_hash(secret);
         if let Some(t) = self.tokens.read().map_err(poisoned)?.get(&hash) {
             return Ok(Some(t.clone()));
@@ -380,10 +381,7 @@ impl Workspace {
         // Tokens created by the CLI while the server runs are found in the store.
         let (tx, rx) = oneshot::channel();
         self.send(Job::Token(hash.clone(), tx))?;
-        let found = rx
-            .await
-            .map_err(|_| ApiError::unavailable("store"))?
-            .map_err(|e| ApiError::unavailable(&e.to_string()))?;
+        let found = rx.await.map_err(|_| stopped())??;
         if let Some(t) = &found {
             self.tokens.write().map_err(poisoned)?.insert(hash, t.clone());
         }
@@ -396,8 +394,8 @@ impl Workspace {
         process: Option<String>,
         actor: &Actor,
         label: &str,
-    ) -> Result<String, ApiError> {
-        let secret = new_token_secret().map_err(|e| ApiError::unavailable(&e))?;
+    ) -> Result<String, WorkspaceError> {
+        let secret = new_token_secret().map_err(WorkspaceError::Unavailable)?;
         let record = TokenRecord {
             hash: token_hash(&secret),
             process,
@@ -407,14 +405,16 @@ impl Workspace {
         };
         let (tx, rx) = oneshot::channel();
         self.send(Job::AddToken(record.clone(), tx))?;
-        rx.await
-            .map_err(|_| ApiError::unavailable("store"))?
-            .map_err(|e| ApiError::unavailable(&e.to_string()))?;
+        rx.await.map_err(|_| stopped())??;
         self.tokens.write().map_err(poisoned)?.insert(record.hash.clone(), record);
         Ok(secret)
     }
 }
 
-fn poisoned<T>(_: T) -> ApiError {
-    ApiError::unavailable("a lock was poisoned by an earlier failure")
+fn poisoned<T>(_: T) -> WorkspaceError {
+    WorkspaceError::Unavailable("a lock was poisoned by an earlier failure".into())
+}
+
+fn stopped() -> WorkspaceError {
+    WorkspaceError::Unavailable("the store thread stopped".into())
 }

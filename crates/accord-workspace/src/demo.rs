@@ -8,7 +8,8 @@ use accord_core::negotiation::{
     Action, Actor, Decision, Edit, Participant, ParticipantKind, ProcessInfo, Publication,
 };
 
-use crate::error::ApiError;
+use crate::error::WorkspaceError;
+use crate::import::canonical_of;
 use crate::workspace::Workspace;
 
 /// The demo process's id.
@@ -35,24 +36,24 @@ const GROUPS: &[(&str, &str, &[&str])] = &[
 ];
 
 /// The character span of `phrase` in paragraph `paragraph` of `text`'s draft.
-fn span(text: &str, paragraph: &str, phrase: &str) -> Result<[u32; 2], ApiError> {
+fn span(text: &str, paragraph: &str, phrase: &str) -> Result<[u32; 2], WorkspaceError> {
     let draft = accord_core::parse(text);
     let p = draft
         .paragraphs
         .iter()
         .find(|p| p.id == paragraph)
-        .ok_or_else(|| ApiError::not_found(format!("demo: no paragraph {paragraph}")))?;
+        .ok_or_else(|| WorkspaceError::Invalid(format!("demo: no paragraph {paragraph}")))?;
     let at = p
         .text
         .find(phrase)
-        .ok_or_else(|| ApiError::not_found(format!("demo: no `{phrase}` in {paragraph}")))?;
+        .ok_or_else(|| WorkspaceError::Invalid(format!("demo: no `{phrase}` in {paragraph}")))?;
     let start = p.text[..at].chars().count() as u32;
     Ok([start, start + phrase.chars().count() as u32])
 }
 
 /// Loads the demo process into `ws` unless it is already there. Returns the
 /// tokens made for trying it, as (who, secret) pairs.
-pub async fn load(ws: &Workspace) -> Result<Vec<(String, String)>, ApiError> {
+pub async fn load(ws: &Workspace) -> Result<Vec<(String, String)>, WorkspaceError> {
     if ws.process(PROCESS).is_some() {
         return Ok(Vec::new());
     }
@@ -85,7 +86,7 @@ pub async fn load(ws: &Workspace) -> Result<Vec<(String, String)>, ApiError> {
         };
         run(secretariat.clone(), Action::AddParticipant { participant }).await?;
     }
-    let canonical = crate::api::canonical_of(ZERO_DRAFT)?;
+    let canonical = canonical_of(ZERO_DRAFT)?;
     run(
         cofac.clone(),
         Action::ImportDraft {
@@ -134,7 +135,7 @@ pub async fn load(ws: &Workspace) -> Result<Vec<(String, String)>, ApiError> {
     )
     .await?;
 
-    let canonical = crate::api::canonical_of(REV1)?;
+    let canonical = canonical_of(REV1)?;
     run(
         cofac.clone(),
         Action::ImportDraft {
@@ -244,13 +245,14 @@ pub const ACCOUNTS: &[(&str, &str)] = &[
 ];
 
 /// Creates the demo's web accounts, all with `password`, unless they exist.
-pub async fn load_accounts(ws: &Workspace, password: &str) -> Result<(), String> {
+pub async fn load_accounts(ws: &Workspace, password: &str) -> Result<(), WorkspaceError> {
     for (username, role) in ACCOUNTS {
-        let actor = Actor::from_label(role).ok_or("bad demo role")?;
+        let actor = Actor::from_label(role)
+            .ok_or_else(|| WorkspaceError::Invalid(format!("bad demo role {role}")))?;
         let process = (!matches!(actor, Actor::Secretariat { .. })).then(|| PROCESS.to_string());
-        match crate::web::auth::create_account(ws, username, password, &actor, process).await {
+        match crate::accounts::create_account(ws, username, password, &actor, process).await {
             Ok(()) => {}
-            Err(e) if e.contains("taken") => {}
+            Err(WorkspaceError::Invalid(e)) if e.contains("taken") => {}
             Err(e) => return Err(e),
         }
     }

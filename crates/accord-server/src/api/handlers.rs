@@ -1,0 +1,606 @@
+//! The API's handlers: each reads who calls and what they sent, acts
+//! through the workspace or reads its state, and answers JSON.
+
+use super::*;
+
+pub(super) async fn health() -> Response {
+    ok(&json!({"status": "ok"}))
+}
+
+#[derive(Serialize)]
+pub(super) struct ProcessSummary<'a> {
+    id: &'a str,
+    title: &'a str,
+    public: bool,
+    drafts: usize,
+    seq: u64,
+}
+
+pub(super) async fn list_processes(State(ws): State<Ws>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, None).await?;
+    let mut out = Vec::new();
+    for slot in ws.processes() {
+        let s = read(&slot)?;
+        if policy::may_see_process(&s, actor.as_ref()) {
+            out.push(
+                serde_json::to_value(ProcessSummary {
+                    id: &s.id,
+                    title: &s.info.title,
+                    public: s.info.public,
+                    drafts: policy::readable_drafts(&s, actor.as_ref()).count(),
+                    seq: s.seq,
+                })
+                .unwrap_or_default(),
+            );
+        }
+    }
+    Ok(ok(&json!({ "processes": out })))
+}
+
+pub(super) async fn create_process(
+    State(ws): State<Ws>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let req: CreateProcessRequest = body(&bytes)?;
+    let outcome = run(&ws, &req.id, &headers, Action::CreateProcess { info: req.info }).await?;
+    Ok(created(&outcome))
+}
+
+#[derive(Serialize)]
+pub(super) struct DraftSummary<'a> {
+    id: &'a str,
+    label: &'a str,
+    publication: Publication,
+    produced: bool,
+    at: String,
+    paragraphs: usize,
+}
+
+pub(super) fn draft_summaries<'a>(s: &'a ProcessState, actor: Option<&Actor>) -> Vec<DraftSummary<'a>> {
+    policy::readable_drafts(s, actor)
+        .map(|d| DraftSummary {
+            id: &d.id,
+            label: &d.label,
+            publication: d.publication,
+            produced: d.produced,
+            at: accord_core::negotiation::rfc3339(d.at_ms),
+            paragraphs: d.document.paragraphs.len(),
+        })
+        .collect()
+}
+
+pub(super) async fn get_process(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    let delegate_or_up =
+        policy::visible_from(&s, actor.as_ref()).is_some_and(|f| f <= Publication::Circulated);
+    Ok(ok(&json!({
+        "id": s.id,
+        "info": s.info,
+        "participants": if delegate_or_up { serde_json::to_value(&s.participants).unwrap_or_default() } else { json!([]) },
+        "drafts": draft_summaries(&s, actor.as_ref()),
+        "sessions": if delegate_or_up { serde_json::to_value(&s.sessions).unwrap_or_default() } else { json!([]) },
+        "seq": s.seq,
+    })))
+}
+
+pub(super) async fn add_participant(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let participant: Participant = body(&bytes)?;
+    let outcome = run(&ws, &p, &headers, Action::AddParticipant { participant }).await?;
+    Ok(created(&outcome))
+}
+
+pub(super) async fn list_drafts(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    Ok(ok(&json!({ "drafts": draft_summaries(&s, actor.as_ref()) })))
+}
+
+pub(super) async fn import_draft(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let req: ImportDraftRequest = body(&bytes)?;
+    let canonical = canonical_of(&req.text)?;
+    let action =
+        Action::ImportDraft { label: req.label, canonical, publication: req.publication, lineage: None };
+    let outcome = run(&ws, &p, &headers, action).await?;
+    Ok(created(&outcome))
+}
+
+/// Parses a draft's text (plain or canonical) and writes its canonical form,
+/// or says why it is not a draft ([`accord_workspace::import::canonical_of`]).
+pub fn canonical_of(text: &str) -> Result<String, ApiError> {
+    Ok(accord_workspace::import::canonical_of(text)?)
+}
+
+pub(super) async fn get_draft(
+    State(ws): State<Ws>,
+    Path((p, d)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    let draft = policy::readable_draft(&s, actor.as_ref(), &d)
+        .ok_or_else(|| ApiError::not_found(format!("no draft `{d}` in process `{p}`")))?;
+    // Drafts never change once in the series (only who may read them), so
+    // the whole answer is serialized once and shared, not copied, by every
+    // response.
+    let generation = slot.generation();
+    let mut cache = ws.drafts.lock().map_err(|_| ApiError::unavailable("lock"))?;
+    let key = (p.clone(), d.clone(), draft.publication);
+    if cache.get(&key).is_some_and(|(g, _)| *g != generation) {
+        cache.remove(&key);
+    }
+    let body = cache
+        .entry(key)
+        .or_insert_with(|| {
+            let head = json!({
+                "id": draft.id, "label": draft.label, "publication": draft.publication,
+                "produced": draft.produced, "at": accord_core::negotiation::rfc3339(draft.at_ms),
+            })
+            .to_string();
+            let document = serde_json::to_string(&draft.document).unwrap_or_default();
+            let mut out = String::with_capacity(head.len() + document.len() + 16);
+            out.push_str(&head[..head.len() - 1]);
+            out.push_str(",\"document\":");
+            out.push_str(&document);
+            out.push('}');
+            (generation, Bytes::from(out))
+        })
+        .1
+        .clone();
+    Ok(json_bytes(body))
+}
+
+pub(super) async fn publish(
+    State(ws): State<Ws>,
+    Path((p, d)): Path<(String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let req: PublishRequest = body(&bytes)?;
+    let outcome = run(&ws, &p, &headers, Action::Publish { draft: d, publication: req.publication }).await?;
+    Ok(ok(&outcome))
+}
+
+pub(super) async fn compare_drafts(
+    State(ws): State<Ws>,
+    Path((p, a, b)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    let find = |id: &str| {
+        policy::readable_draft(&s, actor.as_ref(), id)
+            .ok_or_else(|| ApiError::not_found(format!("no draft `{id}` in process `{p}`")))
+    };
+    let (old, new) = (find(&a)?, find(&b)?);
+    Ok(ok(&accord_core::compare(&old.document, &new.document)))
+}
+
+pub(super) async fn get_working(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    if !policy::may_read_working(&s, actor.as_ref()) {
+        return Err(DomainError::Forbidden(
+            "only the secretariat and co-facilitators see the working text".into(),
+        )
+        .into());
+    }
+    Ok(ok(&json!({
+        "draft": s.latest().map(|d| &d.id),
+        "title": s.working.title,
+        "headings": s.working.headings,
+        "paragraphs": s.working_paragraphs(),
+        "deleted": s.deleted,
+        "accepted": s.accepted,
+        "seq": s.seq,
+    })))
+}
+
+pub(super) async fn set_status(
+    State(ws): State<Ws>,
+    Path((p, para)): Path<(String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let r: StatusRequest = body(&bytes)?;
+    let action = Action::SetStatus {
+        paragraph: para,
+        status: r.status,
+        note: r.note,
+        base_revision: r.base_revision,
+        session: r.session,
+    };
+    Ok(ok(&run(&ws, &p, &headers, action).await?))
+}
+
+pub(super) async fn resolve_bracket(
+    State(ws): State<Ws>,
+    Path((p, para, n)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let r: BracketRequest = body(&bytes)?;
+    let bracket: usize =
+        n.parse().map_err(|_| ApiError::bad_request(format!("bracket `{n}` is not a number")))?;
+    let action = Action::ResolveBracket {
+        paragraph: para,
+        bracket,
+        resolution: r.resolution,
+        base_revision: r.base_revision,
+        session: r.session,
+    };
+    Ok(ok(&run(&ws, &p, &headers, action).await?))
+}
+
+pub(super) async fn write_compromise(
+    State(ws): State<Ws>,
+    Path((p, para)): Path<(String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let r: CompromiseRequest = body(&bytes)?;
+    let action = Action::WriteCompromise {
+        paragraph: para,
+        text: r.text,
+        base_revision: r.base_revision,
+        session: r.session,
+    };
+    Ok(ok(&run(&ws, &p, &headers, action).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ProposalFilter {
+    state: Option<String>,
+    paragraph: Option<String>,
+}
+
+pub(super) async fn list_proposals(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    Query(f): Query<ProposalFilter>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    let list: Vec<Proposal> = s
+        .proposals
+        .iter()
+        .filter(|x| may_read_proposal(&s, actor.as_ref(), x))
+        .map(|x| proposal_for(&s, actor.as_ref(), x))
+        .filter(|x| f.state.as_deref().is_none_or(|st| serde_json::to_value(x.state).is_ok_and(|v| v == st)))
+        .filter(|x| {
+            f.paragraph
+                .as_deref()
+                .is_none_or(|para| x.current.as_ref().is_some_and(|c| c[1] == para) || x.paragraph == para)
+        })
+        .collect();
+    Ok(ok(&json!({ "proposals": list })))
+}
+
+pub(super) async fn table_proposal(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let r: TableProposalRequest = body(&bytes)?;
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let own = match &actor {
+        Some(Actor::Delegation { delegation }) => Some(delegation.clone()),
+        _ => None,
+    };
+    let draft = match r.draft {
+        Some(d) => d,
+        None => {
+            let slot = visible_process(&ws, &p, actor.as_ref())?;
+            let s = read(&slot)?;
+            s.latest()
+                .map(|d| d.id.clone())
+                .ok_or_else(|| ApiError::not_found("the process has no draft yet"))?
+        }
+    };
+    let action = Action::TableProposal {
+        draft,
+        paragraph: r.paragraph,
+        on_behalf_of: r.on_behalf_of.or(own).unwrap_or_default(),
+        edit: r.edit,
+        rationale: r.rationale,
+        citation: r.citation,
+    };
+    Ok(created(&run(&ws, &p, &headers, action).await?))
+}
+
+pub(super) async fn get_proposal(
+    State(ws): State<Ws>,
+    Path((p, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    let proposal = s
+        .proposal(&id)
+        .filter(|x| may_read_proposal(&s, actor.as_ref(), x))
+        .ok_or_else(|| ApiError::not_found(format!("no proposal `{id}` in process `{p}`")))?;
+    Ok(ok(&proposal_for(&s, actor.as_ref(), proposal)))
+}
+
+pub(super) fn own_name(headers_actor: &Option<Actor>, given: Option<String>) -> String {
+    given
+        .or_else(|| match headers_actor {
+            Some(Actor::Delegation { delegation }) => Some(delegation.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+pub(super) async fn stance(
+    ws: Ws,
+    p: String,
+    id: String,
+    headers: HeaderMap,
+    bytes: Bytes,
+    support: bool,
+) -> Result<Response, ApiError> {
+    let r: OnBehalfRequest = if bytes.is_empty() { OnBehalfRequest::default() } else { body(&bytes)? };
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let on_behalf_of = own_name(&actor, r.on_behalf_of);
+    let action = if support {
+        Action::Support { proposal: id, on_behalf_of }
+    } else {
+        Action::Oppose { proposal: id, on_behalf_of }
+    };
+    Ok(ok(&run(&ws, &p, &headers, action).await?))
+}
+
+pub(super) async fn support(
+    State(ws): State<Ws>,
+    Path((p, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    stance(ws, p, id, headers, bytes, true).await
+}
+
+pub(super) async fn oppose(
+    State(ws): State<Ws>,
+    Path((p, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    stance(ws, p, id, headers, bytes, false).await
+}
+
+pub(super) async fn revise(
+    State(ws): State<Ws>,
+    Path((p, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let r: ReviseRequest = body(&bytes)?;
+    let action =
+        Action::Revise { proposal: id, base_revision: r.base_revision, edit: r.edit, rationale: r.rationale };
+    Ok(ok(&run(&ws, &p, &headers, action).await?))
+}
+
+pub(super) async fn withdraw(
+    State(ws): State<Ws>,
+    Path((p, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    Ok(ok(&run(&ws, &p, &headers, Action::Withdraw { proposal: id }).await?))
+}
+
+pub(super) async fn decide(
+    State(ws): State<Ws>,
+    Path((p, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let r: DecideRequest = body(&bytes)?;
+    let action = Action::Decide {
+        proposal: id,
+        decision: r.decision,
+        base_revision: r.base_revision,
+        session: r.session,
+    };
+    Ok(ok(&run(&ws, &p, &headers, action).await?))
+}
+
+pub(super) async fn produce_revision(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let r: RevisionRequest = body(&bytes)?;
+    let action = Action::ProduceRevision {
+        label: r.label,
+        date: r.date,
+        publication: r.publication,
+        canonical: None,
+        lineage: None,
+    };
+    Ok(created(&run(&ws, &p, &headers, action).await?))
+}
+
+pub(super) async fn list_sessions(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    if policy::visible_from(&s, actor.as_ref()).is_none_or(|f| f > Publication::Circulated) {
+        return Err(
+            DomainError::Forbidden("sessions are shown to the delegations of the process".into()).into()
+        );
+    }
+    Ok(ok(&json!({ "sessions": s.sessions })))
+}
+
+pub(super) async fn schedule_session(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let r: SessionRequest = body(&bytes)?;
+    let action = Action::ScheduleSession { date: r.date, time: r.time, room: r.room, agenda: r.agenda };
+    Ok(created(&run(&ws, &p, &headers, action).await?))
+}
+
+pub(super) async fn record_decision(
+    State(ws): State<Ws>,
+    Path((p, session)): Path<(String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let r: DecisionRequest = body(&bytes)?;
+    let action = Action::RecordDecision { session, text: r.text, paragraphs: r.paragraphs };
+    Ok(created(&run(&ws, &p, &headers, action).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct FormatQuery {
+    format: Option<String>,
+}
+
+pub(super) async fn compilation(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    Query(q): Query<FormatQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    let latest = policy::readable_latest(&s, actor.as_ref())
+        .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
+    match q.format.as_deref() {
+        None | Some("json") => {}
+        Some("text") => {
+            let text = s.compilation_text();
+            return Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response());
+        }
+        Some(other) => {
+            return Err(ApiError::bad_request(format!("unknown format `{other}`; use json or text")))
+        }
+    }
+    // Every reader of the latest draft sees the same compilation: cache it
+    // for the state it reflects.
+    let mut cache = ws.compilations.lock().map_err(|_| ApiError::unavailable("lock"))?;
+    let key = (p.clone(), slot.generation());
+    let json = match cache.get(&key) {
+        Some((seq, json)) if *seq == s.seq => json.clone(),
+        _ => {
+            let json = Bytes::from(
+                serde_json::to_string(&json!({
+                    "draft": latest.id,
+                    "label": latest.label,
+                    "paragraphs": s.compilation(),
+                }))
+                .unwrap_or_default(),
+            );
+            cache.retain(|(process, _), _| *process != p);
+            cache.insert(key, (s.seq, json.clone()));
+            json
+        }
+    };
+    Ok(json_bytes(json))
+}
+
+pub(super) async fn readiness(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    let latest = policy::readable_latest(&s, actor.as_ref())
+        .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
+    let working = policy::may_read_working(&s, actor.as_ref()).then(|| accord_core::readiness(&s.working));
+    Ok(ok(&json!({
+        "draft": latest.id,
+        "readiness": accord_core::readiness(&latest.document),
+        "working": working,
+        "burn_down": if working.is_some() { serde_json::to_value(&s.burn_down).unwrap_or_default() } else { Value::Null },
+    })))
+}
+
+#[derive(Deserialize)]
+pub(super) struct EventsQuery {
+    after: Option<u64>,
+}
+
+pub(super) async fn events(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    Query(q): Query<EventsQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    {
+        let s = read(&slot)?;
+        if !policy::may_read_working(&s, actor.as_ref()) {
+            return Err(DomainError::Forbidden(
+                "only the secretariat and co-facilitators read the event log".into(),
+            )
+            .into());
+        }
+    }
+    let records = ws.process_events(&p).await?;
+    let after = q.after.unwrap_or(0);
+    let list: Vec<Value> = records
+        .into_iter()
+        .filter(|r| r.seq > after)
+        .filter_map(|r| serde_json::from_str::<Value>(&r.payload).ok())
+        .collect();
+    Ok(ok(&json!({ "events": list })))
+}
+
+pub(super) async fn full_state(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    if !matches!(actor, Some(Actor::Secretariat { .. })) {
+        return Err(DomainError::Forbidden("only the secretariat reads the whole state".into()).into());
+    }
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let s = read(&slot)?;
+    Ok(ok(&*s))
+}

@@ -1,0 +1,313 @@
+//! HTML renderings of what the core computes, as askama templates (which
+//! escape): a comparison of two drafts — one view built from the core's
+//! [`Comparison`], shown as the standalone page (`accord compare -f html`,
+//! the export link) and as the fragment the web page embeds — and the
+//! agreed-language trace (`accord trace -f html`). The core writes no HTML.
+
+use std::sync::OnceLock;
+
+use askama::Template;
+
+use accord_core::compare::{Class, Comparison, Fate, Link};
+use accord_core::render::{LinkedTexts, SECTIONS};
+use accord_core::Draft;
+
+use crate::web::markup::esc;
+
+/// The comparison's stylesheet, as the standalone page carries it.
+pub const COMPARISON_CSS: &str = include_str!("../static/comparison.css");
+
+/// One paragraph entry of a section.
+pub struct EntryView {
+    class: &'static str,
+    anchor: String,
+    old_links: Vec<(String, String)>,
+    new_links: Vec<(String, String)>,
+    relation: &'static str,
+    targets: Vec<String>,
+    reasons: String,
+    old_html: String,
+    new_html: String,
+}
+
+/// A section of the comparison ("Substantive changes").
+pub struct SectionView {
+    heading: &'static str,
+    entries: Vec<EntryView>,
+}
+
+/// What the comparison templates show.
+pub struct ComparisonView {
+    title: String,
+    old_paragraphs: usize,
+    new_paragraphs: usize,
+    substantive: usize,
+    marginal: usize,
+    brackets_resolved: usize,
+    brackets_open: usize,
+    statuses_changed: usize,
+    relations: Vec<(String, usize)>,
+    groups: Vec<SectionView>,
+    /// (paragraph, bracket text, fate)
+    brackets: Vec<(String, String, String)>,
+    /// (field, old, new)
+    front: Vec<(String, String, String)>,
+    /// (old paragraph, new paragraph, from, to)
+    statuses: Vec<(String, String, &'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "comparison/page.html")]
+struct PageTemplate<'a> {
+    css: &'a str,
+    body: &'a ComparisonView,
+}
+
+#[derive(Template)]
+#[template(path = "comparison/body.html")]
+struct BodyTemplate<'a> {
+    body: &'a ComparisonView,
+}
+
+/// Marks spans of `text` (character offsets) with `open`/`close`, escaping
+/// the text.
+fn mark_spans(text: &str, spans: &[[u32; 2]], open: &str, close: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + spans.len() * 16);
+    let mut pos = 0usize;
+    let mut sorted: Vec<[u32; 2]> = spans.iter().copied().filter(|s| s[1] > s[0]).collect();
+    sorted.sort_unstable();
+    for [s, e] in sorted {
+        let (s, e) = (s as usize, (e as usize).min(chars.len()));
+        if s < pos || s >= chars.len() {
+            continue;
+        }
+        out.push_str(&esc(&chars[pos..s].iter().collect::<String>()));
+        out.push_str(open);
+        out.push_str(&esc(&chars[s..e].iter().collect::<String>()));
+        out.push_str(close);
+        pos = e;
+    }
+    out.push_str(&esc(&chars[pos.min(chars.len())..].iter().collect::<String>()));
+    out
+}
+
+/// A link target's id for a paragraph of one side.
+fn anchor(side: &str, id: &str) -> String {
+    format!("{side}-{}", id.replace(|c: char| !c.is_alphanumeric(), "_"))
+}
+
+fn entry(l: &Link, texts: &LinkedTexts<'_>) -> EntryView {
+    let (ot, nt) = texts.texts(l);
+    let del: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.old_span).collect();
+    let ins: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.new_span).collect();
+    let first = l
+        .new
+        .first()
+        .map(|i| anchor("new", i))
+        .or_else(|| l.old.first().map(|i| anchor("old", i)))
+        .unwrap_or_default();
+    // Every id of the entry is a link target, so moved and split paragraphs link both ways.
+    let targets = l
+        .old
+        .iter()
+        .map(|i| anchor("old", i))
+        .chain(l.new.iter().map(|i| anchor("new", i)))
+        .filter(|a| *a != first)
+        .collect();
+    let links = |side: &str, ids: &[String]| ids.iter().map(|id| (anchor(side, id), id.clone())).collect();
+    EntryView {
+        class: if l.class == Some(Class::Substantive) { "pair substantive" } else { "pair" },
+        anchor: first,
+        old_links: links("old", &l.old),
+        new_links: links("new", &l.new),
+        relation: l.relation.as_str(),
+        targets,
+        reasons: l.reasons.join("; "),
+        old_html: mark_spans(&ot, &del, "<del>", "</del>"),
+        new_html: mark_spans(&nt, &ins, "<ins>", "</ins>"),
+    }
+}
+
+impl ComparisonView {
+    /// The view of comparison `c` of `old` with `new`.
+    pub fn new(c: &Comparison, old: &Draft, new: &Draft) -> ComparisonView {
+        let texts = LinkedTexts::new(old, new);
+        let s = &c.summary;
+        let groups = SECTIONS
+            .iter()
+            .map(|(heading, pick)| SectionView {
+                heading,
+                entries: c.paragraphs.iter().filter(|l| pick(l)).map(|l| entry(l, &texts)).collect(),
+            })
+            .filter(|g| !g.entries.is_empty())
+            .collect();
+        let brackets = c
+            .brackets
+            .iter()
+            .map(|b| {
+                let fate = match b.fate {
+                    Fate::Chosen => format!("chosen: {}", b.chosen.as_deref().unwrap_or("")),
+                    Fate::Reworded => format!("reworded: {}", b.reworded.as_deref().unwrap_or("")),
+                    f => format!("{f:?}").to_lowercase(),
+                };
+                let at = b.new_paragraph.as_deref().or(b.old_paragraph.as_deref()).unwrap_or("");
+                (at.to_string(), b.text.clone(), fate)
+            })
+            .collect();
+        let none = |v: &Option<String>| v.as_deref().unwrap_or("(none)").to_string();
+        ComparisonView {
+            title: new.title.as_deref().or(old.title.as_deref()).unwrap_or("Draft").to_string(),
+            old_paragraphs: s.old_paragraphs,
+            new_paragraphs: s.new_paragraphs,
+            substantive: s.classes.get("substantive").copied().unwrap_or(0),
+            marginal: s.classes.get("marginal").copied().unwrap_or(0),
+            brackets_resolved: s.brackets_resolved,
+            brackets_open: s.brackets_open,
+            statuses_changed: s.statuses_changed,
+            relations: s.relations.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            groups,
+            brackets,
+            front: c.front.iter().map(|f| (f.field.to_string(), none(&f.old), none(&f.new))).collect(),
+            statuses: c
+                .statuses
+                .iter()
+                .map(|st| (st.old.clone(), st.new.clone(), st.from.as_str(), st.to.as_str()))
+                .collect(),
+        }
+    }
+}
+
+/// The comparison as one self-contained HTML page: summary on top,
+/// substantive changes first, old and new side by side with deletions and
+/// insertions marked, links between moved and split paragraphs, readable in print.
+pub fn comparison_html(c: &Comparison, old: &Draft, new: &Draft) -> String {
+    let view = ComparisonView::new(c, old, new);
+    PageTemplate { css: COMPARISON_CSS, body: &view }.render().unwrap_or_default() + "\n"
+}
+
+/// The comparison's body and its styles scoped to `.comparison`, for a page
+/// that embeds it in an element of that class.
+pub fn comparison_fragment(c: &Comparison, old: &Draft, new: &Draft) -> String {
+    static SCOPED: OnceLock<String> = OnceLock::new();
+    let css = SCOPED.get_or_init(|| scope_css(COMPARISON_CSS, ".comparison"));
+    let view = ComparisonView::new(c, old, new);
+    format!("<style>{css}</style>{}", BodyTemplate { body: &view }.render().unwrap_or_default())
+}
+
+/// Prefixes every selector of a stylesheet with `scope`, so a standalone
+/// page's rules apply only inside the element that embeds it (`body` becomes
+/// the scope itself). Handles flat rules and `@media` blocks.
+pub fn scope_css(css: &str, scope: &str) -> String {
+    let mut out = String::with_capacity(css.len() * 2);
+    let mut rest = css;
+    while let Some(open) = rest.find('{') {
+        let selectors = rest[..open].trim();
+        if selectors.starts_with('@') {
+            // An at-rule: keep it, scope the rules inside.
+            out.push_str(selectors);
+            out.push('{');
+            rest = &rest[open + 1..];
+            continue;
+        }
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let scoped: Vec<String> = selectors
+            .split(',')
+            .map(|sel| {
+                let sel = sel.trim();
+                if sel == "body" || sel == "html" {
+                    scope.to_string()
+                } else {
+                    format!("{scope} {sel}")
+                }
+            })
+            .collect();
+        out.push_str(&scoped.join(","));
+        out.push_str(&rest[open..(close + 1).min(rest.len())]);
+        rest = &rest[(close + 1).min(rest.len())..];
+        // Closing braces of at-rules.
+        while let Some(r) = rest.trim_start().strip_prefix('}') {
+            out.push('}');
+            rest = r;
+        }
+    }
+    out
+}
+
+/// A source of a paragraph: (document, paragraph, words, similarity, passage).
+type SourceView = (String, String, usize, String, String);
+
+#[derive(Template)]
+#[template(path = "trace.html")]
+struct TracePage {
+    /// (paragraph, its sources)
+    paragraphs: Vec<(String, Vec<SourceView>)>,
+    /// (paragraph, citation, check)
+    citations: Vec<(String, String, &'static str)>,
+}
+
+/// The agreed-language trace of `draft` as a standalone page: each paragraph's
+/// sources with the reused passage marked, then the citation checks, each
+/// named by `check`.
+pub fn trace_html(
+    t: &accord_core::trace::Trace,
+    draft: &Draft,
+    check: impl Fn(accord_core::trace::CitationStatus) -> &'static str,
+) -> String {
+    let passage = |text: &str, [a, b]: [u32; 2]| -> String {
+        text.chars().skip(a as usize).take(b.saturating_sub(a) as usize).collect()
+    };
+    let paragraphs = t
+        .paragraphs
+        .iter()
+        .map(|p| {
+            let text = draft.paragraphs.iter().find(|q| q.id == p.id).map_or("", |q| q.text.as_str());
+            let sources = p
+                .sources
+                .iter()
+                .map(|s| {
+                    let similarity = format!("{:.2}", s.similarity);
+                    (
+                        s.document.clone(),
+                        s.paragraph.clone(),
+                        s.words,
+                        similarity,
+                        passage(text, s.draft_span),
+                    )
+                })
+                .collect();
+            (p.id.clone(), sources)
+        })
+        .collect();
+    let citations =
+        t.citations.iter().map(|c| (c.paragraph.clone(), c.text.clone(), check(c.status))).collect();
+    TracePage { paragraphs, citations }.render().unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_styles_are_scoped() {
+        let css = "body{font:x}h1{a:b}.pair h3,del{c:d}@media (max-width:40rem){.pair{e:f}}a{g:h}";
+        assert_eq!(
+            scope_css(css, ".cmp"),
+            ".cmp{font:x}.cmp h1{a:b}.cmp .pair h3,.cmp del{c:d}@media (max-width:40rem){.cmp .pair{e:f}}.cmp a{g:h}"
+        );
+    }
+
+    #[test]
+    fn the_page_marks_changes_and_escapes_the_drafts() {
+        let old = accord_core::parse("Draft <b>\n\n1. States should act.\n\n2. We note [x].\n");
+        let new = accord_core::parse("Draft <b>\n\n1. States must act <now>.\n\n2. We note [x].\n");
+        let c = accord_core::compare(&old, &new);
+        let html = comparison_html(&c, &old, &new);
+        assert!(html.starts_with("<!doctype html>"), "{html}");
+        assert!(html.contains("<del>should</del>") && html.contains("<ins>must</ins>"), "{html}");
+        assert!(html.contains("&lt;now&gt;") && !html.contains("<now>"), "{html}");
+        assert!(html.contains("@media print"));
+        let fragment = comparison_fragment(&c, &old, &new);
+        assert!(fragment.starts_with("<style>.comparison{") && !fragment.contains("<body>"), "{fragment}");
+    }
+}

@@ -1,0 +1,441 @@
+//! The forms that change things, each one action through
+//! [`Workspace::execute`] as the logged-in account's actor, and the pages
+//! they live on (the working text, sessions).
+
+use super::*;
+
+/// Runs an action from a form, then goes back (or answers JSON).
+pub(super) async fn act(
+    web: &WebState,
+    v: &Viewer,
+    headers: &HeaderMap,
+    pid: &str,
+    form: &HashMap<String, String>,
+    action: Result<Action, ApiError>,
+    back: &str,
+) -> Response {
+    let back = form
+        .get("back")
+        .filter(|b| b.starts_with(&format!("/p/{pid}/")) && !b.contains("//"))
+        .cloned()
+        .unwrap_or_else(|| back.to_string());
+    if let Err(e) = check_csrf(v, form) {
+        return error_page(v, headers, e, &back);
+    }
+    let Some(actor) = v.actor_in(pid) else {
+        return error_page(v, headers, ApiError::unauthorized("log in to act in this process"), &back);
+    };
+    let action = match action {
+        Ok(a) => a,
+        Err(e) => return error_page(v, headers, e, &back),
+    };
+    match web.ws.execute(pid, actor, action, None).await {
+        Ok(outcome) if wants_json(headers) => axum::Json(outcome).into_response(),
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(e) => error_page(v, headers, e.into(), &back),
+    }
+}
+
+pub(super) fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
+    form.get(name).map(String::as_str).unwrap_or("")
+}
+
+pub(super) fn number(form: &HashMap<String, String>, name: &str) -> Result<u64, ApiError> {
+    field(form, name).trim().parse().map_err(|_| ApiError::bad_request(format!("`{name}` must be a number")))
+}
+
+/// The character span of `find` in `text`, which must occur exactly once.
+pub(super) fn span_of(text: &str, find: &str) -> Result<[u32; 2], ApiError> {
+    if find.trim().is_empty() {
+        return Err(ApiError::bad_request("give the words of the paragraph the change concerns"));
+    }
+    let hits: Vec<usize> = text.match_indices(find).map(|(i, _)| i).collect();
+    match hits.as_slice() {
+        [at] => {
+            let start = text[..*at].chars().count() as u32;
+            Ok([start, start + find.chars().count() as u32])
+        }
+        [] => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("“{find}” is not in the paragraph; copy the words exactly as they stand"),
+        )),
+        many => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!(
+                "“{find}” occurs {} times in the paragraph; give more words so it occurs once",
+                many.len()
+            ),
+        )),
+    }
+}
+
+pub(super) fn proposal_from_form(
+    s: &ProcessState,
+    form: &HashMap<String, String>,
+    own: &str,
+) -> Result<Action, ApiError> {
+    let latest = s.latest().ok_or_else(|| ApiError::not_found("no draft yet"))?;
+    let para_id = field(form, "paragraph");
+    let para = latest
+        .document
+        .paragraphs
+        .iter()
+        .find(|p| p.id == para_id)
+        .ok_or_else(|| ApiError::not_found(format!("no paragraph `{para_id}` in {}", latest.label)))?;
+    let (find, text) = (field(form, "find"), field(form, "text").trim().to_string());
+    let need_text = |what: &str| {
+        if text.is_empty() {
+            Err(ApiError::bad_request(format!("give the {what}")))
+        } else {
+            Ok(text.clone())
+        }
+    };
+    let edit = match field(form, "kind") {
+        "replace" => Edit::Replace { span: span_of(&para.text, find)?, text: need_text("new text")? },
+        "insert" => {
+            let at = if find.is_empty() {
+                para.text.chars().count() as u32
+            } else {
+                span_of(&para.text, find)?[1]
+            };
+            let t = need_text("text to insert")?;
+            let t = if t.starts_with([',', '.', ';', ':']) { t } else { format!(" {t}") };
+            Edit::Insert { at, text: t }
+        }
+        "delete" => Edit::Delete { span: span_of(&para.text, find)? },
+        "bracket" => Edit::Bracket { span: span_of(&para.text, find)? },
+        "alternatives" => Edit::Alternatives {
+            span: span_of(&para.text, find)?,
+            alternatives: need_text("alternatives")?
+                .split('/')
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+        },
+        "add-paragraph" => Edit::AddParagraph { text: need_text("new paragraph's text")? },
+        "delete-paragraph" => Edit::DeleteParagraph,
+        other => return Err(ApiError::bad_request(format!("unknown kind of change `{other}`"))),
+    };
+    let rationale = field(form, "rationale").trim();
+    let on_behalf_of = match field(form, "on_behalf_of") {
+        "" => own.to_string(),
+        x => x.to_string(),
+    };
+    Ok(Action::TableProposal {
+        draft: latest.id.clone(),
+        paragraph: para.id.clone(),
+        on_behalf_of,
+        edit,
+        rationale: (!rationale.is_empty()).then(|| rationale.to_string()),
+        citation: None,
+    })
+}
+
+pub(super) async fn table_proposal(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let own = match v.actor_in(&pid) {
+        Some(Actor::Delegation { delegation }) => delegation,
+        _ => String::new(),
+    };
+    let action = match web.ws.process(&pid) {
+        Some(slot) => match slot.state.read() {
+            Ok(s) => proposal_from_form(&s, &form, &own),
+            Err(_) => Err(ApiError::unavailable("lock")),
+        },
+        None => Err(ApiError::not_found(format!("no process `{pid}`"))),
+    };
+    let back = format!("/p/{pid}/compilation#para-{}", field(&form, "paragraph"));
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+pub(super) async fn proposal_action(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, proposal, verb)): Path<(String, String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let own = match v.actor_in(&pid) {
+        Some(Actor::Delegation { delegation }) => delegation,
+        _ => String::new(),
+    };
+    let on_behalf_of = match field(&form, "on_behalf_of") {
+        "" => own,
+        x => x.to_string(),
+    };
+    let action = match verb.as_str() {
+        "support" => Ok(Action::Support { proposal: proposal.clone(), on_behalf_of }),
+        "oppose" => Ok(Action::Oppose { proposal: proposal.clone(), on_behalf_of }),
+        "withdraw" => Ok(Action::Withdraw { proposal: proposal.clone() }),
+        "revise" => number(&form, "base_revision").and_then(|base_revision| {
+            let existing = web
+                .ws
+                .process(&pid)
+                .and_then(|slot| {
+                    slot.state.read().ok().and_then(|s| s.proposal(&proposal).map(|p| p.edit.clone()))
+                })
+                .ok_or_else(|| ApiError::not_found(format!("no proposal `{proposal}`")))?;
+            let text = field(&form, "text").trim().to_string();
+            let edit = match existing {
+                Edit::Replace { span, .. } => Edit::Replace { span, text },
+                Edit::Insert { at, .. } => Edit::Insert {
+                    at,
+                    text: if text.starts_with([',', '.', ';', ':']) { text } else { format!(" {text}") },
+                },
+                Edit::AddParagraph { .. } => Edit::AddParagraph { text },
+                Edit::Alternatives { span, .. } => Edit::Alternatives {
+                    span,
+                    alternatives: text
+                        .split('/')
+                        .map(|a| a.trim().to_string())
+                        .filter(|a| !a.is_empty())
+                        .collect(),
+                },
+                other => other,
+            };
+            let rationale = Some(field(&form, "rationale").trim().to_string()).filter(|r| !r.is_empty());
+            Ok(Action::Revise { proposal: proposal.clone(), base_revision, edit, rationale })
+        }),
+        "decide" => number(&form, "base_revision").and_then(|base_revision| {
+            let decision = match field(&form, "decision") {
+                "accept" => Decision::Accept,
+                "set-aside" => Decision::SetAside,
+                other => return Err(ApiError::bad_request(format!("unknown decision `{other}`"))),
+            };
+            let session = Some(field(&form, "session").to_string()).filter(|s| !s.is_empty());
+            Ok(Action::Decide { proposal: proposal.clone(), decision, base_revision, session })
+        }),
+        other => Err(ApiError::not_found(format!("no action `{other}` on proposals"))),
+    };
+    let back = format!("/p/{pid}/compilation");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+/// A working paragraph as the co-facilitators' page shows it.
+pub struct WorkView {
+    id: String,
+    number: String,
+    html: String,
+    status: &'static str,
+    status_class: &'static str,
+    revision: u64,
+    brackets: Vec<(usize, String, Vec<String>)>,
+}
+
+#[derive(Template)]
+#[template(path = "working.html")]
+pub(super) struct WorkingPage {
+    frame: Frame,
+    nav: Nav,
+    label: String,
+    accepted: String,
+    paragraphs: Vec<WorkView>,
+    can_edit: bool,
+}
+
+pub(super) async fn working_page(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let result = in_process(&web, &pid, &v, |s, a| {
+        if !policy::may_read_working(s, a) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "only the secretariat and co-facilitators see the working text",
+            ));
+        }
+        let paragraphs = s
+            .working_paragraphs()
+            .into_iter()
+            .map(|w| {
+                let pv = para_view(w.paragraph);
+                WorkView {
+                    id: pv.id,
+                    number: pv.number,
+                    html: pv.html,
+                    status: pv.status,
+                    status_class: pv.status_class,
+                    revision: w.revision,
+                    brackets: w
+                        .paragraph
+                        .brackets
+                        .iter()
+                        .enumerate()
+                        .map(|(i, b)| (i, b.text.clone(), b.alternatives.clone().unwrap_or_default()))
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok(WorkingPage {
+            frame: frame(&v),
+            nav: nav(s, a),
+            label: s.latest().map(|d| d.label.clone()).unwrap_or_default(),
+            accepted: if s.accepted.is_empty() { "none".into() } else { s.accepted.join(", ") },
+            paragraphs,
+            can_edit: policy::is_co_facilitator(s, a),
+        })
+    });
+    match result {
+        Ok(p) => page(&v, &p),
+        Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/working")),
+    }
+}
+
+pub(super) async fn working_action(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, paragraph, verb)): Path<(String, String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let session = Some(field(&form, "session").to_string()).filter(|s| !s.is_empty());
+    let action = number(&form, "base_revision").and_then(|base_revision| match verb.as_str() {
+        "status" => {
+            let status = Status::from_name(field(&form, "status"))
+                .ok_or_else(|| ApiError::bad_request("unknown status"))?;
+            let note = Some(field(&form, "note").trim().to_string()).filter(|n| !n.is_empty());
+            Ok(Action::SetStatus { paragraph: paragraph.clone(), status, note, base_revision, session })
+        }
+        "compromise" => Ok(Action::WriteCompromise {
+            paragraph: paragraph.clone(),
+            text: field(&form, "text").to_string(),
+            base_revision,
+            session,
+        }),
+        other => Err(ApiError::not_found(format!("no action `{other}` on paragraphs"))),
+    });
+    let back = format!("/p/{pid}/working#para-{paragraph}");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+pub(super) async fn bracket_action(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, paragraph, bracket)): Path<(String, String, usize)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let resolution = match (field(&form, "resolution"), form.get("choose")) {
+        (_, Some(n)) => n
+            .parse()
+            .map(|alternative| BracketResolution::Choose { alternative })
+            .map_err(|_| ApiError::bad_request("which alternative?")),
+        ("keep", None) => Ok(BracketResolution::Keep),
+        ("delete", None) => Ok(BracketResolution::Delete),
+        _ => Err(ApiError::bad_request("keep, delete or choose an alternative")),
+    };
+    let action = resolution.and_then(|resolution| {
+        Ok(Action::ResolveBracket {
+            paragraph: paragraph.clone(),
+            bracket,
+            resolution,
+            base_revision: number(&form, "base_revision")?,
+            session: None,
+        })
+    });
+    let back = format!("/p/{pid}/working#para-{paragraph}");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+pub(super) async fn produce_revision(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let publication = match field(&form, "publication") {
+        "internal" => Publication::Internal,
+        "public" => Publication::Public,
+        _ => Publication::Circulated,
+    };
+    let date = Some(field(&form, "date").trim().to_string()).filter(|d| !d.is_empty());
+    let action = Ok(Action::ProduceRevision {
+        label: field(&form, "label").trim().to_string(),
+        date,
+        publication,
+        canonical: None,
+        lineage: None,
+    });
+    let back = format!("/p/{pid}");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+#[derive(Template)]
+#[template(path = "sessions.html")]
+pub(super) struct SessionsPage {
+    frame: Frame,
+    nav: Nav,
+    sessions: Vec<accord_core::negotiation::Session>,
+    can_edit: bool,
+}
+
+pub(super) async fn sessions_page(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let result = in_process(&web, &pid, &v, |s, a| {
+        if policy::visible_from(s, a).is_none_or(|f| f > Publication::Circulated) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "sessions are shown to the delegations of the process",
+            ));
+        }
+        let can_edit = matches!(a, Some(Actor::Secretariat { .. })) || policy::is_co_facilitator(s, a);
+        Ok(SessionsPage { frame: frame(&v), nav: nav(s, a), sessions: s.sessions.clone(), can_edit })
+    });
+    match result {
+        Ok(p) => page(&v, &p),
+        Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/sessions")),
+    }
+}
+
+pub(super) async fn schedule_session(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let action = Ok(Action::ScheduleSession {
+        date: field(&form, "date").trim().to_string(),
+        time: field(&form, "time").trim().to_string(),
+        room: field(&form, "room").trim().to_string(),
+        agenda: field(&form, "agenda")
+            .split(',')
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect(),
+    });
+    let back = format!("/p/{pid}/sessions");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+pub(super) async fn record_decision(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((pid, session)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let action = Ok(Action::RecordDecision {
+        session: session.clone(),
+        text: field(&form, "text").trim().to_string(),
+        paragraphs: Vec::new(),
+    });
+    let back = format!("/p/{pid}/sessions#session-{session}");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}

@@ -1,0 +1,134 @@
+//! The HTTP API in process: `app()` driven with `tower::ServiceExt::oneshot`
+//! on a temporary SQLite store and a fixed clock — no binary, no socket —
+//! with the answers snapshot-tested (`insta`, times redacted). What needs a
+//! process of its own (SIGKILL durability, the log on stderr) stays in the
+//! CLI's spawned-binary tests.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use accord_core::negotiation::Actor;
+use accord_server::{app, Workspace};
+use accord_store::Sqlite;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// A clock that starts on 2026-04-01 and moves a second per reading.
+fn fixed_clock() -> Box<dyn Fn() -> i64 + Send + Sync> {
+    let t = Arc::new(AtomicI64::new(1_775_000_000_000));
+    Box::new(move || t.fetch_add(1000, Ordering::Relaxed))
+}
+
+/// The application on a fresh store, and a secretariat's token.
+struct Fixture {
+    app: axum::Router,
+    admin: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Sqlite::open(&dir.path().join("accord.sqlite3")).unwrap();
+    let ws = Workspace::open_with_clock(Box::new(store), fixed_clock()).unwrap();
+    let admin = ws.create_token(None, &Actor::Secretariat { name: "Test".into() }, "test").await.unwrap();
+    Fixture { app: app(ws), admin, _dir: dir }
+}
+
+impl Fixture {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 64 << 20).await.unwrap();
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, value)
+    }
+}
+
+/// Times replaced by a placeholder, wherever they are: snapshots hold what
+/// does not depend on when the test ran.
+fn redacted(mut v: Value) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                for (k, x) in map.iter_mut() {
+                    if k == "at" || k.ends_with("_at") || k.ends_with("_at_ms") {
+                        *x = Value::String("[time]".into());
+                    } else {
+                        walk(x);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut v);
+    v
+}
+
+#[tokio::test]
+async fn a_process_is_created_read_and_refused_in_process() {
+    let f = fixture().await;
+    let (st, health) = f.call("GET", "/api/health", None, None).await;
+    assert_eq!(st, StatusCode::OK);
+    insta::assert_json_snapshot!("health", health);
+
+    let body = json!({"id": "ocean", "title": "Ocean data", "co_facilitators": ["Norland"], "public": true});
+    let (st, created) = f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await;
+    assert_eq!(st, StatusCode::CREATED, "{created}");
+    insta::assert_json_snapshot!("process_created", redacted(created));
+
+    let participant = json!({"id": "norland", "name": "Norland", "kind": "member-state"});
+    let (st, _) =
+        f.call("POST", "/api/processes/ocean/participants", Some(&f.admin), Some(participant)).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let draft = json!({"label": "Zero draft", "text": "Draft outcome\n\n1. We agree [to act].\n\n2. We decide to review.\n", "publication": "public"});
+    let (st, imported) = f.call("POST", "/api/processes/ocean/drafts", Some(&f.admin), Some(draft)).await;
+    assert_eq!(st, StatusCode::CREATED, "{imported}");
+
+    let (st, process) = f.call("GET", "/api/processes/ocean", None, None).await;
+    assert_eq!(st, StatusCode::OK);
+    insta::assert_json_snapshot!("process_read_by_the_public", redacted(process));
+
+    // Refusals, each in the documented error form.
+    let (st, e) = f.call("GET", "/api/processes/nowhere", Some(&f.admin), None).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    insta::assert_json_snapshot!("unknown_process", e);
+    let (st, e) = f.call("GET", "/api/processes", Some("acc_not_a_token"), None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    insta::assert_json_snapshot!("unknown_token", e);
+    let again = json!({"id": "ocean", "title": "Again"});
+    let (st, e) = f.call("POST", "/api/processes", Some(&f.admin), Some(again)).await;
+    assert!(st.is_client_error(), "{st} {e}");
+    insta::assert_json_snapshot!("process_exists", e);
+    let (st, e) = f.call("GET", "/api/no-such-route", None, None).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    insta::assert_json_snapshot!("unknown_route", e);
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_stable() {
+    let f = fixture().await;
+    let (st, doc) = f.call("GET", "/api/openapi.json", None, None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(doc["openapi"].as_str().map(|v| &v[..2]), Some("3."), "{doc}");
+    insta::assert_json_snapshot!("openapi", doc);
+}
