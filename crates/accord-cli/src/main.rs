@@ -28,7 +28,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse a draft (plain text from a PDF or Word file, or Accord's canonical form) and print its model.
+    /// Parse a draft (a Word .docx, a PDF, plain text, or Accord's canonical form: told by content) and print its model.
     Parse {
         /// The draft file; `-` reads standard input.
         file: PathBuf,
@@ -197,12 +197,26 @@ fn main() -> ExitCode {
 }
 
 fn read_draft(file: &Path, input: &InputOptions) -> Result<Draft, Failure> {
-    // By value: the text is freed once cut into paragraphs, before the model grows.
-    Ok(accord_core::parse_owned(read_text(file, input)?))
+    Ok(read_import(file, input)?.draft)
 }
 
-/// Reads a file (or standard input for `-`) as text, within the size limit.
+/// Reads a draft in any format (text, Word, PDF: told by content), with a
+/// Word file's tracked changes and comments.
+fn read_import(file: &Path, input: &InputOptions) -> Result<accord_formats::docx::Import, Failure> {
+    // By value: the bytes are freed once cut into paragraphs, before the model grows.
+    accord_formats::read_draft(read_bytes(file, input)?, input.max_size)
+        .map_err(|e| Failure(format!("{}: {e}", file.display())))
+}
+
+/// Reads a file (or standard input for `-`) as draft text, within the size
+/// limit: a PDF's laid-out text, a Word file's draft in canonical form.
 fn read_text(file: &Path, input: &InputOptions) -> Result<String, Failure> {
+    accord_formats::read_text(read_bytes(file, input)?, input.max_size)
+        .map_err(|e| Failure(format!("{}: {e}", file.display())))
+}
+
+/// Reads a file (or standard input for `-`) within the size limit.
+fn read_bytes(file: &Path, input: &InputOptions) -> Result<Vec<u8>, Failure> {
     let name = file.display();
     let mut bytes = Vec::new();
     let read = if file == Path::new("-") {
@@ -224,7 +238,7 @@ fn read_text(file: &Path, input: &InputOptions) -> Result<String, Failure> {
             .map(|_| ())
     };
     read.map_err(|e| Failure(format!("{name}: cannot read: {e}")))?;
-    accord_core::decode_owned(bytes, input.max_size).map_err(|e| Failure(format!("{name}: {e}")))
+    Ok(bytes)
 }
 
 fn report_diagnostics(file: &Path, draft: &Draft, strict: bool) -> ExitCode {
@@ -271,13 +285,23 @@ struct ParseOutput<'a> {
     schema: &'static str,
     #[serde(flatten)]
     draft: &'a Draft,
+    /// A Word file's tracked changes (empty for text and PDF).
+    tracked_changes: &'a [accord_formats::docx::TrackedChange],
+    /// A Word file's comments (empty for text and PDF).
+    comments: &'a [accord_formats::docx::Comment],
 }
 
 fn run_parse(file: &Path, format: ParseFormat, input: &InputOptions) -> Result<ExitCode, Failure> {
-    let draft = read_draft(file, input)?;
+    let import = read_import(file, input)?;
+    let draft = &import.draft;
     let code = match format {
         ParseFormat::Json => {
-            emit_json(&ParseOutput { schema: "accord-draft/1", draft: &draft })?;
+            emit_json(&ParseOutput {
+                schema: "accord-draft/1",
+                draft,
+                tracked_changes: &import.tracked_changes,
+                comments: &import.comments,
+            })?;
             if input.strict && !draft.diagnostics.is_empty() {
                 ExitCode::from(1)
             } else {
@@ -285,16 +309,16 @@ fn run_parse(file: &Path, format: ParseFormat, input: &InputOptions) -> Result<E
             }
         }
         ParseFormat::Text => {
-            emit(&accord_core::render::text(&draft))?;
-            report_diagnostics(file, &draft, input.strict)
+            emit(&accord_core::render::text(draft))?;
+            report_diagnostics(file, draft, input.strict)
         }
         ParseFormat::Markdown => {
-            emit(&accord_core::render::markdown(&draft))?;
-            report_diagnostics(file, &draft, input.strict)
+            emit(&accord_core::render::markdown(draft))?;
+            report_diagnostics(file, draft, input.strict)
         }
         ParseFormat::Canonical => {
-            emit(&accord_core::canonical::write(&draft))?;
-            report_diagnostics(file, &draft, input.strict)
+            emit(&accord_core::canonical::write(draft))?;
+            report_diagnostics(file, draft, input.strict)
         }
     };
     Ok(code)
