@@ -46,11 +46,16 @@ pub enum PdfError {
 
 /// The PDF's text as `pdftotext -layout` writes it (pages separated by form feeds).
 pub fn to_text(bytes: &[u8]) -> Result<String, PdfError> {
+    let program = std::env::var("ACCORD_PDFTOTEXT").unwrap_or_else(|_| PDFTOTEXT.to_owned());
+    to_text_with(bytes, &program)
+}
+
+/// As [`to_text`], running this `pdftotext` program.
+pub fn to_text_with(bytes: &[u8], program: &str) -> Result<String, PdfError> {
     if !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         return Err(PdfError::NotPdf);
     }
-    let program = std::env::var("ACCORD_PDFTOTEXT").unwrap_or_else(|_| PDFTOTEXT.to_owned());
-    let mut child = Command::new(&program)
+    let mut child = Command::new(program)
         .args(["-layout", "-enc", "UTF-8", "-", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -58,7 +63,7 @@ pub fn to_text(bytes: &[u8]) -> Result<String, PdfError> {
         .spawn()
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                PdfError::ToolMissing(program.clone())
+                PdfError::ToolMissing(program.to_owned())
             } else {
                 PdfError::Io(e.to_string())
             }

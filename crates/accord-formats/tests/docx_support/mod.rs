@@ -74,3 +74,44 @@ pub fn np(num: u32, level: u32, text: &str) -> String {
 pub fn docx(body: &str) -> Vec<u8> {
     package(&[("word/document.xml", document(body))])
 }
+
+/// Whether an external tool runs; when it does not, the test fails under
+/// `CI` and is skipped (saying so) elsewhere.
+pub fn tool(program: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "{program} is required under CI but was not found");
+        eprintln!("SKIPPED: {program} is not installed");
+    }
+    found
+}
+
+/// Converts files with LibreOffice in one call (it is slow to start), with a
+/// private profile so parallel runs do not share one. `to` is a filter such
+/// as `docx:"MS Word 2007 XML"`, `txt:Text`, `pdf`.
+pub fn soffice(files: &[std::path::PathBuf], to: &str, outdir: &std::path::Path) {
+    let profile = outdir.join("lo-profile");
+    let status = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
+        .arg(outdir)
+        .args(files)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("soffice runs");
+    assert!(status.success(), "soffice failed: {status}");
+}
+
+/// A fresh directory under the system's temporary folder.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("accord-formats-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
