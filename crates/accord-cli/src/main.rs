@@ -13,6 +13,7 @@ use accord_core::{Draft, Readiness};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod corpus;
+mod export;
 mod workspace;
 
 #[derive(Parser)]
@@ -47,9 +48,20 @@ enum Command {
         /// Output format (text is coloured on a terminal, plain when piped).
         #[arg(long, short, value_enum, default_value_t = CompareFormat::Text)]
         format: CompareFormat,
+        /// For `--format docx`: where to write the document.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// For `--format docx`: the author of the tracked changes.
+        #[arg(long, default_value = "Co-facilitators")]
+        author: String,
+        /// For `--format docx`: the date of the tracked changes (ISO 8601; default today).
+        #[arg(long)]
+        date: Option<String>,
         #[command(flatten)]
         input: InputOptions,
     },
+    /// Write a draft in another format: `accord export DRAFT --to docx -o DRAFT.docx`.
+    Export(export::ExportArgs),
     /// Manage the corpus of adopted texts that drafts are traced against.
     Corpus {
         #[command(subcommand)]
@@ -112,6 +124,8 @@ enum CompareFormat {
     Json,
     /// One self-contained page to e-mail or print.
     Html,
+    /// A Word document of tracked changes: "Accept all" gives NEW, "Reject all" OLD (needs -o or a redirect).
+    Docx,
 }
 
 const DEFAULT_CORPUS: &str = "accord-corpus";
@@ -182,7 +196,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Parse { file, format, input } => run_parse(&file, format, &input),
         Command::Status { file, format, input } => run_status(&file, format, &input),
-        Command::Compare { old, new, format, input } => run_compare(&old, &new, format, &input),
+        Command::Compare { old, new, format, output, author, date, input } => {
+            let docx = DocxOut { output, author, date };
+            run_compare(&old, &new, format, &docx, &input)
+        }
+        Command::Export(args) => export::run(args),
         Command::Corpus { action } => corpus::run(action),
         Command::Trace { file, corpus, format, input } => corpus::trace(&file, &corpus, format, &input),
         Command::Workspace(command) => workspace::run(command),
@@ -331,10 +349,18 @@ struct CompareOutput<'a> {
     comparison: &'a accord_core::Comparison,
 }
 
+/// Where and as whom `compare --format docx` writes.
+struct DocxOut {
+    output: Option<PathBuf>,
+    author: String,
+    date: Option<String>,
+}
+
 fn run_compare(
     old: &Path,
     new: &Path,
     format: CompareFormat,
+    docx: &DocxOut,
     input: &InputOptions,
 ) -> Result<ExitCode, Failure> {
     if old == Path::new("-") && new == Path::new("-") {
@@ -358,6 +384,14 @@ fn run_compare(
             emit(&accord_core::render::comparison_text(&c, &old_draft, &new_draft, color))?;
         }
         CompareFormat::Html => emit(&accord_core::render::comparison_html(&c, &old_draft, &new_draft))?,
+        CompareFormat::Docx => {
+            let by = accord_formats::docx::redline::Authorship {
+                author: docx.author.clone(),
+                date: docx.date.clone().unwrap_or_else(export::today),
+            };
+            let bytes = accord_formats::docx::redline::comparison(&old_draft, &new_draft, &c, &by);
+            export::write_binary(docx.output.as_deref(), &bytes)?;
+        }
     }
     let a = report_diagnostics(old, &old_draft, input.strict);
     let b = report_diagnostics(new, &new_draft, input.strict);

@@ -86,12 +86,23 @@ pub struct Walker<'s> {
     pub blocks: Vec<Block>,
     /// Notes referenced, in order of first reference: (is endnote, id).
     pub note_order: Vec<(bool, String)>,
+    /// Marks written in the text after a reference (`w:customMarkFollows`), by note.
+    pub custom_marks: std::collections::HashMap<(bool, String), String>,
+    /// Read the document with every change accepted instead of rejected
+    /// (insertions and deletions swap roles).
+    pub accepted: bool,
 }
 
 impl<'s> Walker<'s> {
     /// A walker using these styles.
     pub fn new(styles: &'s Styles) -> Walker<'s> {
-        Walker { styles, blocks: Vec::new(), note_order: Vec::new() }
+        Walker {
+            styles,
+            blocks: Vec::new(),
+            note_order: Vec::new(),
+            custom_marks: Default::default(),
+            accepted: false,
+        }
     }
 
     /// Reads block-level children of `node` (`w:body`, `w:tc`, `w:txbxContent`, …).
@@ -154,7 +165,14 @@ impl<'s> Walker<'s> {
             .map(|l| l + 1);
         let heading = outline.or_else(|| self.styles.heading(style));
         let mark = ppr.and_then(|pr| child(pr, "rPr"));
-        let mark_inserted = mark.and_then(|m| child(m, "ins")).map(|i| change_meta(i));
+        let (added, removed) = if self.accepted {
+            (["del", "moveFrom"], ["ins", "moveTo"])
+        } else {
+            (["ins", "moveTo"], ["del", "moveFrom"])
+        };
+        let mark_child =
+            |names: [&str; 2]| mark.and_then(|m| child(m, names[0]).or_else(|| child(m, names[1])));
+        let mark_inserted = mark_child(added).map(change_meta);
         let mut run = RunState {
             block: Block {
                 heading,
@@ -167,7 +185,7 @@ impl<'s> Walker<'s> {
             boxes: Vec::new(),
         };
         self.inline(p, &mut run, None, depth)?;
-        if let Some(del) = mark.and_then(|m| child(m, "del")) {
+        if let Some(del) = mark_child(removed) {
             let (author, date) = change_meta(del);
             let at = run.block.chars;
             run.block.changes.push(RawChange {
@@ -211,8 +229,11 @@ impl<'s> Walker<'s> {
                 }
                 "ins" | "del" | "moveFrom" | "moveTo" => {
                     let (author, date) = change_meta(c);
-                    let kind =
-                        if matches!(name, "ins" | "moveTo") { RawKind::Insert } else { RawKind::Delete };
+                    let kind = if matches!(name, "ins" | "moveTo") != self.accepted {
+                        RawKind::Insert
+                    } else {
+                        RawKind::Delete
+                    };
                     let t = Tracked { kind, author, date, moved: name.starts_with("move") };
                     self.inline(c, run, Some(&t), depth + 1)?;
                 }
@@ -286,7 +307,16 @@ impl<'s> Walker<'s> {
                         n.to_string()
                     };
                     let custom = attr(c, "customMarkFollows").is_some_and(|v| v == "1" || v == "true");
-                    if !custom {
+                    if custom {
+                        // The mark is the text of the run that follows (and is pushed with it).
+                        let next = node.next_sibling_element().filter(|n| n.tag_name().name() == "r");
+                        let mark: String = next
+                            .into_iter()
+                            .flat_map(|r| r.children().filter(|t| t.tag_name().name() == "t"))
+                            .filter_map(|t| t.text())
+                            .collect();
+                        self.custom_marks.entry(key.clone()).or_insert(mark);
+                    } else {
                         run.push(&marker, tracked);
                     }
                     if tracked.is_none_or(|t| t.kind == RawKind::Delete) {
@@ -319,6 +349,7 @@ impl<'s> Walker<'s> {
                 | "txbx" | "wgp" => {
                     if name == "txbxContent" {
                         let mut inner = Walker::new(self.styles);
+                        inner.accepted = self.accepted;
                         inner.note_order = std::mem::take(&mut self.note_order);
                         inner.blocks(c, depth + 1)?;
                         self.note_order = inner.note_order;

@@ -13,6 +13,9 @@ use super::styles::Styles;
 use super::xml::{self, attr, children};
 use super::{ChangeKind, Comment, DocxError, Import, TrackedChange};
 
+/// A note: (is endnote, `w:id`).
+type NoteKey = (bool, String);
+
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Reads a Word document into a draft with its tracked changes and comments.
@@ -24,8 +27,18 @@ pub fn read(bytes: &[u8]) -> Result<Import, DocxError> {
     read_with(bytes, Limits::default())
 }
 
+/// The draft with every tracked change accepted: what "Accept all" in Word
+/// gives. (Its `tracked_changes` are the reverse changes, back to the base.)
+pub fn read_accepted(bytes: &[u8]) -> Result<Import, DocxError> {
+    read_view(bytes, Limits::default(), true)
+}
+
 /// As [`read`], with the package's inflation budget given.
 pub fn read_with(bytes: &[u8], limits: Limits) -> Result<Import, DocxError> {
+    read_view(bytes, limits, false)
+}
+
+fn read_view(bytes: &[u8], limits: Limits, accepted: bool) -> Result<Import, DocxError> {
     if bytes.starts_with(&OLE_MAGIC) {
         // "EncryptionInfo" as a UTF-16 directory entry name marks an encrypted package.
         let needle: Vec<u8> = "EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes).collect();
@@ -74,8 +87,10 @@ pub fn read_with(bytes: &[u8], limits: Limits) -> Result<Import, DocxError> {
         return Err(DocxError::NoBody(format!("{main} has no w:body")));
     };
     let mut walker = Walker::new(&styles);
+    walker.accepted = accepted;
     walker.blocks(body_node, 0)?;
     let note_order = std::mem::take(&mut walker.note_order);
+    let custom_marks = std::mem::take(&mut walker.custom_marks);
     let blocks = body::finish(walker.blocks, &mut numbering);
     drop(doc);
     drop(document);
@@ -131,7 +146,7 @@ pub fn read_with(bytes: &[u8], limits: Limits) -> Result<Import, DocxError> {
     let mut draft = accord_core::parse_owned(text);
     draft.furniture.extend(furniture);
     let placement = place_blocks(&draft, &blocks, &first_lines);
-    attach_notes(&mut draft, &blocks, &placement, &note_order, &notes);
+    attach_notes(&mut draft, &blocks, &placement, (&note_order, &custom_marks), &notes);
     let tracked_changes = tracked_changes(&blocks, &placement, &draft);
     let comments = comments(&blocks, &placement, &draft, &comment_texts);
     remap_lines(&mut draft, &line_block);
@@ -353,10 +368,13 @@ fn attach_notes(
     draft: &mut Draft,
     blocks: &[Block],
     placed: &[Placed],
-    order: &[(bool, String)],
+    (order, custom): (&[NoteKey], &HashMap<NoteKey, String>),
     notes: &HashMap<(bool, String), String>,
 ) {
     let marker = |key: &(bool, String)| {
+        if let Some(m) = custom.get(key).filter(|m| !m.is_empty()) {
+            return m.clone();
+        }
         let n = order.iter().filter(|k| k.0 == key.0).position(|k| k == key).unwrap_or(0) + 1;
         if key.0 {
             super::numbering::format_number(n as i64, "lowerRoman")

@@ -18,15 +18,16 @@ mod body;
 mod import;
 mod numbering;
 mod package;
+pub mod redline;
 mod styles;
-// pub mod write;
+pub mod write;
 mod xml;
 
 use accord_core::Draft;
 use serde::Serialize;
 use thiserror::Error;
 
-pub use import::{read, read_with};
+pub use import::{read, read_accepted, read_with};
 pub use numbering::format_number;
 pub use package::Limits;
 
