@@ -269,7 +269,7 @@ fn clamp(v: i64, len: usize) -> u32 {
 }
 
 fn tracked_changes(blocks: &[Block], placed: &[Placed], draft: &Draft) -> Vec<TrackedChange> {
-    let mut out = Vec::new();
+    let mut out: Vec<TrackedChange> = Vec::new();
     for (i, b) in blocks.iter().enumerate() {
         let (id, len) = match placed[i].paragraph {
             Some(j) => (Some(draft.paragraphs[j].id.clone()), draft.paragraphs[j].text.chars().count()),
@@ -317,7 +317,23 @@ fn tracked_changes(blocks: &[Block], placed: &[Placed], draft: &Draft) -> Vec<Tr
                     k += 1;
                 }
             }
-            out.push(change);
+            // Insertions one after the other by one author (a new paragraph's
+            // mark and its text, runs split by formatting) are one insertion.
+            match out.last_mut() {
+                Some(last)
+                    if change.kind == ChangeKind::Insert
+                        && last.kind == ChangeKind::Insert
+                        && last.paragraph == change.paragraph
+                        && last.source_paragraph == change.source_paragraph
+                        && last.start == change.start
+                        && last.author == change.author
+                        && !last.moved
+                        && !change.moved =>
+                {
+                    last.inserted.push_str(&change.inserted)
+                }
+                _ => out.push(change),
+            }
             k += 1;
         }
     }

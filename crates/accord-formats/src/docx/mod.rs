@@ -18,6 +18,7 @@ mod body;
 mod import;
 mod numbering;
 mod package;
+pub mod proposals;
 pub mod redline;
 mod styles;
 pub mod write;

@@ -399,3 +399,35 @@ pub fn draft(draft: &Draft) -> Vec<u8> {
     });
     package(&document(&body), numbering.as_deref(), footnotes.as_deref())
 }
+
+/// The compilation text as a .docx: the latest draft's paragraphs, each
+/// followed by its live proposals, every one attributed (`p3 — Norway:
+/// replace "2020" with "2025"`), with supporters, opponents and rationale.
+pub fn compilation(
+    title: &str,
+    paragraphs: &[accord_core::negotiation::CompilationParagraph<'_>],
+) -> Vec<u8> {
+    let mut body = paragraph(Some("Title"), None, "", &run(title, false));
+    for cp in paragraphs {
+        let p = cp.paragraph;
+        let label = typed_label(p).map(|l| format!("{l} ")).unwrap_or_default();
+        let text = format!("{label}{}{}", p.text, status_tag(p.status, p.status_note.as_deref()));
+        body.push_str(&paragraph(None, None, "", &run(&text, false)));
+        for e in &cp.proposals {
+            let pr = e.proposal;
+            let mut line = format!("{} — {}: {}", pr.id, e.author_name, pr.describe());
+            if !pr.supporters.is_empty() {
+                line.push_str(&format!(" (supported by {})", pr.supporters.join(", ")));
+            }
+            if !pr.opponents.is_empty() {
+                line.push_str(&format!(" (opposed by {})", pr.opponents.join(", ")));
+            }
+            let mut content = run(&line, false);
+            if let Some(r) = &pr.rationale {
+                content.push_str(&run(&format!(" — {r}"), true));
+            }
+            body.push_str(&format!(r#"<w:p><w:pPr><w:ind w:left="720"/></w:pPr>{content}</w:p>"#));
+        }
+    }
+    package(&document(&body), None, None)
+}
