@@ -199,9 +199,28 @@ fn comparison_accepted_is_new_and_rejected_is_old() {
     soffice(std::slice::from_ref(&file), "pdf", &dir);
     let pdf = std::fs::read(dir.join("comparison.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 10_000, "LibreOffice made a PDF of it");
-    soffice(&[file], "txt:Text (encoded):UTF8", &dir);
+    soffice(std::slice::from_ref(&file), "txt:Text (encoded):UTF8", &dir);
     let txt = std::fs::read_to_string(dir.join("comparison.txt")).unwrap();
     assert!(txt.contains("We strongly commit to harnessing"), "{}", &txt[..txt.len().min(2000)]);
+    // LibreOffice reads them as tracked changes, not as text: its own
+    // document (ODF) holds one changed region per insertion and deletion,
+    // each by our author.
+    let file = dir.join("comparison.docx");
+    soffice(&[file], "odt", &dir);
+    let mut odt = zip::ZipArchive::new(std::fs::File::open(dir.join("comparison.odt")).unwrap()).unwrap();
+    let mut content = String::new();
+    std::io::Read::read_to_string(&mut odt.by_name("content.xml").unwrap(), &mut content).unwrap();
+    let regions = content.matches("<text:changed-region").count();
+    assert!(
+        content.contains("<text:insertion>") && content.contains("<text:deletion>"),
+        "no tracked changes in LibreOffice"
+    );
+    assert!(
+        regions >= rejected.tracked_changes.len(),
+        "{regions} regions for {} changes",
+        rejected.tracked_changes.len()
+    );
+    assert!(content.contains("<dc:creator>Co-facilitators</dc:creator>"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
