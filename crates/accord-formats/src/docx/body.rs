@@ -70,6 +70,32 @@ pub struct Block {
     mark_inserted: Option<(Option<String>, Option<String>)>,
 }
 
+/// Footnotes and endnotes numbered in order of first reference, each kind
+/// counting on its own (as Word numbers them).
+#[derive(Debug, Default, Clone)]
+pub struct NoteOrder {
+    numbers: std::collections::HashMap<(bool, String), usize>,
+    counts: [usize; 2],
+}
+
+impl NoteOrder {
+    /// The note's number, given at its first reference.
+    pub fn number(&mut self, key: &(bool, String)) -> usize {
+        if let Some(&n) = self.numbers.get(key) {
+            return n;
+        }
+        let count = &mut self.counts[usize::from(key.0)];
+        *count += 1;
+        self.numbers.insert(key.clone(), *count);
+        *count
+    }
+
+    /// The number of a note already referenced.
+    pub fn get(&self, key: &(bool, String)) -> Option<usize> {
+        self.numbers.get(key).copied()
+    }
+}
+
 /// The change a run stands inside.
 #[derive(Clone)]
 struct Tracked {
@@ -85,7 +111,7 @@ pub struct Walker<'s> {
     /// Blocks in document order.
     pub blocks: Vec<Block>,
     /// Notes referenced, in order of first reference: (is endnote, id).
-    pub note_order: Vec<(bool, String)>,
+    pub note_order: NoteOrder,
     /// Marks written in the text after a reference (`w:customMarkFollows`), by note.
     pub custom_marks: std::collections::HashMap<(bool, String), String>,
     /// Read the document with every change accepted instead of rejected
@@ -99,7 +125,7 @@ impl<'s> Walker<'s> {
         Walker {
             styles,
             blocks: Vec::new(),
-            note_order: Vec::new(),
+            note_order: NoteOrder::default(),
             custom_marks: Default::default(),
             accepted: false,
         }
@@ -290,16 +316,7 @@ impl<'s> Walker<'s> {
                     let Some(id) = attr(c, "id") else { continue };
                     let endnote = name == "endnoteReference";
                     let key = (endnote, id.to_owned());
-                    if !self.note_order.contains(&key) {
-                        self.note_order.push(key.clone());
-                    }
-                    let n = self
-                        .note_order
-                        .iter()
-                        .filter(|k| k.0 == endnote)
-                        .position(|k| *k == key)
-                        .unwrap_or(0)
-                        + 1;
+                    let n = self.note_order.number(&key);
                     // The marker is glued to the text as in a PDF: `years]1.`
                     let marker = if endnote {
                         super::numbering::format_number(n as i64, "lowerRoman")
@@ -351,8 +368,10 @@ impl<'s> Walker<'s> {
                         let mut inner = Walker::new(self.styles);
                         inner.accepted = self.accepted;
                         inner.note_order = std::mem::take(&mut self.note_order);
+                        inner.custom_marks = std::mem::take(&mut self.custom_marks);
                         inner.blocks(c, depth + 1)?;
                         self.note_order = inner.note_order;
+                        self.custom_marks = inner.custom_marks;
                         run.boxes.push(inner.blocks);
                     } else {
                         self.inline(c, run, tracked, depth + 1)?;

@@ -231,13 +231,18 @@ fn place_blocks(draft: &Draft, blocks: &[Block], first_lines: &[u32]) -> Vec<Pla
     }
     let mut placed = Vec::with_capacity(blocks.len());
     let mut cursor: HashMap<usize, usize> = HashMap::new();
+    let mut chars: Option<(usize, Vec<char>)> = None;
     for (i, b) in blocks.iter().enumerate() {
         let line = first_lines[i];
         let Some(&j) = by_line.get(&line) else {
             placed.push(Placed { paragraph: None, shift: 0 });
             continue;
         };
-        let par: Vec<char> = draft.paragraphs[j].text.chars().collect();
+        // One paragraph's characters, kept while its blocks are placed (they come in a row).
+        if chars.as_ref().is_none_or(|(k, _)| *k != j) {
+            chars = Some((j, draft.paragraphs[j].text.chars().collect()));
+        }
+        let par: &[char] = chars.as_ref().map_or(&[], |(_, c)| c.as_slice());
         let number =
             b.number.as_ref().map_or(0, |(n, s)| n.chars().count() + usize::from(*s != Suffix::Nothing));
         let rendered: Vec<char> =
@@ -384,20 +389,22 @@ fn attach_notes(
     draft: &mut Draft,
     blocks: &[Block],
     placed: &[Placed],
-    (order, custom): (&[NoteKey], &HashMap<NoteKey, String>),
+    (order, custom): (&body::NoteOrder, &HashMap<NoteKey, String>),
     notes: &HashMap<(bool, String), String>,
 ) {
     let marker = |key: &(bool, String)| {
         if let Some(m) = custom.get(key).filter(|m| !m.is_empty()) {
             return m.clone();
         }
-        let n = order.iter().filter(|k| k.0 == key.0).position(|k| k == key).unwrap_or(0) + 1;
+        let n = order.get(key).unwrap_or(1);
         if key.0 {
             super::numbering::format_number(n as i64, "lowerRoman")
         } else {
             n.to_string()
         }
     };
+    let mut seen: std::collections::HashSet<String> =
+        draft.footnotes.iter().map(|f| f.marker.clone()).collect();
     for (i, b) in blocks.iter().enumerate() {
         for key in &b.notes {
             let m = marker(key);
@@ -407,7 +414,7 @@ fn attach_notes(
                     p.footnotes.push(m.clone());
                 }
             }
-            if !draft.footnotes.iter().any(|f| f.marker == m) {
+            if seen.insert(m.clone()) {
                 let line = i as u32 + 1;
                 draft.footnotes.push(Footnote {
                     marker: m,
