@@ -9,7 +9,7 @@
 //! to reach that (columns, running headers, footnotes at page bottoms).
 //! Encrypted, image-only and broken PDFs are told apart and named.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
 
 use accord_core::Draft;
@@ -68,29 +68,20 @@ pub fn to_text_with(bytes: &[u8], program: &str) -> Result<String, PdfError> {
                 PdfError::Io(e.to_string())
             }
         })?;
-    // Feed stdin from a thread: poppler may write before it has read everything.
+    // Feed stdin from a thread while the output is read: poppler may write
+    // before it has read everything, and stdout and stderr are drained
+    // together (`wait_with_output`) so that neither pipe can fill and stall it.
     let mut stdin = child.stdin.take().ok_or_else(|| PdfError::Io("no stdin".into()))?;
-    let out = std::thread::scope(|s| {
-        let writer = s.spawn(move || {
+    let output = std::thread::scope(|s| {
+        s.spawn(move || {
             // A PDF poppler stops reading early makes a broken pipe: not our error.
             let _ = stdin.write_all(bytes);
         });
-        let mut stdout = Vec::new();
-        let mut stderr = Vec::new();
-        let read = child.stdout.take().map(|mut o| o.read_to_end(&mut stdout));
-        if let Some(mut e) = child.stderr.take() {
-            let _ = e.read_to_end(&mut stderr);
-        }
-        let _ = writer.join();
-        let status = child.wait();
-        (read, status, stdout, stderr)
+        child.wait_with_output()
     });
-    let (read, status, stdout, stderr) = out;
-    if let Some(Err(e)) = read {
-        return Err(PdfError::Io(e.to_string()));
-    }
-    let status = status.map_err(|e| PdfError::Io(e.to_string()))?;
-    let stderr = String::from_utf8_lossy(&stderr);
+    let output = output.map_err(|e| PdfError::Io(e.to_string()))?;
+    let (status, stdout) = (output.status, output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
     if !status.success() {
         if stderr.contains("password") || stderr.contains("ncrypt") || has_encrypt_dictionary(bytes) {
             return Err(PdfError::Encrypted);

@@ -136,6 +136,24 @@ fn broken_pdf_says_damaged() {
 }
 
 #[test]
+fn a_pdf_that_makes_poppler_complain_at_length_does_not_stall() {
+    if !tool("pdftotext") {
+        return;
+    }
+    // Thousands of bad hex strings: poppler writes far more than a pipe holds
+    // to stderr (found by the fuzzer: reading stdout first stalled both sides).
+    let content = format!("BT /F1 12 Tf 72 700 Td (1. Decides to act.) Tj ET {}", "<QQ> ".repeat(20_000));
+    let bytes = pdf_file(&content, FONT, "", &[]);
+    let started = std::time::Instant::now();
+    let result = pdf::read(&bytes);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    match result {
+        Ok(d) => assert_eq!(d.paragraphs[0].text, "Decides to act."),
+        Err(e) => assert!(matches!(e, PdfError::Broken(_)), "{e}"),
+    }
+}
+
+#[test]
 fn missing_poppler_is_named() {
     let err = pdf::to_text_with(b"%PDF-1.4\n", "/nonexistent/pdftotext").unwrap_err();
     assert_eq!(err, PdfError::ToolMissing("/nonexistent/pdftotext".into()));
