@@ -278,3 +278,11 @@ fn apply<'a>(base: &str, changes: impl Iterator<Item = &'a docx::TrackedChange>)
     out.extend(&chars[at..]);
     out
 }
+
+#[test]
+fn text_inserted_then_deleted_is_in_neither_reading() {
+    let body = r#"<w:p><w:r><w:t xml:space="preserve">1. Decides to act </w:t></w:r><w:ins w:id="1" w:author="A" w:date="2015-12-01T00:00:00Z"><w:r><w:t xml:space="preserve">now </w:t></w:r><w:del w:id="2" w:author="B" w:date="2015-12-02T00:00:00Z"><w:r><w:delText xml:space="preserve">promptly </w:delText></w:r></w:del></w:ins><w:r><w:t>together.</w:t></w:r></w:p>"#;
+    let pkg = docx(body);
+    assert_eq!(docx::read(&pkg).unwrap().draft.paragraphs[0].text, "Decides to act together.");
+    assert_eq!(docx::read_accepted(&pkg).unwrap().draft.paragraphs[0].text, "Decides to act now together.");
+}

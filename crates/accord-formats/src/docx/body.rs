@@ -260,6 +260,11 @@ impl<'s> Walker<'s> {
                     } else {
                         RawKind::Delete
                     };
+                    // Text inserted and then deleted (w:del inside w:ins) is in neither
+                    // the base text nor the accepted one.
+                    if tracked.is_some_and(|t| t.kind != kind) {
+                        continue;
+                    }
                     let t = Tracked { kind, author, date, moved: name.starts_with("move") };
                     self.inline(c, run, Some(&t), depth + 1)?;
                 }
