@@ -64,8 +64,8 @@ open(f"{out}/large.txt", "w", encoding="utf-8").write("".join(text))
 PY
 soffice -env:UserInstallation=file://$PWD/$OUT/lo-profile --headless --norestore \
   --convert-to "docx:MS Word 2007 XML" --outdir "$OUT" "$OUT/seed.txt" "$OUT/seed-auto.html" "$OUT/paris-neg.txt" >/dev/null 2>&1
-"$ACCORD" export "$OUT/paris-neg.txt" --to docx -o "$OUT/paris-neg-ours.docx"
-"$ACCORD" export "$OUT/large.txt" --to docx -o "$OUT/large.docx"
+"$ACCORD" export "$OUT/paris-neg.txt" --to docx -o "$OUT/paris-neg-ours.docx" 2>/dev/null
+"$ACCORD" export "$OUT/large.txt" --to docx -o "$OUT/large.docx" 2>/dev/null
 
 best() { # best wall time in ms of RUNS runs of the command
   python3 - "$RUNS" "$@" <<'PY'
