@@ -85,3 +85,53 @@ fn a_docx_is_not_written_to_a_terminal_and_bad_word_files_say_why() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_word_draft_imported_into_a_process_and_its_compilation_in_word() {
+    let dir = temp_dir("docx-cli-ws");
+    let data = dir.join("data");
+    let d = data.to_str().unwrap();
+    let docx = dir.join("zero.docx");
+    assert!(run(&["export", SEED, "--to", "docx", "-o", docx.to_str().unwrap()]).status.success());
+    let ok = |args: &[&str]| {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        o
+    };
+    ok(&[
+        "process",
+        "create",
+        "wsis",
+        "--title",
+        "WSIS review",
+        "--co-facilitator",
+        "Latvia",
+        "--data-dir",
+        d,
+    ]);
+    ok(&["process", "participant", "wsis", "norway", "Norway", "--data-dir", d]);
+    ok(&["import", "wsis", docx.to_str().unwrap(), "--label", "Zero draft", "--data-dir", d]);
+    ok(&[
+        "table",
+        "wsis",
+        "--paragraph",
+        "12",
+        "--edit",
+        r#"{"kind":"insert","at":0,"text":"Further, "}"#,
+        "--as",
+        "delegation:norway",
+        "--rationale",
+        "nothing",
+        "--data-dir",
+        d,
+    ]);
+    let out = dir.join("compilation.docx");
+    ok(&["compilation", "wsis", "--format", "docx", "-o", out.to_str().unwrap(), "--data-dir", d]);
+    let o = ok(&["parse", out.to_str().unwrap()]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["title"], "WSIS review: compilation of proposals on Zero draft");
+    let texts: Vec<&str> =
+        v["paragraphs"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
+    assert!(texts.iter().any(|t| t.contains("p1 — Norway:")), "{texts:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
