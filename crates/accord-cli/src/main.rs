@@ -13,6 +13,7 @@ use accord_core::{Draft, Readiness};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod corpus;
+mod export;
 mod workspace;
 
 #[derive(Parser)]
@@ -28,7 +29,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse a draft (plain text from a PDF or Word file, or Accord's canonical form) and print its model.
+    /// Parse a draft (a Word .docx, a PDF, plain text, or Accord's canonical form: told by content) and print its model.
     Parse {
         /// The draft file; `-` reads standard input.
         file: PathBuf,
@@ -47,9 +48,20 @@ enum Command {
         /// Output format (text is coloured on a terminal, plain when piped).
         #[arg(long, short, value_enum, default_value_t = CompareFormat::Text)]
         format: CompareFormat,
+        /// For `--format docx`: where to write the document.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// For `--format docx`: the author of the tracked changes.
+        #[arg(long, default_value = "Co-facilitators")]
+        author: String,
+        /// For `--format docx`: the date of the tracked changes (ISO 8601; default today).
+        #[arg(long)]
+        date: Option<String>,
         #[command(flatten)]
         input: InputOptions,
     },
+    /// Write a draft in another format: `accord export DRAFT --to docx -o DRAFT.docx`.
+    Export(export::ExportArgs),
     /// Manage the corpus of adopted texts that drafts are traced against.
     Corpus {
         #[command(subcommand)]
@@ -112,6 +124,8 @@ enum CompareFormat {
     Json,
     /// One self-contained page to e-mail or print.
     Html,
+    /// A Word document of tracked changes: "Accept all" gives NEW, "Reject all" OLD (needs -o or a redirect).
+    Docx,
 }
 
 const DEFAULT_CORPUS: &str = "accord-corpus";
@@ -190,7 +204,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Parse { file, format, input } => run_parse(&file, format, &input),
         Command::Status { file, format, input } => run_status(&file, format, &input),
-        Command::Compare { old, new, format, input } => run_compare(&old, &new, format, &input),
+        Command::Compare { old, new, format, output, author, date, input } => {
+            let docx = DocxOut { output, author, date };
+            run_compare(&old, &new, format, &docx, &input)
+        }
+        Command::Export(args) => export::run(args),
         Command::Corpus { action } => corpus::run(action),
         Command::Trace { file, corpus, format, input } => corpus::trace(&file, &corpus, format, &input),
         Command::Workspace(command) => workspace::run(command),
@@ -205,12 +223,26 @@ fn main() -> ExitCode {
 }
 
 fn read_draft(file: &Path, input: &InputOptions) -> Result<Draft, Failure> {
-    // By value: the text is freed once cut into paragraphs, before the model grows.
-    Ok(accord_core::parse_owned(read_text(file, input)?))
+    Ok(read_import(file, input)?.draft)
 }
 
-/// Reads a file (or standard input for `-`) as text, within the size limit.
+/// Reads a draft in any format (text, Word, PDF: told by content), with a
+/// Word file's tracked changes and comments.
+fn read_import(file: &Path, input: &InputOptions) -> Result<accord_formats::docx::Import, Failure> {
+    // By value: the bytes are freed once cut into paragraphs, before the model grows.
+    accord_formats::read_draft(read_bytes(file, input)?, input.max_size)
+        .map_err(|e| Failure(format!("{}: {e}", file.display())))
+}
+
+/// Reads a file (or standard input for `-`) as draft text, within the size
+/// limit: a PDF's laid-out text, a Word file's draft in canonical form.
 fn read_text(file: &Path, input: &InputOptions) -> Result<String, Failure> {
+    accord_formats::read_text(read_bytes(file, input)?, input.max_size)
+        .map_err(|e| Failure(format!("{}: {e}", file.display())))
+}
+
+/// Reads a file (or standard input for `-`) within the size limit.
+fn read_bytes(file: &Path, input: &InputOptions) -> Result<Vec<u8>, Failure> {
     let name = file.display();
     let mut bytes = Vec::new();
     let read = if file == Path::new("-") {
@@ -232,7 +264,7 @@ fn read_text(file: &Path, input: &InputOptions) -> Result<String, Failure> {
             .map(|_| ())
     };
     read.map_err(|e| Failure(format!("{name}: cannot read: {e}")))?;
-    accord_core::decode_owned(bytes, input.max_size).map_err(|e| Failure(format!("{name}: {e}")))
+    Ok(bytes)
 }
 
 fn report_diagnostics(file: &Path, draft: &Draft, strict: bool) -> ExitCode {
@@ -279,13 +311,23 @@ struct ParseOutput<'a> {
     schema: &'static str,
     #[serde(flatten)]
     draft: &'a Draft,
+    /// A Word file's tracked changes (empty for text and PDF).
+    tracked_changes: &'a [accord_formats::docx::TrackedChange],
+    /// A Word file's comments (empty for text and PDF).
+    comments: &'a [accord_formats::docx::Comment],
 }
 
 fn run_parse(file: &Path, format: ParseFormat, input: &InputOptions) -> Result<ExitCode, Failure> {
-    let draft = read_draft(file, input)?;
+    let import = read_import(file, input)?;
+    let draft = &import.draft;
     let code = match format {
         ParseFormat::Json => {
-            emit_json(&ParseOutput { schema: "accord-draft/1", draft: &draft })?;
+            emit_json(&ParseOutput {
+                schema: "accord-draft/1",
+                draft,
+                tracked_changes: &import.tracked_changes,
+                comments: &import.comments,
+            })?;
             if input.strict && !draft.diagnostics.is_empty() {
                 ExitCode::from(1)
             } else {
@@ -293,16 +335,16 @@ fn run_parse(file: &Path, format: ParseFormat, input: &InputOptions) -> Result<E
             }
         }
         ParseFormat::Text => {
-            emit(&accord_core::render::text(&draft))?;
-            report_diagnostics(file, &draft, input.strict)
+            emit(&accord_core::render::text(draft))?;
+            report_diagnostics(file, draft, input.strict)
         }
         ParseFormat::Markdown => {
-            emit(&accord_core::render::markdown(&draft))?;
-            report_diagnostics(file, &draft, input.strict)
+            emit(&accord_core::render::markdown(draft))?;
+            report_diagnostics(file, draft, input.strict)
         }
         ParseFormat::Canonical => {
-            emit(&accord_core::canonical::write(&draft))?;
-            report_diagnostics(file, &draft, input.strict)
+            emit(&accord_core::canonical::write(draft))?;
+            report_diagnostics(file, draft, input.strict)
         }
     };
     Ok(code)
@@ -315,10 +357,18 @@ struct CompareOutput<'a> {
     comparison: &'a accord_core::Comparison,
 }
 
+/// Where and as whom `compare --format docx` writes.
+struct DocxOut {
+    output: Option<PathBuf>,
+    author: String,
+    date: Option<String>,
+}
+
 fn run_compare(
     old: &Path,
     new: &Path,
     format: CompareFormat,
+    docx: &DocxOut,
     input: &InputOptions,
 ) -> Result<ExitCode, Failure> {
     if old == Path::new("-") && new == Path::new("-") {
@@ -343,6 +393,14 @@ fn run_compare(
             emit(&accord_core::render::comparison_text(&c, &old_draft, &new_draft, marks))?;
         }
         CompareFormat::Html => emit(&accord_server::render::comparison_html(&c, &old_draft, &new_draft))?,
+        CompareFormat::Docx => {
+            let by = accord_formats::docx::redline::Authorship {
+                author: docx.author.clone(),
+                date: docx.date.clone().unwrap_or_else(export::today),
+            };
+            let bytes = accord_formats::docx::redline::comparison(&old_draft, &new_draft, &c, &by);
+            export::write_binary(docx.output.as_deref(), &bytes)?;
+        }
     }
     let a = report_diagnostics(old, &old_draft, input.strict);
     let b = report_diagnostics(new, &new_draft, input.strict);

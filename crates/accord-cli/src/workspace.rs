@@ -166,8 +166,11 @@ pub enum WorkspaceCommand {
         /// The process id.
         process: String,
         /// Output format.
-        #[arg(long, short, value_enum, default_value_t = TextOrJson::Text)]
-        format: TextOrJson,
+        #[arg(long, short, value_enum, default_value_t = CompilationFormat::Text)]
+        format: CompilationFormat,
+        /// For `--format docx`: where to write the document.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
         #[command(flatten)]
         store: StoreOptions,
     },
@@ -293,6 +296,17 @@ pub enum KindArg {
     MemberState,
     PermanentObserver,
     Group,
+}
+
+/// What `accord compilation` prints.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CompilationFormat {
+    /// For the terminal.
+    Text,
+    /// The compilation as JSON.
+    Json,
+    /// A Word document, every proposal attributed (needs -o or a redirect).
+    Docx,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -496,13 +510,21 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
                 serde_json::from_str(&action).map_err(|e| Failure(format!("the action: {e}")))?;
             act(&store, &process, &who, action)
         }
-        WorkspaceCommand::Compilation { process, format, store } => with_state(&store, &process, |s| {
-            match format {
-                TextOrJson::Text => emit(&s.compilation_text())?,
-                TextOrJson::Json => emit_json(&s.compilation())?,
-            }
-            Ok(ExitCode::SUCCESS)
-        }),
+        WorkspaceCommand::Compilation { process, format, output, store } => {
+            with_state(&store, &process, |s| {
+                match format {
+                    CompilationFormat::Text => emit(&s.compilation_text())?,
+                    CompilationFormat::Json => emit_json(&s.compilation())?,
+                    CompilationFormat::Docx => {
+                        let draft = s.latest().map(|d| d.label.as_str()).unwrap_or("no draft yet");
+                        let title = format!("{}: compilation of proposals on {draft}", s.info.title);
+                        let bytes = accord_formats::docx::write::compilation(&title, &s.compilation());
+                        crate::export::write_binary(output.as_deref(), &bytes)?;
+                    }
+                }
+                Ok(ExitCode::SUCCESS)
+            })
+        }
         WorkspaceCommand::Readiness { process, format, store } => with_state(&store, &process, |s| {
             let latest =
                 s.latest().ok_or_else(|| Failure(format!("process `{process}` has no draft yet")))?;

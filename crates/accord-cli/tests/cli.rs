@@ -142,8 +142,15 @@ fn bad_input_exits_1_with_a_precise_message() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("/nonexistent/draft.txt: cannot read"));
 
+    // A PDF is read as a PDF now (by content): a broken one says so.
     let pdf = temp_file("draft.pdf", b"%PDF-1.7\n\x00\x01binary");
     let o = accord(&["parse", pdf.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("draft.pdf: the PDF is damaged"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+
+    let binary = temp_file("draft.bin", b"1. text\x00\x01binary");
+    let o = accord(&["parse", binary.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("looks binary"));
 }

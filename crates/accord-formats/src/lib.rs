@@ -16,6 +16,51 @@ pub mod akn;
 pub mod docx;
 pub mod pdf;
 
+/// Why a file could not be read as a draft, whatever its format.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// Text that could not be decoded.
+    #[error(transparent)]
+    Text(#[from] accord_core::InputError),
+    /// A Word file that could not be read.
+    #[error("{0}")]
+    Docx(#[from] docx::DocxError),
+    /// A PDF that could not be read.
+    #[error("{0}")]
+    Pdf(#[from] pdf::PdfError),
+}
+
+/// Reads a draft from bytes in any format Accord reads, told by content
+/// ([`detect`]): text, Word or PDF. The tracked changes and comments are
+/// empty for anything but a Word file.
+pub fn read_draft(bytes: Vec<u8>, max_bytes: usize) -> Result<docx::Import, ReadError> {
+    let plain = |draft| docx::Import { draft, tracked_changes: Vec::new(), comments: Vec::new() };
+    if bytes.len() > max_bytes {
+        return Err(accord_core::InputError::TooLarge { bytes: bytes.len(), limit: max_bytes }.into());
+    }
+    match detect(&bytes) {
+        Format::Docx => Ok(docx::read(&bytes)?),
+        Format::Pdf => Ok(plain(pdf::read(&bytes)?)),
+        Format::Text | Format::Xml => {
+            Ok(plain(accord_core::parse_owned(accord_core::decode_owned(bytes, max_bytes)?)))
+        }
+    }
+}
+
+/// The draft in `bytes` as text the core parser reads back to the same
+/// draft: text as it is, a PDF's laid-out text, a Word file's draft in
+/// Accord's canonical form (for what stores drafts as text).
+pub fn read_text(bytes: Vec<u8>, max_bytes: usize) -> Result<String, ReadError> {
+    if bytes.len() > max_bytes {
+        return Err(accord_core::InputError::TooLarge { bytes: bytes.len(), limit: max_bytes }.into());
+    }
+    match detect(&bytes) {
+        Format::Docx => Ok(accord_core::canonical::write(&docx::read(&bytes)?.draft)),
+        Format::Pdf => Ok(pdf::to_text(&bytes)?),
+        Format::Text | Format::Xml => Ok(accord_core::decode_owned(bytes, max_bytes)?),
+    }
+}
+
 /// What a file is, judged by its content, never by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

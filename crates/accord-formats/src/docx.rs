@@ -1,1 +1,0 @@
-//! Word (.docx) import and export. (Being written; see issue 13.)
