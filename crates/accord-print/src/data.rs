@@ -155,7 +155,7 @@ fn marker_at(text: &str, marker: &str) -> Option<(usize, usize)> {
 }
 
 /// Longest word kept whole; a longer one may break (and would overflow the line otherwise).
-const KEEP_MAX: usize = 60;
+const KEEP_MAX: usize = 80;
 
 /// A line may break inside `word` where reading the text back would not join
 /// it again without a space: after `/` (web addresses, `and/or`), after a dash,
