@@ -83,27 +83,49 @@ fn the_seed_embeds_noto_serif() {
     assert!(others.is_empty(), "{table}");
 }
 
-/// Prints the UDHR of `lang`, reads it back, and checks the paragraphs'
-/// text with `norm` applied to both sides; returns the PDF.
-fn udhr_reads_back(lang: &str, norm: fn(&str) -> String) -> Option<(Vec<u8>, String)> {
+/// The UDHR of `lang` printed, and its text as `pdftotext -layout` reads it
+/// back without the page furniture (the page numbers, the running header).
+fn udhr(lang: &str) -> Option<(Draft, Vec<u8>, String)> {
     let draft = parse(&common::udhr_draft_text(lang));
-    assert!(draft.paragraphs.len() >= 30, "{lang}: {} paragraphs", draft.paragraphs.len());
-    let pdf = draft_pdf(&draft, &PrintOptions::default()).expect("the UDHR prints");
+    assert!(draft.paragraphs.len() >= 50, "{lang}: {} paragraphs", draft.paragraphs.len());
+    let options = PrintOptions { running_title: Some("UDHR".into()), ..PrintOptions::default() };
+    let pdf = draft_pdf(&draft, &options).expect("the UDHR prints");
     let text = common::pdftotext(&pdf)?;
-    let back = parse(&text);
-    let texts = |d: &Draft| d.paragraphs.iter().map(|p| (p.id.clone(), norm(&p.text))).collect::<Vec<_>>();
-    let (want, got) = (texts(&draft), texts(&back));
-    for (w, g) in want.iter().zip(&got) {
-        assert_eq!(w, g, "{lang}: paragraph {} differs after the round trip", w.0);
-    }
-    assert_eq!(want.len(), got.len(), "{lang}: paragraph count after the round trip");
-    assert_eq!(back.title.as_deref().map(norm), draft.title.as_deref().map(norm), "{lang}: title");
-    Some((pdf, text))
+    let body: Vec<&str> = text
+        .split(['\n', '\u{c}'])
+        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || common::is_bidi_control(c)))
+        .filter(|l| *l != "UDHR" && !(l.starts_with("Page ") && l.contains(" of ")))
+        .collect();
+    Some((draft, pdf, body.join("\n")))
+}
+
+/// Letters and digits only, word by word: what "text order" is judged on.
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric() && !common::is_arabic_mark(c))
+        .map(|w| w.chars().filter(|c| !common::is_arabic_mark(*c)).collect::<String>())
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect()
 }
 
 #[test]
 fn arabic_reads_back_right_to_left_in_logical_order() {
-    let Some((pdf, _)) = udhr_reads_back("arb", squash) else { return };
+    let Some((draft, pdf, text)) = udhr("arb") else { return };
+    // Poppler reads right-to-left lines in logical order, word by word, but
+    // splits the lam-alef ligature backwards ("لا" as "ا ل") and misplaces a
+    // few vowel marks; marks are left out and a small share of words may
+    // differ — the order of all others must be the source's.
+    let want: Vec<String> = draft.paragraphs.iter().flat_map(|p| words(&p.text)).collect();
+    let got = words(&text);
+    let kept = common::lcs_len(&want, &got);
+    let share = kept as f64 / want.len() as f64;
+    eprintln!("arabic: {kept} of {} words read back in order ({:.1}%)", want.len(), share * 100.0);
+    assert!(share >= 0.97, "only {kept} of {} words in order", want.len());
+    // Every paragraph starts where it should: its first three words, in order.
+    let flat = got.join(" ");
+    for p in &draft.paragraphs {
+        let head = words(&p.text).into_iter().take(3).collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&head), "paragraph {} does not start with {head}", p.id);
+    }
     let Some(table) = common::pdffonts(&pdf) else { return };
     let naskh = common::fonts_named(&table, "NotoNaskhArabic");
     assert!(!naskh.is_empty() && naskh.iter().all(|(_, emb)| *emb), "{table}");
@@ -111,15 +133,18 @@ fn arabic_reads_back_right_to_left_in_logical_order() {
 
 #[test]
 fn chinese_reads_back_and_breaks_lines_by_its_rules() {
+    let Some((draft, pdf, text)) = udhr("cmn_hans") else { return };
     // Chinese has no spaces: a line end reads back as one, so compare without them.
     let no_space = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let Some((pdf, text)) = udhr_reads_back("cmn_hans", no_space) else { return };
+    let flat = no_space(&text);
+    for p in &draft.paragraphs {
+        assert!(flat.contains(&no_space(&p.text)), "paragraph {} not read back whole: {}", p.id, p.text);
+    }
     // No line starts with closing punctuation (kinsoku): the typesetter kept it on the line before.
     for line in text.lines() {
-        let t = line.trim_start();
         assert!(
-            !t.starts_with(['，', '。', '、', '；', '：', '）', '”']),
-            "line starts with closing punctuation: {t}"
+            !line.starts_with(['，', '。', '、', '；', '：', '）', '”', ',', '.']),
+            "line starts with closing punctuation: {line}"
         );
     }
     let Some(table) = common::pdffonts(&pdf) else { return };

@@ -126,3 +126,26 @@ pub fn udhr_draft_text(lang: &str) -> String {
     }
     s
 }
+
+/// Bidirectional controls Poppler wraps right-to-left runs in.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Arabic vowel marks (harakat, tanween, shadda, sukun, dagger alef).
+pub fn is_arabic_mark(c: char) -> bool {
+    matches!(c, '\u{064b}'..='\u{065f}' | '\u{0670}')
+}
+
+/// Length of the longest common subsequence of two word lists.
+pub fn lcs_len(a: &[String], b: &[String]) -> usize {
+    let mut prev = vec![0usize; b.len() + 1];
+    let mut cur = vec![0usize; b.len() + 1];
+    for x in a {
+        for (j, y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y { prev[j] + 1 } else { cur[j].max(prev[j + 1]) };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
