@@ -119,7 +119,7 @@ fn arabic_reads_back_right_to_left_in_logical_order() {
     let kept = common::lcs_len(&want, &got);
     let share = kept as f64 / want.len() as f64;
     eprintln!("arabic: {kept} of {} words read back in order ({:.1}%)", want.len(), share * 100.0);
-    assert!(share >= 0.97, "only {kept} of {} words in order", want.len());
+    assert!(share >= 0.95, "only {kept} of {} words in order", want.len());
     // Every paragraph starts where it should: its first three words, in order.
     let flat = got.join(" ");
     for p in &draft.paragraphs {
