@@ -263,7 +263,7 @@ fn running_title(draft: &Draft, options: &PrintOptions) -> String {
         out.push_str(w);
     }
     // A header ending in a sentence's full stop would read as body text.
-    let out = out.trim_end_matches(|c: char| c == ',' || c == ';' || c == ':' || c == '.');
+    let out = out.trim_end_matches([',', ';', ':', '.']);
     format!("{out} …")
 }
 

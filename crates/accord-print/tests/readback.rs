@@ -16,10 +16,11 @@ fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Id, number, status, status note, text, and each bracket's text and depth.
+type Essentials = (String, Option<String>, String, Option<String>, String, Vec<(String, u32)>);
+
 /// What must survive the round trip, paragraph by paragraph.
-fn essentials(
-    d: &Draft,
-) -> Vec<(String, Option<String>, String, Option<String>, String, Vec<(String, u32)>)> {
+fn essentials(d: &Draft) -> Vec<Essentials> {
     d.paragraphs
         .iter()
         .map(|p| {
@@ -150,4 +151,54 @@ fn chinese_reads_back_and_breaks_lines_by_its_rules() {
     let Some(table) = common::pdffonts(&pdf) else { return };
     let cjk = common::fonts_named(&table, "NotoSerifCJK");
     assert!(!cjk.is_empty() && cjk.iter().all(|(_, emb)| *emb), "{table}");
+}
+
+/// A draft with footnotes, as pdftotext gives one: two pages, each note at
+/// the foot of the page its marker is on.
+fn footnoted_source() -> String {
+    let mut s = String::from("Footnoted Draft on Oceans\n\nDraft – 1 January 2030\n\n");
+    let mut n = 0;
+    for page in 1..=2 {
+        if page > 1 {
+            s.push('\u{c}');
+        }
+        for k in 1..=8 {
+            n += 1;
+            let note = if k == 3 { format!("{page}") } else { String::new() };
+            s.push_str(&format!(
+                "{n}. We recall the ocean conference held in Lisbon in 2022 and its declaration,{note} and we decide to continue the work of the conference on the conservation of the oceans.\n"
+            ));
+        }
+        s.push_str(&format!(
+            "\n\n{page} Report of the United Nations Conference, document A/CONF.{page}/2022.\n"
+        ));
+        s.push_str(&format!("\n                 Page {page} of 2\n"));
+    }
+    s
+}
+
+#[test]
+fn footnotes_are_set_at_the_foot_of_their_page_and_read_back() {
+    let draft = parse(&footnoted_source());
+    assert_eq!(draft.footnotes.len(), 2, "the source's footnotes: {:?}", draft.footnotes);
+    let refs =
+        |d: &Draft| d.paragraphs.iter().map(|p| (p.id.clone(), p.footnotes.clone())).collect::<Vec<_>>();
+    assert!(refs(&draft).iter().any(|(_, f)| f == &["1".to_string()]), "{:?}", refs(&draft));
+    let pdf = draft_pdf(&draft, &PrintOptions::default()).expect("prints");
+    let Some(text) = common::pdftotext(&pdf) else { return };
+    let back = parse(&text);
+    let notes =
+        |d: &Draft| d.footnotes.iter().map(|f| (f.marker.clone(), squash(&f.text))).collect::<Vec<_>>();
+    assert_eq!(notes(&back), notes(&draft), "footnotes after the round trip\n{text}");
+    assert_eq!(refs(&back), refs(&draft), "footnote markers after the round trip");
+    assert_eq!(essentials(&back), essentials(&draft));
+    // Each note is on the page of its marker: the text before the page's end.
+    for page in text.split('\u{c}') {
+        for f in &draft.footnotes {
+            let marker_line = page.lines().any(|l| l.contains(&format!("declaration,{}", f.marker)));
+            if marker_line {
+                assert!(squash(page).contains(&squash(&f.text)), "note {} not on its page", f.marker);
+            }
+        }
+    }
 }
