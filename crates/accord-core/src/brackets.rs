@@ -18,119 +18,200 @@ pub(crate) trait Locate {
     fn locate(&self, unit: usize, offset: u32) -> (u32, u32);
 }
 
+/// Deepest nesting read as brackets. Real drafts nest a handful deep (the
+/// Paris texts reach 9); a `[` deeper than this is read as plain text, with its
+/// `]`, and reported once per nest. The cap also bounds the work: each
+/// character lies inside at most this many brackets, so the brackets' texts
+/// together are at most this many times the text.
+pub const MAX_BRACKET_DEPTH: u32 = 16;
+
+/// An opening bracket waiting for its `]`: unit, character and byte offset.
 struct Open {
     unit: usize,
     offset: u32,
+    byte: usize,
     depth: u32,
 }
 
+/// A matched pair: where it opens and where it closes (character and byte
+/// offsets of the `[` and the `]`).
+struct Pair {
+    open: (usize, u32, usize),
+    close: (usize, u32, usize),
+    depth: u32,
+}
+
+/// A bracket of one unit with the byte range of its text there.
+struct Placed {
+    bracket: Bracket,
+    bytes: (usize, usize),
+}
+
 /// Matches brackets across `units` (texts in document order). Returns, for
-/// each unit, its brackets (outermost first within each nest).
+/// each unit, its brackets (outermost first within each nest). Time and
+/// memory are linear in the units' length (see [`MAX_BRACKET_DEPTH`]).
 pub(crate) fn match_brackets(
     units: &[&str],
     locate: &dyn Locate,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<Bracket>> {
-    let mut out: Vec<Vec<Bracket>> = vec![Vec::new(); units.len()];
+    match_counting(units, locate, diagnostics, &mut 0)
+}
+
+/// [`match_brackets`], adding to `work` one step per character read, copied
+/// or compared: what a test bounds instead of time.
+fn match_counting(
+    units: &[&str],
+    locate: &dyn Locate,
+    diagnostics: &mut Vec<Diagnostic>,
+    work: &mut u64,
+) -> Vec<Vec<Bracket>> {
+    let mut warn = |(line, column): (u32, u32), code: &str, message: String| {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            code: code.into(),
+            message,
+            line,
+            column,
+        });
+    };
     let mut stack: Vec<Open> = Vec::new();
-    // Pairs as (open unit, open offset, close unit, close offset, depth).
-    let mut pairs: Vec<(usize, u32, usize, u32, u32)> = Vec::new();
+    let mut pairs: Vec<Pair> = Vec::new();
+    // `[` read as plain text for being too deep, still waiting for their `]`.
+    let mut too_deep = 0usize;
     for (u, text) in units.iter().enumerate() {
         let b = text.as_bytes();
         if !b.contains(&b'[') && !b.contains(&b']') {
             continue;
         }
-        for (n, c) in text.chars().enumerate() {
+        *work += text.len() as u64;
+        for (n, (byte, c)) in text.char_indices().enumerate() {
             let n = n as u32;
             match c {
-                '[' => stack.push(Open { unit: u, offset: n, depth: stack.len() as u32 + 1 }),
-                ']' => match stack.pop() {
-                    Some(open) => pairs.push((open.unit, open.offset, u, n, open.depth)),
-                    None => {
-                        let (line, column) = locate.locate(u, n);
-                        diagnostics.push(Diagnostic {
-                            severity: Severity::Warning,
-                            code: "unbalanced-bracket".into(),
-                            message: "closing bracket `]` with no opening bracket; read as plain text".into(),
-                            line,
-                            column,
-                        });
+                '[' if stack.len() as u32 >= MAX_BRACKET_DEPTH => {
+                    if too_deep == 0 {
+                        warn(
+                            locate.locate(u, n),
+                            "bracket-depth",
+                            format!(
+                                "brackets nest more than {MAX_BRACKET_DEPTH} deep; the deeper ones are read as \
+                                 plain text"
+                            ),
+                        );
                     }
+                    too_deep += 1;
+                }
+                '[' => stack.push(Open { unit: u, offset: n, byte, depth: stack.len() as u32 + 1 }),
+                ']' if too_deep > 0 => too_deep -= 1,
+                ']' => match stack.pop() {
+                    Some(o) => pairs.push(Pair {
+                        open: (o.unit, o.offset, o.byte),
+                        close: (u, n, byte),
+                        depth: o.depth,
+                    }),
+                    None => warn(
+                        locate.locate(u, n),
+                        "unbalanced-bracket",
+                        "closing bracket `]` with no opening bracket; read as plain text".into(),
+                    ),
                 },
                 _ => {}
             }
         }
     }
-    // Lengths only matter for brackets that cross units.
-    let length = |u: usize| units[u].chars().count() as u32;
     for open in stack {
-        let (line, column) = locate.locate(open.unit, open.offset);
-        diagnostics.push(Diagnostic {
-            severity: Severity::Warning,
-            code: "unbalanced-bracket".into(),
-            message: "opening bracket `[` is never closed; read as plain text".into(),
-            line,
-            column,
-        });
+        warn(
+            locate.locate(open.unit, open.offset),
+            "unbalanced-bracket",
+            "opening bracket `[` is never closed; read as plain text".into(),
+        );
     }
     // Later-reported diagnostics should still read in source order.
     diagnostics.sort_by_key(|d| (d.line, d.column));
 
-    for &(ou, oo, cu, co, depth) in &pairs {
+    // Lengths only matter for brackets that cross units; each is counted once.
+    let mut lengths: Vec<Option<u32>> = vec![None; units.len()];
+    let mut length = |u: usize| {
+        *lengths[u].get_or_insert_with(|| {
+            *work += units[u].len() as u64;
+            units[u].chars().count() as u32
+        })
+    };
+    let mut out: Vec<Vec<Placed>> = units.iter().map(|_| Vec::new()).collect();
+    for p in &pairs {
+        let ((ou, oo, ob), (cu, co, cb), depth) = (p.open, p.close, p.depth);
         if ou == cu {
-            out[ou].push(bracket(units[ou], oo, co + 1, depth, false, false));
+            out[ou].push(bracket(units[ou], (oo, ob), (co + 1, cb + 1), depth, false, false));
         } else {
-            out[ou].push(bracket(units[ou], oo, length(ou), depth, false, true));
+            let end = (length(ou), units[ou].len());
+            out[ou].push(bracket(units[ou], (oo, ob), end, depth, false, true));
             for mid in ou + 1..cu {
-                out[mid].push(bracket(units[mid], 0, length(mid), depth, true, true));
+                let end = (length(mid), units[mid].len());
+                out[mid].push(bracket(units[mid], (0, 0), end, depth, true, true));
             }
-            out[cu].push(bracket(units[cu], 0, co + 1, depth, true, false));
+            out[cu].push(bracket(units[cu], (0, 0), (co + 1, cb + 1), depth, true, false));
         }
     }
-    for (u, brackets) in out.iter_mut().enumerate() {
-        if brackets.is_empty() {
-            continue;
-        }
-        brackets.sort_by_key(|b| (b.start, std::cmp::Reverse(b.end)));
-        mark_adjacent(units[u], brackets);
-    }
-    out
+    // Each bracket's text is copied once and read once for alternatives.
+    *work += out.iter().flatten().map(|p| 2 * (p.bytes.1 - p.bytes.0) as u64 + 1).sum::<u64>();
+    out.into_iter()
+        .enumerate()
+        .map(|(u, mut placed)| {
+            placed.sort_by_key(|p| (p.bracket.start, std::cmp::Reverse(p.bracket.end)));
+            *work += mark_adjacent(units[u], &mut placed);
+            placed.into_iter().map(|p| p.bracket).collect()
+        })
+        .collect()
 }
 
-fn bracket(text: &str, start: u32, end: u32, depth: u32, opens_before: bool, closes_after: bool) -> Bracket {
-    let span: String = text.chars().skip(start as usize).take((end - start) as usize).collect();
+/// The bracket from character (and byte) offset `start` to `end` of `text`.
+fn bracket(
+    text: &str,
+    (start, from): (u32, usize),
+    (end, to): (u32, usize),
+    depth: u32,
+    opens_before: bool,
+    closes_after: bool,
+) -> Placed {
+    let span = &text[from..to];
     let alternatives =
         if opens_before || closes_after { None } else { alternatives(&span[1..span.len() - 1]) };
-    Bracket {
-        text: span,
-        start,
-        end,
-        depth,
-        alternatives,
-        follows_bracket: false,
-        opens_before,
-        closes_after,
+    Placed {
+        bracket: Bracket {
+            text: span.to_string(),
+            start,
+            end,
+            depth,
+            alternatives,
+            follows_bracket: false,
+            opens_before,
+            closes_after,
+        },
+        bytes: (from, to),
     }
 }
 
 /// Marks brackets that follow another of the same depth with only spaces
-/// between (`[shall][should][other]`): a set of alternatives.
-fn mark_adjacent(text: &str, brackets: &mut [Bracket]) {
-    if brackets.len() < 2 {
-        return;
-    }
-    let chars: Vec<char> = text.chars().collect();
-    for i in 1..brackets.len() {
-        let (depth, start) = (brackets[i].depth, brackets[i].start);
-        let prev_end = brackets[..i].iter().rev().find(|b| b.depth == depth && b.end <= start).map(|b| b.end);
-        if let Some(e) = prev_end {
-            if !brackets[i].opens_before
-                && chars[e as usize..start as usize].iter().all(|c| c.is_whitespace())
-            {
-                brackets[i].follows_bracket = true;
+/// between (`[shall][should][other]`): a set of alternatives. Brackets of one
+/// depth do not overlap, so the one before is the last seen at that depth.
+/// Returns the characters it compared.
+fn mark_adjacent(text: &str, placed: &mut [Placed]) -> u64 {
+    let mut work = 0;
+    let mut last_end: Vec<Option<usize>> = Vec::new();
+    for p in placed.iter_mut() {
+        let d = p.bracket.depth as usize;
+        if last_end.len() <= d {
+            last_end.resize(d + 1, None);
+        }
+        if let Some(e) = last_end[d] {
+            if !p.bracket.opens_before && e <= p.bytes.0 {
+                work += (p.bytes.0 - e) as u64 + 1;
+                p.bracket.follows_bracket = text[e..p.bytes.0].chars().all(char::is_whitespace);
             }
         }
+        last_end[d] = Some(p.bytes.1);
     }
+    work
 }
 
 /// The `/`-separated options inside a bracket, if it holds any:
@@ -231,6 +312,47 @@ mod tests {
         let mut d = Vec::new();
         let b = match_brackets(&["Each Party [shall][should] [other] act"], &NoLoc, &mut d);
         assert_eq!(b[0].iter().map(|b| b.follows_bracket).collect::<Vec<_>>(), vec![false, true, true]);
+    }
+
+    /// 20,000 nested pairs on one line took 4 s and 463 MB when each bracket
+    /// copied its text at any depth.
+    #[test]
+    fn deep_nesting_is_capped_and_reported_once() {
+        let n = 20_000;
+        let line = format!("{}x{}", "[a ".repeat(n), "] b".repeat(n));
+        let mut d = Vec::new();
+        let mut work = 0;
+        let b = match_counting(&[&line], &NoLoc, &mut d, &mut work);
+        assert_eq!(b[0].len(), MAX_BRACKET_DEPTH as usize);
+        assert_eq!((b[0][0].start, b[0][0].end), (0, line.len() as u32 - 2));
+        assert_eq!(b[0].last().unwrap().depth, MAX_BRACKET_DEPTH);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].code.as_str(), d[0].column), ("bracket-depth", 3 * MAX_BRACKET_DEPTH + 1));
+        assert!(work <= 2 * (MAX_BRACKET_DEPTH as u64 + 2) * line.len() as u64, "{work}");
+    }
+
+    proptest::proptest! {
+        /// The work of matching is linear in the input: at most a constant
+        /// (set by the depth cap) times its length, whatever the nesting,
+        /// however many brackets, across however many units.
+        #[test]
+        fn matching_work_is_linear(
+            units in proptest::collection::vec("[\\[\\] a/é]{0,300}", 1..12),
+            nest in 0usize..400,
+        ) {
+            let mut units = units;
+            units[0] = format!("{}{}{}", "[".repeat(nest), units[0], "]".repeat(nest));
+            let texts: Vec<&str> = units.iter().map(String::as_str).collect();
+            let len: u64 = texts.iter().map(|t| t.len() as u64 + 1).sum();
+            let (mut d, mut work) = (Vec::new(), 0);
+            let b = match_counting(&texts, &NoLoc, &mut d, &mut work);
+            let bound = 2 * (MAX_BRACKET_DEPTH as u64 + 2) * len;
+            proptest::prop_assert!(work <= bound, "work {} > {} for {} bytes", work, bound, len);
+            let copied: u64 = b.iter().flatten().map(|b| b.text.len() as u64).sum();
+            proptest::prop_assert!(copied <= MAX_BRACKET_DEPTH as u64 * len);
+            proptest::prop_assert!(b.iter().flatten().all(|b| b.depth <= MAX_BRACKET_DEPTH));
+            proptest::prop_assert!(d.len() as u64 <= len);
+        }
     }
 
     #[test]

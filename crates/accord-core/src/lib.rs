@@ -37,6 +37,7 @@ mod status;
 pub mod tokens;
 pub mod trace;
 
+pub use brackets::MAX_BRACKET_DEPTH;
 pub use compare::{compare, Comparison};
 pub use model::*;
 pub use parse::{parse, parse_owned};

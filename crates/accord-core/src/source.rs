@@ -4,7 +4,8 @@
 //! This module refuses empty input, input over a size limit and input that is
 //! not text, saying exactly where it went wrong, and accepts the encodings
 //! real drafts arrive in: UTF-8 (with or without byte-order mark) and UTF-16
-//! with a byte-order mark (what Word's "Unicode text" export writes).
+//! with a byte-order mark (what Word's "Unicode text" export writes), or
+//! without one when the text shows which (the zero high bytes of Latin text).
 
 use thiserror::Error;
 
@@ -71,8 +72,12 @@ pub fn decode(bytes: &[u8], max_bytes: usize) -> Result<String, InputError> {
         return Err(InputError::TooLarge { bytes: bytes.len(), limit: max_bytes });
     }
     let text = match bytes {
-        [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, u16::from_le_bytes)?,
-        [0xFE, 0xFF, rest @ ..] => decode_utf16(rest, u16::from_be_bytes)?,
+        [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, u16::from_le_bytes, 2)?,
+        [0xFE, 0xFF, rest @ ..] => decode_utf16(rest, u16::from_be_bytes, 2)?,
+        _ if utf16_without_bom(bytes).is_some() => {
+            let little = utf16_without_bom(bytes) == Some(Endian::Little);
+            decode_utf16(bytes, if little { u16::from_le_bytes } else { u16::from_be_bytes }, 0)?
+        }
         _ => {
             let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
             let bom = bytes.len() - body.len();
@@ -107,6 +112,7 @@ pub fn decode_owned(bytes: Vec<u8>, max_bytes: usize) -> Result<String, InputErr
         || bytes.len() > max_bytes
         || bytes.starts_with(&[0xFF, 0xFE])
         || bytes.starts_with(&[0xFE, 0xFF])
+        || utf16_without_bom(&bytes).is_some()
     {
         return decode(&bytes, max_bytes);
     }
@@ -135,16 +141,52 @@ fn check_text(text: &str, bytes: usize) -> Result<(), InputError> {
     Ok(())
 }
 
-fn decode_utf16(body: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, InputError> {
+/// Byte order of UTF-16 text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endian {
+    Little,
+    Big,
+}
+
+/// UTF-16 without a byte-order mark, recognised from its first kilobytes:
+/// text in Latin, Cyrillic or Arabic script has a zero high byte in most of
+/// its code units (and UTF-8 text has no NUL at all). Which byte of the pair
+/// is zero says the byte order.
+fn utf16_without_bom(bytes: &[u8]) -> Option<Endian> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = head.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let (mut zero_even, mut zero_odd) = (0, 0);
+    for c in head.chunks_exact(2) {
+        zero_even += usize::from(c[0] == 0 && c[1] != 0);
+        zero_odd += usize::from(c[1] == 0 && c[0] != 0);
+    }
+    // Most units with one zero byte, all on the same side.
+    if zero_odd * 10 >= pairs * 6 && zero_even == 0 {
+        Some(Endian::Little)
+    } else if zero_even * 10 >= pairs * 6 && zero_odd == 0 {
+        Some(Endian::Big)
+    } else {
+        None
+    }
+}
+
+/// Decodes UTF-16 code units; `skip` is the byte-order mark's length, so that
+/// offsets in errors count from the start of the input.
+fn decode_utf16(body: &[u8], word: fn([u8; 2]) -> u16, skip: usize) -> Result<String, InputError> {
     if !body.len().is_multiple_of(2) {
-        return Err(InputError::BadUtf16 { offset: body.len() + 1, problem: "odd number of bytes" });
+        return Err(InputError::BadUtf16 { offset: skip + body.len() - 1, problem: "odd number of bytes" });
     }
     let units = body.chunks_exact(2).map(|c| word([c[0], c[1]]));
     let mut out = String::with_capacity(body.len() / 2);
     for (i, r) in char::decode_utf16(units).enumerate() {
         match r {
             Ok(c) => out.push(c),
-            Err(_) => return Err(InputError::BadUtf16 { offset: 2 + 2 * i, problem: "unpaired surrogate" }),
+            Err(_) => {
+                return Err(InputError::BadUtf16 { offset: skip + 2 * i, problem: "unpaired surrogate" })
+            }
         }
     }
     Ok(out)
@@ -249,6 +291,25 @@ mod tests {
         }
         assert_eq!(decode(&le, 100).unwrap(), "Préambule");
         assert_eq!(decode(b"\xEF\xBB\xBFabc", 100).unwrap(), "abc");
+    }
+
+    /// UTF-16 saved without a byte-order mark was refused as "binary".
+    #[test]
+    fn reads_utf16_without_bom_in_either_order() {
+        let text = "Préambule\n\n1. Décide d’agir [d’ici 2030].\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&le, 1000).unwrap(), text);
+        assert_eq!(decode(&be, 1000).unwrap(), text);
+        assert_eq!(decode_owned(le.clone(), 1000).unwrap(), text);
+        // An odd length is named as UTF-16 gone wrong, not as binary.
+        let cut = &le[..le.len() - 1];
+        assert!(matches!(
+            decode(cut, 1000),
+            Err(InputError::BadUtf16 { problem: "odd number of bytes", .. })
+        ));
+        // Binary with NULs here and there is still binary.
+        assert!(matches!(decode(b"%PDF-1.4\0\0\x01\x02", 100), Err(InputError::Binary { .. })));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! log replayed to the same state.
 
 use accord_core::negotiation::{
-    Action, Actor, BracketResolution, Decision, DomainError, Edit, Event, Outcome, Participant,
+    Action, Actor, BracketResolution, Contested, Decision, DomainError, Edit, Event, Outcome, Participant,
     ParticipantKind, ProcessInfo, ProcessState, ProposalState, Publication,
 };
 use accord_core::{canonical, Status};
@@ -119,9 +119,7 @@ impl Log {
 }
 
 fn span(text: &str, phrase: &str) -> [u32; 2] {
-    let at = text.find(phrase).unwrap();
-    let start = text[..at].chars().count() as u32;
-    [start, start + phrase.chars().count() as u32]
+    accord_core::negotiation::phrase_span(text, phrase).unwrap()
 }
 
 #[test]
@@ -225,8 +223,8 @@ fn every_kind_of_proposal_lands_in_the_next_revision_with_renumbering_and_lineag
             session: None,
         },
     ) {
-        Err(DomainError::Conflict { current, .. }) => {
-            assert_eq!(current["text"], "Decides to take action by 2030.")
+        Err(DomainError::Conflict { current: Contested::Paragraph(p), .. }) => {
+            assert_eq!(p.paragraph.text, "Decides to take action by 2030.")
         }
         other => panic!("{other:?}"),
     }
@@ -375,4 +373,197 @@ fn malformed_requests_are_refused_and_change_nothing() {
         log.state.apply(&Event { process: "q".into(), seq: log.state.seq + 1, ..event }),
         Err(DomainError::Invalid(_))
     ));
+}
+
+/// A delegation that may not read a proposal's draft (it was set back to
+/// internal) is answered as if the proposal did not exist, whatever it tries.
+#[test]
+fn a_proposal_one_may_not_read_is_a_proposal_that_does_not_exist() {
+    let mut log = Log::new();
+    let p3 = log.text(0, "3");
+    let id = log.table("alpha", "alpha", "3", Edit::Replace { span: span(&p3, "act"), text: "work".into() });
+    let withdrawn = log.table("alpha", "alpha", "4", Edit::DeleteParagraph);
+    log.ok(del("alpha"), Action::Withdraw { proposal: withdrawn.clone() });
+    log.ok(cofac(), Action::Publish { draft: "d1".into(), publication: Publication::Internal });
+    let attempts = |p: &str| {
+        vec![
+            (del("beta"), Action::Support { proposal: p.into(), on_behalf_of: "beta".into() }),
+            (del("beta"), Action::Oppose { proposal: p.into(), on_behalf_of: "g".into() }),
+            (
+                del("alpha"),
+                Action::Revise {
+                    proposal: p.into(),
+                    base_revision: 0,
+                    edit: Edit::DeleteParagraph,
+                    rationale: None,
+                },
+            ),
+            (del("alpha"), Action::Withdraw { proposal: p.into() }),
+        ]
+    };
+    for p in [id.as_str(), withdrawn.as_str(), "p99"] {
+        for (actor, action) in attempts(p) {
+            let name = action.name();
+            match log.try_act(actor, action) {
+                Err(DomainError::NotFound(m)) => assert_eq!(m, format!("no proposal `{p}`"), "{name}"),
+                other => panic!("{name} on {p}: {other:?}"),
+            }
+        }
+    }
+    // Circulated again, the withdrawn one is a conflict that shows only
+    // what the delegation may read: not where it stands in an internal draft.
+    log.ok(cofac(), Action::Publish { draft: "d1".into(), publication: Publication::Circulated });
+    log.ok(
+        cofac(),
+        Action::ProduceRevision {
+            label: "Rev.1".into(),
+            date: None,
+            publication: Publication::Internal,
+            canonical: None,
+            lineage: None,
+        },
+    );
+    match log
+        .try_act(del("beta"), Action::Support { proposal: withdrawn.clone(), on_behalf_of: "beta".into() })
+    {
+        Err(DomainError::Conflict { current: Contested::Proposal(p), .. }) => {
+            assert_eq!(p.id, withdrawn);
+            assert_eq!(p.current, None, "d2 is internal");
+        }
+        other => panic!("{other:?}"),
+    }
+    let seen = log.state.proposal(&withdrawn).unwrap().current.clone();
+    assert_eq!(seen.map(|[d, _]| d), Some("d2".to_string()), "the co-facilitators see where it stands");
+}
+
+/// Malformed proposals are refused with a message naming what is wrong.
+#[test]
+fn refusals_name_what_is_wrong() {
+    let mut log = Log::new();
+    let refuse = |log: &mut Log, paragraph: &str, edit: Edit, citation: Option<String>| {
+        let action = Action::TableProposal {
+            draft: "d1".into(),
+            paragraph: paragraph.into(),
+            on_behalf_of: "alpha".into(),
+            edit,
+            rationale: None,
+            citation,
+        };
+        match log.try_act(del("alpha"), action) {
+            Err(e) => e,
+            Ok(o) => panic!("accepted: {o:?}"),
+        }
+    };
+    let e = refuse(&mut log, "3", Edit::Delete { span: [9, 3] }, None);
+    assert_eq!(e.to_string(), "span [9, 3] is reversed: it ends before it starts");
+    let e = refuse(&mut log, "3", Edit::DeleteParagraph, Some("r".repeat(1 << 20)));
+    assert!(e.to_string().starts_with("the citation is 1048576 bytes"), "{e}");
+    let alternatives = vec!["a".repeat(40_000), "b".repeat(40_000)];
+    let e = refuse(&mut log, "3", Edit::Alternatives { span: [0, 7], alternatives }, None);
+    assert!(e.to_string().starts_with("the 2 alternatives are 80002 bytes together"), "{e}");
+    let e = refuse(&mut log, "5", Edit::MoveParagraph { after: Some("5".into()) }, None);
+    assert_eq!(e, DomainError::Invalid("paragraph 5 cannot move after itself".into()));
+
+    // A paragraph the co-facilitators took out of the working text.
+    let gone = log.table("alpha", "alpha", "6", Edit::DeleteParagraph);
+    log.accept(&gone);
+    let e = refuse(&mut log, "6", Edit::Delete { span: [0, 7] }, None);
+    assert!(matches!(&e, DomainError::Conflict { .. }), "{e:?}");
+    assert!(e.to_string().contains("deleted from the working text"), "{e}");
+}
+
+/// A span edge inside a letter written with a combining mark is refused.
+#[test]
+fn a_span_never_splits_a_letter_from_its_marks() {
+    let draft = "Operative\n\n1. De\u{301}cide d'agir.\n";
+    let mut log = Log::new();
+    let canonical = canonical::write(&accord_core::parse(draft));
+    let import = Action::ImportDraft {
+        label: "Rev.1".into(),
+        canonical,
+        publication: Publication::Circulated,
+        lineage: None,
+    };
+    log.ok(cofac(), import);
+    let table = |span: [u32; 2]| Action::TableProposal {
+        draft: "d2".into(),
+        paragraph: "1".into(),
+        on_behalf_of: "alpha".into(),
+        edit: Edit::Replace { span, text: "Decides".into() },
+        rationale: None,
+        citation: None,
+    };
+    match log.try_act(del("alpha"), table([0, 2])) {
+        Err(DomainError::Invalid(m)) => assert!(m.contains("falls inside \"e\u{301}\""), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(log.try_act(del("alpha"), table([0, 6])).is_ok());
+}
+
+/// A delegation's add-paragraph of 30,000 nested pairs, once accepted, made
+/// the working text's JSON grow with the square of its length (a 60 KB
+/// paragraph answered 902 MB); now its brackets stop at the depth cap.
+#[test]
+fn a_deeply_bracketed_proposal_stays_linear_in_the_working_text() {
+    let mut log = Log::new();
+    let text = format!("Decides {}to act{}.", "[".repeat(30_000), "]".repeat(30_000));
+    let id = log.table("alpha", "alpha", "6", Edit::AddParagraph { text: text.clone() });
+    log.accept(&id);
+    let p = log.state.working.paragraphs.iter().find(|p| p.text == text).expect("added");
+    assert_eq!(p.brackets.len(), accord_core::MAX_BRACKET_DEPTH as usize);
+    let json = serde_json::to_string(&log.state.working_paragraphs()).unwrap();
+    assert!(json.len() < 20 * text.len() + 10_000, "{} bytes of JSON", json.len());
+}
+
+/// Rules added since an event was recorded do not refuse it on replay: a
+/// support the old rules let through (on a proposal whose draft had gone
+/// internal) and a span inside a letter with its marks are still history.
+#[test]
+fn a_log_recorded_under_older_rules_still_replays() {
+    let mut log = Log::new();
+    let p3 = log.text(0, "3");
+    let id = log.table("alpha", "alpha", "3", Edit::Replace { span: span(&p3, "act"), text: "work".into() });
+    log.ok(cofac(), Action::Publish { draft: "d1".into(), publication: Publication::Internal });
+    let mut events = log.events.clone();
+    let next = |action: Action, actor: Actor| Event {
+        process: "p".into(),
+        seq: events.len() as u64 + 1,
+        at_ms: 9_000 + events.len() as i64,
+        actor,
+        against: Some("d1".into()),
+        idempotency_key: None,
+        action,
+    };
+    let support = next(Action::Support { proposal: id.clone(), on_behalf_of: "beta".into() }, del("beta"));
+    assert!(matches!(log.state.clone().apply(&support), Err(DomainError::NotFound(_))));
+    events.push(support);
+    let mut state = ProcessState::replay("p", &events).expect("the old support replays");
+    assert_eq!(state.proposal(&id).unwrap().supporters, vec!["beta".to_string()]);
+
+    // A span edge inside "e + ◌́", accepted before spans kept letters whole.
+    let draft = canonical::write(&accord_core::parse("Operative\n\n1. De\u{301}cide.\n"));
+    let import = Action::ImportDraft {
+        label: "Rev.1".into(),
+        canonical: draft,
+        publication: Publication::Circulated,
+        lineage: None,
+    };
+    let mut import = Event { seq: state.seq + 1, action: import, actor: cofac(), ..events[0].clone() };
+    state.prepare(&mut import.action, &cofac());
+    state.apply(&import).unwrap();
+    let split = Event {
+        seq: state.seq + 1,
+        actor: del("alpha"),
+        action: Action::TableProposal {
+            draft: "d2".into(),
+            paragraph: "1".into(),
+            on_behalf_of: "alpha".into(),
+            edit: Edit::Delete { span: [1, 2] },
+            rationale: None,
+            citation: None,
+        },
+        ..events[0].clone()
+    };
+    assert!(matches!(state.clone().apply(&split), Err(DomainError::Invalid(_))));
+    assert!(state.apply_recorded(&split).is_ok());
 }

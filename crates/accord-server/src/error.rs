@@ -73,7 +73,7 @@ impl From<DomainError> for ApiError {
             DomainError::Conflict { .. } => StatusCode::CONFLICT,
         };
         let current = match &e {
-            DomainError::Conflict { current, .. } => Some(current.clone()),
+            DomainError::Conflict { current, .. } => Some(serde_json::to_value(current).unwrap_or_default()),
             _ => None,
         };
         ApiError { status, code: e.code(), message: e.to_string(), current }

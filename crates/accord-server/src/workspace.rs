@@ -106,7 +106,7 @@ pub fn replay(records: &[EventRecord]) -> Result<BTreeMap<String, ProcessState>,
             .map_err(|e| format!("event {} of process {}: unreadable payload: {e}", r.seq, r.process))?;
         let state = out.entry(r.process.clone()).or_insert_with(|| ProcessState::new(&r.process));
         state
-            .apply(&event)
+            .apply_recorded(&event)
             .map_err(|e| format!("event {} of process {} does not apply: {e}", r.seq, r.process))?;
     }
     Ok(out)
@@ -312,7 +312,7 @@ impl Workspace {
                 Err(match e {
                     StoreError::Conflict(m) => ApiError::from(DomainError::Conflict {
                         message: format!("{m}; another writer got there first, try again"),
-                        current: serde_json::Value::Null,
+                        current: accord_core::negotiation::Contested::Nothing,
                     }),
                     StoreError::Duplicate(m) => ApiError::from(DomainError::Invalid(m)),
                     StoreError::Unavailable(m) => ApiError::unavailable(&m),

@@ -13,7 +13,15 @@ use crate::model::Bracket;
 /// Why an edit cannot be applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
-    /// The span lies outside the text, or ends before it starts.
+    /// The span ends before it starts.
+    #[error("span [{start}, {end}] is reversed: it ends before it starts")]
+    Reversed {
+        /// Span start.
+        start: u32,
+        /// Span end.
+        end: u32,
+    },
+    /// The span lies outside the text.
     #[error("span [{start}, {end}] is outside the paragraph text ({len} characters)")]
     OutOfRange {
         /// Span start.
@@ -22,6 +30,15 @@ pub enum EditError {
         end: u32,
         /// Text length in characters.
         len: u32,
+    },
+    /// A span edge falls between a letter and its combining marks (`é`
+    /// written as `e` + `◌́`), which would tear the letter apart.
+    #[error("the span edge at character {at} falls inside \"{cluster}\", a letter and its marks; move it before or after")]
+    SplitsLetter {
+        /// The character offset of the edge.
+        at: u32,
+        /// The letter with its marks.
+        cluster: String,
     },
     /// A span that must hold text is empty.
     #[error("the span is empty; {0} needs at least one character")]
@@ -55,17 +72,40 @@ fn byte_at(text: &str, n: u32) -> Option<usize> {
 
 /// The byte range of a character span, checked against `text`.
 pub(crate) fn byte_span(text: &str, [start, end]: [u32; 2]) -> Result<(usize, usize), EditError> {
+    if start > end {
+        return Err(EditError::Reversed { start, end });
+    }
     let len = text.chars().count() as u32;
-    if start > end || end > len {
+    if end > len {
         return Err(EditError::OutOfRange { start, end, len });
     }
     Ok((byte_at(text, start).unwrap_or(0), byte_at(text, end).unwrap_or(text.len())))
 }
 
+/// Checks that byte offset `at` (character `n`) of `text` lies between two
+/// extended grapheme clusters, not inside a letter with its marks.
+fn check_letter_edge(text: &str, at: usize, n: u32) -> Result<(), EditError> {
+    use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
+    if GraphemeCursor::new(at, text.len(), true).is_boundary(text, 0).unwrap_or(true) {
+        return Ok(());
+    }
+    let cluster = text
+        .grapheme_indices(true)
+        .find(|(i, g)| *i < at && at < i + g.len())
+        .map_or_else(String::new, |(_, g)| g.to_string());
+    Err(EditError::SplitsLetter { at: n, cluster })
+}
+
 /// What an edit's span holds and what stands before it, when it was tabled.
-pub(crate) fn quote_of(text: &str, edit: &Edit) -> Result<(String, String), EditError> {
+/// With `whole_letters`, the span must not tear a letter from its combining
+/// marks (a rule newer than some recorded proposals).
+pub(crate) fn quote_of(text: &str, edit: &Edit, whole_letters: bool) -> Result<(String, String), EditError> {
     let Some(span) = edit.span() else { return Ok((String::new(), String::new())) };
     let (a, b) = byte_span(text, span)?;
+    if whole_letters {
+        check_letter_edge(text, a, span[0])?;
+        check_letter_edge(text, b, span[1])?;
+    }
     if a == b && !matches!(edit, Edit::Insert { .. }) {
         return Err(EditError::Empty(edit.kind()));
     }
@@ -184,7 +224,7 @@ mod tests {
     use super::*;
 
     fn apply(text: &str, edit: Edit) -> Result<String, EditError> {
-        let (q, b) = quote_of(text, &edit)?;
+        let (q, b) = quote_of(text, &edit, true)?;
         apply_edit(text, &edit, &q, &b)
     }
 
@@ -210,13 +250,35 @@ mod tests {
         );
         assert!(matches!(apply(t, Edit::Delete { span: [3, 3] }), Err(EditError::Empty(_))));
         assert!(matches!(apply(t, Edit::Delete { span: [3, 99] }), Err(EditError::OutOfRange { .. })));
+        // A reversed span was called "outside the paragraph".
+        let reversed = apply(t, Edit::Delete { span: [9, 3] }).unwrap_err();
+        assert_eq!(reversed, EditError::Reversed { start: 9, end: 3 });
+        assert_eq!(reversed.to_string(), "span [9, 3] is reversed: it ends before it starts");
+    }
+
+    /// A span may not end between a base letter and its combining marks.
+    #[test]
+    fn spans_keep_letters_and_their_marks_together() {
+        // "Décide" with é as e + U+0301, and Hindi "नमस्ते" (conjuncts).
+        let t = "De\u{301}cide d'agir.";
+        let e = apply(t, Edit::Replace { span: [0, 2], text: "X".into() }).unwrap_err();
+        assert_eq!(e, EditError::SplitsLetter { at: 2, cluster: "e\u{301}".into() });
+        assert!(e.to_string().contains("character 2"), "{e}");
+        assert!(matches!(
+            apply(t, Edit::Insert { at: 2, text: "x".into() }),
+            Err(EditError::SplitsLetter { .. })
+        ));
+        assert_eq!(apply(t, Edit::Replace { span: [0, 3], text: "Dé".into() }).unwrap(), "Décide d'agir.");
+        let hindi = "नमस्ते दुनिया";
+        assert!(apply(hindi, Edit::Delete { span: [0, 1] }).is_ok());
+        assert!(matches!(apply(hindi, Edit::Delete { span: [0, 4] }), Err(EditError::SplitsLetter { .. })));
     }
 
     #[test]
     fn edits_follow_their_quote_into_changed_text() {
         let t = "We agree to act by 2030.";
         let edit = Edit::Replace { span: [19, 23], text: "2035".into() };
-        let (q, b) = quote_of(t, &edit).unwrap();
+        let (q, b) = quote_of(t, &edit, true).unwrap();
         let changed = "Member States agree to act by 2030.";
         assert_eq!(apply_edit(changed, &edit, &q, &b).unwrap(), "Member States agree to act by 2035.");
         assert!(matches!(apply_edit("Nothing here.", &edit, &q, &b), Err(EditError::Gone(_))));

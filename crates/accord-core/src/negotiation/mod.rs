@@ -14,21 +14,32 @@
 //! each event, ids are derived from the state (proposal `p7`, draft `d2`,
 //! session `s1`: the numbers delegates say aloud in the room).
 
+mod check;
+mod commit;
 mod edit;
+mod error;
+mod handlers;
+mod phrase;
 pub mod policy;
+mod records;
 mod revision;
 mod state;
+mod working;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Status;
 
+pub use check::MAX_TEXT_BYTES;
 pub use edit::{apply_edit, resolve_bracket, EditError};
-pub use revision::renumber;
-pub use state::{
-    BurnPoint, CompilationEntry, CompilationParagraph, DraftVersion, Outcome, ProcessState, Proposal,
-    ProposalState, Session, SessionDecision, WorkingParagraph, MAX_TEXT_BYTES,
+pub use error::{Contested, ContestedParagraph, DomainError};
+pub use phrase::{phrase_span, spaced_insertion, split_alternatives, PhraseError};
+pub use records::{
+    BurnPoint, CompilationEntry, CompilationParagraph, DraftVersion, Outcome, Proposal, ProposalState,
+    Session, SessionDecision, WorkingParagraph,
 };
+pub use revision::renumber;
+pub use state::ProcessState;
 
 /// For each paragraph id of one draft, its id in the next (`None`: gone).
 pub type Lineage = std::collections::BTreeMap<String, Option<String>>;
@@ -492,40 +503,6 @@ pub struct Event {
     pub idempotency_key: Option<String>,
     /// What.
     pub action: Action,
-}
-
-/// Why an action was refused. Each kind maps to one stable error code.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum DomainError {
-    /// The actor may not do this.
-    #[error("{0}")]
-    Forbidden(String),
-    /// Something named does not exist (or is not visible to the actor).
-    #[error("{0}")]
-    NotFound(String),
-    /// The request is malformed or makes no sense for the current state.
-    #[error("{0}")]
-    Invalid(String),
-    /// Someone else changed the same thing first; `current` is its state now.
-    #[error("{message}")]
-    Conflict {
-        /// What happened, for a person.
-        message: String,
-        /// The current state of the contested paragraph or proposal, as JSON.
-        current: serde_json::Value,
-    },
-}
-
-impl DomainError {
-    /// The stable machine-readable code of the error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            DomainError::Forbidden(_) => "forbidden",
-            DomainError::NotFound(_) => "not-found",
-            DomainError::Invalid(_) => "invalid",
-            DomainError::Conflict { .. } => "conflict",
-        }
-    }
 }
 
 /// Formats milliseconds since the epoch as an RFC 3339 UTC timestamp.

@@ -13,7 +13,7 @@
 //!   is circulated or public; the secretariat and co-facilitators read all.
 
 use super::{Action, Actor, Publication};
-use crate::negotiation::{DraftVersion, ProcessState};
+use crate::negotiation::{DraftVersion, ProcessState, Proposal};
 
 /// The lowest publication level `actor` may read in `state`'s process.
 /// `None` (no actor) is the public.
@@ -67,6 +67,27 @@ pub fn readable_draft<'a>(
 /// readiness are about).
 pub fn readable_latest<'a>(state: &'a ProcessState, actor: Option<&Actor>) -> Option<&'a DraftVersion> {
     state.latest().filter(|d| may_read(state, actor, d.publication))
+}
+
+/// Whether `actor` may read proposal `p`: they may read the draft it was
+/// tabled on. Every action on a proposal asks this first, and one they may
+/// not read is answered as one that does not exist.
+pub fn may_read_proposal(state: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> bool {
+    readable_draft(state, actor, &p.draft).is_some()
+}
+
+/// Proposal `p` as `actor` may see it: where it stands now, and the revision
+/// that took it in, only when they may read those drafts.
+pub fn proposal_as_seen(state: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> Proposal {
+    let hidden = |d: &str| readable_draft(state, actor, d).is_none();
+    let mut p = p.clone();
+    if p.current.as_ref().is_some_and(|[d, _]| hidden(d)) {
+        p.current = None;
+    }
+    if p.incorporated_in.as_deref().is_some_and(hidden) {
+        p.incorporated_in = None;
+    }
+    p
 }
 
 /// Whether `actor` is a co-facilitator of this process.

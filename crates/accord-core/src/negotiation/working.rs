@@ -1,0 +1,223 @@
+//! The co-facilitators' working text: how accepted proposals, resolved
+//! brackets and compromises change it, and the next revision built from it
+//! with its cover letter.
+
+use std::collections::BTreeMap;
+
+use super::check::invalid;
+use super::commit::WorkingChange;
+use super::revision::{added_after, renumber};
+use super::*;
+use crate::canonical;
+use crate::model::{Draft, Letter, Paragraph};
+
+impl ProcessState {
+    /// What accepting proposal `i` does to the working text, computed
+    /// without changing it: a conflict when the proposal no longer applies.
+    pub(super) fn acceptance(&self, i: usize) -> Result<WorkingChange, DomainError> {
+        let p = &self.proposals[i];
+        let Some([_, para]) = &p.current else {
+            return Err(DomainError::conflict(format!(
+                "the paragraph {} was on is no longer in the latest draft",
+                p.id
+            )));
+        };
+        let Some(k) = self.working.paragraphs.iter().position(|x| &x.id == para) else {
+            return Err(DomainError::conflict(format!("paragraph {para} was deleted from the working text")));
+        };
+        match &p.edit {
+            Edit::AddParagraph { text } => {
+                let after = &self.working.paragraphs[k];
+                let (number, id) =
+                    added_after(after, |id| self.working.paragraphs.iter().any(|x| x.id == id));
+                let paragraph = Paragraph {
+                    id,
+                    number,
+                    status: Status::Open,
+                    status_note: None,
+                    text: text.trim().to_string(),
+                    brackets: Vec::new(),
+                    references: Vec::new(),
+                    footnotes: Vec::new(),
+                    parent: None,
+                    option: None,
+                    ..after.clone()
+                };
+                Ok(WorkingChange::Add { at: k + 1, paragraph: Box::new(paragraph) })
+            }
+            Edit::DeleteParagraph => Ok(WorkingChange::Remove { at: k }),
+            Edit::MoveParagraph { after } => {
+                let to = match after {
+                    None => 0,
+                    Some(a) if a == para => return invalid("a paragraph cannot move after itself"),
+                    Some(a) => match self.working.paragraphs.iter().position(|x| &x.id == a) {
+                        Some(j) if j > k => j,
+                        Some(j) => j + 1,
+                        None => {
+                            return Err(DomainError::conflict(format!(
+                                "paragraph {a} is no longer in the working text"
+                            )))
+                        }
+                    },
+                };
+                Ok(WorkingChange::Move { from: k, to })
+            }
+            edit => match apply_edit(&self.working.paragraphs[k].text, edit, &p.quote, &p.before) {
+                Ok(text) => Ok(WorkingChange::Text { at: k, text }),
+                Err(e) => Err(DomainError::Conflict {
+                    message: format!("{e}; write a compromise text instead"),
+                    current: self.contested_paragraph(para),
+                }),
+            },
+        }
+    }
+
+    /// Makes a change to the working text; returns the paragraph it changed.
+    pub(super) fn change_working(&mut self, change: WorkingChange, seq: u64) -> String {
+        let id = match change {
+            WorkingChange::Text { at, text } => return self.set_working_text(at, text, seq),
+            WorkingChange::Add { at, paragraph } => {
+                let id = paragraph.id.clone();
+                self.insert_working(at, *paragraph);
+                id
+            }
+            WorkingChange::Remove { at } => {
+                let gone = self.remove_working(at);
+                self.deleted.push(gone.id.clone());
+                gone.id
+            }
+            WorkingChange::Move { from, to } => {
+                let moved = self.remove_working(from);
+                let id = moved.id.clone();
+                self.insert_working(to, moved);
+                id
+            }
+        };
+        self.revisions.insert(id.clone(), seq);
+        self.rederive_working();
+        id
+    }
+
+    /// Sets working paragraph `k`'s text; returns its id.
+    pub(super) fn set_working_text(&mut self, k: usize, text: String, seq: u64) -> String {
+        self.working.paragraphs[k].text = text;
+        let id = self.working.paragraphs[k].id.clone();
+        self.revisions.insert(id.clone(), seq);
+        self.rederive_working();
+        id
+    }
+
+    /// Brackets and references derive from the text, document-wide, by the
+    /// same code as parsing.
+    fn rederive_working(&mut self) {
+        self.working = canonical::read(&canonical::write(&self.working));
+    }
+
+    fn insert_working(&mut self, at: usize, p: Paragraph) {
+        for h in self.working.headings.iter_mut() {
+            if h.first_paragraph >= at && h.first_paragraph > 0 {
+                h.first_paragraph += 1;
+            }
+        }
+        self.working.paragraphs.insert(at, p);
+    }
+
+    fn remove_working(&mut self, at: usize) -> Paragraph {
+        for h in self.working.headings.iter_mut() {
+            if h.first_paragraph > at {
+                h.first_paragraph -= 1;
+            }
+        }
+        self.working.paragraphs.remove(at)
+    }
+
+    /// The next revision built from the working text, with its lineage from
+    /// the latest draft.
+    pub(super) fn next_revision(
+        &self,
+        label: &str,
+        date: Option<&str>,
+        actor: &Actor,
+    ) -> (Draft, BTreeMap<String, Option<String>>) {
+        let Some(latest) = self.latest() else { return (Draft::default(), BTreeMap::new()) };
+        let mut draft = self.working.clone();
+        draft.diagnostics.clear();
+        draft.furniture.clear();
+        if let Some(d) = date {
+            draft.date = Some(d.to_string());
+        }
+        let renumbered = renumber(&mut draft);
+        let mut draft = canonical::read(&canonical::write(&draft));
+        // Lineage from the latest draft: through the working text's ids.
+        let mut lineage = BTreeMap::new();
+        for p in &latest.document.paragraphs {
+            lineage.insert(p.id.clone(), renumbered.get(&p.id).cloned());
+        }
+        let comparison = crate::compare(&latest.document, &draft);
+        draft.letters = vec![self.cover_letter(label, date, actor, latest, &comparison, &renumbered)];
+        (canonical::read(&canonical::write(&draft)), lineage)
+    }
+
+    fn cover_letter(
+        &self,
+        label: &str,
+        date: Option<&str>,
+        actor: &Actor,
+        latest: &DraftVersion,
+        comparison: &crate::Comparison,
+        renumbered: &BTreeMap<String, String>,
+    ) -> Letter {
+        let s = &comparison.summary;
+        let count = |k: &str| s.relations.get(k).copied().unwrap_or(0);
+        let mut body = vec![format!(
+            "We have the honour to circulate {label} of the {}, which follows the {} and reflects the \
+             discussions held since.",
+            self.info.title, latest.label
+        )];
+        body.push(format!(
+            "Of the {} paragraphs of the {}, {} are unchanged, {} renumbered only, {} changed, {} moved, \
+             {} merged and {} deleted; {} paragraphs are new. {} brackets were resolved and {} remain open; \
+             {} paragraph statuses changed.",
+            s.old_paragraphs,
+            latest.label,
+            count("unchanged"),
+            count("renumbered"),
+            count("changed"),
+            count("moved"),
+            count("merged"),
+            count("deleted"),
+            count("new"),
+            s.brackets_resolved,
+            s.brackets_open,
+            s.statuses_changed
+        ));
+        let accepted: Vec<String> = self
+            .accepted
+            .iter()
+            .filter_map(|id| self.proposal(id))
+            .map(|p| format!("{} ({}, paragraph {})", p.id, self.name_of(&p.author), p.paragraph))
+            .collect();
+        if !accepted.is_empty() {
+            body.push(format!("It takes in the following proposals: {}.", accepted.join("; ")));
+        }
+        let moved: Vec<String> = renumbered
+            .iter()
+            .filter(|(old, new)| old != new && latest.document.paragraphs.iter().any(|p| &&p.id == old))
+            .map(|(old, new)| format!("{old} → {new}"))
+            .collect();
+        if !moved.is_empty() {
+            body.push(format!("Paragraphs are renumbered: {}.", moved.join(", ")));
+        }
+        Letter {
+            sender: match actor {
+                Actor::CoFacilitator { name } => name.clone(),
+                other => other.label(),
+            },
+            date: date.map(str::to_string),
+            addressees: vec!["All Permanent Representatives and Permanent Observers".into()],
+            salutation: Some("Excellency,".into()),
+            body,
+            ..Default::default()
+        }
+    }
+}
