@@ -13,6 +13,7 @@ use accord_core::{Draft, Readiness};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod corpus;
+mod endgame;
 mod workspace;
 
 #[derive(Parser)]
@@ -70,6 +71,8 @@ enum Command {
     },
     #[command(flatten)]
     Workspace(workspace::WorkspaceCommand),
+    #[command(flatten)]
+    Endgame(endgame::EndgameCommand),
     /// Show where a draft stands: paragraphs by status and section, every bracket, and whether it is ready for adoption.
     Status {
         /// The draft file; `-` reads standard input.
@@ -186,6 +189,7 @@ fn main() -> ExitCode {
         Command::Corpus { action } => corpus::run(action),
         Command::Trace { file, corpus, format, input } => corpus::trace(&file, &corpus, format, &input),
         Command::Workspace(command) => workspace::run(command),
+        Command::Endgame(command) => endgame::run(command),
     };
     match result {
         Ok(code) => code,
