@@ -13,6 +13,8 @@
 #                 parse only, best-of; also prints its byte-scan floors
 #   accord cli    target/release/accord parse FILE --format json > /dev/null,
 #                 end to end (process start, read, parse, JSON out), best-of wall
+#   accord status target/release/accord status FILE --format json > /dev/null,
+#                 end to end (read, parse, readiness, JSON out), best-of wall
 #   pandoc        pandoc -f markdown -t json FILE > /dev/null, end to end, best-of wall
 #   bluebell-rs   bluebell-akn 5 + bluebell-akn-rs (Rust extension), root "statement",
 #                 parse call only (text already in memory), best-of (bench/bluebell_parse.py)
@@ -232,6 +234,15 @@ for spec in "${INPUTS[@]}"; do
         row "accord cli" "$label" "$bytes" "$M_SECS" "$M_RSS" "end to end, JSON to /dev/null"
     else
         row "accord cli" "$label" "$bytes" "" "" "failed rc=$M_RC"
+    fi
+
+    # (b2) accord status --format json, end to end (issue 12: 200 MB/s or more)
+    say "-- accord status: $ACCORD status $file --format json > /dev/null"
+    measure_cmd "$(reps_for "$bytes" 10 5 3)" "$PEER_TIMEOUT" "$ACCORD" status "$file" --format json
+    if [ -n "$M_SECS" ]; then
+        row "accord status" "$label" "$bytes" "$M_SECS" "$M_RSS" "end to end, status JSON to /dev/null"
+    else
+        row "accord status" "$label" "$bytes" "" "" "failed rc=$M_RC"
     fi
 
     # (c) pandoc, markdown reader, end to end

@@ -180,6 +180,17 @@ fn footnote_marker(text: &str) -> Option<(&str, &str)> {
     Some((marker, rest.trim()))
 }
 
+/// `lines[0]` is the next footnote number (`last + 1`) alone on its line,
+/// and the next non-blank line is indented deeper: a footnote's marker at
+/// its hanging indent, whatever stands before it.
+fn is_hanging_marker(src: &[SrcLine<'_>], lines: &[usize], marker: &str, rest: &str, last: u32) -> bool {
+    if !rest.is_empty() || marker.parse::<u32>().ok() != Some(last + 1) {
+        return false;
+    }
+    let indent = src[lines[0]].indent();
+    lines[1..].iter().map(|&j| &src[j]).find(|l| !l.is_blank()).is_some_and(|l| l.indent() > indent)
+}
+
 /// Footnotes sit at the bottom of a page, after a blank line, each starting
 /// at the left margin with its marker (alone on a line, or before the text);
 /// numbered markers must continue the document's footnote sequence.
@@ -195,13 +206,19 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
             if src[i].is_blank() || k < 2 || k * 2 < body.len() {
                 continue;
             }
+            let Some((marker, rest)) = footnote_marker(src[i].text()) else {
+                continue;
+            };
+            // The next number in sequence alone on its line, its text at a
+            // deeper indent below: a footnote wherever it stands.
+            if is_hanging_marker(src, &body[k..], marker, rest, last_number) {
+                zone = Some(k);
+                break;
+            }
             let blanks_before = body[..k].iter().rev().take_while(|&&j| src[j].is_blank()).count();
             if blanks_before < 1 || src[i].indent() > 2 {
                 continue;
             }
-            let Some((marker, rest)) = footnote_marker(src[i].text()) else {
-                continue;
-            };
             if let Ok(n) = marker.parse::<u32>() {
                 if n <= last_number || n > last_number + 3 {
                     continue;
@@ -222,17 +239,20 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
         }
         let Some(k) = zone else { continue };
         let mut current: Option<Footnote> = None;
-        for &i in &body[k..] {
+        for (n, &i) in body[k..].iter().enumerate() {
             let l = &src[i];
             if l.is_blank() {
                 continue;
             }
             roles[i] = Role::Footnote;
-            let starts_new = footnote_marker(l.text()).filter(|(m, _)| {
+            // A footnote that ends mid-sentence does not swallow the next one
+            // when that one's marker stands alone at the margin.
+            let starts_new = footnote_marker(l.text()).filter(|(m, rest)| {
                 m.parse::<u32>().map_or(true, |n| n > last_number && n <= last_number + 5)
-                    && current
+                    && (current
                         .as_ref()
                         .is_none_or(|c| lines::ending(&c.text) != Ending::Open || c.text.is_empty())
+                        || is_hanging_marker(src, &body[k + n..], m, rest, last_number))
             });
             match starts_new {
                 Some((marker, rest)) => {

@@ -43,7 +43,50 @@ pub(crate) struct Label {
     pub rest: usize,
 }
 
-const SUFFIXES: &[&str] = &["bis", "ter", "quater", "quinquies", "sexies", "septies", "alt"];
+/// The Latin ordinals drafters add to a number to insert a paragraph (`3 bis`
+/// after 3, `3 ter` after that, … `3 decies`, and on to `vicies`), the
+/// misspellings seen in real drafts (`quarter`, `quinquiens`, `sexties`,
+/// `nonies`), and `alt` for an alternative to the paragraph of that number.
+const SUFFIXES: &[&str] = &[
+    "bis",
+    "ter",
+    "quater",
+    "quinquies",
+    "sexies",
+    "septies",
+    "octies",
+    "novies",
+    "decies",
+    "undecies",
+    "duodecies",
+    "terdecies",
+    "quaterdecies",
+    "quindecies",
+    "sexdecies",
+    "septdecies",
+    "octodecies",
+    "novodecies",
+    "vicies",
+    // Misspellings and variants seen in real drafts.
+    "tris",
+    "quart",
+    "quarter",
+    "quatter",
+    "quinquiens",
+    "quinquis",
+    "quinques",
+    "quinqies",
+    "sexties",
+    "sexis",
+    "septis",
+    "septiens",
+    "octis",
+    "octiens",
+    "nonies",
+    "novis",
+    "decis",
+    "alt",
+];
 
 fn is_roman(s: &str) -> bool {
     !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| matches!(b, b'I' | b'V' | b'X' | b'L' | b'C'))
@@ -76,12 +119,18 @@ pub(crate) fn read(line: &str) -> Option<Label> {
     }
     let leading_brackets = start;
     let s = &line[start..];
-    let found = read_number(s)
-        .or_else(|| read_series(s))
-        .or_else(|| read_sub(s))
-        .or_else(|| read_option(s))
-        .or_else(|| read_keyword(s))
-        .or_else(|| read_outline(s))?;
+    // This runs on every line: dispatch on the first byte, so each line
+    // tries only the readers its first character allows.
+    let found = match *s.as_bytes().first()? {
+        b'0'..=b'9' => read_number(s),
+        b'(' => read_sub(s),
+        b'a'..=b'z' => read_sub(s).or_else(|| read_series(s)).or_else(|| read_option(s)),
+        b'A'..=b'Z' => {
+            read_series(s).or_else(|| read_option(s)).or_else(|| read_keyword(s)).or_else(|| read_outline(s))
+        }
+        0x80.. => read_keyword(s),
+        _ => None,
+    }?;
     let (kind, number, end) = found;
     Some(Label { kind, number, written_end: start + end, leading_brackets, rest: start + skip_ws(s, end) })
 }
@@ -115,7 +164,9 @@ fn read_number(s: &str) -> Option<Found> {
     // Suffix: `bis`, ` bis`, `alt`, ` alt.`.
     let mut suffix = None;
     let after_ws = skip_ws(s, i);
-    for cand in [i, after_ws] {
+    // `3.bis`, `7.bis`: a full stop between the number and its ordinal.
+    let after_dot = if b.get(i) == Some(&b'.') { skip_ws(s, i + 1) } else { i };
+    for cand in [i, after_ws, after_dot] {
         for suf in SUFFIXES {
             if s.get(cand..cand + suf.len()).is_some_and(|p| p.eq_ignore_ascii_case(suf)) && {
                 let e = cand + suf.len();
@@ -130,12 +181,39 @@ fn read_number(s: &str) -> Option<Found> {
             break;
         }
     }
+    // `16 ter.2`, `18ter.1`, `3ter.4`: digits after the ordinal are a
+    // sub-item of `16 ter`, or a footnote marker glued to the label; the
+    // parser, which knows the paragraphs and footnotes, decides which.
+    let mut glued = None;
+    if suffix.is_some() && b.get(i) == Some(&b'.') {
+        let mut j = i + 1;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j > i + 1 && j - i <= 4 {
+            glued = Some(&s[i + 1..j]);
+            i = j;
+        }
+    }
+    // `1.a`, `17.b`: a lettered target under a decimal number (the SDGs).
+    let mut letter = None;
+    if suffix.is_none()
+        && b.get(i) == Some(&b'.')
+        && b.get(i + 1).is_some_and(|c| c.is_ascii_lowercase())
+        && b.get(i + 2).is_none_or(|c| matches!(c, b' ' | b'\t' | b'.'))
+    {
+        letter = Some(&s[i + 1..i + 2]);
+        levels += 1;
+        i += 2;
+    }
     let mut dotted = false;
     if i < b.len() && (b[i] == b'.' || b[i] == b')') {
         dotted = b[i] == b'.';
         i += 1;
     }
-    if !ends_at(s, i) {
+    // `17quater.[The …`: a bracket straight after the label's full stop.
+    let bracket_glued = (dotted || suffix.is_some()) && b.get(i) == Some(&b'[');
+    if !ends_at(s, i) && !bracket_glued {
         return None;
     }
     let text_follows = skip_ws(s, i) < s.len();
@@ -153,9 +231,18 @@ fn read_number(s: &str) -> Option<Found> {
         }
     }
     let mut number = s[..digits_end].to_owned();
+    if let Some(l) = letter {
+        number.push('.');
+        number.push_str(l);
+    }
     if let Some(suf) = suffix {
         number.push(' ');
         number.push_str(suf);
+    }
+    if let Some(g) = glued {
+        number.push('.');
+        number.push_str(g);
+        levels += 1;
     }
     Some((LabelKind::Number { value, levels, suffixed: suffix.is_some(), dotted }, number, i))
 }
@@ -213,10 +300,12 @@ fn read_sub(s: &str) -> Option<Found> {
             return Some((LabelKind::Sub, format!("({})", &s[..1]), 2));
         }
     }
+    // The mark is at most a few characters: never scan the whole line.
+    let close_at = || s.bytes().take(8).position(|b| b == b')');
     let (inner_start, close) = if b.first() == Some(&b'(') {
-        (1, s.find(')')?)
+        (1, close_at()?)
     } else {
-        let close = s.find(')')?;
+        let close = close_at()?;
         // `a)` form: a single lower-case letter.
         if close != 1 || !b[0].is_ascii_lowercase() {
             return None;
@@ -296,45 +385,137 @@ fn read_option(s: &str) -> Option<Found> {
     Some((LabelKind::Option, number, e))
 }
 
-const KEYWORDS: &[&str] = &["Article", "Chapter", "Section", "Part", "Annex", "Appendix", "Title", "Rule"];
+/// Heading keywords in the six UN languages. Latin and Cyrillic ones are
+/// matched capitalised or upper-case ("article 4" in running text is not a
+/// heading); Arabic has no case.
+const KEYWORDS: &[&str] = &[
+    "Article",
+    "Chapter",
+    "Section",
+    "Part",
+    "Annex",
+    "Appendix",
+    "Title",
+    "Rule",
+    // French, Spanish.
+    "Chapitre",
+    "Partie",
+    "Annexe",
+    "Titre",
+    "Artículo",
+    "Capítulo",
+    "Sección",
+    "Parte",
+    "Anexo",
+    "Título",
+    // Russian, Arabic.
+    "Статья",
+    "Глава",
+    "Раздел",
+    "Часть",
+    "Приложение",
+    "المادة",
+    "الفصل",
+    "الجزء",
+    "المرفق",
+];
+
+/// Chinese numerals as they number articles and chapters (`第十二条`).
+const CHINESE_DIGITS: &str = "零〇一二三四五六七八九十百千两";
 
 fn read_keyword(s: &str) -> Option<Found> {
-    let word_end = s.find([' ', '\t']).unwrap_or(s.len());
+    if let Some(found) = read_chinese_keyword(s) {
+        return Some(found);
+    }
+    // A keyword is at most 20 bytes: a longer first word is none (and is
+    // never cut, so no character is split).
+    let word_end = match s.bytes().take(24).position(|b| b == b' ' || b == b'\t') {
+        Some(end) => end,
+        None if s.len() <= 24 => s.len(),
+        None => return None,
+    };
     let word = &s[..word_end];
-    let keyword = KEYWORDS.iter().find(|k| word.eq_ignore_ascii_case(k))?;
-    // Upper-case or capitalised only: "article 4" in running text is not a heading.
-    if !(word == *keyword || word == keyword.to_uppercase()) {
+    // Byte lengths of the keywords run from 4 (`Part`) to 20 (`Приложение`);
+    // this runs on every line, so reject before comparing, and never allocate.
+    if !(4..=20).contains(&word.len()) {
         return None;
     }
+    let keyword =
+        KEYWORDS.iter().find(|k| *k == &word || word.chars().eq(k.chars().flat_map(char::to_uppercase)))?;
     let j = skip_ws(s, word_end);
     let b = s.as_bytes();
     let mut k = j;
-    while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'.') && k - j < 8 {
-        k += 1;
+    // The mark: `2`, `2.1`, `IV`, `A`, Eastern Arabic digits (`١٢`), or French `premier`.
+    let is_mark_char = |c: char| c.is_ascii_alphanumeric() || c == '.' || ('٠'..='٩').contains(&c);
+    for c in s[j..].chars() {
+        if !is_mark_char(c) || k - j >= 16 {
+            break;
+        }
+        k += c.len_utf8();
     }
     let mut mark = s[j..k].trim_end_matches('.');
+    // `2bis`, `8bis`: the number with its ordinal glued on.
+    let digits = mark.bytes().take_while(|c| c.is_ascii_digit()).count();
+    let glued_ordinal = digits > 0 && SUFFIXES.iter().any(|suf| mark[digits..].eq_ignore_ascii_case(suf));
     let plausible = !mark.is_empty()
         && (mark.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+            || mark.chars().all(|c| ('٠'..='٩').contains(&c))
+            || glued_ordinal
             || is_roman(mark)
+            || mark == "premier"
             || (mark.len() == 1 && mark.as_bytes()[0].is_ascii_uppercase()));
     if !plausible {
         // "Annex" alone on its line is a heading too.
-        if j >= s.len() && matches!(*keyword, "Annex" | "Appendix") {
+        if j >= s.len()
+            && matches!(*keyword, "Annex" | "Appendix" | "Annexe" | "Anexo" | "Приложение" | "المرفق")
+        {
             return Some((LabelKind::Keyword, word.to_owned(), word_end));
         }
         return None;
     }
     mark = mark.trim_end_matches('.');
-    let end = j + mark.len();
+    let mut end = j + mark.len();
+    let mut number = if glued_ordinal {
+        format!("{word} {} {}", &mark[..digits], &mark[digits..])
+    } else {
+        format!("{word} {mark}")
+    };
+    // `Article 2 bis`: the ordinal after a space.
+    if !glued_ordinal && mark.bytes().all(|c| c.is_ascii_digit()) {
+        let o = skip_ws(s, end);
+        if let Some(suf) = SUFFIXES.iter().find(|suf| {
+            s.get(o..o + suf.len()).is_some_and(|p| p.eq_ignore_ascii_case(suf))
+                && s.as_bytes().get(o + suf.len()).is_none_or(|c| !c.is_ascii_alphabetic())
+        }) {
+            number = format!("{number} {}", &s[o..o + suf.len()]);
+            end = o + suf.len();
+        }
+    }
     let end = if end < s.len() && b[end] == b'.' { end + 1 } else { end };
-    if !ends_at(s, end) && !s[end..].starts_with([':', '(']) {
+    if !ends_at(s, end) && !s[end..].starts_with([':', '(', ']']) {
         return None;
     }
-    Some((LabelKind::Keyword, format!("{word} {mark}"), end))
+    Some((LabelKind::Keyword, number, end))
+}
+
+/// `第一条`, `第十二条`, `第三章`, `第二部分`: Chinese article, chapter, part.
+fn read_chinese_keyword(s: &str) -> Option<Found> {
+    let rest = s.strip_prefix('第')?;
+    let digits =
+        rest.find(|c: char| !(CHINESE_DIGITS.contains(c) || c.is_ascii_digit())).unwrap_or(rest.len());
+    if digits == 0 {
+        return None;
+    }
+    let after = &rest[digits..];
+    let unit = ["条", "章", "部分", "节", "编"].into_iter().find(|u| after.starts_with(u))?;
+    let end = '第'.len_utf8() + digits + unit.len();
+    // Full-width or plain space, a title, or the end of the line may follow.
+    Some((LabelKind::Keyword, s[..end].to_owned(), end))
 }
 
 fn read_outline(s: &str) -> Option<Found> {
-    let dot = s.find('.')?;
+    // The mark is a letter or a roman numeral of at most six characters.
+    let dot = s.bytes().take(7).position(|b| b == b'.')?;
     let mark = &s[..dot];
     let ok = (mark.len() == 1 && mark.as_bytes()[0].is_ascii_uppercase()) || is_roman(mark);
     if !ok || !ends_at(s, dot + 1) || skip_ws(s, dot + 1) >= s.len() {
@@ -368,6 +549,53 @@ mod tests {
     }
 
     #[test]
+    fn ordinals_as_drafters_write_them() {
+        for (line, want) in [
+            ("3bis. Text", "3 bis"),
+            ("3 bis Text", "3 bis"),
+            ("3.bis Text", "3 bis"),
+            ("7.bis [Developed", "7 bis"),
+            ("17quater. Text", "17 quater"),
+            ("4 quinquies. Text", "4 quinquies"),
+            ("4 sexies. Text", "4 sexies"),
+            ("4 septies. Text", "4 septies"),
+            ("4 octies. Text", "4 octies"),
+            ("4 novies. Text", "4 novies"),
+            ("4 decies. Text", "4 decies"),
+            ("4 undecies. Text", "4 undecies"),
+            ("4 quarter. Text", "4 quarter"),
+            ("4 quinquiens. Text", "4 quinquiens"),
+            ("4 nonies. Text", "4 nonies"),
+            ("8", "8"),
+        ] {
+            assert_eq!(num(line).as_deref(), Some(want), "{line}");
+        }
+        // A word that merely starts like an ordinal is not one.
+        assert_eq!(num("3 terms of reference"), None);
+        assert_eq!(num("3 billion people"), None);
+    }
+
+    #[test]
+    fn brackets_footnotes_and_sub_items_glued_to_labels() {
+        let l = read("17quater.[The Adaptation Fund Board").unwrap();
+        assert_eq!(l.number, "17 quater");
+        assert_eq!(&"17quater.[The Adaptation Fund Board"[l.rest..], "[The Adaptation Fund Board");
+        assert_eq!(num("140quinquies.[Invites the President"), Some("140 quinquies".into()));
+        // Digits after the ordinal: a sub-item or a glued footnote marker,
+        // kept in the number for the parser to decide.
+        let l = read("3ter.4 Notwithstanding paragraphs 2").unwrap();
+        assert_eq!(l.number, "3 ter.4");
+        assert!(matches!(l.kind, LabelKind::Number { value: 3, levels: 2, suffixed: true, .. }));
+        assert_eq!(num("16 ter.2 Is nationally determined;"), Some("16 ter.2".into()));
+        assert_eq!(num("24 quater.2. [The secretariat"), Some("24 quater.2".into()));
+        // Decimal targets: `1.1`, `1.a`, `17.19`.
+        assert_eq!(num("1.a Ensure significant mobilization"), Some("1.a".into()));
+        assert_eq!(num("17.19 By 2030, build on existing"), Some("17.19".into()));
+        assert!(matches!(read("1.a Ensure").unwrap().kind, LabelKind::Number { levels: 2, .. }));
+        assert_eq!(num("e.g. this"), None);
+    }
+
+    #[test]
     fn sub_paragraphs_and_options() {
         assert_eq!(num("(a) [Be quantified"), Some("(a)".into()));
         assert_eq!(num("(iv) Monitoring"), Some("(iv)".into()));
@@ -391,5 +619,26 @@ mod tests {
         assert_eq!(num("A. DRAFT AGREEMENT"), Some("A".into()));
         assert_eq!(num("IV. Means of implementation"), Some("IV".into()));
         assert_eq!(num("Annex"), Some("Annex".into()));
+    }
+
+    #[test]
+    fn treaty_articles_with_ordinals_and_in_six_languages() {
+        assert_eq!(num("Article 2bis (GENERAL)"), Some("Article 2 bis".into()));
+        assert_eq!(num("Article 2 bis"), Some("Article 2 bis".into()));
+        assert_eq!(num("Article 8bis (LOSS AND DAMAGE)"), Some("Article 8 bis".into()));
+        assert_eq!(num("[Article 3 ter] (MECHANISM)"), Some("Article 3 ter".into()));
+        assert_eq!(num("Article premier"), Some("Article premier".into()));
+        assert_eq!(num("Artículo 12"), Some("Artículo 12".into()));
+        assert_eq!(num("Статья 12"), Some("Статья 12".into()));
+        assert_eq!(num("СТАТЬЯ 3"), Some("СТАТЬЯ 3".into()));
+        assert_eq!(num("المادة 12"), Some("المادة 12".into()));
+        assert_eq!(num("المادة ١٢"), Some("المادة ١٢".into()));
+        assert_eq!(num("第十二条"), Some("第十二条".into()));
+        assert_eq!(num("第三章　总则"), Some("第三章".into()));
+        assert_eq!(num("第一次会议"), None);
+        assert_eq!(num("статья 3 в тексте"), None);
+        // A long first word in any script is no keyword, and never cut mid-character.
+        assert_eq!(num("Всеобщаядекларацияправчеловека"), None);
+        assert_eq!(num("第一条第一条第一条第一条第一条第一条第一条第一条"), Some("第一条".into()));
     }
 }

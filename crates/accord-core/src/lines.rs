@@ -47,6 +47,15 @@ pub(crate) fn starts_with_continuation_punct(text: &str) -> bool {
     text.starts_with([',', ';', ')', '.', ':', '%', '–', '—'])
 }
 
+/// True when the line starts with a list bullet (`•`, Word's Symbol-font
+/// bullet U+F0B7 as PDF extraction gives it, `▪`, `◦`, `●`, `➢`): each
+/// bullet is an item of its own, never the continuation of the line before.
+pub(crate) fn bullet(text: &str) -> bool {
+    text.trim_start_matches('[')
+        .trim_start()
+        .starts_with(['•', '\u{f0b7}', '▪', '◦', '●', '○', '■', '➢', '►', '\u{f0a7}', '\u{f0d8}'])
+}
+
 const STOPWORDS: &[&str] = &[
     "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with",
     "de", "des", "du", "et", "la", "le", "les", "el", "los", "las", "y", "en",

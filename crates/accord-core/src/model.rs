@@ -306,6 +306,16 @@ pub struct Diagnostic {
     pub column: u32,
 }
 
+impl Draft {
+    /// The heading that `headings[index]` stands under: the nearest heading
+    /// before it with a lower level (`Article 2` under `A. DRAFT AGREEMENT`,
+    /// `B. Mitigation` under `IV. WORKSTREAM 2`), `None` at the top.
+    pub fn heading_parent(&self, index: usize) -> Option<&Heading> {
+        let level = self.headings.get(index)?.level;
+        self.headings[..index].iter().rev().find(|h| h.level < level)
+    }
+}
+
 /// A node of a paragraph's content tree (see [`Paragraph::content`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inline {

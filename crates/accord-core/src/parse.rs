@@ -26,6 +26,7 @@ use crate::front;
 use crate::furniture::{self, Role};
 use crate::label::{self, Label, LabelKind};
 use crate::lines::{self, Ending};
+use crate::markdown;
 use crate::model::*;
 use crate::references;
 use crate::source::{self, SrcLine};
@@ -38,8 +39,25 @@ pub fn parse(text: &str) -> Draft {
     if canonical::is_canonical(text) {
         return canonical::read(text);
     }
-    let cut = cut(text);
+    if markdown::is_markdown(text) {
+        return build(cut_markdown(text));
+    }
+    let cut = cut(text, &[]);
     build(cut)
+}
+
+/// Markdown turned into the plain shape line for line, cut with its `#`
+/// lines as headings, and what the conversion set aside put back.
+fn cut_markdown(text: &str) -> Cut {
+    let plain = markdown::to_plain(text);
+    let mut cut = cut(&plain.text, &plain.headings);
+    cut.footnotes.extend(plain.footnotes);
+    cut.furniture.extend(plain.furniture);
+    cut.furniture.sort_by_key(|l| l.line);
+    let mut front = plain.front_matter;
+    front.append(&mut cut.front.front_matter);
+    cut.front.front_matter = front;
+    cut
 }
 
 /// As [`parse`], taking the text by value: it is freed as soon as the lines
@@ -49,7 +67,12 @@ pub fn parse_owned(text: String) -> Draft {
     if canonical::is_canonical(&text) {
         return canonical::read(&text);
     }
-    let cut = cut(&text);
+    if markdown::is_markdown(&text) {
+        let cut = cut_markdown(&text);
+        drop(text);
+        return build(cut);
+    }
+    let cut = cut(&text, &[]);
     drop(text);
     build(cut)
 }
@@ -63,7 +86,8 @@ struct Cut {
     units: Vec<Unit>,
 }
 
-fn cut(text: &str) -> Cut {
+/// `headings`: 1-based lines known to be headings (Markdown `#` lines), sorted.
+fn cut(text: &str, headings: &[u32]) -> Cut {
     let src = source::split_lines(text);
     let layout = furniture::detect(&src);
     let mut body: Vec<SrcLine<'_>> = Vec::with_capacity(src.len());
@@ -71,7 +95,7 @@ fn cut(text: &str) -> Cut {
     drop(src);
     let start = document_start(&body);
     let front = front::read(&body[..start]);
-    let units = segment(&body[start..]);
+    let units = segment(&body[start..], headings);
     Cut { front, furniture: layout.furniture, footnotes: layout.footnotes, units }
 }
 
@@ -208,6 +232,9 @@ fn is_section_keyword(t: &str) -> bool {
             | "operative part"
             | "préambule"
             | "preámbulo"
+            | "преамбула"
+            | "الديباجة"
+            | "序言"
     )
 }
 
@@ -232,7 +259,8 @@ pub(crate) fn is_chapeau(t: &str, next: Option<&str>) -> bool {
 /// After `Article 2`: `(PURPOSE)`, `– Purpose`, `: Purpose`, a capitalised
 /// title, or nothing. "Article 19 of the Declaration" is not a heading.
 fn keyword_heading_rest(rest: &str) -> bool {
-    let rest = rest.trim();
+    // `[Article 3 ter] (MECHANISM …)`: the bracket closing round the label.
+    let rest = rest.trim().trim_start_matches(']').trim_start();
     if rest.is_empty() {
         return true;
     }
@@ -278,6 +306,14 @@ fn document_start(body: &[SrcLine<'_>]) -> usize {
         .unwrap_or(from)
 }
 
+/// The keyword and number of a keyword heading (`Article 12` → (`article`,
+/// 12)), for the rule that article numbers do not go backwards.
+fn keyword_value(number: &str) -> Option<(String, u32)> {
+    let (word, mark) = number.split_once(' ')?;
+    let digits: String = mark.chars().take_while(|c| c.is_ascii_digit()).collect();
+    Some((word.to_lowercase(), digits.parse().ok()?))
+}
+
 /// Layout facts that decide whether a line continues the one before.
 struct Wrap {
     /// True when the text is wrapped at a page width (PDF extraction with
@@ -285,6 +321,8 @@ struct Wrap {
     wrapped: bool,
     /// A line this long (in characters) reached the right margin.
     full: usize,
+    /// Lines far longer than a page is wide: each holds a whole paragraph.
+    whole_lines: bool,
 }
 
 fn wrap_facts(lines_: &[SrcLine<'_>]) -> Wrap {
@@ -304,10 +342,12 @@ fn wrap_facts(lines_: &[SrcLine<'_>]) -> Wrap {
             evidence += 1;
         }
     }
-    let wrapped = evidence >= 3 && evidence * 20 >= non_blank;
     lengths.sort_unstable();
     let p90 = lengths.get(lengths.len() * 9 / 10).copied().unwrap_or(0);
-    Wrap { wrapped, full: p90 * 9 / 10 }
+    // A page is at most ~130 characters wide once extracted; lines of whole
+    // paragraphs (saved from Word) run far longer, whatever their openings.
+    let wrapped = evidence >= 3 && evidence * 20 >= non_blank && p90 <= 200;
+    Wrap { wrapped, full: p90 * 9 / 10, whole_lines: p90 > 200 }
 }
 
 /// The expected numbers after the paragraphs so far.
@@ -322,18 +362,29 @@ impl Numbering {
 }
 
 /// Cuts the body into units.
-fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
+fn segment(body: &[SrcLine<'_>], headings: &[u32]) -> Vec<Unit> {
     let wrap = wrap_facts(body);
     // At most one unit per non-blank line; untouched capacity costs no memory.
     let mut units: Vec<Unit> = Vec::with_capacity(body.iter().filter(|l| !l.is_blank()).count());
     let mut blank_before = true;
     let mut numbering = Numbering { last: None };
+    // The last keyword heading's word and number (`article`, 6).
+    let mut last_keyword: Option<(String, u32)> = None;
     for (k, line) in body.iter().enumerate() {
         if line.is_blank() {
             blank_before = true;
             continue;
         }
         let t = line.text();
+        if !headings.is_empty() && headings.binary_search(&line.no).is_ok() {
+            // A heading by markup: numbered if its label is a heading's.
+            let label = label::read(t).filter(|l| {
+                matches!(l.kind, LabelKind::Keyword | LabelKind::Outline | LabelKind::Number { .. })
+            });
+            units.push(Unit::new(true, label, line));
+            blank_before = false;
+            continue;
+        }
         let next = body[k + 1..].iter().find(|l| !l.is_blank());
         let next_text = next.map(|l| l.text());
         let blank_after = body.get(k + 1).is_none_or(|l| l.is_blank());
@@ -352,16 +403,42 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
         // A number where a sentence is running on is not a new paragraph.
         if let (Some(l), Some(cur)) = (&label, units.last()) {
             if let LabelKind::Number { value, levels, .. } = l.kind {
-                let running = cur.last_text_ending == Ending::Open && !cur.heading && !cur.is_label_only();
+                // An option label's range (`Option 2: (paragraphs 2-3)`) runs into nothing.
+                let block_label = cur.label.as_ref().is_some_and(|l| l.kind == LabelKind::Option)
+                    && is_block_option_text(&cur.text);
+                let running = cur.last_text_ending == Ending::Open
+                    && !cur.heading
+                    && !cur.is_label_only()
+                    && !block_label
+                    && !is_editorial_note(&cur.text);
                 if running && (!blank_before || levels == 1) && !numbering.plausible(value) {
                     label = None;
                 }
             }
         }
         // Keyword labels that do not make a heading ("Article 19 of …") are text.
+        // Nor does one that ends a running sentence ("… as set out in /
+        // Article 2."), or one whose number goes back within its part
+        // ("Article 2" after "Article 6").
         if let Some(l) = &label {
-            if l.kind == LabelKind::Keyword && !keyword_heading_rest(&t[l.rest..]) {
-                label = None;
+            if l.kind == LabelKind::Keyword {
+                let running = !blank_before
+                    && units.last().is_some_and(|u| {
+                        !u.heading && !u.is_label_only() && u.last_text_ending == Ending::Open
+                    });
+                let value = keyword_value(&l.number);
+                let backwards = match (&last_keyword, &value) {
+                    (Some((word, last)), Some((w, v))) => word == w && v < last,
+                    _ => false,
+                };
+                if !keyword_heading_rest(&t[l.rest..]) || running || backwards {
+                    label = None;
+                } else if let Some(v) = value {
+                    last_keyword = Some(v);
+                }
+            } else if l.kind == LabelKind::Outline {
+                // A new part (`B. DRAFT DECISION`) numbers its articles afresh.
+                last_keyword = None;
             }
         }
 
@@ -378,8 +455,11 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
             None => is_plain_heading(t, next_text, blank_before, blank_after, units.last()),
         };
         if !heading {
-            if let Some(Label { kind: LabelKind::Number { value, suffixed: false, .. }, .. }) = &label {
-                numbering.last = Some(*value);
+            // `3 bis` after 2 stands for 3: the next plain number may be 4.
+            if let Some(Label { kind: LabelKind::Number { value, suffixed, levels: 1, .. }, .. }) = &label {
+                if !*suffixed || numbering.last.is_some_and(|l| *value > l) {
+                    numbering.last = Some(*value);
+                }
             }
         }
         // `2. Option 1: …`: the number introduces options, the first of which
@@ -388,9 +468,7 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
             if matches!(l.kind, LabelKind::Number { .. } | LabelKind::Series { .. }) {
                 let offset = line.indent() + l.rest;
                 let rest = &line.raw[offset..];
-                if let Some(opt) =
-                    label::read(rest).filter(|o| o.kind == LabelKind::Option && o.leading_brackets == 0)
-                {
+                if let Some(opt) = label::read(rest).filter(|o| o.kind == LabelKind::Option) {
                     let head = SrcLine::new(line.no, &line.raw[..offset], false);
                     units.push(Unit::new(false, label::read(head.text()), &head));
                     let tail = SrcLine::new(line.no, rest, false);
@@ -413,14 +491,29 @@ fn segment(body: &[SrcLine<'_>]) -> Vec<Unit> {
 
 /// Does `line` continue the unit before it?
 fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before: bool, wrap: &Wrap) -> bool {
-    if cur.heading {
-        return false;
-    }
     let t = line.text();
+    if cur.heading {
+        // `Article 1` then `(DEFINITIONS)` or `Definitions` on the next line:
+        // the article's title.
+        let bare_keyword =
+            cur.label.as_ref().is_some_and(|l| l.kind == LabelKind::Keyword) && cur.text.trim().is_empty();
+        return bare_keyword
+            && label.is_none()
+            && !blank_before
+            && t.chars().count() <= 120
+            && lines::ending(t) == Ending::Open
+            && (t.starts_with('(') || lines::is_title_like(t));
+    }
     if cur.is_label_only() {
         return label.is_none() && !is_section_keyword(t);
     }
-    if label.is_some() || is_section_keyword(t) {
+    if label.is_some() || is_section_keyword(t) || lines::bullet(t) {
+        return false;
+    }
+    // An editorial note on its own line (`{Substantive overlap with …}`)
+    // stands where it is: it neither joins the paragraph before nor takes
+    // the lines after.
+    if is_editorial_note(t) || is_editorial_note(&cur.text) {
         return false;
     }
     let ending = cur.last_text_ending;
@@ -428,11 +521,28 @@ fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before
         // A paragraph broken across pages: it stopped mid-sentence.
         return ending == Ending::Open && !is_chapeau(t, None);
     }
+    // A line at the hanging indent of a numbered paragraph (where its text
+    // starts after the label) goes on with that paragraph.
+    let hang = cur.segments.iter().filter(|s| s.1 == cur.first_line).map(|s| s.2).max();
+    let hanging =
+        cur.label.is_some() && hang.is_some_and(|h| h > cur.first_column && line.text_column() == h);
+    if hanging && !blank_before {
+        return true;
+    }
+    // Saved from Word, one paragraph per line: every line is a paragraph,
+    // whatever it opens with (Russian preambular paragraphs start lower-case
+    // after "…; и").
+    if !wrap.wrapped && wrap.whole_lines {
+        return lines::starts_with_continuation_punct(t);
+    }
     if lines::starts_lowercase(t) || lines::starts_with_continuation_punct(t) {
         return true;
     }
     match ending {
-        Ending::Open => true,
+        // One paragraph per line (text saved from Word): a capital after a
+        // line left open starts the next paragraph ("The General Assembly"
+        // then "Proclaims …").
+        Ending::Open => wrap.wrapped || !lines::first_letter(t).is_some_and(char::is_uppercase),
         Ending::Comma | Ending::Terminal => wrap.wrapped && cur.last_raw_len >= wrap.full && wrap.full > 40,
     }
 }
@@ -504,7 +614,11 @@ fn is_plain_heading(
         return false;
     }
     let prev_closed = prev.is_none_or(|p| p.heading || p.last_text_ending != Ending::Open);
-    blank_before && blank_after && prev_closed
+    // A title in capitals only (`MITIGATION`, `GLOBAL STOCKTAKE`) is a
+    // heading even when the layout leaves no blank line around it.
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = letters >= 4 && !t.chars().any(|c| c.is_lowercase());
+    (blank_before && blank_after || capitals) && prev_closed
 }
 
 /// Source positions of unit characters, for diagnostics.
@@ -532,6 +646,27 @@ fn warn(diagnostics: &mut Vec<Diagnostic>, code: &str, message: String, line: u3
 /// Is this the first word of a preambular paragraph ("Recalling", "Deeply
 /// concerned", "Mindful", French "Rappelant", Spanish "Recordando")?
 fn preambular_opening(text: &str) -> bool {
+    // Chinese writes no spaces: the opening is a prefix.
+    const CHINESE: &[&str] = &[
+        "鉴于",
+        "回顾",
+        "忆及",
+        "认识到",
+        "注意到",
+        "重申",
+        "欢迎",
+        "强调",
+        "考虑到",
+        "深信",
+        "意识到",
+        "铭记",
+        "申明",
+        "关切",
+    ];
+    let start = text.trim_start_matches(|c: char| !c.is_alphabetic());
+    if CHINESE.iter().any(|w| start.starts_with(w)) {
+        return true;
+    }
     let first = text
         .trim_start_matches(|c: char| !c.is_alphabetic())
         .split(|c: char| !c.is_alphabetic())
@@ -578,6 +713,44 @@ fn preambular_opening(text: &str) -> bool {
         "profoundly",
         "seriously",
         "acting",
+        "whereas",
+        // Russian gerunds that open preambular paragraphs.
+        "принимая",
+        "признавая",
+        "учитывая",
+        "напоминая",
+        "ссылаясь",
+        "отмечая",
+        "подтверждая",
+        "вновь",
+        "будучи",
+        "считая",
+        "сознавая",
+        "приветствуя",
+        "выражая",
+        "подчеркивая",
+        "руководствуясь",
+        "исходя",
+        // Arabic: "whereas" (لما/ولما), "and whereas", "recalling" (إذ تشير).
+        "لما",
+        "لمّا",
+        "ولما",
+        "ولمّا",
+        "إذ",
+        "وإذ",
+        "حيث",
+        "وحيث",
+        // French and Spanish forms the suffix rule misses.
+        "rappelant",
+        "reconnaissant",
+        "considérant",
+        "consciente",
+        "convaincue",
+        "soulignant",
+        "tomando",
+        "teniendo",
+        "reconociendo",
+        "recordando",
     ];
     if WORDS.contains(&lower.as_str()) {
         return true;
@@ -644,6 +817,14 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
     let mut ids = Ids::default();
     let mut paragraph_units: Vec<usize> = Vec::new();
     let mut option_parent: Option<String> = None;
+    // The option whose sub-paragraphs may follow (it ends with ':' or has no text).
+    let mut current_option: Option<String> = None;
+    // The paragraph whose options a decimal sub-item interrupted.
+    let mut outer_option_parent: Option<String> = None;
+    // Bulleted items under the current paragraph so far.
+    let mut bullets = 0u32;
+    // Footnote markers glued to a paragraph's label (`3ter.4`), by paragraph.
+    let mut label_footnotes: Vec<(usize, String)> = Vec::new();
 
     // Leading blanks trimmed off each paragraph's text, to map offsets back.
     let mut leading: Vec<u32> = vec![0; unit_count];
@@ -696,6 +877,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
             top = None;
             sub_letter = None;
             option_parent = None;
+            current_option = None;
             continue;
         }
         let (status, status_note) = std::mem::take(&mut statuses[ui]);
@@ -722,8 +904,12 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 let roman = inner.bytes().all(|b| matches!(b, b'i' | b'v' | b'x'));
                 let nested =
                     roman && sub_letter.as_ref().is_some_and(|(_, prev)| !is_next_letter(prev, &inner));
+                // An option's own sub-paragraphs (`Option (b):` then `(a)`,
+                // `(b)`) belong to the option, not to the paragraph above it.
                 let parent_id = if nested {
                     sub_letter.as_ref().map(|s| s.0.clone())
+                } else if let Some(o) = &current_option {
+                    Some(o.clone())
                 } else {
                     top.as_ref().map(|t| draft.paragraphs[t.0].id.clone())
                 };
@@ -748,47 +934,117 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                         id = unique_id(&mut ids, l.number.clone());
                     }
                 }
-                if !nested {
+                // Only a letter opens a level that romans nest under: `(i)`
+                // after `(h)` is a letter, `(ii)` after `(i)` its sibling.
+                let letter =
+                    !roman || sub_letter.as_ref().is_some_and(|(_, prev)| is_next_letter(prev, &inner));
+                if !nested && letter {
                     sub_letter = Some((id.clone(), inner));
                 }
             }
             Some(LabelKind::Option) => {
                 let l = label.expect("label present");
                 option = Some(l.number.clone());
-                if option_parent.is_none() {
+                // A label at the margin with no text of its own (`Option 1:`,
+                // `Option 2: (paragraphs 3-3quater)`, `Option I {…}`) right
+                // before a numbered paragraph opens a block of paragraphs: it
+                // belongs to what follows, never to the paragraph before.
+                let block_of = units.last().filter(|_| is_block_option_text(&text)).and_then(|next| {
+                    let nl = next.label.as_ref().filter(|_| !next.heading)?;
+                    matches!(nl.kind, LabelKind::Number { levels: 1, .. } | LabelKind::Series { .. }).then(
+                        || match (&current_heading, restart) {
+                            (Some(h), true) => format!("{h}.{}", nl.number),
+                            _ => nl.number.clone(),
+                        },
+                    )
+                });
+                if block_of.is_some() {
+                    option_parent = None;
+                }
+                if option_parent.is_none() && block_of.is_none() {
                     option_parent = top.as_ref().filter(|t| t.2).map(|t| draft.paragraphs[t.0].id.clone());
+                }
+                // `3. [Option 1: …` `3.1 Option (a): …` `3.2 …` `Option 2:`:
+                // an option continues the series its predecessor stands in,
+                // here paragraph 3's, not the sub-item 3.1's.
+                if let (Some(outer), Some(prev)) = (&outer_option_parent, previous_option(&l.number)) {
+                    let inner_has =
+                        option_parent.as_ref().is_some_and(|p| ids.contains(&format!("{p} {prev}")));
+                    if !inner_has && ids.contains(&format!("{outer} {prev}")) {
+                        option_parent = Some(outer.clone());
+                    }
                 }
                 kind = top.as_ref().map_or(
                     if in_preamble { ParagraphKind::Preambular } else { ParagraphKind::Operative },
                     |t| t.1,
                 );
                 // `Alt OP3:` is the alternative to paragraph OP3: `OP3 alt`.
+                // Only `Alt`/`Alternative` with a paragraph's own name does
+                // this: `Option 2` after paragraph 2 is the second option.
                 let named = l
                     .number
                     .split_once(' ')
+                    .filter(|(word, _)| word.to_lowercase().starts_with("alt"))
                     .map(|(_, mark)| mark)
-                    .filter(|mark| mark.bytes().any(|b| b.is_ascii_digit()) && ids.contains(mark));
+                    .filter(|mark| {
+                        mark.bytes().any(|b| b.is_ascii_digit())
+                            && mark.bytes().any(|b| b.is_ascii_alphabetic())
+                            && ids.contains(mark)
+                    });
                 if let Some(mark) = named {
                     let mark = mark.to_owned();
                     id = unique_id(&mut ids, format!("{mark} alt"));
                     parent = Some(mark);
                     option_parent = None;
                 } else {
-                    match &option_parent {
-                        Some(p) => {
+                    // An option standing for itself or opening a block is named
+                    // by its heading (`Article 2 Option II`), else by the
+                    // paragraph it opens (`25 Option 1`).
+                    let named_by = match (&option_parent, &current_heading, &block_of) {
+                        (Some(_), _, _) => None,
+                        (None, Some(h), _) => Some(h.clone()),
+                        (None, None, next) => next.clone(),
+                    };
+                    match (&option_parent, named_by) {
+                        (Some(p), _) => {
                             id = unique_id(&mut ids, format!("{p} {}", l.number));
                             parent = Some(p.clone());
                         }
-                        None => {
+                        (None, Some(by)) => id = unique_id(&mut ids, format!("{by} {}", l.number)),
+                        (None, None) => {
                             unnumbered += 1;
                             id = unique_id(&mut ids, format!("P{unnumbered}"));
                         }
                     }
                 }
+                let introduces = text.ends_with(':') || is_block_option_text(&text);
+                current_option = introduces.then(|| id.clone());
+                sub_letter = None;
+            }
+            None if lines::bullet(&text) && top.as_ref().is_some_and(|t| t.2) => {
+                // `• [Party;]` under "the following terms are defined:": an
+                // item of the paragraph that introduces the list.
+                let t = top.as_ref().expect("checked");
+                let p = draft.paragraphs[t.0].id.clone();
+                kind = t.1;
+                bullets += 1;
+                id = unique_id(&mut ids, format!("{p} •{bullets}"));
+                parent = Some(p);
             }
             _ => {
+                // A decimal sub-item (`3.1` under 3) keeps its paragraph's
+                // option series open for the options that follow it.
+                let decimal_sub =
+                    matches!(label.map(|l| &l.kind), Some(LabelKind::Number { levels: 2.., .. }));
+                if decimal_sub && option_parent.is_some() && outer_option_parent.is_none() {
+                    outer_option_parent = option_parent.take();
+                } else if !decimal_sub {
+                    outer_option_parent = None;
+                }
                 option_parent = None;
                 sub_letter = None;
+                current_option = None;
+                bullets = 0;
                 kind = match label.map(|l| &l.kind) {
                     Some(LabelKind::Series { preambular }) => {
                         if !preambular {
@@ -817,21 +1073,44 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
                 };
                 match label {
                     Some(l) => {
-                        number = Some(l.number.clone());
-                        let qualified = match (&current_heading, restart) {
+                        let qualify = |n: &str| match (&current_heading, restart) {
                             (Some(h), true) if matches!(l.kind, LabelKind::Number { .. }) => {
-                                format!("{h}.{}", l.number)
+                                format!("{h}.{n}")
                             }
-                            _ => l.number.clone(),
+                            _ => n.to_owned(),
                         };
-                        id = unique_id(&mut ids, qualified);
+                        let mut written = l.number.clone();
+                        // `3.1`, `16 ter.2`: a decimal sub-item of a paragraph
+                        // already read belongs to it; `3ter.4` with no paragraph
+                        // `3 ter` before it and a footnote 4 is `3 ter` with a
+                        // footnote marker glued on.
+                        if let LabelKind::Number { levels: 2.., suffixed, .. } = l.kind {
+                            if let Some((head, tail)) = l.number.rsplit_once('.') {
+                                let parent_id = qualify(head);
+                                // Sub-items count from 1: `3ter.4` with no `3ter.3`
+                                // before it is a footnote marker when footnote 4 exists.
+                                let in_sequence = tail == "1"
+                                    || tail.parse::<u32>().map_or(true, |k| {
+                                        k == 0 || ids.contains(&qualify(&format!("{head}.{}", k - 1)))
+                                    });
+                                let footnote = suffixed && draft.footnotes.iter().any(|f| f.marker == tail);
+                                if ids.contains(&parent_id) && (in_sequence || !footnote) {
+                                    parent = Some(parent_id);
+                                } else if footnote {
+                                    label_footnotes.push((draft.paragraphs.len(), tail.to_owned()));
+                                    written = head.to_owned();
+                                }
+                            }
+                        }
+                        id = unique_id(&mut ids, qualify(&written));
+                        number = Some(written);
                     }
                     None => {
                         unnumbered += 1;
                         id = unique_id(&mut ids, format!("P{unnumbered}"));
                     }
                 }
-                let introduces = text.is_empty() || text.ends_with(':');
+                let introduces = introduces_list(&text);
                 top = Some((draft.paragraphs.len(), kind, introduces));
             }
         }
@@ -906,8 +1185,71 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
             }
         }
     }
+    for (i, marker) in label_footnotes {
+        let p = &mut draft.paragraphs[i];
+        if !p.footnotes.contains(&marker) {
+            p.footnotes.insert(0, marker);
+        }
+    }
+    crate::outline::assign_levels(&mut draft.headings, is_section_keyword);
     diagnostics.sort_by_key(|d| (d.line, d.column));
     draft.diagnostics.extend(diagnostics);
+}
+
+/// A whole line in braces: an editorial note (`{placement to be determined}`).
+fn is_editorial_note(t: &str) -> bool {
+    let t = t.trim();
+    t.starts_with('{') && t.ends_with('}') && t[1..].find('}').is_some_and(|i| i + 2 == t.len())
+}
+
+/// The text of an option label that opens a block of paragraphs: nothing,
+/// the range it covers (`(paragraphs 3-3quater)`), editorial notes in braces.
+fn is_block_option_text(text: &str) -> bool {
+    // Editorial notes out, wherever they stand.
+    let mut rest = String::with_capacity(text.len());
+    let mut depth = 0u32;
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => rest.push(c),
+            _ => {}
+        }
+    }
+    let rest = rest.trim().trim_end_matches(':').trim();
+    if let Some(inner) = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        return inner.to_lowercase().starts_with("para");
+    }
+    rest.is_empty()
+}
+
+/// The option label before this one in its series: `Option 2` → `Option 1`,
+/// `Option (c)` → `Option (b)`, `Option III` → `Option II`.
+fn previous_option(label: &str) -> Option<String> {
+    let (word, mark) = label.split_once(' ')?;
+    let (open, inner, close) = match mark.strip_prefix('(').and_then(|m| m.strip_suffix(')')) {
+        Some(inner) => ("(", inner, ")"),
+        None => ("", mark, ""),
+    };
+    let prev = if let Ok(n) = inner.parse::<u32>() {
+        n.checked_sub(1).filter(|n| *n > 0)?.to_string()
+    } else if let [c] = inner.as_bytes() {
+        if *c == b'a' || *c == b'A' {
+            return None;
+        }
+        char::from(c - 1).to_string()
+    } else {
+        const ROMANS: [&str; 10] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
+        let k = ROMANS.iter().position(|r| *r == inner)?;
+        ROMANS.get(k.checked_sub(1)?)?.to_string()
+    };
+    Some(format!("{word} {open}{prev}{close}"))
+}
+
+/// True when a paragraph's text introduces what follows: nothing of its own,
+/// or a colon at the end (`[… the following terms are defined:]`).
+fn introduces_list(text: &str) -> bool {
+    text.is_empty() || text.trim_end().trim_end_matches([']', ')', '}', '"', '”']).ends_with(':')
 }
 
 /// True when `next` is the letter after `prev` (`h` → `i`).

@@ -25,8 +25,11 @@
 //! 2030)") is checked: `verified` when a passage of the paragraph was traced to
 //! that very article or paragraph; `mismatch` when the cited text is in the
 //! corpus but the passage is not there (with where it does come from, if
-//! found); `not-in-corpus` when the corpus does not hold the cited text. A
-//! citation is never verified without the cited text having been compared.
+//! found, and the cited passage's text to read beside the quotation);
+//! `not-in-corpus` when the corpus does not hold the cited text, or holds the
+//! document but not the paragraph or article cited (then naming what it holds
+//! of it). A citation is never verified, nor called a mismatch, without the
+//! cited text having been compared.
 
 use foldhash::HashMap;
 use serde::{Deserialize, Serialize};
@@ -392,6 +395,38 @@ pub struct Citation {
     /// For a mismatch: where the paragraph's text does come from, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub found_in: Option<String>,
+    /// For a mismatch: the text of the cited paragraph or article, to read
+    /// beside the quotation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cited_text: Option<String>,
+    /// For a citation not in the corpus although the cited text is: what the
+    /// corpus holds of it ("169 paragraphs or articles, 1.1 to 17.19").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corpus_holds: Option<String>,
+}
+
+/// What the corpus holds of a document, in words: how many units, and the
+/// lowest and highest numbers in reading order (`2` before `10`, `1.10`
+/// before `1.a`), whatever order the copy lists them in.
+fn holdings(doc: &CorpusDocument) -> String {
+    /// Numbers compare part by part, digits as numbers.
+    fn key(n: &str) -> Vec<(u64, String)> {
+        n.split(['.', ' ', '-'])
+            .map(|part| {
+                let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+                (digits.parse().unwrap_or(u64::MAX), part[digits.len()..].to_owned())
+            })
+            .collect()
+    }
+    let first = doc.units.iter().min_by_key(|u| key(&u.number));
+    let last = doc.units.iter().max_by_key(|u| key(&u.number));
+    match (first, last) {
+        (Some(first), Some(last)) if doc.units.len() > 1 => {
+            format!("{} paragraphs or articles, {} to {}", doc.units.len(), first.number, last.number)
+        }
+        (Some(only), _) => format!("one paragraph or article, {}", only.number),
+        _ => "no paragraph or article".to_owned(),
+    }
 }
 
 /// The trace of a draft (the `accord trace --format json` contract).
@@ -624,14 +659,25 @@ pub fn trace(draft: &Draft, index: &CorpusIndex) -> Trace {
                 document: None,
                 target: target.clone(),
                 found_in: None,
+                cited_text: None,
+                corpus_holds: None,
             };
             if let Some(d) = index.find_document(name) {
-                let symbol = index.documents[d].symbol.clone();
-                let holds =
-                    sources.iter().any(|s| s.document == symbol && Some(&s.paragraph) == target.as_ref());
-                c.status = if holds { CitationStatus::Verified } else { CitationStatus::Mismatch };
-                if !holds {
-                    c.found_in = sources.first().map(|s| format!("{} {}", s.document, s.paragraph));
+                let doc = &index.documents[d];
+                let symbol = doc.symbol.clone();
+                let unit = target.as_ref().and_then(|t| doc.units.iter().find(|u| &u.number == t));
+                if target.is_some() && unit.is_none() {
+                    // The corpus's copy has no such paragraph: nothing to
+                    // compare, so no mismatch can be claimed.
+                    c.corpus_holds = Some(holdings(doc));
+                } else {
+                    let holds =
+                        sources.iter().any(|s| s.document == symbol && Some(&s.paragraph) == target.as_ref());
+                    c.status = if holds { CitationStatus::Verified } else { CitationStatus::Mismatch };
+                    if !holds {
+                        c.found_in = sources.first().map(|s| format!("{} {}", s.document, s.paragraph));
+                        c.cited_text = unit.map(|u| u.text.clone());
+                    }
                 }
                 c.document = Some(symbol);
             }

@@ -101,3 +101,70 @@ fn french_and_spanish_drafts_are_traced_to_the_same_article() {
         assert!(s.similarity >= 0.8, "{s:?}");
     }
 }
+
+/// The 2030 Agenda's targets (`1.1` … `17.19`) from the YAML the UN
+/// publishes (`key-title: text`, continuation lines indented), as a corpus document.
+fn sdg_targets() -> CorpusDocument {
+    let yaml = common::read_shared("corpus/sdg/sdg-global-targets-en.yml");
+    let mut units: Vec<accord_core::trace::CorpusUnit> = Vec::new();
+    for line in yaml.lines() {
+        if let Some((key, text)) = line.split_once("-title: ").filter(|_| !line.starts_with(' ')) {
+            units.push(accord_core::trace::CorpusUnit {
+                number: key.replace('-', "."),
+                text: text.to_owned(),
+            });
+        } else if let Some(u) = units.last_mut() {
+            u.text.push(' ');
+            u.text.push_str(line.trim());
+        }
+    }
+    CorpusDocument {
+        symbol: "A/RES/70/1".into(),
+        name: "Transforming our world: the 2030 Agenda for Sustainable Development".into(),
+        aliases: vec![
+            "Agenda 2030".into(),
+            "2030 Agenda".into(),
+            "2030 Agenda for Sustainable Development".into(),
+        ],
+        date: Some("25 September 2015".into()),
+        language: Some("en".into()),
+        units,
+    }
+}
+
+#[test]
+fn a_paragraph_the_corpus_copy_lacks_is_not_in_the_corpus_and_what_it_holds_is_named() {
+    let sdg = sdg_targets();
+    assert_eq!(sdg.units.len(), 169);
+    let seed = parse(&common::read_shared("seeds/000_a85ec3b89659f1a1.txt"));
+    let t = trace(&seed, &CorpusIndex::build(vec![udhr("eng"), sdg]));
+    // "(Paragraph 2 of Agenda 2030)" and "(Paragraph 62 of Agenda 2030 …)":
+    // the corpus holds the resolution's targets, not its paragraphs.
+    let agenda: Vec<_> = t.citations.iter().filter(|c| c.document.as_deref() == Some("A/RES/70/1")).collect();
+    assert!(agenda.iter().any(|c| c.target.as_deref() == Some("2")), "{:?}", t.citations);
+    assert!(agenda.iter().any(|c| c.target.as_deref() == Some("62")), "{:?}", t.citations);
+    for c in agenda {
+        assert_eq!(c.status, CitationStatus::NotInCorpus, "{c:?}");
+        assert_eq!(c.corpus_holds.as_deref(), Some("169 paragraphs or articles, 1.1 to 17.19"), "{c:?}");
+        assert!(c.cited_text.is_none());
+    }
+    // The Declaration's citations are still verified beside it.
+    assert!(t.citations.iter().filter(|c| c.paragraph == "47").all(|c| c.status == CitationStatus::Verified));
+}
+
+#[test]
+fn a_mismatch_shows_the_cited_text_beside_the_quotation() {
+    let draft = parse(
+        "1. We recall Article 18 of the Universal Declaration of Human Rights, that everyone has the right to \
+         freedom of opinion and expression; this right includes freedom to hold opinions without interference.\n",
+    );
+    let t = trace(&draft, &CorpusIndex::build(vec![udhr("eng")]));
+    let c = &t.citations[0];
+    assert_eq!(c.status, CitationStatus::Mismatch);
+    let cited = c.cited_text.as_deref().expect("the cited article's text");
+    assert!(
+        cited.starts_with("Everyone has the right to freedom of thought, conscience and religion"),
+        "{cited}"
+    );
+    assert!(c.corpus_holds.is_none());
+}

@@ -88,6 +88,12 @@ pub fn model_words(d: &Draft, into: &mut BTreeMap<String, i64>) {
         add(p.option.as_deref().or(p.number.as_deref()).unwrap_or(""));
         add(&p.text);
         add(&tag(p.status, p.status_note.as_deref()));
+        // A footnote marker glued to the label (`3ter.4`) is in no text.
+        let mut in_text = BTreeMap::new();
+        words(&p.text, &mut in_text, 1);
+        for m in p.footnotes.iter().filter(|m| !in_text.contains_key(m.as_str())) {
+            add(m);
+        }
     }
     for f in &d.footnotes {
         add(&f.marker);
