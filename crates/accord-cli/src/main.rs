@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod corpus;
 mod export;
+mod endgame;
 mod workspace;
 
 #[derive(Parser)]
@@ -82,6 +83,8 @@ enum Command {
     },
     #[command(flatten)]
     Workspace(workspace::WorkspaceCommand),
+    #[command(flatten)]
+    Endgame(endgame::EndgameCommand),
     /// Show where a draft stands: paragraphs by status and section, every bracket, and whether it is ready for adoption.
     Status {
         /// The draft file; `-` reads standard input.
@@ -212,6 +215,7 @@ fn main() -> ExitCode {
         Command::Corpus { action } => corpus::run(action),
         Command::Trace { file, corpus, format, input } => corpus::trace(&file, &corpus, format, &input),
         Command::Workspace(command) => workspace::run(command),
+        Command::Endgame(command) => endgame::run(command),
     };
     match result {
         Ok(code) => code,

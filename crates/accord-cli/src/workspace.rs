@@ -323,7 +323,7 @@ fn publication(p: PublicationArg) -> Publication {
     }
 }
 
-fn actor(label: &str) -> Result<Actor, Failure> {
+pub(crate) fn actor(label: &str) -> Result<Actor, Failure> {
     Actor::from_label(label).ok_or_else(|| {
         Failure(format!(
             "`{label}` is not a role: use delegation:ID, co-facilitator:NAME, secretariat:NAME or observer:NAME"
@@ -331,7 +331,7 @@ fn actor(label: &str) -> Result<Actor, Failure> {
     })
 }
 
-fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
+pub(crate) fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
     let url = match &store.database_url {
         Some(u) => u.clone(),
         None => {
@@ -346,14 +346,19 @@ fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
     Workspace::open(backend).map_err(|e| Failure(e.to_string()))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure(format!("cannot start the runtime: {e}")))
 }
 
-fn act(store: &StoreOptions, process: &str, who: &str, action: Action) -> Result<ExitCode, Failure> {
+pub(crate) fn act(
+    store: &StoreOptions,
+    process: &str,
+    who: &str,
+    action: Action,
+) -> Result<ExitCode, Failure> {
     let who = actor(who)?;
     let ws = open(store)?;
     let outcome = runtime()?
@@ -363,7 +368,7 @@ fn act(store: &StoreOptions, process: &str, who: &str, action: Action) -> Result
     Ok(ExitCode::SUCCESS)
 }
 
-fn with_state<T>(
+pub(crate) fn with_state<T>(
     store: &StoreOptions,
     process: &str,
     f: impl FnOnce(&accord_core::negotiation::ProcessState) -> Result<T, Failure>,

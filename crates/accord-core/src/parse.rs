@@ -240,7 +240,7 @@ fn is_section_keyword(t: &str) -> bool {
 
 /// "The General Assembly,", "We, the Heads of State and Government …,",
 /// "The Parties to this Agreement,", "The Conference of the Parties,".
-fn is_chapeau(t: &str, next: Option<&str>) -> bool {
+pub(crate) fn is_chapeau(t: &str, next: Option<&str>) -> bool {
     let t = t.trim_start_matches(['[', ' ']);
     // Cheap tests first: this runs on every line.
     let opens = t.starts_with("The ") || t.starts_with("We, ") || t.starts_with("We the ");

@@ -282,6 +282,39 @@ fn actions() -> Vec<(Action, &'static str)> {
             },
             r#"{"action":"record-decision","session":"s1","text":"Paragraphs 12 to 15 to a small group.","paragraphs":["12"]}"#,
         ),
+        (
+            Action::SetTimeZone { zone: "Europe/Zurich".into() },
+            r#"{"action":"set-time-zone","zone":"Europe/Zurich"}"#,
+        ),
+        (
+            Action::SetDeadline {
+                until: Some("2026-12-04T23:00:00.000Z".into()),
+                session: Some("s1".into()),
+            },
+            r#"{"action":"set-deadline","until":"2026-12-04T23:00:00.000Z","session":"s1"}"#,
+        ),
+        (Action::SetDeadline { until: None, session: None }, r#"{"action":"set-deadline"}"#),
+        (
+            Action::StartSilence { until: "2026-12-10T23:00:00.000Z".into() },
+            r#"{"action":"start-silence","until":"2026-12-10T23:00:00.000Z"}"#,
+        ),
+        (
+            Action::BreakSilence {
+                on_behalf_of: "g77".into(),
+                paragraphs: vec!["12".into(), "14".into()],
+                reason: "The language on finance is not agreed.".into(),
+            },
+            r#"{"action":"break-silence","on_behalf_of":"g77","paragraphs":["12","14"],"reason":"The language on finance is not agreed."}"#,
+        ),
+        (
+            Action::Adopt {
+                date: Some("16 December 2026".into()),
+                canonical: Some("%accord-draft 1\n".into()),
+                lineage: Some(BTreeMap::from([("6".to_string(), Some("1".to_string()))])),
+            },
+            r#"{"action":"adopt","date":"16 December 2026","canonical":"%accord-draft 1\n","lineage":{"6":"1"}}"#,
+        ),
+        (Action::Adopt { date: None, canonical: None, lineage: None }, r#"{"action":"adopt"}"#),
     ]
 }
 
@@ -289,7 +322,7 @@ fn actions() -> Vec<(Action, &'static str)> {
 fn every_action_keeps_its_json() {
     let all = actions();
     let names: std::collections::BTreeSet<&str> = all.iter().map(|(a, _)| a.name()).collect();
-    assert_eq!(names.len(), 17, "one value of every action: {names:?}");
+    assert_eq!(names.len(), 22, "one value of every action: {names:?}");
     for (action, json) in &all {
         pin(action, json);
     }

@@ -95,12 +95,17 @@ impl ProcessState {
             _ if !self.exists() => return not_found(format!("no process `{}`", self.id)),
             _ => {}
         }
+        self.check_not_adopted()?;
         if !matches!(action, Action::CreateProcess { .. }) {
             policy::may_take(self, &event.actor, action).map_err(DomainError::Forbidden)?;
         } else if !matches!(event.actor, Actor::Secretariat { .. }) {
             return Err(DomainError::Forbidden("only the secretariat may create a process".into()));
         }
         let actor = &event.actor;
+        self.check_silence(action)?;
+        if matches!(action, Action::TableProposal { .. } | Action::Revise { .. }) {
+            self.check_deadline(event)?;
+        }
         match action {
             Action::CreateProcess { info } | Action::UpdateProcess { info } => self.describe_process(info),
             Action::AddParticipant { participant } => self.add_participant(participant),
@@ -165,6 +170,17 @@ impl ProcessState {
             }
             Action::RecordDecision { session, text, paragraphs } => {
                 self.record_decision(session, text, paragraphs)
+            }
+            Action::SetTimeZone { zone } => self.set_time_zone(zone),
+            Action::SetDeadline { until, session } => {
+                self.set_deadline(event, until.as_deref(), session.as_deref())
+            }
+            Action::StartSilence { until } => self.start_silence(event, until),
+            Action::BreakSilence { on_behalf_of, paragraphs, reason } => {
+                self.break_silence(event, on_behalf_of, paragraphs, reason)
+            }
+            Action::Adopt { date, canonical, lineage } => {
+                self.adopt(event, date.as_deref(), canonical.as_deref().zip(lineage.as_ref()))
             }
         }
     }

@@ -42,6 +42,8 @@ pub(super) enum Change {
     Session(Session),
     /// A decision is recorded against a session.
     Record(SessionRecord),
+    /// Time zone, deadline, silence or adoption (`endgame.rs`).
+    Endgame(super::endgame::EndgameChange),
 }
 
 /// A draft entering the series.
@@ -235,6 +237,7 @@ impl ProcessState {
                 self.record_in_session(Some(&r.session), seq, name, r.text, r.paragraphs);
                 out.session = Some(r.session);
             }
+            Change::Endgame(c) => touches_text = self.commit_endgame(event, c, &mut out),
         }
         self.seq = event.seq;
         self.at_ms = event.at_ms;
@@ -247,7 +250,7 @@ impl ProcessState {
         out
     }
 
-    fn record_in_session(
+    pub(super) fn record_in_session(
         &mut self,
         session: Option<&str>,
         seq: u64,

@@ -15,8 +15,10 @@
 //! session `s1`: the numbers delegates say aloud in the room).
 
 mod check;
+pub mod clock;
 mod commit;
 mod edit;
+mod endgame;
 mod error;
 mod handlers;
 mod phrase;
@@ -32,6 +34,10 @@ use crate::model::Status;
 
 pub use check::MAX_TEXT_BYTES;
 pub use edit::{apply_edit, resolve_bracket, EditError};
+pub use endgame::{
+    adopted_plain_text, Adoption, BreakStatus, Deadline, Silence, SilenceBreak, SilenceState, SilenceStatus,
+    CHAPEAU,
+};
 pub use error::{Contested, ContestedParagraph, DomainError};
 pub use phrase::{phrase_span, spaced_insertion, split_alternatives, PhraseError};
 pub use records::{
@@ -457,6 +463,51 @@ pub enum Action {
         #[serde(default)]
         paragraphs: Vec<String>,
     },
+    /// The process's time zone (an IANA name, `America/New_York` until
+    /// set): deadlines are read and shown in it.
+    SetTimeZone {
+        /// The IANA name.
+        zone: String,
+    },
+    /// A co-facilitator sets the deadline for textual proposals (none: lifts it).
+    SetDeadline {
+        /// RFC 3339, or a date and time in the process's zone; recorded in UTC.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<String>,
+        /// The session that set it, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<String>,
+    },
+    /// A co-facilitator places the latest draft under silence.
+    StartSilence {
+        /// When silence ends: RFC 3339, or a date and time in the process's
+        /// zone; recorded in UTC.
+        until: String,
+    },
+    /// A delegation or group breaks silence on named paragraphs.
+    BreakSilence {
+        /// In whose name: the acting delegation or one of its groups.
+        on_behalf_of: String,
+        /// The paragraphs it cannot accept (working text ids).
+        paragraphs: Vec<String>,
+        /// Why.
+        reason: String,
+    },
+    /// A co-facilitator adopts the text: it enters the series as adopted and
+    /// the process becomes read-only.
+    Adopt {
+        /// The date of the date line ("16 December 2026"); the event's date
+        /// in the process's zone when not given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        date: Option<String>,
+        /// The text as adopted and its lineage, filled in by
+        /// [`ProcessState::prepare`], as for a revision.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        canonical: Option<String>,
+        /// See `canonical`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lineage: Option<Lineage>,
+    },
 }
 
 impl Action {
@@ -480,6 +531,11 @@ impl Action {
             Action::ProduceRevision { .. } => "produce-revision",
             Action::ScheduleSession { .. } => "schedule-session",
             Action::RecordDecision { .. } => "record-decision",
+            Action::SetTimeZone { .. } => "set-time-zone",
+            Action::SetDeadline { .. } => "set-deadline",
+            Action::StartSilence { .. } => "start-silence",
+            Action::BreakSilence { .. } => "break-silence",
+            Action::Adopt { .. } => "adopt",
         }
     }
 }

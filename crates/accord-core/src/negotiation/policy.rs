@@ -128,17 +128,22 @@ pub fn may_take(state: &ProcessState, actor: &Actor, action: &Action) -> Result<
         Action::ImportDraft { .. }
         | Action::Publish { .. }
         | Action::ScheduleSession { .. }
-        | Action::RecordDecision { .. } => (secretariat || co_fac, "the secretariat or a co-facilitator"),
+        | Action::RecordDecision { .. }
+        | Action::SetTimeZone { .. } => (secretariat || co_fac, "the secretariat or a co-facilitator"),
         Action::TableProposal { .. }
         | Action::Support { .. }
         | Action::Oppose { .. }
         | Action::Revise { .. }
-        | Action::Withdraw { .. } => (delegation, "a delegation of the process"),
+        | Action::Withdraw { .. }
+        | Action::BreakSilence { .. } => (delegation, "a delegation of the process"),
         Action::Decide { .. }
         | Action::SetStatus { .. }
         | Action::ResolveBracket { .. }
         | Action::WriteCompromise { .. }
-        | Action::ProduceRevision { .. } => (co_fac, "a co-facilitator of the process"),
+        | Action::ProduceRevision { .. }
+        | Action::SetDeadline { .. }
+        | Action::StartSilence { .. }
+        | Action::Adopt { .. } => (co_fac, "a co-facilitator of the process"),
     };
     if allowed {
         Ok(())

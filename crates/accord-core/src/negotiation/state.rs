@@ -49,6 +49,18 @@ pub struct ProcessState {
     pub at_ms: i64,
     /// Outcomes by idempotency key.
     pub keys: BTreeMap<String, Outcome>,
+    /// The process's time zone, when set (see [`ProcessState::time_zone`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// The deadline for textual proposals, when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Deadline>,
+    /// The latest silence procedure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub silence: Option<Silence>,
+    /// The adoption, once adopted: the process is then read-only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adoption: Option<Adoption>,
 }
 
 impl ProcessState {
@@ -228,6 +240,14 @@ impl ProcessState {
     /// lineage of an imported draft (from `compare`), the text and lineage of
     /// a produced revision. Whatever a client put there is replaced.
     pub fn prepare(&self, action: &mut Action, actor: &Actor) {
+        self.prepare_at(action, actor, self.at_ms);
+    }
+
+    /// [`ProcessState::prepare`] for an event to be recorded at `at_ms`
+    /// (the date line of an adopted text is that day's, in the process's
+    /// time zone).
+    pub fn prepare_at(&self, action: &mut Action, actor: &Actor, at_ms: i64) {
+        self.prepare_endgame(action, at_ms);
         match action {
             Action::ImportDraft { canonical: text, lineage, .. } => {
                 *lineage = match self.latest() {
@@ -254,8 +274,10 @@ impl ProcessState {
     /// Checks `event`, a new request, against every rule in force and
     /// applies it. On error nothing has changed.
     pub fn apply(&mut self, event: &Event) -> Result<Outcome, DomainError> {
-        let change = self.plan(event, Origin::Request)?;
-        Ok(self.commit(event, change))
+        self.apply_in_time(event, |s| {
+            let change = s.plan(event, Origin::Request)?;
+            Ok(s.commit(event, change))
+        })
     }
 
     /// Applies `event`, read from the log: it is checked for what its change
@@ -263,13 +285,15 @@ impl ProcessState {
     /// since it was recorded, so an existing history always replays. On error
     /// nothing has changed.
     pub fn apply_recorded(&mut self, event: &Event) -> Result<Outcome, DomainError> {
-        let change = self.plan(event, Origin::Log)?;
-        Ok(self.commit(event, change))
+        self.apply_in_time(event, |s| {
+            let change = s.plan(event, Origin::Log)?;
+            Ok(s.commit(event, change))
+        })
     }
 
     /// Whether `event` would be applied as a new request, without applying it.
     pub fn check(&self, event: &Event) -> Result<(), DomainError> {
-        self.plan(event, Origin::Request).map(drop)
+        self.as_of(event.at_ms).plan(event, Origin::Request).map(drop)
     }
 
     pub(super) fn record_burn_down(&mut self, event: &Event) {
