@@ -115,7 +115,7 @@ pub enum SilenceAction {
 
 /// The workspace's clock: the system's, as `accord serve` records events.
 fn now_ms() -> i64 {
-    accord_server::workspace::system_clock()
+    accord_workspace::secrets::system_clock()
 }
 
 /// Runs one end-game command.
@@ -171,7 +171,7 @@ pub fn run(command: EndgameCommand) -> Result<ExitCode, Failure> {
             let action = Action::Adopt { date: Some(date), canonical: None, lineage: None };
             runtime()?
                 .block_on(ws.execute(&process, who, action, None))
-                .map_err(|e| Failure(format!("{}: {}", e.code, e.message)))?;
+                .map_err(|e| Failure(format!("{}: {e}", e.code())))?;
             let slot = ws.process(&process).ok_or_else(|| Failure(format!("no process `{process}`")))?;
             let state = slot.state.read().map_err(|_| Failure("the state is unreadable".into()))?;
             emit(&state.adopted_text().unwrap_or_default())?;

@@ -13,8 +13,8 @@ use accord_core::{Draft, Readiness};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod corpus;
-mod export;
 mod endgame;
+mod export;
 mod workspace;
 
 #[derive(Parser)]
