@@ -289,6 +289,32 @@ pub enum LogAction {
         #[serde(default)]
         paragraphs: Vec<String>,
     },
+    // The end game (added to version 1 before any log held them: additive).
+    SetTimeZone {
+        zone: String,
+    },
+    SetDeadline {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<String>,
+    },
+    StartSilence {
+        until: String,
+    },
+    BreakSilence {
+        on_behalf_of: String,
+        paragraphs: Vec<String>,
+        reason: String,
+    },
+    Adopt {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        date: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        canonical: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lineage: Option<LogLineage>,
+    },
 }
 
 /// Version 0: the unversioned payload of 2026-12-01, the domain `Event`'s
