@@ -139,7 +139,18 @@ pub(crate) struct Unit {
 impl Unit {
     fn new(heading: bool, label: Option<Label>, line: &SrcLine<'_>) -> Unit {
         let t = line.text();
+        // `[Article 3 ter] (COOPERATION)`: a heading whose number alone is
+        // bracketed keeps its brackets in the number as written, not an
+        // empty `[]` in its title.
+        let closed = label.as_ref().filter(|l| {
+            heading && l.leading_brackets > 0 && t[l.rest..].starts_with(&"]".repeat(l.leading_brackets))
+        });
         let (text, segments) = match &label {
+            Some(l) if closed.is_some() => {
+                let rest = t[l.rest + l.leading_brackets..].trim_start();
+                let col = line.text_column() + t[..t.len() - rest.len()].chars().count() as u32;
+                (rest.to_owned(), vec![(0, line.no, col)])
+            }
             Some(l) => {
                 let rest = &t[l.rest..];
                 let label_chars = t[..l.rest].chars().count() as u32;
@@ -158,6 +169,7 @@ impl Unit {
         };
         let chars = text.chars().count() as u32;
         let written = match (&label, heading) {
+            (Some(l), true) if closed.is_some() => Some(t[..l.rest + l.leading_brackets].to_owned()),
             (Some(l), true) => Some(t[l.leading_brackets..l.written_end].to_owned()),
             _ => None,
         };
@@ -308,10 +320,13 @@ fn document_start(body: &[SrcLine<'_>]) -> usize {
 
 /// The keyword and number of a keyword heading (`Article 12` → (`article`,
 /// 12)), for the rule that article numbers do not go backwards.
-fn keyword_value(number: &str) -> Option<(String, u32)> {
+/// An inserted number (`Article 2 bis`) comes after its plain one: "Article 2"
+/// after "Article 2 bis" goes backwards.
+fn keyword_value(number: &str) -> Option<(String, (u32, bool))> {
     let (word, mark) = number.split_once(' ')?;
     let digits: String = mark.chars().take_while(|c| c.is_ascii_digit()).collect();
-    Some((word.to_lowercase(), digits.parse().ok()?))
+    let inserted = mark[digits.len()..].trim_start().starts_with(|c: char| c.is_alphabetic());
+    Some((word.to_lowercase(), (digits.parse().ok()?, inserted)))
 }
 
 /// Layout facts that decide whether a line continues the one before.
@@ -369,7 +384,7 @@ fn segment(body: &[SrcLine<'_>], headings: &[u32]) -> Vec<Unit> {
     let mut blank_before = true;
     let mut numbering = Numbering { last: None };
     // The last keyword heading's word and number (`article`, 6).
-    let mut last_keyword: Option<(String, u32)> = None;
+    let mut last_keyword: Option<(String, (u32, bool))> = None;
     for (k, line) in body.iter().enumerate() {
         if line.is_blank() {
             blank_before = true;
@@ -497,9 +512,12 @@ fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before
         // the article's title.
         let bare_keyword =
             cur.label.as_ref().is_some_and(|l| l.kind == LabelKind::Keyword) && cur.text.trim().is_empty();
+        // A title in parentheses is the article's even a paragraph apart
+        // (each on its own Word paragraph): nothing else opens with one.
+        let parenthesised = t.starts_with('(') && t.ends_with(')');
         return bare_keyword
             && label.is_none()
-            && !blank_before
+            && (!blank_before || parenthesised)
             && t.chars().count() <= 120
             && lines::ending(t) == Ending::Open
             && (t.starts_with('(') || lines::is_title_like(t));

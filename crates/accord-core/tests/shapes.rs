@@ -195,6 +195,9 @@ fn treaty_structure_options_notes_and_outline() {
     assert_eq!(d.headings[heading("Article 1")].title, "(DEFINITIONS)", "title on the next line");
     assert_eq!(parent("Article 2 bis"), Some("A"));
     assert_eq!(parent("Article 3 ter"), Some("A"));
+    // A bracketed number keeps its brackets as written; the title is only the title.
+    let ter = &d.headings[heading("Article 3 ter")];
+    assert_eq!((ter.number.as_deref(), ter.title.as_str()), (Some("[Article 3 ter]"), "(COOPERATION)"));
     assert_eq!(parent("Article 8 bis"), Some("A"));
     assert_eq!(parent("B"), None);
     assert_eq!(parent("II"), Some("B"));
@@ -238,4 +241,26 @@ fn treaty_structure_options_notes_and_outline() {
         ]
     );
     assert!(d.diagnostics.iter().all(|x| x.code != "unbalanced-bracket"), "{:?}", d.diagnostics);
+}
+
+/// Each line its own Word paragraph (blank lines between): the article's
+/// title in parentheses still belongs to it, and "Article 2." ending a
+/// sentence after Article 2 bis is still no heading (numbers do not go back).
+#[test]
+fn treaty_shapes_a_paragraph_apart() {
+    let text = "Article 1\n\n(DEFINITIONS)\n\n1. For the purposes of this Agreement.\n\n\
+                Article 2 bis\n\n1. Each Party shall report as referred to in\n\nArticle 2.\n\n\
+                2. Parties shall cooperate.\n";
+    let d = load(text);
+    let ids: Vec<(&str, &str)> = d.headings.iter().map(|h| (h.id.as_str(), h.title.as_str())).collect();
+    assert_eq!(ids, [("Article 1", "(DEFINITIONS)"), ("Article 2 bis", "")]);
+    let texts: Vec<&str> = d.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "For the purposes of this Agreement.",
+            "Each Party shall report as referred to in Article 2.",
+            "Parties shall cooperate."
+        ]
+    );
 }

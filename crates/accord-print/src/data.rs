@@ -157,21 +157,30 @@ fn marker_at(text: &str, marker: &str) -> Option<(usize, usize)> {
 /// Longest word kept whole; a longer one may break (and would overflow the line otherwise).
 const KEEP_MAX: usize = 80;
 
-/// A line may break inside `word` where reading the text back would not join
-/// it again without a space: after `/` (web addresses, `and/or`), after a dash,
-/// after a hyphen that does not stand between letters (`10-year`). Words of
-/// Chinese, Japanese or Korean text are never kept whole: they break between
-/// characters.
+/// A line may break inside `word` at more places than `pdftotext` reads back
+/// without a space: after `/` (web addresses, `and/or`), after a dash, after
+/// a closing bracket (`}Z`), after a hyphen that does not stand between
+/// letters (`10-year`). So a word with any sign inside it, other than a hyphen
+/// between letters or an apostrophe, is kept whole. Words of Chinese,
+/// Japanese or Korean text are never kept whole: they break between characters.
 fn breaks_badly(word: &str) -> bool {
     if word.chars().count() > KEEP_MAX || word.chars().any(fonts::is_cjk) {
         return false;
     }
     let chars: Vec<char> = word.chars().collect();
+    let letter = |c: char| c.is_alphanumeric() || is_mark(c);
     chars.iter().enumerate().take(chars.len().saturating_sub(1)).any(|(i, &c)| match c {
-        '/' | '–' | '—' | '\u{2010}' | '\u{2011}' | '…' => true,
-        '-' => !(i > 0 && chars[i - 1].is_alphabetic()),
-        _ => false,
+        c if letter(c) => false,
+        '\'' | '’' => false,
+        '-' => !(i > 0 && chars[i - 1].is_alphabetic() && letter(chars[i + 1])),
+        _ => true,
     })
+}
+
+/// Combining marks (Latin accents, Arabic vowels): part of the letter they sit on.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}'
+        | '\u{06D6}'..='\u{06ED}')
 }
 
 /// Text cut into runs: words a line must not break inside are kept apart.
@@ -414,6 +423,8 @@ mod tests {
             })
             .collect();
         assert_eq!(kept, ["<http://un.org/ws10/Side-Events>,", "2/3", "10-year", "10am–1pm"]);
+        assert!(matches!(pieces("}Z").as_slice(), [Run::Keep { .. }]));
+        assert!(matches!(pieces("Co-Facilitators, it’s the end.").as_slice(), [Run::Text { .. }]));
         // Nothing is lost or added.
         let joined: String = runs
             .iter()

@@ -340,8 +340,35 @@ fn every_kind_of_action_replays_to_the_live_state() {
     }
     let replayed = replay(&records).expect("the log replays");
     assert_eq!(summary(&replayed[demo::PROCESS]), live);
-    // The same workflow on the same clock: the state the fixtures recorded.
-    assert_eq!(live, FIXTURE_STATE);
+    // The same workflow on the same clock: the state the fixtures recorded,
+    // but for the text of the revision Accord produced — its cover letter
+    // summarises the comparison, whose wording and lineage improve. (The
+    // recorded logs above still replay to their recorded text exactly.)
+    assert_eq!(without_produced_text(&live), without_produced_text(FIXTURE_STATE));
+}
+
+/// The summary with the text hash of produced drafts (and of the working
+/// text built on them) blanked.
+fn without_produced_text(summary: &str) -> String {
+    let mut produced = Vec::new();
+    let mut out = String::new();
+    for line in summary.lines() {
+        let hash = line.rsplit_once(" text ").map(|(_, h)| h);
+        let line = match hash {
+            Some(h) if line.contains(" produced true ") => {
+                produced.push(h.to_owned());
+                line.replace(h, "<produced>")
+            }
+            Some(h) if line.starts_with("working text") && produced.iter().any(|p| p == h) => {
+                line.replace(h, "<produced>")
+            }
+            _ => line.to_owned(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    assert!(!produced.is_empty(), "the workflow produces a revision");
+    out
 }
 
 #[test]

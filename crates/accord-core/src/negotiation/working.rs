@@ -174,22 +174,23 @@ impl ProcessState {
              discussions held since.",
             self.info.title, latest.label
         )];
+        // "1 paragraph is new", "2 paragraphs are new": a letter reads as prose.
+        let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
         body.push(format!(
-            "Of the {} paragraphs of the {}, {} are unchanged, {} renumbered only, {} changed, {} moved, \
-             {} merged and {} deleted; {} paragraphs are new. {} brackets were resolved and {} remain open; \
-             {} paragraph statuses changed.",
-            s.old_paragraphs,
+            "Of the {} of the {}, {} unchanged, {} renumbered only, {} changed, {} moved, {} merged and \
+             {} deleted; {}. {} resolved and {} open; {}.",
+            n(s.old_paragraphs, "paragraph", "paragraphs"),
             latest.label,
-            count("unchanged"),
+            n(count("unchanged"), "is", "are"),
             count("renumbered"),
             count("changed"),
             count("moved"),
             count("merged"),
             count("deleted"),
-            count("new"),
-            s.brackets_resolved,
-            s.brackets_open,
-            s.statuses_changed
+            n(count("new"), "paragraph is new", "paragraphs are new"),
+            n(s.brackets_resolved, "bracket was", "brackets were"),
+            n(s.brackets_open, "remains", "remain"),
+            n(s.statuses_changed, "paragraph status changed", "paragraph statuses changed"),
         ));
         let accepted: Vec<String> = self
             .accepted
