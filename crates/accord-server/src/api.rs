@@ -28,7 +28,8 @@ use accord_core::negotiation::{
 use accord_core::Status;
 
 use crate::error::ApiError;
-use accord_workspace::{ProcessSlot, Workspace};
+use accord_workspace::idempotency::MAX_KEY_LEN;
+use accord_workspace::{ProcessSlot, RequestKey, Workspace};
 
 mod handlers;
 pub use handlers::canonical_of;
@@ -316,7 +317,7 @@ fn openapi(endpoints: &[Endpoint]) -> Value {
             op["parameters"]
                 .as_array_mut()
                 .into_iter()
-                .for_each(|p| p.push(json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string"}, "description": "A key of the client's choosing: a retried request with the same key is recorded once and answered with the first outcome."})));
+                .for_each(|p| p.push(json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LEN}, "description": "A key of the client's choosing, scoped to the caller, the method and the route: a retried request with the same key and the same path and body is recorded once and answered with the first outcome (authorization is checked first); the same key with another path or body is refused with 422 `idempotency-key-reused`. The most recent keys are kept (100,000 over the server), across restarts."})));
         }
         paths.entry(e.path.to_string()).or_insert_with(|| json!({}))[e.method] = op;
     }
@@ -335,7 +336,7 @@ fn openapi(endpoints: &[Endpoint]) -> Value {
                     "type": "object",
                     "required": ["error"],
                     "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-                        "code": {"type": "string", "enum": ["bad-request", "unauthorized", "forbidden", "not-found", "conflict", "invalid", "payload-too-large", "unavailable"]},
+                        "code": {"type": "string", "enum": ["bad-request", "unauthorized", "forbidden", "not-found", "conflict", "invalid", "idempotency-key-reused", "payload-too-large", "unavailable"]},
                         "message": {"type": "string"},
                         "current": {"description": "For conflicts: the current state of what was contested."}
                     }}}
@@ -521,17 +522,48 @@ async fn caller(
         .ok_or_else(|| ApiError::unavailable("a stored token names an unknown role"))
 }
 
-fn key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    match headers.get("idempotency-key") {
-        None => Ok(None),
-        Some(v) => {
-            let k = v.to_str().map_err(|_| ApiError::bad_request("Idempotency-Key must be text"))?;
-            if k.is_empty() || k.len() > 200 {
-                return Err(ApiError::bad_request("Idempotency-Key must be 1–200 characters"));
-            }
-            Ok(Some(k.to_string()))
-        }
+/// What a write handler needs of the request besides its body: the headers
+/// (who calls) and what scopes an `Idempotency-Key` (the method and route
+/// template) and fingerprints it (the concrete path).
+pub(super) struct Call {
+    headers: HeaderMap,
+    scope: String,
+    path: String,
+}
+
+impl std::ops::Deref for Call {
+    type Target = HeaderMap;
+    fn deref(&self) -> &HeaderMap {
+        &self.headers
     }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Call {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Call, Self::Rejection> {
+        let route = parts.extensions.get::<axum::extract::MatchedPath>().map_or("", |m| m.as_str());
+        Ok(Call {
+            headers: parts.headers.clone(),
+            scope: format!("{} {route}", parts.method),
+            path: parts.uri.path().to_string(),
+        })
+    }
+}
+
+/// The request's `Idempotency-Key`, scoped to its route and fingerprinted
+/// with its path and body ([`accord_workspace::idempotency`]).
+fn key(call: &Call, body: &[u8]) -> Result<Option<RequestKey>, ApiError> {
+    let Some(v) = call.headers.get("idempotency-key") else { return Ok(None) };
+    let k = v.to_str().map_err(|_| ApiError::bad_request("Idempotency-Key must be text"))?;
+    if k.is_empty() || k.len() > MAX_KEY_LEN {
+        return Err(ApiError::bad_request(format!("Idempotency-Key must be 1–{MAX_KEY_LEN} characters")));
+    }
+    RequestKey::new(k, &call.scope, &[call.path.as_bytes(), body])
+        .map(Some)
+        .map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
 fn json_response(status: StatusCode, body: String) -> Response {
@@ -592,14 +624,16 @@ fn proposal_for(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> Propos
 async fn run(
     ws: &Workspace,
     process: &str,
-    headers: &HeaderMap,
+    call: &Call,
+    body: &[u8],
     action: Action,
 ) -> Result<Outcome, ApiError> {
-    let actor = caller(ws, headers, Some(process))
+    let actor = caller(ws, call, Some(process))
         .await?
         .ok_or_else(|| ApiError::unauthorized("changes need a token: `Authorization: Bearer TOKEN`"))?;
     if !matches!(action, Action::CreateProcess { .. }) {
         visible_process(ws, process, Some(&actor))?;
     }
-    Ok(ws.execute(process, actor, action, key(headers)?).await?)
+    let key = key(call, body)?;
+    Ok(ws.execute_keyed(process, actor, action, key).await?)
 }

@@ -89,6 +89,9 @@ impl From<WorkspaceError> for ApiError {
             WorkspaceError::Invalid(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
             }
+            WorkspaceError::KeyReused(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", e.to_string())
+            }
             WorkspaceError::Unavailable(_) | WorkspaceError::Log(_) => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", e.to_string())
             }

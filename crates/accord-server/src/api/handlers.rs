@@ -39,11 +39,11 @@ pub(super) async fn list_processes(State(ws): State<Ws>, headers: HeaderMap) -> 
 
 pub(super) async fn create_process(
     State(ws): State<Ws>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let req: CreateProcessRequest = body(&bytes)?;
-    let outcome = run(&ws, &req.id, &headers, Action::CreateProcess { info: req.info }).await?;
+    let outcome = run(&ws, &req.id, &headers, &bytes, Action::CreateProcess { info: req.info }).await?;
     Ok(created(&outcome))
 }
 
@@ -93,11 +93,11 @@ pub(super) async fn get_process(
 pub(super) async fn add_participant(
     State(ws): State<Ws>,
     Path(p): Path<String>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let participant: Participant = body(&bytes)?;
-    let outcome = run(&ws, &p, &headers, Action::AddParticipant { participant }).await?;
+    let outcome = run(&ws, &p, &headers, &bytes, Action::AddParticipant { participant }).await?;
     Ok(created(&outcome))
 }
 
@@ -115,14 +115,14 @@ pub(super) async fn list_drafts(
 pub(super) async fn import_draft(
     State(ws): State<Ws>,
     Path(p): Path<String>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let req: ImportDraftRequest = body(&bytes)?;
     let canonical = canonical_of(&req.text)?;
     let action =
         Action::ImportDraft { label: req.label, canonical, publication: req.publication, lineage: None };
-    let outcome = run(&ws, &p, &headers, action).await?;
+    let outcome = run(&ws, &p, &headers, &bytes, action).await?;
     Ok(created(&outcome))
 }
 
@@ -175,11 +175,12 @@ pub(super) async fn get_draft(
 pub(super) async fn publish(
     State(ws): State<Ws>,
     Path((p, d)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let req: PublishRequest = body(&bytes)?;
-    let outcome = run(&ws, &p, &headers, Action::Publish { draft: d, publication: req.publication }).await?;
+    let outcome =
+        run(&ws, &p, &headers, &bytes, Action::Publish { draft: d, publication: req.publication }).await?;
     Ok(ok(&outcome))
 }
 
@@ -227,7 +228,7 @@ pub(super) async fn get_working(
 pub(super) async fn set_status(
     State(ws): State<Ws>,
     Path((p, para)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: StatusRequest = body(&bytes)?;
@@ -238,13 +239,13 @@ pub(super) async fn set_status(
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn resolve_bracket(
     State(ws): State<Ws>,
     Path((p, para, n)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: BracketRequest = body(&bytes)?;
@@ -257,13 +258,13 @@ pub(super) async fn resolve_bracket(
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn write_compromise(
     State(ws): State<Ws>,
     Path((p, para)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: CompromiseRequest = body(&bytes)?;
@@ -273,7 +274,7 @@ pub(super) async fn write_compromise(
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 #[derive(Deserialize)]
@@ -309,7 +310,7 @@ pub(super) async fn list_proposals(
 pub(super) async fn table_proposal(
     State(ws): State<Ws>,
     Path(p): Path<String>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: TableProposalRequest = body(&bytes)?;
@@ -336,7 +337,7 @@ pub(super) async fn table_proposal(
         rationale: r.rationale,
         citation: r.citation,
     };
-    Ok(created(&run(&ws, &p, &headers, action).await?))
+    Ok(created(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn get_proposal(
@@ -367,7 +368,7 @@ pub(super) async fn stance(
     ws: Ws,
     p: String,
     id: String,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
     support: bool,
 ) -> Result<Response, ApiError> {
@@ -379,13 +380,13 @@ pub(super) async fn stance(
     } else {
         Action::Oppose { proposal: id, on_behalf_of }
     };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn support(
     State(ws): State<Ws>,
     Path((p, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     stance(ws, p, id, headers, bytes, true).await
@@ -394,7 +395,7 @@ pub(super) async fn support(
 pub(super) async fn oppose(
     State(ws): State<Ws>,
     Path((p, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     stance(ws, p, id, headers, bytes, false).await
@@ -403,27 +404,28 @@ pub(super) async fn oppose(
 pub(super) async fn revise(
     State(ws): State<Ws>,
     Path((p, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: ReviseRequest = body(&bytes)?;
     let action =
         Action::Revise { proposal: id, base_revision: r.base_revision, edit: r.edit, rationale: r.rationale };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn withdraw(
     State(ws): State<Ws>,
     Path((p, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
+    bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    Ok(ok(&run(&ws, &p, &headers, Action::Withdraw { proposal: id }).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, Action::Withdraw { proposal: id }).await?))
 }
 
 pub(super) async fn decide(
     State(ws): State<Ws>,
     Path((p, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: DecideRequest = body(&bytes)?;
@@ -433,13 +435,13 @@ pub(super) async fn decide(
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn produce_revision(
     State(ws): State<Ws>,
     Path(p): Path<String>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: RevisionRequest = body(&bytes)?;
@@ -450,7 +452,7 @@ pub(super) async fn produce_revision(
         canonical: None,
         lineage: None,
     };
-    Ok(created(&run(&ws, &p, &headers, action).await?))
+    Ok(created(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn list_sessions(
@@ -472,23 +474,23 @@ pub(super) async fn list_sessions(
 pub(super) async fn schedule_session(
     State(ws): State<Ws>,
     Path(p): Path<String>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: SessionRequest = body(&bytes)?;
     let action = Action::ScheduleSession { date: r.date, time: r.time, room: r.room, agenda: r.agenda };
-    Ok(created(&run(&ws, &p, &headers, action).await?))
+    Ok(created(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn record_decision(
     State(ws): State<Ws>,
     Path((p, session)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: DecisionRequest = body(&bytes)?;
     let action = Action::RecordDecision { session, text: r.text, paragraphs: r.paragraphs };
-    Ok(created(&run(&ws, &p, &headers, action).await?))
+    Ok(created(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 #[derive(Deserialize)]
