@@ -31,6 +31,7 @@ use crate::error::ApiError;
 use accord_workspace::idempotency::MAX_KEY_LEN;
 use accord_workspace::{ProcessSlot, RequestKey, Workspace};
 
+mod guard;
 mod handlers;
 pub use handlers::canonical_of;
 use handlers::*;
@@ -269,6 +270,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
             ApiError::not_found("no such route; the API is described at /api/openapi.json")
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(guard::guard))
         .with_state(ws)
 }
 
@@ -304,7 +306,10 @@ fn openapi(endpoints: &[Endpoint]) -> Value {
                 "401": {"$ref": "#/components/responses/Error"},
                 "403": {"$ref": "#/components/responses/Error"},
                 "404": {"$ref": "#/components/responses/Error"},
+                "405": {"$ref": "#/components/responses/Error"},
                 "409": {"$ref": "#/components/responses/Error"},
+                "413": {"$ref": "#/components/responses/Error"},
+                "415": {"$ref": "#/components/responses/Error"},
                 "422": {"$ref": "#/components/responses/Error"},
                 "503": {"$ref": "#/components/responses/Error"}
             }
@@ -336,7 +341,7 @@ fn openapi(endpoints: &[Endpoint]) -> Value {
                     "type": "object",
                     "required": ["error"],
                     "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-                        "code": {"type": "string", "enum": ["bad-request", "unauthorized", "forbidden", "not-found", "conflict", "invalid", "idempotency-key-reused", "payload-too-large", "unavailable"]},
+                        "code": {"type": "string", "enum": ["bad-request", "unauthorized", "forbidden", "not-found", "conflict", "invalid", "idempotency-key-reused", "method-not-allowed", "payload-too-large", "unsupported-media-type", "unavailable"]},
                         "message": {"type": "string"},
                         "current": {"description": "For conflicts: the current state of what was contested."}
                     }}}
