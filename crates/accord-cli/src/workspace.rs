@@ -11,6 +11,7 @@ use std::sync::Arc;
 use accord_core::negotiation::{
     Action, Actor, Decision, Edit, Participant, ParticipantKind, ProcessInfo, Publication,
 };
+use accord_workspace::lock::DataDirLock;
 use accord_workspace::{accounts, demo, import, secrets, Workspace};
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -346,6 +347,26 @@ pub(crate) fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
     Workspace::open(backend).map_err(|e| Failure(e.to_string()))
 }
 
+/// Opens the workspace holding its data directory's lock (SQLite): for
+/// `serve` and the commands that record events, so two writers never keep
+/// diverging states of one store ([`accord_workspace::lock`]). Token and
+/// account commands and readers open without it, beside a running server.
+pub(crate) fn open_exclusive(
+    store: &StoreOptions,
+    what: &str,
+) -> Result<(Arc<Workspace>, Option<DataDirLock>), Failure> {
+    let lock = match &store.database_url {
+        Some(_) => None,
+        None => {
+            std::fs::create_dir_all(&store.data_dir).map_err(|e| {
+                Failure(format!("{}: cannot create the data directory: {e}", store.data_dir.display()))
+            })?;
+            Some(DataDirLock::acquire(&store.data_dir, what).map_err(|e| Failure(e.to_string()))?)
+        }
+    };
+    Ok((open(store)?, lock))
+}
+
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -360,7 +381,7 @@ pub(crate) fn act(
     action: Action,
 ) -> Result<ExitCode, Failure> {
     let who = actor(who)?;
-    let ws = open(store)?;
+    let (ws, _lock) = open_exclusive(store, "an accord command")?;
     let outcome = runtime()?
         .block_on(ws.execute(process, who, action, None))
         .map_err(|e| Failure(format!("{}: {e}", e.code())))?;
@@ -591,7 +612,7 @@ fn init_logging(format: LogFormat) -> Result<(), Failure> {
 }
 
 fn serve(addr: SocketAddr, demo: bool, store: &StoreOptions) -> Result<ExitCode, Failure> {
-    let ws = open(store)?;
+    let (ws, _lock) = open_exclusive(store, "accord serve")?;
     let where_ = match &store.database_url {
         Some(_) => "PostgreSQL".to_string(),
         None => Path::new(&store.data_dir).join("accord.sqlite3").display().to_string(),

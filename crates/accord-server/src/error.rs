@@ -92,7 +92,7 @@ impl From<WorkspaceError> for ApiError {
             WorkspaceError::KeyReused(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", e.to_string())
             }
-            WorkspaceError::Unavailable(_) | WorkspaceError::Log(_) => {
+            WorkspaceError::Unavailable(_) | WorkspaceError::Log(_) | WorkspaceError::InUse(_) => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", e.to_string())
             }
         }

@@ -24,6 +24,9 @@ pub enum WorkspaceError {
     /// actor and route, other body); nothing changed.
     #[error("{0}")]
     KeyReused(String),
+    /// The data directory is held by another process (see [`crate::lock`]).
+    #[error("{0}")]
+    InUse(String),
     /// The store cannot record or read now; nothing was recorded.
     #[error("the change could not be recorded and was not made ({0}); try again")]
     Unavailable(String),
@@ -41,6 +44,7 @@ impl WorkspaceError {
             WorkspaceError::Contended(_) => "conflict",
             WorkspaceError::Invalid(_) => "invalid",
             WorkspaceError::KeyReused(_) => "idempotency-key-reused",
+            WorkspaceError::InUse(_) => "in-use",
             WorkspaceError::Unavailable(_) => "unavailable",
             WorkspaceError::Log(_) => "log",
         }

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 pub mod idempotency;
 pub mod import;
+pub mod lock;
 pub mod log;
 pub mod secrets;
 pub mod workspace;
