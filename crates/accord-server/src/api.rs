@@ -33,8 +33,12 @@ use accord_workspace::{ProcessSlot, RequestKey, Workspace};
 
 mod guard;
 mod handlers;
+mod limits;
 pub use handlers::canonical_of;
 use handlers::*;
+pub(crate) use limits::with_retry_after;
+use limits::{page, PageQuery, RateLimiter};
+pub use limits::{Limits, DEFAULT_PAGE, MAX_PAGE};
 
 /// Largest request body accepted (a draft of a few hundred pages fits).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -53,6 +57,8 @@ pub struct ApiState {
     drafts: Cached<(String, String, Publication)>,
     /// The compilation's JSON by (process, generation), with the seq it reflects.
     compilations: Cached<(String, u64)>,
+    /// Each actor's write quota.
+    writes: RateLimiter,
 }
 
 impl std::ops::Deref for ApiState {
@@ -69,6 +75,8 @@ struct Endpoint {
     summary: &'static str,
     who: &'static str,
     request: Option<Value>,
+    /// Query parameters (lists: their page).
+    query: Vec<Value>,
 }
 
 struct Api {
@@ -87,7 +95,32 @@ impl Api {
         handler: MethodRouter<Ws>,
     ) -> Api {
         self.router = self.router.route(path, handler);
-        self.endpoints.push(Endpoint { method, path, summary, who, request });
+        self.endpoints.push(Endpoint { method, path, summary, who, request, query: Vec::new() });
+        self
+    }
+
+    /// A list: a GET with a page (`?limit=&after=`); `after` is the id of the
+    /// last item of the previous page (`cursor` describes it), and the
+    /// answer's `next` the cursor of the next page (null on the last).
+    fn list<H, T>(
+        mut self,
+        path: &'static str,
+        summary: &'static str,
+        who: &'static str,
+        cursor: Value,
+        h: H,
+    ) -> Api
+    where
+        H: Handler<T, Ws>,
+        T: 'static,
+    {
+        self = self.get(path, summary, who, h);
+        if let Some(e) = self.endpoints.last_mut() {
+            e.query = vec![
+                json!({"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE}, "description": "Items in the page."}),
+                json!({"name": "after", "in": "query", "required": false, "schema": cursor, "description": "The `next` of the previous page: the page starts after it."}),
+            ];
+        }
         self
     }
 
@@ -118,7 +151,17 @@ impl Api {
 
 /// The API's router, with the OpenAPI document built from the same table.
 pub fn router(ws: Arc<Workspace>) -> Router {
-    let ws: Ws = Arc::new(ApiState { ws, drafts: Mutex::default(), compilations: Mutex::default() });
+    router_with(ws, Limits::default())
+}
+
+/// As [`router`], with the write quota given.
+pub fn router_with(ws: Arc<Workspace>, limits: Limits) -> Router {
+    let ws: Ws = Arc::new(ApiState {
+        ws,
+        drafts: Mutex::default(),
+        compilations: Mutex::default(),
+        writes: RateLimiter::new(limits),
+    });
     let api = Api { router: Router::new(), endpoints: Vec::new() }
         .get("/api/health", "Liveness: the server answers", "anyone", health)
         .get("/api/processes", "Processes the caller may see", "anyone", list_processes)
@@ -142,7 +185,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
             },
             add_participant,
         )
-        .get("/api/processes/{process}/drafts", "The series of drafts the caller may read", "readers", list_drafts)
+        .list("/api/processes/{process}/drafts", "The series of drafts the caller may read, a page at a time", "readers", json!({"type": "string"}), list_drafts)
         .post(
             "/api/processes/{process}/drafts",
             "Import the next draft from its text (plain text as extracted from PDF or Word, or Accord's canonical form)",
@@ -186,7 +229,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
             CompromiseRequest { text: "We agree to act by 2030.".into(), base_revision: 7, session: None },
             write_compromise,
         )
-        .get("/api/processes/{process}/proposals", "Proposals the caller may read (`?state=live`, `?paragraph=12`)", "readers", list_proposals)
+        .list("/api/processes/{process}/proposals", "Proposals the caller may read (`?state=live`, `?paragraph=12`), a page at a time", "readers", json!({"type": "string"}), list_proposals)
         .post(
             "/api/processes/{process}/proposals",
             "Table a proposal against a paragraph (default: of the latest draft, in the caller's own name)",
@@ -238,7 +281,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
             RevisionRequest { label: "Rev.1".into(), date: Some("7 April 2026".into()), publication: Publication::Circulated },
             produce_revision,
         )
-        .get("/api/processes/{process}/sessions", "Sessions, with their agendas and decisions", "delegations and up", list_sessions)
+        .list("/api/processes/{process}/sessions", "Sessions, with their agendas and decisions, a page at a time", "delegations and up", json!({"type": "string"}), list_sessions)
         .post(
             "/api/processes/{process}/sessions",
             "Schedule an informal session",
@@ -255,7 +298,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
         )
         .get("/api/processes/{process}/compilation", "The compilation text: the latest draft with every live proposal under its paragraph (`?format=text`)", "readers of the latest draft", compilation)
         .get("/api/processes/{process}/readiness", "Readiness for adoption, and the bracket burn-down", "readers of the latest draft", readiness)
-        .get("/api/processes/{process}/events", "The event log, for audit (`?after=SEQ`)", "secretariat, co-facilitator", events)
+        .list("/api/processes/{process}/events", "The event log, for audit, a page at a time (`?after=SEQ`: the events after that sequence number)", "secretariat, co-facilitator", json!({"type": "integer", "minimum": 0}), events)
         .get("/api/processes/{process}/state", "The whole derived state, for audit: what replaying the log must rebuild", "secretariat", full_state);
     let openapi = Arc::new(openapi(&api.endpoints));
     api.router
@@ -314,6 +357,16 @@ fn openapi(endpoints: &[Endpoint]) -> Value {
                 "503": {"$ref": "#/components/responses/Error"}
             }
         });
+        if let Some(list) = op["parameters"].as_array_mut() {
+            list.extend(e.query.iter().cloned());
+        }
+        if e.method == "post" {
+            op["responses"]["429"] = json!({
+                "description": "Too many changes from this actor: retry after the given seconds",
+                "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+            });
+        }
         if let Some(example) = &e.request {
             op["requestBody"] = json!({
                 "required": true,
@@ -341,7 +394,7 @@ fn openapi(endpoints: &[Endpoint]) -> Value {
                     "type": "object",
                     "required": ["error"],
                     "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-                        "code": {"type": "string", "enum": ["bad-request", "unauthorized", "forbidden", "not-found", "conflict", "invalid", "idempotency-key-reused", "method-not-allowed", "payload-too-large", "unsupported-media-type", "unavailable"]},
+                        "code": {"type": "string", "enum": ["bad-request", "unauthorized", "forbidden", "not-found", "conflict", "invalid", "idempotency-key-reused", "method-not-allowed", "payload-too-large", "unsupported-media-type", "too-many-requests", "unavailable"]},
                         "message": {"type": "string"},
                         "current": {"description": "For conflicts: the current state of what was contested."}
                     }}}
@@ -627,7 +680,7 @@ fn proposal_for(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> Propos
 }
 
 async fn run(
-    ws: &Workspace,
+    ws: &ApiState,
     process: &str,
     call: &Call,
     body: &[u8],
@@ -636,6 +689,7 @@ async fn run(
     let actor = caller(ws, call, Some(process))
         .await?
         .ok_or_else(|| ApiError::unauthorized("changes need a token: `Authorization: Bearer TOKEN`"))?;
+    ws.writes.take(&actor.label())?;
     if !matches!(action, Action::CreateProcess { .. }) {
         visible_process(ws, process, Some(&actor))?;
     }

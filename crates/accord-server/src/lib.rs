@@ -22,12 +22,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use accord_workspace::Workspace;
-pub use api::router;
+pub use api::{router, router_with, Limits};
 
 /// The whole application: the JSON API and the web pages, each request in
 /// a `request` span (method and route template — never the path's own
 /// segments or the query, which may carry an invitation's secret).
 pub fn app(ws: Arc<Workspace>) -> axum::Router {
+    app_with(ws, Limits::default())
+}
+
+/// As [`app`], with the API's write quota given.
+pub fn app_with(ws: Arc<Workspace>, limits: Limits) -> axum::Router {
     use axum::extract::MatchedPath;
     use tower_http::trace::{DefaultOnResponse, TraceLayer};
     let trace = TraceLayer::new_for_http()
@@ -38,7 +43,10 @@ pub fn app(ws: Arc<Workspace>) -> axum::Router {
         .on_request(())
         .on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG))
         .on_failure(());
-    router(ws.clone()).merge(web::router(ws)).layer(axum::middleware::from_fn(security_headers)).layer(trace)
+    router_with(ws.clone(), limits)
+        .merge(web::router(ws))
+        .layer(axum::middleware::from_fn(security_headers))
+        .layer(trace)
 }
 
 /// The policy for pages: scripts and styles from the server only (no inline
@@ -97,7 +105,7 @@ pub async fn serve(
     let bound = listener.local_addr()?;
     tracing::info!(address = %bound, "serving");
     ready(bound);
-    axum::serve(listener, app(ws))
+    axum::serve(listener, app_with(ws, Limits::from_env()))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -104,12 +104,15 @@ pub(super) async fn add_participant(
 pub(super) async fn list_drafts(
     State(ws): State<Ws>,
     Path(p): Path<String>,
+    Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
-    Ok(ok(&json!({ "drafts": draft_summaries(&s, actor.as_ref()) })))
+    let summaries = draft_summaries(&s, actor.as_ref());
+    let (list, next) = page(&summaries, |d| d.id, |_| true, |_| true, &q)?;
+    Ok(ok(&json!({ "drafts": list, "next": next })))
 }
 
 pub(super) async fn import_draft(
@@ -281,6 +284,8 @@ pub(super) async fn write_compromise(
 pub(super) struct ProposalFilter {
     state: Option<String>,
     paragraph: Option<String>,
+    limit: Option<usize>,
+    after: Option<String>,
 }
 
 pub(super) async fn list_proposals(
@@ -292,19 +297,24 @@ pub(super) async fn list_proposals(
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
-    let list: Vec<Proposal> = s
-        .proposals
-        .iter()
-        .filter(|x| may_read_proposal(&s, actor.as_ref(), x))
-        .map(|x| proposal_for(&s, actor.as_ref(), x))
-        .filter(|x| f.state.as_deref().is_none_or(|st| serde_json::to_value(x.state).is_ok_and(|v| v == st)))
-        .filter(|x| {
-            f.paragraph
-                .as_deref()
-                .is_none_or(|para| x.current.as_ref().is_some_and(|c| c[1] == para) || x.paragraph == para)
-        })
-        .collect();
-    Ok(ok(&json!({ "proposals": list })))
+    let q = PageQuery { limit: f.limit, after: f.after };
+    // Filtered by reference and cut to a page before anything is copied: a
+    // reader of a long list costs one page.
+    let (list, next) = page(
+        &s.proposals,
+        |x| &x.id,
+        |x| may_read_proposal(&s, actor.as_ref(), x),
+        |x| {
+            f.state.as_deref().is_none_or(|st| serde_json::to_value(x.state).is_ok_and(|v| v == st))
+                && f.paragraph.as_deref().is_none_or(|para| {
+                    let x = proposal_for(&s, actor.as_ref(), x);
+                    x.current.as_ref().is_some_and(|c| c[1] == para) || x.paragraph == para
+                })
+        },
+        &q,
+    )?;
+    let list: Vec<Proposal> = list.into_iter().map(|x| proposal_for(&s, actor.as_ref(), x)).collect();
+    Ok(ok(&json!({ "proposals": list, "next": next })))
 }
 
 pub(super) async fn table_proposal(
@@ -458,6 +468,7 @@ pub(super) async fn produce_revision(
 pub(super) async fn list_sessions(
     State(ws): State<Ws>,
     Path(p): Path<String>,
+    Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let actor = caller(&ws, &headers, Some(&p)).await?;
@@ -468,7 +479,8 @@ pub(super) async fn list_sessions(
             DomainError::Forbidden("sessions are shown to the delegations of the process".into()).into()
         );
     }
-    Ok(ok(&json!({ "sessions": s.sessions })))
+    let (list, next) = page(&s.sessions, |x| &x.id, |_| true, |_| true, &q)?;
+    Ok(ok(&json!({ "sessions": list, "next": next })))
 }
 
 pub(super) async fn schedule_session(
@@ -564,6 +576,7 @@ pub(super) async fn readiness(
 #[derive(Deserialize)]
 pub(super) struct EventsQuery {
     after: Option<u64>,
+    limit: Option<usize>,
 }
 
 pub(super) async fn events(
@@ -583,14 +596,23 @@ pub(super) async fn events(
             .into());
         }
     }
+    let limit = PageQuery { limit: q.limit, after: None }.limit()?;
     let records = ws.process_events(&p).await?;
     let after = q.after.unwrap_or(0);
-    let list: Vec<Value> = records
+    let mut page: Vec<(u64, Value)> = records
         .into_iter()
         .filter(|r| r.seq > after)
-        .filter_map(|r| serde_json::from_str::<Value>(&r.payload).ok())
+        .take(limit + 1)
+        .filter_map(|r| serde_json::from_str::<Value>(&r.payload).ok().map(|v| (r.seq, v)))
         .collect();
-    Ok(ok(&json!({ "events": list })))
+    let next = if page.len() > limit {
+        page.truncate(limit);
+        page.last().map(|(seq, _)| *seq)
+    } else {
+        None
+    };
+    let list: Vec<Value> = page.into_iter().map(|(_, v)| v).collect();
+    Ok(ok(&json!({ "events": list, "next": next })))
 }
 
 pub(super) async fn full_state(
