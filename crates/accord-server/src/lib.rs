@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod error;
+pub mod listen;
 pub mod render;
 pub mod web;
 
@@ -105,9 +106,9 @@ pub async fn serve(
     let bound = listener.local_addr()?;
     tracing::info!(address = %bound, "serving");
     ready(bound);
-    axum::serve(listener, app_with(ws, Limits::from_env()))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    let app = app_with(ws, Limits::from_env());
+    listen::serve_on(listener, app, listen::ConnectionLimits::default(), async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }
