@@ -453,6 +453,18 @@ impl Workspace {
         Ok(rx.await.map_err(|_| stopped())??)
     }
 
+    /// At most `limit` stored events of one process after `after`, in order
+    /// (a page of the log: the rest is not read).
+    pub async fn process_events_after(
+        &self,
+        process: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<EventRecord>, WorkspaceError> {
+        let process = process.to_string();
+        Ok(self.with_store(move |st| st.process_events_after(&process, after, limit)).await??)
+    }
+
     /// The grant of a token secret, if it is one.
     pub async fn token(&self, secret: &str) -> Result<Option<TokenRecord>, WorkspaceError> {
         let hash = token_hash(secret);

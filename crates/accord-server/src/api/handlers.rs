@@ -597,12 +597,10 @@ pub(super) async fn events(
         }
     }
     let limit = PageQuery { limit: q.limit, after: None }.limit()?;
-    let records = ws.process_events(&p).await?;
-    let after = q.after.unwrap_or(0);
+    // One page read from the store, not the whole log.
+    let records = ws.process_events_after(&p, q.after.unwrap_or(0), limit + 1).await?;
     let mut page: Vec<(u64, Value)> = records
         .into_iter()
-        .filter(|r| r.seq > after)
-        .take(limit + 1)
         .filter_map(|r| serde_json::from_str::<Value>(&r.payload).ok().map(|v| (r.seq, v)))
         .collect();
     let next = if page.len() > limit {
