@@ -164,6 +164,7 @@ pub fn router_with(ws: Arc<Workspace>, limits: Limits) -> Router {
     });
     let api = Api { router: Router::new(), endpoints: Vec::new() }
         .get("/api/health", "Liveness: the server answers", "anyone", health)
+        .get("/api/ready", "Readiness: the store accepts changes (503 with the reason when it does not, e.g. a read-only database)", "anyone", ready)
         .get("/api/processes", "Processes the caller may see", "anyone", list_processes)
         .post(
             "/api/processes",

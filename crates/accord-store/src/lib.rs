@@ -156,6 +156,12 @@ pub trait Store: Send {
         events.truncate(limit);
         Ok(events)
     }
+    /// Whether the store would accept a write now (a read-only database
+    /// would refuse every one): checked at start and by readiness probes.
+    /// Stores override this default, which assumes it would.
+    fn check_writable(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// Records a token.
     fn add_token(&mut self, token: &TokenRecord) -> Result<(), StoreError>;
     /// The token with this hash.

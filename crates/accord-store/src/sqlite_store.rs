@@ -173,6 +173,15 @@ impl Store for Sqlite {
         )
     }
 
+    fn check_writable(&mut self) -> Result<(), StoreError> {
+        // SQLite opens a file it may not write read-only, silently.
+        if self.conn.is_readonly(rusqlite::MAIN_DB).map_err(unavailable)? {
+            return Err(StoreError::Unavailable("the database is read-only".into()));
+        }
+        // A write lock, taken and given back: what a commit would need first.
+        self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").map_err(unavailable)
+    }
+
     fn add_token(&mut self, t: &TokenRecord) -> Result<(), StoreError> {
         self.conn
             .execute(

@@ -213,6 +213,9 @@ impl Workspace {
         let mut keys = KeyIndex::new(KEY_CAPACITY);
         let states = replay_keyed(&records, &mut keys).map_err(WorkspaceError::Log)?;
         let tokens = store.tokens()?;
+        if let Err(e) = store.check_writable() {
+            tracing::warn!(error = %e, "the store refuses writes: every change will be answered as unavailable (503) until it accepts them");
+        }
         tracing::info!(
             events = records.len(),
             processes = states.len(),
@@ -463,6 +466,11 @@ impl Workspace {
     ) -> Result<Vec<EventRecord>, WorkspaceError> {
         let process = process.to_string();
         Ok(self.with_store(move |st| st.process_events_after(&process, after, limit)).await??)
+    }
+
+    /// Whether the store accepts writes now (a readiness probe).
+    pub async fn check_writable(&self) -> Result<(), WorkspaceError> {
+        Ok(self.with_store(|st| st.check_writable()).await??)
     }
 
     /// The grant of a token secret, if it is one.

@@ -7,6 +7,21 @@ pub(super) async fn health() -> Response {
     ok(&json!({"status": "ok"}))
 }
 
+pub(super) async fn ready(State(ws): State<Ws>) -> Result<Response, ApiError> {
+    ws.check_writable().await.map_err(|e| {
+        let reason = match e {
+            accord_workspace::WorkspaceError::Unavailable(m) => m,
+            other => other.to_string(),
+        };
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            format!("the store refuses changes ({reason})"),
+        )
+    })?;
+    Ok(ok(&json!({"status": "ready"})))
+}
+
 #[derive(Serialize)]
 pub(super) struct ProcessSummary<'a> {
     id: &'a str,
