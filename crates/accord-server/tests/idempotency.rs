@@ -102,3 +102,32 @@ async fn the_key_length_limit_is_enforced_and_documented() {
     assert_eq!(key["schema"]["maxLength"], 200);
     assert_eq!(key["schema"]["minLength"], 1);
 }
+
+/// Two servers on one store (what the data-directory lock now prevents for
+/// SQLite, and what PostgreSQL still allows): a request recorded through one
+/// and retried through the other, stale, server is answered with its first
+/// outcome — before, the stale server answered 409 or 422.
+#[tokio::test]
+async fn a_retry_through_another_server_answers_the_first_outcome() {
+    let f = fixture().await;
+    let stale = accord_server::app(open(&f.dir));
+    let first = f.keyed("POST", PROPOSALS, Some(&f.delegation), Some("k-5"), table("2035")).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let req = |body: serde_json::Value| {
+        axum::http::Request::builder()
+            .method("POST")
+            .uri(PROPOSALS)
+            .header("authorization", format!("Bearer {}", f.delegation))
+            .header("idempotency-key", "k-5")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap()
+    };
+    let retry = common::send(&stale, req(table("2035"))).await;
+    assert_eq!(retry.status, StatusCode::CREATED, "{}", retry.body);
+    assert_eq!(retry.body, first.body);
+    let other = common::send(&stale, req(table("2040"))).await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", other.body);
+    let list = f.json("GET", PROPOSALS, Some(&f.delegation), serde_json::Value::Null).await;
+    assert_eq!(list.body["proposals"].as_array().map(Vec::len), Some(1));
+}

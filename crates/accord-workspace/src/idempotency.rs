@@ -132,6 +132,12 @@ impl KeyIndex {
         }
     }
 
+    /// Every entry, oldest first.
+    pub fn into_entries(mut self) -> Vec<(String, KeyEntry)> {
+        let map = &mut self.map;
+        self.order.drain(..).filter_map(|k| map.remove(&k).map(|e| (k, e))).collect()
+    }
+
     /// Forgets the keys of `process`'s events after `seq` (they were not
     /// recorded: the store failed and the process was reloaded).
     pub fn forget_after(&mut self, process: &str, seq: u64) {

@@ -294,6 +294,7 @@ impl Workspace {
         key: Option<RequestKey>,
     ) -> Result<Outcome, WorkspaceError> {
         let key = key.map(|k| k.stored(process, &actor));
+        let mut retried: Option<StoredKey> = None;
         let slot = {
             let existing = self.processes.read().map_err(poisoned)?.get(process).cloned();
             match existing {
@@ -314,18 +315,7 @@ impl Workspace {
                     // Who may act is checked before the key: a key never
                     // answers a caller with an outcome they could not get.
                     authorize(&state, &actor, &action)?;
-                    let keys = self.keys.lock().map_err(poisoned)?;
-                    match keys.get(&k.scope) {
-                        Some(e) if e.fingerprint != k.fingerprint => {
-                            return Err(WorkspaceError::KeyReused(format!(
-                                "this Idempotency-Key was already used for another request (event {}): \
-                                 a retry must repeat the first request exactly; use a new key for a new request",
-                                e.outcome.seq
-                            )));
-                        }
-                        Some(e) => Some(e.outcome.clone()),
-                        None => None,
-                    }
+                    self.recorded(k)?
                 }
                 None => None,
             };
@@ -352,6 +342,7 @@ impl Workspace {
                 let mut event = event;
                 event.idempotency_key = None;
                 let outcome = state.apply(&event)?;
+                retried = key.clone();
                 if let Some(k) = key {
                     let entry = KeyEntry {
                         process: process.to_string(),
@@ -401,12 +392,27 @@ impl Workspace {
             }
             Ok(Err(e)) => {
                 self.reload(process, &slot).await;
-                Err(WorkspaceError::from(e))
+                // Another writer may have recorded this very request first.
+                match retried.as_ref().map(|k| self.recorded(k)).transpose()?.flatten() {
+                    Some(first) => Ok(first),
+                    None => Err(WorkspaceError::from(e)),
+                }
             }
             Err(_) => {
                 self.reload(process, &slot).await;
                 Err(WorkspaceError::Unavailable("the store stopped before recording the change".into()))
             }
+        }
+    }
+
+    /// The first outcome recorded for `key`, if any; another request's key
+    /// is refused.
+    fn recorded(&self, key: &StoredKey) -> Result<Option<Outcome>, WorkspaceError> {
+        let keys = self.keys.lock().map_err(poisoned)?;
+        match keys.get(&key.scope) {
+            Some(e) if e.fingerprint != key.fingerprint => Err(key_reused(e.outcome.seq)),
+            Some(e) => Ok(Some(e.outcome.clone())),
+            None => Ok(None),
         }
     }
 
@@ -418,11 +424,20 @@ impl Workspace {
             return;
         }
         let Ok(Ok(records)) = rx.await else { return };
-        if let Ok(mut states) = replay(&records) {
+        let mut recorded = KeyIndex::new(KEY_CAPACITY);
+        if let Ok(mut states) = replay_keyed(&records, &mut recorded) {
             let state = states.remove(process).unwrap_or_else(|| ProcessState::new(process));
             if let Ok(mut s) = slot.state.write() {
                 if let Ok(mut keys) = self.keys.lock() {
+                    // Keys of what the log does not hold go; keys of what
+                    // another writer recorded come (a retry through this
+                    // server then answers their first outcome).
                     keys.forget_after(process, state.seq);
+                    for (scope, entry) in recorded.into_entries() {
+                        if keys.get(&scope).is_none() {
+                            keys.insert(scope, entry);
+                        }
+                    }
                 }
                 slot.durable.send_replace(state.seq);
                 *s = state;
@@ -510,6 +525,13 @@ impl Workspace {
         self.tokens.write().map_err(poisoned)?.insert(record.hash.clone(), record);
         Ok(secret)
     }
+}
+
+fn key_reused(seq: u64) -> WorkspaceError {
+    WorkspaceError::KeyReused(format!(
+        "this Idempotency-Key was already used for another request (event {seq}): \
+         a retry must repeat the first request exactly; use a new key for a new request"
+    ))
 }
 
 /// Whether `actor` may take `action` at all (the role check of the rules,
