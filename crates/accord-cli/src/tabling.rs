@@ -14,7 +14,7 @@ use accord_core::negotiation::Action;
 use accord_formats::docx::proposals::{proposals, AuthorMap, Unplaced};
 use serde::Serialize;
 
-use crate::workspace::{actor, open, runtime, StoreOptions};
+use crate::workspace::{actor, open_exclusive, runtime, StoreOptions};
 use crate::{emit_json, read_import, Failure, InputOptions};
 
 /// What `--from-docx` reports (as JSON on standard output).
@@ -44,7 +44,7 @@ pub(crate) fn from_docx(
     }
     let authors = AuthorMap::parse(mappings.iter().map(String::as_str))
         .map_err(|e| Failure(format!("--author: {e}")))?;
-    let ws = open(store)?;
+    let (ws, _lock) = open_exclusive(store, "accord table --from-docx")?;
     let slot = ws.process(process).ok_or_else(|| Failure(format!("no process `{process}`")))?;
     let (draft_id, found) = {
         let state = slot.state.read().map_err(|_| Failure("the state is unreadable".into()))?;
