@@ -7,6 +7,7 @@
 //! the browser exactly as to the API.
 
 pub mod auth;
+mod documents;
 mod forms;
 pub mod live;
 mod login;
@@ -32,6 +33,7 @@ use accord_workspace::{ProcessSlot, Workspace, WorkspaceError};
 use auth::{Viewer, WebState, CSRF_COOKIE, SESSION_COOKIE};
 use markup::{esc, paragraph_html};
 
+pub use documents::{file_stem, Format, MAX_UPLOAD_BYTES};
 use forms::*;
 use login::*;
 
@@ -60,10 +62,24 @@ pub fn router(ws: Arc<Workspace>) -> Router {
         .route("/p/{process}/invitations", post(invite))
         .route("/p/{process}/drafts/{draft}", get(draft_page))
         .route("/p/{process}/drafts/{draft}/export.html", get(draft_export))
+        .route("/p/{process}/drafts/{draft}/export.docx", get(draft_as(Format::Docx)))
+        .route("/p/{process}/drafts/{draft}/export.pdf", get(draft_as(Format::Pdf)))
+        .route("/p/{process}/drafts/{draft}/export.xml", get(draft_as(Format::Akn)))
         .route("/p/{process}/compare", get(compare_page))
         .route("/p/{process}/compare/export.html", get(compare_export))
+        .route("/p/{process}/compare/export.docx", get(compare_as(Format::Docx)))
+        .route("/p/{process}/compare/export.xml", get(compare_as(Format::Akn)))
         .route("/p/{process}/compilation", get(compilation_page))
         .route("/p/{process}/compilation/export.html", get(compilation_export))
+        .route("/p/{process}/compilation/export.docx", get(documents::compilation_download))
+        .route(
+            "/p/{process}/compilation/markup",
+            post(documents::markup_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/p/{process}/import",
+            post(documents::import_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
         .route("/p/{process}/proposals", post(table_proposal))
         .route("/p/{process}/proposals/{proposal}/{verb}", post(proposal_action))
         .route("/p/{process}/working", get(working_page))
@@ -76,6 +92,41 @@ pub fn router(ws: Arc<Workspace>) -> Router {
         .route("/p/{process}/live/{paragraph}/events", get(live::live_events))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .with_state(web)
+}
+
+/// The handler of a draft's download in `format`.
+fn draft_as(
+    format: Format,
+) -> impl Fn(
+    State<Web>,
+    HeaderMap,
+    Path<(String, String)>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>
+       + Clone
+       + Send
+       + Sync
+       + 'static {
+    move |State(web), headers, Path((pid, did))| {
+        Box::pin(documents::draft_download(web, headers, pid, did, format))
+    }
+}
+
+/// The handler of a comparison's download in `format`.
+fn compare_as(
+    format: Format,
+) -> impl Fn(
+    State<Web>,
+    HeaderMap,
+    Path<String>,
+    Query<ComparePair>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>
+       + Clone
+       + Send
+       + Sync
+       + 'static {
+    move |State(web), headers, Path(pid), Query(q)| {
+        Box::pin(documents::compare_download(web, headers, pid, q, format))
+    }
 }
 
 fn static_file(content_type: &'static str, body: &'static str) -> Response {
@@ -151,6 +202,8 @@ fn error_page(v: &Viewer, headers: &HeaderMap, e: ApiError, back: &str) -> Respo
         StatusCode::FORBIDDEN => "Not allowed",
         StatusCode::NOT_FOUND => "Not found",
         StatusCode::UNAUTHORIZED => "Please log in",
+        StatusCode::PAYLOAD_TOO_LARGE => "The file is too large",
+        StatusCode::INTERNAL_SERVER_ERROR => "Something went wrong",
         _ => "The change was not made",
     };
     let mut r = page(
@@ -281,6 +334,8 @@ struct ProcessPage {
     burn_svg: String,
     sessions: Vec<String>,
     is_secretariat: bool,
+    /// May import a draft (the secretariat, a co-facilitator).
+    can_import: bool,
     participants: Vec<(String, String)>,
     cofac_names: Vec<String>,
     invitation: String,
@@ -357,6 +412,7 @@ fn process_page(web: &WebState, v: &Viewer, pid: &str, invitation: String) -> Re
         burn_svg,
         sessions,
         is_secretariat: matches!(a, Some(Actor::Secretariat { .. })),
+        can_import: policy::may_read_working(&s, a),
         participants: s
             .participants
             .iter()

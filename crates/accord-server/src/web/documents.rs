@@ -1,0 +1,696 @@
+//! Documents in and out through the web pages: a draft, a comparison and the
+//! compilation downloaded as Word, PDF or Akoma Ntoso, and the files people
+//! bring — a draft (text, Word or PDF) for the secretariat's import, a
+//! delegation's marked-up Word file for its proposals.
+//!
+//! The read rules are the HTML pages' (a draft one may not read is a 404
+//! exactly like an unknown one) and every change goes through
+//! [`Workspace::execute`]. Writing and reading files is CPU work: it runs on
+//! tokio's blocking pool, on copies taken under the process's lock, so the
+//! async runtime and the lock are never held by a typesetter.
+
+use super::*;
+
+use accord_core::negotiation::{CompilationEntry, CompilationParagraph, Event, Proposal};
+use accord_core::Draft;
+use accord_formats::akn::{AknOptions, Identity};
+use accord_formats::docx::proposals::{self as word_proposals, AuthorMap, ProposalError};
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::http::HeaderValue;
+
+/// Largest file accepted by an upload form.
+pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
+
+/// The media type of a Word document.
+pub const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+/// The media type of a PDF.
+pub const PDF_TYPE: &str = "application/pdf";
+/// The media type of an Akoma Ntoso document (generic XML: AKN has no registered type).
+pub const AKN_TYPE: &str = "application/xml; charset=utf-8";
+
+/// A format a document is downloaded in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Word (.docx).
+    Docx,
+    /// The circulation PDF.
+    Pdf,
+    /// Akoma Ntoso 3.0 (AKN4UN) XML.
+    Akn,
+}
+
+impl Format {
+    /// Its media type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Docx => DOCX_TYPE,
+            Format::Pdf => PDF_TYPE,
+            Format::Akn => AKN_TYPE,
+        }
+    }
+
+    /// Its file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+            Format::Akn => "xml",
+        }
+    }
+}
+
+/// A file name stem from its parts (process, draft label…): ASCII letters,
+/// digits, `.` and `_` kept, every other run of characters one `-`, so no
+/// quote, slash or control character reaches a `Content-Disposition` header
+/// or a user's disk. Falls back to `document` when nothing is left.
+pub fn file_stem(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for c in parts.join("-").chars() {
+        if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut stem: String = out.trim_matches(['-', '.']).chars().take(120).collect();
+    stem.truncate(stem.trim_end_matches(['-', '.']).len());
+    if stem.is_empty() {
+        "document".into()
+    } else {
+        stem
+    }
+}
+
+/// The bytes as a download named `stem.ext`.
+fn attachment(format: Format, stem: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{stem}.{}\"", format.extension());
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            // A draft may be internal: never in a shared cache.
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Runs CPU work on the blocking pool; a panic there is an error, not a crash.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(format!("the task stopped: {e}")))
+}
+
+/// A document that could not be made: logged, and a 500 page saying why.
+fn failure(v: &Viewer, headers: &HeaderMap, what: &str, message: &str, back: &str) -> Response {
+    tracing::error!(error = %message, document = what, "a download could not be made");
+    let e = ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        format!("The {what} could not be made: {message}"),
+    );
+    error_page(v, headers, e, back)
+}
+
+/// The Akoma Ntoso description of a process's drafts.
+fn akn_options(s: &ProcessState, draft_id: &str) -> AknOptions {
+    AknOptions {
+        co_facilitators: s.info.co_facilitators.clone(),
+        delegations: s.participants.iter().map(|p| p.name.clone()).collect(),
+        adopted: s.adoption.as_ref().is_some_and(|a| a.draft == draft_id),
+        ..AknOptions::default()
+    }
+}
+
+/// The drafts of the process from the first to `id`, for the paragraphs'
+/// identities (a GUID follows a paragraph's lineage through every draft).
+fn series_to(s: &ProcessState, id: &str) -> Vec<Draft> {
+    let end = s.drafts.iter().position(|d| d.id == id).map_or(0, |i| i + 1);
+    s.drafts[..end].iter().map(|d| d.document.clone()).collect()
+}
+
+/// The identity of the last draft of `series`, carried from the first along
+/// each comparison.
+fn identity_along(series: &[Draft]) -> Option<Identity> {
+    let (first, rest) = series.split_first()?;
+    let mut identity = Identity::fresh(first, None);
+    let mut previous = first;
+    for d in rest {
+        identity = identity.follow(&accord_core::compare(previous, d), d);
+        previous = d;
+    }
+    Some(identity)
+}
+
+fn draft_bytes(format: Format, series: Vec<Draft>, mut options: AknOptions) -> Result<Vec<u8>, String> {
+    let draft = series.last().ok_or("the draft is gone")?;
+    match format {
+        Format::Docx => Ok(accord_formats::docx::write::draft(draft)),
+        Format::Pdf => {
+            accord_print::draft_pdf(draft, &accord_print::PrintOptions::default()).map_err(|e| e.to_string())
+        }
+        Format::Akn => {
+            options.identity = identity_along(&series);
+            Ok(accord_formats::akn::write(draft, &options).into_bytes())
+        }
+    }
+}
+
+/// `GET /p/{process}/drafts/{draft}/export.{docx,pdf,xml}`.
+pub(super) async fn draft_download(
+    web: Web,
+    headers: HeaderMap,
+    pid: String,
+    did: String,
+    format: Format,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let copy = in_process(&web, &pid, &v, |s, a| {
+        let d = policy::readable_draft(s, a, &did)
+            .ok_or_else(|| ApiError::not_found(format!("no draft `{did}`")))?;
+        let series = if format == Format::Akn { series_to(s, &d.id) } else { vec![d.document.clone()] };
+        Ok((file_stem(&[&pid, &d.label]), series, akn_options(s, &d.id)))
+    });
+    let (stem, series, options) = match copy {
+        Ok(c) => c,
+        Err(e) => return login_or_error(&v, &headers, e, &format!("/p/{pid}/drafts/{did}")),
+    };
+    match blocking(move || draft_bytes(format, series, options)).await {
+        Ok(bytes) => attachment(format, &stem, bytes),
+        Err(m) => failure(
+            &v,
+            &headers,
+            &format!("{} of the draft", format.extension()),
+            &m,
+            &format!("/p/{pid}/drafts/{did}"),
+        ),
+    }
+}
+
+/// The two drafts of a comparison as the viewer may read them.
+struct PairCopy {
+    stem: String,
+    old: Draft,
+    new: Draft,
+    /// The drafts up to the old one (for the concordance's identities).
+    old_series: Vec<Draft>,
+    options: AknOptions,
+    author: String,
+    date: String,
+}
+
+fn pair_copy(
+    s: &ProcessState,
+    a: Option<&Actor>,
+    pid: &str,
+    old: &str,
+    new: &str,
+) -> Result<PairCopy, ApiError> {
+    let find = |id: &str| {
+        policy::readable_draft(s, a, id).ok_or_else(|| ApiError::not_found(format!("no draft `{id}`")))
+    };
+    let (o, n) = (find(old)?, find(new)?);
+    let author = match s.info.co_facilitators.as_slice() {
+        [] => "Co-facilitators".to_string(),
+        names => names.join(" and "),
+    };
+    Ok(PairCopy {
+        stem: file_stem(&[pid, &o.label, "to", &n.label]),
+        old: o.document.clone(),
+        new: n.document.clone(),
+        old_series: series_to(s, &o.id),
+        options: akn_options(s, &n.id),
+        author,
+        // The new draft's own date: the same comparison is the same file.
+        date: accord_core::negotiation::rfc3339(n.at_ms),
+    })
+}
+
+fn comparison_bytes(format: Format, p: PairCopy) -> Result<Vec<u8>, String> {
+    let c = accord_core::compare(&p.old, &p.new);
+    match format {
+        Format::Docx => {
+            let by = accord_formats::docx::redline::Authorship { author: p.author, date: p.date };
+            Ok(accord_formats::docx::redline::comparison(&p.old, &p.new, &c, &by))
+        }
+        Format::Akn => {
+            let identity = identity_along(&p.old_series);
+            Ok(accord_formats::akn::concordance(&c, &p.old, &p.new, identity.as_ref(), &p.options)
+                .into_bytes())
+        }
+        Format::Pdf => Err("a comparison is not printed; download it as Word".into()),
+    }
+}
+
+/// `GET /p/{process}/compare/export.{docx,xml}?old=…&new=…`: the comparison
+/// as Word tracked changes, or the new draft with its Akoma Ntoso concordance.
+pub(super) async fn compare_download(
+    web: Web,
+    headers: HeaderMap,
+    pid: String,
+    q: ComparePair,
+    format: Format,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let back = format!("/p/{pid}/compare?old={}&new={}", q.old, q.new);
+    let copy = in_process(&web, &pid, &v, |s, a| pair_copy(s, a, &pid, &q.old, &q.new));
+    let copy = match copy {
+        Ok(c) => c,
+        Err(e) => return login_or_error(&v, &headers, e, &back),
+    };
+    let stem = copy.stem.clone();
+    match blocking(move || comparison_bytes(format, copy)).await {
+        Ok(bytes) => attachment(format, &stem, bytes),
+        Err(m) => failure(&v, &headers, "comparison", &m, &back),
+    }
+}
+
+/// `GET /p/{process}/compilation/export.docx`: the compilation text, every
+/// live proposal the viewer may read attributed under its paragraph.
+pub(super) async fn compilation_download(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let copy = in_process(&web, &pid, &v, |s, a| {
+        let latest = policy::readable_latest(s, a)
+            .filter(|d| s.latest().is_some_and(|l| l.id == d.id))
+            .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
+        let paragraphs: Vec<(accord_core::Paragraph, Vec<(Proposal, String)>)> = s
+            .compilation()
+            .into_iter()
+            .map(|c| {
+                let proposals = c
+                    .proposals
+                    .iter()
+                    .filter(|e| policy::may_read_proposal(s, a, e.proposal))
+                    .map(|e| (policy::proposal_as_seen(s, a, e.proposal), e.author_name.clone()))
+                    .collect();
+                (c.paragraph.clone(), proposals)
+            })
+            .collect();
+        let title = format!("{}: compilation of proposals on {}", s.info.title, latest.label);
+        Ok((file_stem(&[&pid, &latest.label, "compilation"]), title, paragraphs))
+    });
+    let (stem, title, paragraphs) = match copy {
+        Ok(c) => c,
+        Err(e) => return login_or_error(&v, &headers, e, &format!("/p/{pid}/compilation")),
+    };
+    let made = blocking(move || {
+        let view: Vec<CompilationParagraph<'_>> = paragraphs
+            .iter()
+            .map(|(p, props)| CompilationParagraph {
+                paragraph: p,
+                proposals: props
+                    .iter()
+                    .map(|(q, name)| CompilationEntry { proposal: q, author_name: name.clone() })
+                    .collect(),
+            })
+            .collect();
+        Ok(accord_formats::docx::write::compilation(&title, &view))
+    })
+    .await;
+    match made {
+        Ok(bytes) => attachment(Format::Docx, &stem, bytes),
+        Err(m) => failure(&v, &headers, "compilation", &m, &format!("/p/{pid}/compilation")),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Uploads.
+
+/// A multipart form's text fields and its file (name, bytes), if one was chosen.
+type Upload = (HashMap<String, String>, Option<(String, Vec<u8>)>);
+
+fn upload_error(e: MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            format!(
+                "the file is larger than the limit of {} MB: nothing was imported; send a smaller file",
+                MAX_UPLOAD_BYTES >> 20
+            ),
+        )
+    } else {
+        ApiError::bad_request(format!("the upload could not be read: {}", e.body_text()))
+    }
+}
+
+/// Reads an upload form (the body limit is the route's).
+async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Upload, ApiError> {
+    let mut m = multipart
+        .map_err(|e| ApiError::bad_request(format!("the form could not be read: {}", e.body_text())))?;
+    let mut form = HashMap::new();
+    let mut file = None;
+    while let Some(field) = m.next_field().await.map_err(upload_error)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let bytes = field.bytes().await.map_err(upload_error)?;
+            if !bytes.is_empty() {
+                file = Some((
+                    if file_name.is_empty() { "the file".into() } else { file_name },
+                    Vec::from(bytes),
+                ));
+            }
+        } else {
+            let text = field.text().await.map_err(upload_error)?;
+            if text.len() > MAX_FORM_BYTES {
+                return Err(ApiError::bad_request(format!("the field `{name}` is too long")));
+            }
+            form.insert(name, text);
+        }
+    }
+    Ok((form, file))
+}
+
+/// The canonical form of an uploaded draft, as `accord import` makes it:
+/// the file read by its content (text, Word, PDF), then checked as a draft.
+fn canonical_of_upload(bytes: Vec<u8>) -> Result<String, String> {
+    let text = accord_formats::read_text(bytes, MAX_UPLOAD_BYTES).map_err(|e| e.to_string())?;
+    accord_workspace::import::canonical_of(&text).map_err(|e| e.to_string())
+}
+
+fn unprocessable(message: String) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+}
+
+/// `POST /p/{process}/import` (multipart): a draft file imported as the
+/// process's next draft, by the secretariat or a co-facilitator.
+pub(super) async fn import_upload(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let back = format!("/p/{pid}");
+    let (form, file) = match read_upload(multipart).await {
+        Ok(u) => u,
+        Err(e) => return error_page(&v, &headers, e, &back),
+    };
+    if let Err(e) = check_csrf(&v, &form) {
+        return error_page(&v, &headers, e, &back);
+    }
+    let Some(actor) = v.actor_in(&pid) else {
+        return error_page(&v, &headers, ApiError::unauthorized("log in to import a draft"), &back);
+    };
+    let publication = match field(&form, "publication") {
+        "internal" => Publication::Internal,
+        "public" => Publication::Public,
+        _ => Publication::Circulated,
+    };
+    let label = field(&form, "label").trim().to_string();
+    // The role before the file: nobody else's upload is read at all.
+    let probe =
+        Action::ImportDraft { label: label.clone(), canonical: String::new(), publication, lineage: None };
+    let allowed = in_process(&web, &pid, &v, |s, _| {
+        policy::may_take(s, &actor, &probe).map_err(|m| ApiError::new(StatusCode::FORBIDDEN, "forbidden", m))
+    });
+    if let Err(e) = allowed {
+        return error_page(&v, &headers, e, &back);
+    }
+    if label.is_empty() {
+        return error_page(&v, &headers, ApiError::bad_request("give the draft's label (\"Rev.2\")"), &back);
+    }
+    let Some((name, bytes)) = file else {
+        return error_page(&v, &headers, ApiError::bad_request("choose a file to import"), &back);
+    };
+    let canonical = match blocking(move || canonical_of_upload(bytes)).await {
+        Ok(c) => c,
+        Err(m) => {
+            let e = unprocessable(format!("{name}: {m}. Nothing was imported."));
+            return error_page(&v, &headers, e, &back);
+        }
+    };
+    let action = Action::ImportDraft { label, canonical, publication, lineage: None };
+    match web.ws.execute(&pid, actor, action, None).await {
+        Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
+        Ok(o) => Redirect::to(&format!("/p/{pid}/drafts/{}", o.draft.unwrap_or_default())).into_response(),
+        Err(e) => error_page(&v, &headers, e.into(), &back),
+    }
+}
+
+/// What a marked-up file gives: proposals placed on the latest draft, and
+/// each change that could not be (where, what, why).
+struct Plan {
+    placed: Vec<word_proposals::TableableProposal>,
+    unplaced: Vec<(String, String, String)>,
+}
+
+fn describe_change(c: &accord_formats::docx::TrackedChange) -> String {
+    let author = c.author.as_deref().unwrap_or("no author");
+    match (c.deleted.is_empty(), c.inserted.is_empty()) {
+        (true, _) => format!("insert “{}” ({author})", c.inserted.trim()),
+        (false, true) => format!("delete “{}” ({author})", c.deleted.trim()),
+        (false, false) => format!("replace “{}” with “{}” ({author})", c.deleted.trim(), c.inserted.trim()),
+    }
+}
+
+/// Reads a delegation's marked-up Word file against the latest draft.
+/// `may_act_for` are the ids the uploader may table in the name of.
+fn plan_markup(
+    bytes: Vec<u8>,
+    authors: &AuthorMap,
+    may_act_for: &[String],
+    latest: &Draft,
+) -> Result<Plan, String> {
+    if accord_formats::detect(&bytes) != accord_formats::Format::Docx {
+        return Err("this is not a Word file: proposals come as a .docx with tracked changes".into());
+    }
+    let import = accord_formats::docx::read(&bytes).map_err(|e| e.to_string())?;
+    if import.tracked_changes.is_empty() {
+        return Err("the file has no tracked changes: nothing to table".into());
+    }
+    let ids: Vec<&str> = may_act_for.iter().map(String::as_str).collect();
+    let found = word_proposals::proposals(&import, authors, &ids).map_err(|e| match e {
+        ProposalError::UnknownAuthors(names) => format!(
+            "unknown Word author(s): {}. Map each in “Word authors” as a line Name=delegation \
+             (you may table for: {}). Nothing was tabled.",
+            names.join(", "),
+            may_act_for.join(", ")
+        ),
+        ProposalError::NoAuthor(n) => format!(
+            "a tracked change in Word paragraph {n} has no author; map it with a line =delegation. Nothing was tabled."
+        ),
+        other => other.to_string(),
+    })?;
+    // A mapping to a delegation the uploader does not speak for refuses the file.
+    if let Some(p) = found.proposals.iter().find(|p| !may_act_for.contains(&p.on_behalf_of)) {
+        return Err(format!(
+            "Word author “{}” is mapped to `{}`, in whose name you may not table (you may for: {}). Nothing was tabled.",
+            p.word_author.as_deref().unwrap_or(""),
+            p.on_behalf_of,
+            may_act_for.join(", ")
+        ));
+    }
+    let text_of = |id: &str| import.draft.paragraphs.iter().find(|p| p.id == id).map(|p| p.text.as_str());
+    let mut plan = Plan { placed: Vec::new(), unplaced: Vec::new() };
+    for u in found.unplaced {
+        let at = format!("Word paragraph {}", u.change.source_paragraph);
+        plan.unplaced.push((at, describe_change(&u.change), u.reason));
+    }
+    for mut p in found.proposals {
+        // The file's paragraph is the latest draft's when its base text is
+        // the same: by id first, else the one paragraph with that text.
+        let text = text_of(&p.paragraph).unwrap_or("");
+        let same_id = latest.paragraphs.iter().find(|q| q.id == p.paragraph && q.text == text);
+        let by_text: Vec<_> = latest.paragraphs.iter().filter(|q| q.text == text).collect();
+        let target = same_id.or(match by_text.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        });
+        match target {
+            Some(q) => {
+                p.paragraph = q.id.clone();
+                plan.placed.push(p);
+            }
+            None => plan.unplaced.push((
+                format!("Word paragraph {}", p.source_paragraph),
+                format!("{} ({})", p.edit_summary(), p.word_author.as_deref().unwrap_or("no author")),
+                "its paragraph does not stand in the latest draft as in the file; table it by hand".into(),
+            )),
+        }
+    }
+    Ok(plan)
+}
+
+/// A short description of a proposal's edit, for the report.
+trait EditSummary {
+    fn edit_summary(&self) -> String;
+}
+
+impl EditSummary for word_proposals::TableableProposal {
+    fn edit_summary(&self) -> String {
+        match &self.edit {
+            Edit::Insert { text, .. } => format!("insert “{}”", text.trim()),
+            Edit::Delete { .. } => format!("delete “{}”", self.quote),
+            Edit::Replace { text, .. } => format!("replace “{}” with “{text}”", self.quote),
+            Edit::AddParagraph { text } => format!("add the paragraph “{text}”"),
+            Edit::DeleteParagraph => "delete the paragraph".into(),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "markup.html")]
+struct MarkupPage {
+    frame: Frame,
+    nav: Nav,
+    file: String,
+    /// (proposal, paragraph number, what, in whose name)
+    tabled: Vec<(String, String, String, String)>,
+    /// (where, change, reason)
+    unplaced: Vec<(String, String, String)>,
+    failed: String,
+}
+
+/// `POST /p/{process}/compilation/markup` (multipart): a delegation's
+/// marked-up Word file, each tracked change tabled as a proposal in its
+/// name (comments as rationale), or nothing tabled when the file cannot be.
+pub(super) async fn markup_upload(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let back = format!("/p/{pid}/compilation");
+    let (form, file) = match read_upload(multipart).await {
+        Ok(u) => u,
+        Err(e) => return error_page(&v, &headers, e, &back),
+    };
+    if let Err(e) = check_csrf(&v, &form) {
+        return error_page(&v, &headers, e, &back);
+    }
+    let delegation = match v.actor_in(&pid) {
+        Some(Actor::Delegation { delegation }) => delegation,
+        Some(_) => {
+            let e = ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "proposals are tabled by a delegation: log in as a member of the delegation",
+            );
+            return error_page(&v, &headers, e, &back);
+        }
+        None => return error_page(&v, &headers, ApiError::unauthorized("log in to table proposals"), &back),
+    };
+    let Some((name, bytes)) = file else {
+        return error_page(&v, &headers, ApiError::bad_request("choose the marked-up Word file"), &back);
+    };
+    let authors = match AuthorMap::parse(field(&form, "authors").lines().filter(|l| !l.trim().is_empty())) {
+        Ok(a) => a,
+        Err(e) => return error_page(&v, &headers, unprocessable(e.to_string()), &back),
+    };
+    let copy = in_process(&web, &pid, &v, |s, a| {
+        let latest = policy::readable_latest(s, a)
+            .filter(|d| s.latest().is_some_and(|l| l.id == d.id))
+            .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
+        let mut ids = vec![delegation.clone()];
+        ids.extend(s.participants.iter().filter(|g| g.members.contains(&delegation)).map(|g| g.id.clone()));
+        Ok((latest.id.clone(), latest.document.clone(), ids))
+    });
+    let (draft_id, latest, ids) = match copy {
+        Ok(c) => c,
+        Err(e) => return error_page(&v, &headers, e, &back),
+    };
+    let plan = match blocking(move || plan_markup(bytes, &authors, &ids, &latest)).await {
+        Ok(p) => p,
+        Err(m) => return error_page(&v, &headers, unprocessable(format!("{name}: {m}")), &back),
+    };
+    let actor = Actor::Delegation { delegation };
+    let actions: Vec<Action> = plan
+        .placed
+        .iter()
+        .map(|p| Action::TableProposal {
+            draft: draft_id.clone(),
+            paragraph: p.paragraph.clone(),
+            on_behalf_of: p.on_behalf_of.clone(),
+            edit: p.edit.clone(),
+            rationale: p.rationale.clone(),
+            citation: None,
+        })
+        .collect();
+    // Every proposal is checked before the first is tabled: a file the rules
+    // refuse (a deadline passed, a span no longer there) tables nothing.
+    let checked = in_process(&web, &pid, &v, |s, _| {
+        let at_ms = web.ws.now_ms().max(s.at_ms);
+        let refusals: Vec<String> = actions
+            .iter()
+            .zip(&plan.placed)
+            .filter_map(|(action, p)| {
+                let event = Event {
+                    process: pid.clone(),
+                    seq: s.seq + 1,
+                    at_ms,
+                    actor: actor.clone(),
+                    against: Some(draft_id.clone()),
+                    idempotency_key: None,
+                    action: action.clone(),
+                };
+                s.check(&event)
+                    .err()
+                    .map(|e| format!("Word paragraph {} ({}): {e}", p.source_paragraph, p.edit_summary()))
+            })
+            .collect();
+        if refusals.is_empty() {
+            Ok(())
+        } else {
+            Err(unprocessable(format!("{name}: nothing was tabled. {}", refusals.join("; "))))
+        }
+    });
+    if let Err(e) = checked {
+        return error_page(&v, &headers, e, &back);
+    }
+    let mut tabled = Vec::new();
+    let mut failed = String::new();
+    for (action, p) in actions.into_iter().zip(&plan.placed) {
+        match web.ws.execute(&pid, actor.clone(), action, None).await {
+            Ok(o) => tabled.push((o.proposal.unwrap_or_default(), p)),
+            Err(e) => {
+                // Someone changed the process between the check and now: say
+                // exactly what was tabled and where it stopped.
+                failed = format!(
+                    "Stopped at Word paragraph {}: {}. The proposals above were tabled; the rest were not.",
+                    p.source_paragraph,
+                    ApiError::from(e).message
+                );
+                break;
+            }
+        }
+    }
+    let result = in_process(&web, &pid, &v, |s, a| {
+        let number_of = |id: &str| {
+            s.latest()
+                .and_then(|d| d.document.paragraphs.iter().find(|q| q.id == id))
+                .and_then(|q| q.number.clone())
+                .unwrap_or_else(|| id.to_string())
+        };
+        Ok(MarkupPage {
+            frame: frame(&v),
+            nav: nav(s, a),
+            file: name.clone(),
+            tabled: tabled
+                .iter()
+                .map(|(id, p)| {
+                    (id.clone(), number_of(&p.paragraph), p.edit_summary(), s.name_of(&p.on_behalf_of))
+                })
+                .collect(),
+            unplaced: plan.unplaced.clone(),
+            failed: failed.clone(),
+        })
+    });
+    match result {
+        Ok(p) => page(&v, &p),
+        Err(e) => error_page(&v, &headers, e, &back),
+    }
+}
