@@ -162,14 +162,38 @@ fn draft_bytes(format: Format, series: Vec<Draft>, mut options: AknOptions) -> R
     }
 }
 
-/// `GET /p/{process}/drafts/{draft}/export.{docx,pdf,xml}`.
-pub(super) async fn draft_download(
-    web: Web,
+/// The route's parameters: process and draft.
+type DraftPath = Path<(String, String)>;
+
+/// `GET /p/{process}/drafts/{draft}/export.docx`.
+pub(super) async fn draft_docx(
+    State(web): State<Web>,
     headers: HeaderMap,
-    pid: String,
-    did: String,
-    format: Format,
+    Path((p, d)): DraftPath,
 ) -> Response {
+    draft_download(web, headers, p, d, Format::Docx).await
+}
+
+/// `GET /p/{process}/drafts/{draft}/export.pdf`.
+pub(super) async fn draft_pdf(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((p, d)): DraftPath,
+) -> Response {
+    draft_download(web, headers, p, d, Format::Pdf).await
+}
+
+/// `GET /p/{process}/drafts/{draft}/export.xml`.
+pub(super) async fn draft_xml(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((p, d)): DraftPath,
+) -> Response {
+    draft_download(web, headers, p, d, Format::Akn).await
+}
+
+/// A draft of a process as a download in `format`.
+async fn draft_download(web: Web, headers: HeaderMap, pid: String, did: String, format: Format) -> Response {
     let v = web.viewer(&headers).await;
     let copy = in_process(&web, &pid, &v, |s, a| {
         let d = policy::readable_draft(s, a, &did)
@@ -248,9 +272,30 @@ fn comparison_bytes(format: Format, p: PairCopy) -> Result<Vec<u8>, String> {
     }
 }
 
-/// `GET /p/{process}/compare/export.{docx,xml}?old=…&new=…`: the comparison
-/// as Word tracked changes, or the new draft with its Akoma Ntoso concordance.
-pub(super) async fn compare_download(
+/// `GET /p/{process}/compare/export.docx?old=…&new=…`: the comparison as
+/// Word tracked changes (reject all: the old draft; accept all: the new).
+pub(super) async fn compare_docx(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Query(q): Query<ComparePair>,
+) -> Response {
+    compare_download(web, headers, pid, q, Format::Docx).await
+}
+
+/// `GET /p/{process}/compare/export.xml?old=…&new=…`: the new draft in Akoma
+/// Ntoso with the concordance from the old one.
+pub(super) async fn compare_xml(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Query(q): Query<ComparePair>,
+) -> Response {
+    compare_download(web, headers, pid, q, Format::Akn).await
+}
+
+/// A comparison of two drafts as a download in `format`.
+async fn compare_download(
     web: Web,
     headers: HeaderMap,
     pid: String,

@@ -62,13 +62,13 @@ pub fn router(ws: Arc<Workspace>) -> Router {
         .route("/p/{process}/invitations", post(invite))
         .route("/p/{process}/drafts/{draft}", get(draft_page))
         .route("/p/{process}/drafts/{draft}/export.html", get(draft_export))
-        .route("/p/{process}/drafts/{draft}/export.docx", get(draft_as(Format::Docx)))
-        .route("/p/{process}/drafts/{draft}/export.pdf", get(draft_as(Format::Pdf)))
-        .route("/p/{process}/drafts/{draft}/export.xml", get(draft_as(Format::Akn)))
+        .route("/p/{process}/drafts/{draft}/export.docx", get(documents::draft_docx))
+        .route("/p/{process}/drafts/{draft}/export.pdf", get(documents::draft_pdf))
+        .route("/p/{process}/drafts/{draft}/export.xml", get(documents::draft_xml))
         .route("/p/{process}/compare", get(compare_page))
         .route("/p/{process}/compare/export.html", get(compare_export))
-        .route("/p/{process}/compare/export.docx", get(compare_as(Format::Docx)))
-        .route("/p/{process}/compare/export.xml", get(compare_as(Format::Akn)))
+        .route("/p/{process}/compare/export.docx", get(documents::compare_docx))
+        .route("/p/{process}/compare/export.xml", get(documents::compare_xml))
         .route("/p/{process}/compilation", get(compilation_page))
         .route("/p/{process}/compilation/export.html", get(compilation_export))
         .route("/p/{process}/compilation/export.docx", get(documents::compilation_download))
@@ -92,41 +92,6 @@ pub fn router(ws: Arc<Workspace>) -> Router {
         .route("/p/{process}/live/{paragraph}/events", get(live::live_events))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .with_state(web)
-}
-
-/// The handler of a draft's download in `format`.
-fn draft_as(
-    format: Format,
-) -> impl Fn(
-    State<Web>,
-    HeaderMap,
-    Path<(String, String)>,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>
-       + Clone
-       + Send
-       + Sync
-       + 'static {
-    move |State(web), headers, Path((pid, did))| {
-        Box::pin(documents::draft_download(web, headers, pid, did, format))
-    }
-}
-
-/// The handler of a comparison's download in `format`.
-fn compare_as(
-    format: Format,
-) -> impl Fn(
-    State<Web>,
-    HeaderMap,
-    Path<String>,
-    Query<ComparePair>,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>
-       + Clone
-       + Send
-       + Sync
-       + 'static {
-    move |State(web), headers, Path(pid), Query(q)| {
-        Box::pin(documents::compare_download(web, headers, pid, q, format))
-    }
 }
 
 fn static_file(content_type: &'static str, body: &'static str) -> Response {
