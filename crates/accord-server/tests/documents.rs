@@ -267,6 +267,24 @@ async fn a_public_draft_downloads_as_word_pdf_and_akoma_ntoso() {
 }
 
 #[tokio::test]
+async fn the_api_exports_a_draft_as_the_page_downloads_it() {
+    let f = fixture().await;
+    let api = f.get("/api/processes/ocean/drafts/d1/export?format=docx", None).await;
+    let page = f.get("/p/ocean/drafts/d1/export.docx", None).await;
+    assert_download(&api, accord_server::web::Format::Docx.content_type(), "ocean-Zero-draft.docx");
+    assert_eq!(api.body, page.body);
+    let xml = f.get("/api/processes/ocean/drafts/d1/export?format=akn", None).await;
+    assert_eq!(texts(&accord_formats::akn::read(&xml.body).unwrap()), texts(&f.draft("d1")));
+    let internal = f.get("/api/processes/ocean/drafts/d2/export?format=docx", None).await;
+    assert_eq!(internal.status, StatusCode::NOT_FOUND);
+    let e: serde_json::Value = serde_json::from_slice(&internal.body).unwrap();
+    assert_eq!(e["error"]["code"], "not-found", "{e}");
+    let bad = f.get("/api/processes/ocean/drafts/d1/export?format=odt", None).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("give docx, pdf or akn"), "{}", bad.text());
+}
+
+#[tokio::test]
 async fn a_draft_one_may_not_read_is_a_404_like_an_unknown_one() {
     let f = fixture().await;
     for ext in ["docx", "pdf", "xml"] {

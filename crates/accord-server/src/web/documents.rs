@@ -40,6 +40,16 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format named `docx`, `pdf` or `akn` (also `xml`).
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "docx" => Some(Format::Docx),
+            "pdf" => Some(Format::Pdf),
+            "akn" | "xml" => Some(Format::Akn),
+            _ => None,
+        }
+    }
+
     /// Its media type.
     pub fn content_type(self) -> &'static str {
         match self {
@@ -107,15 +117,14 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(format!("the task stopped: {e}")))
 }
 
-/// A document that could not be made: logged, and a 500 page saying why.
-fn failure(v: &Viewer, headers: &HeaderMap, what: &str, message: &str, back: &str) -> Response {
+/// A document that could not be made: logged, and a 500 saying why.
+fn failure(what: &str, message: &str) -> ApiError {
     tracing::error!(error = %message, document = what, "a download could not be made");
-    let e = ApiError::new(
+    ApiError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",
         format!("The {what} could not be made: {message}"),
-    );
-    error_page(v, headers, e, back)
+    )
 }
 
 /// The Akoma Ntoso description of a process's drafts.
@@ -195,25 +204,50 @@ pub(super) async fn draft_xml(
 /// A draft of a process as a download in `format`.
 async fn draft_download(web: Web, headers: HeaderMap, pid: String, did: String, format: Format) -> Response {
     let v = web.viewer(&headers).await;
-    let copy = in_process(&web, &pid, &v, |s, a| {
-        let d = policy::readable_draft(s, a, &did)
+    let back = format!("/p/{pid}/drafts/{did}");
+    let job = in_process(&web, &pid, &v, |s, a| DraftFile::of(s, a, &pid, &did, format));
+    let job = match job {
+        Ok(j) => j,
+        Err(e) => return login_or_error(&v, &headers, e, &back),
+    };
+    job.make().await.unwrap_or_else(|e| error_page(&v, &headers, e, &back))
+}
+
+/// A draft file to make: a copy of what it needs, taken under the process's
+/// lock, made later on the blocking pool (the web download and the API's
+/// `…/drafts/{draft}/export?format=` share it).
+pub struct DraftFile {
+    format: Format,
+    stem: String,
+    /// The drafts from the first to this one (only this one unless AKN).
+    series: Vec<Draft>,
+    options: AknOptions,
+}
+
+impl DraftFile {
+    /// The file of draft `did` in `format` if `actor` may read it; a 404
+    /// exactly like an unknown draft's if not.
+    pub fn of(
+        s: &ProcessState,
+        actor: Option<&Actor>,
+        pid: &str,
+        did: &str,
+        format: Format,
+    ) -> Result<DraftFile, ApiError> {
+        let d = policy::readable_draft(s, actor, did)
             .ok_or_else(|| ApiError::not_found(format!("no draft `{did}`")))?;
         let series = if format == Format::Akn { series_to(s, &d.id) } else { vec![d.document.clone()] };
-        Ok((file_stem(&[&pid, &d.label]), series, akn_options(s, &d.id)))
-    });
-    let (stem, series, options) = match copy {
-        Ok(c) => c,
-        Err(e) => return login_or_error(&v, &headers, e, &format!("/p/{pid}/drafts/{did}")),
-    };
-    match blocking(move || draft_bytes(format, series, options)).await {
-        Ok(bytes) => attachment(format, &stem, bytes),
-        Err(m) => failure(
-            &v,
-            &headers,
-            &format!("{} of the draft", format.extension()),
-            &m,
-            &format!("/p/{pid}/drafts/{did}"),
-        ),
+        Ok(DraftFile { format, stem: file_stem(&[pid, &d.label]), series, options: akn_options(s, &d.id) })
+    }
+
+    /// Makes the file, off the async runtime: the download, or a 500 that
+    /// says why (and is logged).
+    pub async fn make(self) -> Result<Response, ApiError> {
+        let DraftFile { format, stem, series, options } = self;
+        match blocking(move || draft_bytes(format, series, options)).await {
+            Ok(bytes) => Ok(attachment(format, &stem, bytes)),
+            Err(m) => Err(failure(&format!("{} of the draft", format.extension()), &m)),
+        }
     }
 }
 
@@ -312,7 +346,7 @@ async fn compare_download(
     let stem = copy.stem.clone();
     match blocking(move || comparison_bytes(format, copy)).await {
         Ok(bytes) => attachment(format, &stem, bytes),
-        Err(m) => failure(&v, &headers, "comparison", &m, &back),
+        Err(m) => error_page(&v, &headers, failure("comparison", &m), &back),
     }
 }
 
@@ -364,7 +398,7 @@ pub(super) async fn compilation_download(
     .await;
     match made {
         Ok(bytes) => attachment(Format::Docx, &stem, bytes),
-        Err(m) => failure(&v, &headers, "compilation", &m, &format!("/p/{pid}/compilation")),
+        Err(m) => error_page(&v, &headers, failure("compilation", &m), &format!("/p/{pid}/compilation")),
     }
 }
 

@@ -33,7 +33,7 @@ use accord_workspace::{ProcessSlot, Workspace, WorkspaceError};
 use auth::{Viewer, WebState, CSRF_COOKIE, SESSION_COOKIE};
 use markup::{esc, paragraph_html};
 
-pub use documents::{file_stem, Format, MAX_UPLOAD_BYTES};
+pub use documents::{file_stem, DraftFile, Format, MAX_UPLOAD_BYTES};
 use forms::*;
 use login::*;
 
