@@ -59,6 +59,15 @@ impl Format {
         }
     }
 
+    /// What people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Docx => "Word file",
+            Format::Pdf => "PDF",
+            Format::Akn => "Akoma Ntoso file",
+        }
+    }
+
     /// Its file extension.
     pub fn extension(self) -> &'static str {
         match self {
@@ -157,13 +166,21 @@ fn identity_along(series: &[Draft]) -> Option<Identity> {
     Some(identity)
 }
 
+/// How the server prints: the Noto fonts where Debian puts them, or in the
+/// directories `ACCORD_FONT_DIRS` names (separated by `:`) on other systems.
+fn print_options() -> accord_print::PrintOptions {
+    let mut options = accord_print::PrintOptions::default();
+    if let Some(dirs) = std::env::var_os("ACCORD_FONT_DIRS") {
+        options.font_dirs = std::env::split_paths(&dirs).collect();
+    }
+    options
+}
+
 fn draft_bytes(format: Format, series: Vec<Draft>, mut options: AknOptions) -> Result<Vec<u8>, String> {
     let draft = series.last().ok_or("the draft is gone")?;
     match format {
         Format::Docx => Ok(accord_formats::docx::write::draft(draft)),
-        Format::Pdf => {
-            accord_print::draft_pdf(draft, &accord_print::PrintOptions::default()).map_err(|e| e.to_string())
-        }
+        Format::Pdf => accord_print::draft_pdf(draft, &print_options()).map_err(|e| e.to_string()),
         Format::Akn => {
             options.identity = identity_along(&series);
             Ok(accord_formats::akn::write(draft, &options).into_bytes())
@@ -246,7 +263,7 @@ impl DraftFile {
         let DraftFile { format, stem, series, options } = self;
         match blocking(move || draft_bytes(format, series, options)).await {
             Ok(bytes) => Ok(attachment(format, &stem, bytes)),
-            Err(m) => Err(failure(&format!("{} of the draft", format.extension()), &m)),
+            Err(m) => Err(failure(&format!("{} of the draft", format.label()), &m)),
         }
     }
 }
