@@ -566,6 +566,37 @@ async fn only_a_delegation_tables_from_word_and_a_changed_paragraph_is_not_place
     assert!(report.contains("does not stand in the latest draft"), "{report}");
 }
 
+/// Typesetting runs on the blocking pool: on a one-thread runtime, a health
+/// check answers while a large draft's PDF is still being made.
+#[tokio::test(flavor = "current_thread")]
+async fn typesetting_does_not_hold_the_runtime() {
+    let f = fixture().await;
+    let sec = Actor::Secretariat { name: "Ana".into() };
+    let mut text = String::from("Draft outcome on ocean data\n\n");
+    for i in 1..=400 {
+        text.push_str(&format!(
+            "{i}. Decides to convene [a high-level meeting] in {} to review progress;\n\n",
+            2000 + i
+        ));
+    }
+    let canonical = accord_workspace::import::canonical_of(&text).unwrap();
+    let action = Action::ImportDraft {
+        label: "Long".into(),
+        canonical,
+        publication: Publication::Public,
+        lineage: None,
+    };
+    execute(&f.ws, &sec, action).await;
+    let req = Request::get("/p/ocean/drafts/d3/export.pdf").body(Body::empty()).unwrap();
+    let pdf = tokio::spawn(f.app.clone().oneshot(req));
+    tokio::task::yield_now().await;
+    let health = f.send(Request::get("/api/health").body(Body::empty()).unwrap()).await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert!(!pdf.is_finished(), "the PDF was made on the runtime's only thread");
+    let res = pdf.await.unwrap().unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
 #[test]
 fn file_names_are_safe() {
     use accord_server::web::file_stem;
