@@ -119,10 +119,17 @@ fn attachment(format: Format, stem: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// Runs CPU work on the blocking pool; a panic there is an error, not a crash.
+/// Runs CPU work on the blocking pool, at most one job per core at a time
+/// (a burst of PDF requests queues instead of starting hundreds of
+/// typesetters); a panic there is an error, not a crash.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {
+    static JOBS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let jobs = JOBS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let _permit = jobs.acquire().await.map_err(|_| "the server is stopping".to_string())?;
     tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(format!("the task stopped: {e}")))
 }
 
