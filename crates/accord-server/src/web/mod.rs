@@ -12,6 +12,7 @@ mod forms;
 pub mod live;
 mod login;
 pub mod markup;
+mod uploads;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,9 +34,10 @@ use accord_workspace::{ProcessSlot, Workspace, WorkspaceError};
 use auth::{Viewer, WebState, CSRF_COOKIE, SESSION_COOKIE};
 use markup::{esc, paragraph_html};
 
-pub use documents::{file_stem, DraftFile, Format, MAX_UPLOAD_BYTES};
+pub use documents::{file_stem, DraftFile, Format};
 use forms::*;
 use login::*;
+pub use uploads::MAX_UPLOAD_BYTES;
 
 /// Largest form accepted (a compromise text or a proposal, with room).
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
@@ -74,11 +76,11 @@ pub fn router(ws: Arc<Workspace>) -> Router {
         .route("/p/{process}/compilation/export.docx", get(documents::compilation_download))
         .route(
             "/p/{process}/compilation/markup",
-            post(documents::markup_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+            post(uploads::markup_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route(
             "/p/{process}/import",
-            post(documents::import_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+            post(uploads::import_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/p/{process}/proposals", post(table_proposal))
         .route("/p/{process}/proposals/{proposal}/{verb}", post(proposal_action))
