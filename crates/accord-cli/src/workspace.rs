@@ -29,7 +29,7 @@ pub struct StoreOptions {
 
 #[derive(Subcommand)]
 pub enum WorkspaceCommand {
-    /// Serve the JSON API (and, later, the web pages).
+    /// Serve the web pages and the JSON API.
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -90,16 +90,23 @@ pub enum WorkspaceCommand {
         #[command(flatten)]
         store: StoreOptions,
     },
-    /// Table a proposal as a delegation.
+    /// Table a proposal as a delegation, or every tracked change of a marked-up Word file (--from-docx).
     Table {
         /// The process id.
         process: String,
         /// The paragraph id in the latest draft.
-        #[arg(long)]
-        paragraph: String,
+        #[arg(long, required_unless_present = "from_docx", conflicts_with = "from_docx")]
+        paragraph: Option<String>,
         /// The edit as JSON: '{"kind":"replace","span":[19,23],"text":"2035"}'.
-        #[arg(long)]
-        edit: String,
+        #[arg(long, required_unless_present = "from_docx", conflicts_with = "from_docx")]
+        edit: Option<String>,
+        /// A delegation's Word file with tracked changes: one proposal per change, its comments the rationale.
+        #[arg(long, value_name = "FILE.docx")]
+        from_docx: Option<PathBuf>,
+        /// With --from-docx: who a Word author is, "Jane Smith=norway" (repeatable). Unmapped authors
+        /// must be participant ids, else nothing is tabled.
+        #[arg(long = "author", value_name = "NAME=DELEGATION", requires = "from_docx")]
+        authors: Vec<String>,
         /// In whose name (default: the acting delegation).
         #[arg(long)]
         on_behalf_of: Option<String>,
@@ -465,7 +472,23 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             emit_json(&list)?;
             Ok(ExitCode::SUCCESS)
         }),
-        WorkspaceCommand::Table { process, paragraph, edit, on_behalf_of, rationale, actor: who, store } => {
+        WorkspaceCommand::Table { from_docx: Some(file), process, authors, actor: who, store, .. } => {
+            crate::tabling::from_docx(&store, &process, &file, &authors, &who)
+        }
+        WorkspaceCommand::Table {
+            process,
+            paragraph,
+            edit,
+            on_behalf_of,
+            rationale,
+            actor: who,
+            store,
+            ..
+        } => {
+            // clap requires both without --from-docx.
+            let (Some(paragraph), Some(edit)) = (paragraph, edit) else {
+                return Err(Failure("give --paragraph and --edit, or --from-docx FILE.docx".into()));
+            };
             let edit: Edit = serde_json::from_str(&edit).map_err(|e| Failure(format!("--edit: {e}")))?;
             let delegation = match actor(&who)? {
                 Actor::Delegation { delegation } => delegation,

@@ -70,6 +70,9 @@ pub struct TableableProposal {
     pub word_author: Option<String>,
     /// The Word paragraph (1-based) it came from.
     pub source_paragraph: u32,
+    /// The tracked change it was made from (to report it if it cannot be tabled).
+    #[serde(skip)]
+    pub(crate) change: TrackedChange,
 }
 
 /// A tracked change that could not become a proposal, and why.
@@ -88,6 +91,45 @@ pub struct Proposals {
     pub proposals: Vec<TableableProposal>,
     /// The rest.
     pub unplaced: Vec<Unplaced>,
+}
+
+impl TableableProposal {
+    /// The tracked change it was made from.
+    pub fn change_of(self) -> TrackedChange {
+        self.change
+    }
+}
+
+impl Proposals {
+    /// Keeps only the proposals whose paragraph reads in `file` (the
+    /// marked-up file's base text) exactly as in `current` (the draft they
+    /// are tabled on): a file made from another draft, or a paragraph edited
+    /// since, would put an edit at the wrong place. The others are unplaced,
+    /// with the reason.
+    pub fn against(mut self, file: &accord_core::Draft, current: &accord_core::Draft) -> Proposals {
+        let text = |d: &'_ accord_core::Draft, id: &str| {
+            d.paragraphs.iter().find(|p| p.id == id).map(|p| p.text.clone())
+        };
+        let mut kept = Vec::with_capacity(self.proposals.len());
+        for p in std::mem::take(&mut self.proposals) {
+            let reason = match (text(file, &p.paragraph), text(current, &p.paragraph)) {
+                (_, None) => Some(format!("the draft has no paragraph {}", p.paragraph)),
+                (Some(a), Some(b)) if a != b => Some(format!(
+                    "paragraph {} in the file differs from the draft: the file was made from another draft",
+                    p.paragraph
+                )),
+                _ => None,
+            };
+            match reason {
+                None => kept.push(p),
+                Some(reason) => {
+                    self.unplaced.push(Unplaced { change: p.change, reason });
+                }
+            }
+        }
+        self.proposals = kept;
+        self
+    }
 }
 
 /// Turns a marked-up file's tracked changes into proposals. `participants`
@@ -197,6 +239,7 @@ pub fn proposals(
             rationale: (!notes.is_empty()).then(|| notes.join("\n")),
             word_author: c.author.clone(),
             source_paragraph: c.source_paragraph,
+            change: c.clone(),
         });
     }
     Ok(out)
