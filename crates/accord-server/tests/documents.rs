@@ -371,12 +371,19 @@ async fn the_secretariat_imports_word_pdf_and_text_files_by_their_content() {
     assert_eq!(done.header(header::LOCATION), "/p/ocean/drafts/d4", "{}", done.text());
     assert_eq!(texts(&f.draft("d4")), texts(&f.draft("d1")));
 
+    // Akoma Ntoso (the zero draft's own export).
+    let xml = f.get("/p/ocean/drafts/d1/export.xml", None).await.body;
+    let done = f.upload("/p/ocean/import", &ana, &[("label", "Rev.3 bis")], Some(("rev3.xml", &xml))).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    let d = done.header(header::LOCATION).rsplit('/').next().unwrap().to_string();
+    assert_eq!(texts(&f.draft(&d)), texts(&f.draft("d1")));
+
     // A PDF (our own print of the zero draft).
     if tool("pdftotext") {
         let pdf = accord_print::draft_pdf(&f.draft("d1"), &accord_print::PrintOptions::default()).unwrap();
         let done = f.upload("/p/ocean/import", &ana, &[("label", "Rev.4")], Some(("rev4.pdf", &pdf))).await;
-        assert_eq!(done.header(header::LOCATION), "/p/ocean/drafts/d5", "{}", done.text());
-        let imported = f.draft("d5");
+        assert_eq!(done.header(header::LOCATION), "/p/ocean/drafts/d6", "{}", done.text());
+        let imported = f.draft("d6");
         assert_eq!(imported.paragraphs.len(), 3);
         assert_eq!(imported.paragraphs[0].text, f.draft("d1").paragraphs[0].text);
     }
