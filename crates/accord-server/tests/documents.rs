@@ -446,6 +446,10 @@ async fn bad_files_get_the_importers_error_and_nothing_is_imported() {
     let done =
         f.upload("/p/ocean/import", &stale, &[("label", "Rev.9")], Some(("z.txt", ZERO.as_bytes()))).await;
     assert_eq!(done.status, StatusCode::FORBIDDEN);
+    let nobody = Browser { cookie: String::new(), csrf: String::new() };
+    let done =
+        f.upload("/p/ocean/import", &nobody, &[("label", "Rev.9")], Some(("z.txt", ZERO.as_bytes()))).await;
+    assert_eq!(done.status, StatusCode::UNAUTHORIZED, "{}", done.text());
     let norway = f.login("norway1").await;
     let done =
         f.upload("/p/ocean/import", &norway, &[("label", "Rev.9")], Some(("z.txt", ZERO.as_bytes()))).await;

@@ -85,6 +85,23 @@ pub(super) async fn import_upload(
 ) -> Response {
     let v = web.viewer(&headers).await;
     let back = format!("/p/{pid}");
+    // Who asks, from the headers alone, before the body is read: nobody
+    // else's 50 MB is buffered. (The CSRF token is in the body, next.)
+    let Some(actor) = v.actor_in(&pid) else {
+        return error_page(&v, &headers, ApiError::unauthorized("log in to import a draft"), &back);
+    };
+    let probe = Action::ImportDraft {
+        label: String::new(),
+        canonical: String::new(),
+        publication: Publication::Internal,
+        lineage: None,
+    };
+    let allowed = in_process(&web, &pid, &v, |s, _| {
+        policy::may_take(s, &actor, &probe).map_err(|m| ApiError::new(StatusCode::FORBIDDEN, "forbidden", m))
+    });
+    if let Err(e) = allowed {
+        return error_page(&v, &headers, e, &back);
+    }
     let (form, file) = match read_upload(multipart).await {
         Ok(u) => u,
         Err(e) => return error_page(&v, &headers, e, &back),
@@ -92,24 +109,12 @@ pub(super) async fn import_upload(
     if let Err(e) = check_csrf(&v, &form) {
         return error_page(&v, &headers, e, &back);
     }
-    let Some(actor) = v.actor_in(&pid) else {
-        return error_page(&v, &headers, ApiError::unauthorized("log in to import a draft"), &back);
-    };
     let publication = match field(&form, "publication") {
         "internal" => Publication::Internal,
         "public" => Publication::Public,
         _ => Publication::Circulated,
     };
     let label = field(&form, "label").trim().to_string();
-    // The role before the file: nobody else's upload is read at all.
-    let probe =
-        Action::ImportDraft { label: label.clone(), canonical: String::new(), publication, lineage: None };
-    let allowed = in_process(&web, &pid, &v, |s, _| {
-        policy::may_take(s, &actor, &probe).map_err(|m| ApiError::new(StatusCode::FORBIDDEN, "forbidden", m))
-    });
-    if let Err(e) = allowed {
-        return error_page(&v, &headers, e, &back);
-    }
     if label.is_empty() {
         return error_page(&v, &headers, ApiError::bad_request("give the draft's label (\"Rev.2\")"), &back);
     }
@@ -257,13 +262,7 @@ pub(super) async fn markup_upload(
 ) -> Response {
     let v = web.viewer(&headers).await;
     let back = format!("/p/{pid}/compilation");
-    let (form, file) = match read_upload(multipart).await {
-        Ok(u) => u,
-        Err(e) => return error_page(&v, &headers, e, &back),
-    };
-    if let Err(e) = check_csrf(&v, &form) {
-        return error_page(&v, &headers, e, &back);
-    }
+    // Who asks before the body is read (see `import_upload`).
     let delegation = match v.actor_in(&pid) {
         Some(Actor::Delegation { delegation }) => delegation,
         Some(_) => {
@@ -276,6 +275,13 @@ pub(super) async fn markup_upload(
         }
         None => return error_page(&v, &headers, ApiError::unauthorized("log in to table proposals"), &back),
     };
+    let (form, file) = match read_upload(multipart).await {
+        Ok(u) => u,
+        Err(e) => return error_page(&v, &headers, e, &back),
+    };
+    if let Err(e) = check_csrf(&v, &form) {
+        return error_page(&v, &headers, e, &back);
+    }
     let Some((name, bytes)) = file else {
         return error_page(&v, &headers, ApiError::bad_request("choose the marked-up Word file"), &back);
     };
