@@ -318,7 +318,14 @@ async fn the_comparison_downloads_as_tracked_changes_and_as_a_concordance() {
         "ocean-Zero-draft-to-Rev.1-internal.docx",
     );
     // Reject all: the old draft; accept all: the new one.
-    let rejected = accord_formats::docx::read(&docx.body).unwrap().draft;
+    let import = accord_formats::docx::read(&docx.body).unwrap();
+    // The changes are the co-facilitators', dated with the new draft.
+    assert!(!import.tracked_changes.is_empty());
+    for c in &import.tracked_changes {
+        assert_eq!(c.author.as_deref(), Some("Norland"), "{c:?}");
+        assert!(c.date.as_deref().is_some_and(|d| d.starts_with("2026-")), "{c:?}");
+    }
+    let rejected = import.draft;
     let accepted = accord_formats::docx::read_accepted(&docx.body).unwrap().draft;
     assert_eq!(texts(&rejected), texts(&f.draft("d1")));
     assert_eq!(texts(&accepted), texts(&f.draft("d2")));

@@ -378,7 +378,6 @@ pub(super) async fn compilation_download(
     let v = web.viewer(&headers).await;
     let copy = in_process(&web, &pid, &v, |s, a| {
         let latest = policy::readable_latest(s, a)
-            .filter(|d| s.latest().is_some_and(|l| l.id == d.id))
             .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
         let paragraphs: Vec<(accord_core::Paragraph, Vec<(Proposal, String)>)> = s
             .compilation()
