@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod corpus;
 mod endgame;
 mod export;
+mod package;
 mod tabling;
 mod workspace;
 
@@ -64,6 +65,8 @@ enum Command {
     },
     /// Write a draft as Word, Akoma Ntoso or PDF: `accord export DRAFT --to docx|akn|pdf -o OUT`.
     Export(export::ExportArgs),
+    /// The circulation package of a process's draft as a PDF: its letters (or a cover letter written from the process), then the draft.
+    Package(package::PackageArgs),
     /// Manage the corpus of adopted texts that drafts are traced against.
     Corpus {
         #[command(subcommand)]
@@ -222,6 +225,7 @@ fn main() -> ExitCode {
             run_compare(&old, &new, format, &docx, &input)
         }
         Command::Export(args) => export::run(args),
+        Command::Package(args) => package::run(args),
         Command::Corpus { action } => corpus::run(action),
         Command::Trace { file, corpus, format, input } => corpus::trace(&file, &corpus, format, &input),
         Command::Workspace(command) => workspace::run(command),

@@ -199,3 +199,62 @@ fn a_marked_up_word_file_is_tabled_change_by_change() {
     assert_eq!(again["not_tabled"].as_array().unwrap().len(), tabled.len());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn pdf_text(pdf: &Path) -> String {
+    let o = Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().unwrap();
+    assert!(o.status.success());
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn the_circulation_package_carries_its_letters_or_writes_one() {
+    let dir = temp_dir("package");
+    let data = dir.join("data");
+    data_ok(&data, &["process", "create", "wsis", "--title", "WSIS review", "--co-facilitator", "Latvia"]);
+    // A draft without letters, then a revision: the package writes a cover letter.
+    let zero = "Draft outcome document\n\nThe General Assembly,\n\n1. Recalling its resolution 70/1;\n\n\
+                2. Decides to act [by 2030];\n\n3. Requests the Secretary-General to report.\n";
+    let rev = zero
+        .replace("[by 2030]", "by 2030")
+        .replace("3. Requests", "3. Invites Member States to act;\n\n4. Requests");
+    for (label, text) in [("Zero draft", zero), ("Rev.1", rev.as_str())] {
+        let file = dir.join(format!("{label}.txt"));
+        std::fs::write(&file, text).unwrap();
+        data_ok(
+            &data,
+            &["import", "wsis", file.to_str().unwrap(), "--label", label, "--as", "co-facilitator:Latvia"],
+        );
+    }
+    let pdf = dir.join("package.pdf");
+    data_ok(&data, &["package", "wsis", "-o", pdf.to_str().unwrap()]);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    if tool("pdftotext") {
+        let text = pdf_text(&pdf);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("As co-facilitators of the intergovernmental negotiations on the WSIS review"),
+            "{flat}"
+        );
+        assert!(flat.contains("1 paragraph was added"), "{flat}");
+        assert!(flat.contains("1 bracket was resolved"), "{flat}");
+        assert!(flat.contains("Invites Member States to act"), "{flat}");
+    }
+    // The seed travels with its own two letters.
+    data_ok(&data, &["import", "wsis", SEED, "--label", "Rev.2", "--as", "co-facilitator:Latvia"]);
+    data_ok(&data, &["package", "wsis", "-o", pdf.to_str().unwrap()]);
+    if tool("pdftotext") {
+        let flat = pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("THE PRESIDENT OF THE GENERAL ASSEMBLY"), "{}", &flat[..400.min(flat.len())]);
+        assert!(!flat.contains("As co-facilitators of the intergovernmental negotiations on the WSIS"));
+    }
+    let o = accord()
+        .args(["package", "wsis", "--draft", "d9", "-o"])
+        .arg(&pdf)
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no draft `d9`"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
