@@ -305,18 +305,7 @@ pub(super) async fn markup_upload(
         Err(m) => return error_page(&v, &headers, unprocessable(format!("{name}: {m}")), &back),
     };
     let actor = Actor::Delegation { delegation };
-    let actions: Vec<Action> = plan
-        .placed
-        .iter()
-        .map(|p| Action::TableProposal {
-            draft: draft_id.clone(),
-            paragraph: p.paragraph.clone(),
-            on_behalf_of: p.on_behalf_of.clone(),
-            edit: p.edit.clone(),
-            rationale: p.rationale.clone(),
-            citation: None,
-        })
-        .collect();
+    let actions: Vec<Action> = plan.placed.iter().map(|p| p.action(&draft_id)).collect();
     // Every proposal is checked before the first is tabled: a file the rules
     // refuse (a deadline passed, a span no longer there) tables nothing.
     let checked = in_process(&web, &pid, &v, |s, _| {
