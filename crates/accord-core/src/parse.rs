@@ -536,8 +536,11 @@ fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before
     }
     let ending = cur.last_text_ending;
     if blank_before {
-        // A paragraph broken across pages: it stopped mid-sentence.
-        return ending == Ending::Open && !is_chapeau(t, None);
+        // A paragraph broken across pages: it stopped mid-sentence, or at a
+        // comma and goes on in lower case ("…, including / small island
+        // developing States"), which no new paragraph does.
+        let after_comma = ending == Ending::Comma && lines::starts_lowercase(t);
+        return (ending == Ending::Open || after_comma) && !is_chapeau(t, None);
     }
     // A line at the hanging indent of a numbered paragraph (where its text
     // starts after the label) goes on with that paragraph.

@@ -264,3 +264,22 @@ fn treaty_shapes_a_paragraph_apart() {
         ]
     );
 }
+
+/// A paragraph broken across pages at a comma goes on in lower case on the
+/// next page (after the running header); a new paragraph never starts so.
+#[test]
+fn a_page_break_after_a_comma_does_not_split_the_paragraph() {
+    let text = "1.  Capacity-building should be country-driven, including at the national,\n\n\
+                \u{c}Draft agreement\n\n      subnational and local levels.\n\n\
+                2.  Parties shall cooperate,\n\n\u{c}Draft agreement\n\n3.  Parties shall report.\n";
+    let d = load(text);
+    let texts: Vec<&str> = d.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Capacity-building should be country-driven, including at the national, subnational and local levels.",
+            "Parties shall cooperate,",
+            "Parties shall report."
+        ]
+    );
+}
