@@ -413,6 +413,14 @@ const IMAGE_ONLY_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>en
 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\
 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
+/// A PDF with a password (the standard security handler, an owner and a
+/// user password that poppler cannot open without).
+const ENCRYPTED_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n\
+2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n\
+4 0 obj<</Filter/Standard/V 1/R 2/O(0123456789abcdef0123456789abcdef)/U(0123456789abcdef0123456789abcdef)/P -4>>endobj\n\
+trailer<</Root 1 0 R/Encrypt 4 0 R/ID[<00112233445566778899aabbccddeeff><00112233445566778899aabbccddeeff>]>>\n%%EOF\n";
+
 #[tokio::test]
 async fn bad_files_get_the_importers_error_and_nothing_is_imported() {
     let f = fixture().await;
@@ -431,6 +439,7 @@ async fn bad_files_get_the_importers_error_and_nothing_is_imported() {
     ];
     if tool("pdftotext") {
         cases.push(("scan.pdf", IMAGE_ONLY_PDF.to_vec(), "the PDF has no text layer"));
+        cases.push(("locked.pdf", ENCRYPTED_PDF.to_vec(), "the PDF is encrypted (password-protected)"));
     }
     let before = f.events().await;
     for (name, bytes, expected) in &cases {
