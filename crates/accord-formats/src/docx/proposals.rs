@@ -98,6 +98,18 @@ impl TableableProposal {
     pub fn change_of(self) -> TrackedChange {
         self.change
     }
+
+    /// The action that tables it on `draft` (the draft its paragraph is in).
+    pub fn action(&self, draft: &str) -> accord_core::negotiation::Action {
+        accord_core::negotiation::Action::TableProposal {
+            draft: draft.to_owned(),
+            paragraph: self.paragraph.clone(),
+            on_behalf_of: self.on_behalf_of.clone(),
+            edit: self.edit.clone(),
+            rationale: self.rationale.clone(),
+            citation: None,
+        }
+    }
 }
 
 impl Proposals {
