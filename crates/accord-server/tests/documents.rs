@@ -590,7 +590,7 @@ async fn only_a_delegation_tables_from_word_and_a_changed_paragraph_is_not_place
         .await;
     let report = done.text();
     assert!(report.contains("Tabled (5)") && report.contains("Not placed (3)"), "{report}");
-    assert!(report.contains("does not stand in the latest draft"), "{report}");
+    assert!(report.contains("does not stand in the draft as in the file"), "{report}");
 }
 
 /// Typesetting runs on the blocking pool: on a one-thread runtime, a health

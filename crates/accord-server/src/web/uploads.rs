@@ -189,33 +189,11 @@ fn plan_markup(
             may_act_for.join(", ")
         ));
     }
-    let text_of = |id: &str| import.draft.paragraphs.iter().find(|p| p.id == id).map(|p| p.text.as_str());
-    let mut plan = Plan { placed: Vec::new(), unplaced: Vec::new() };
+    let found = found.against(&import.draft, latest);
+    let mut plan = Plan { placed: found.proposals, unplaced: Vec::new() };
     for u in found.unplaced {
         let at = format!("Word paragraph {}", u.change.source_paragraph);
         plan.unplaced.push((at, describe_change(&u.change), u.reason));
-    }
-    for mut p in found.proposals {
-        // The file's paragraph is the latest draft's when its base text is
-        // the same: by id first, else the one paragraph with that text.
-        let text = text_of(&p.paragraph).unwrap_or("");
-        let same_id = latest.paragraphs.iter().find(|q| q.id == p.paragraph && q.text == text);
-        let by_text: Vec<_> = latest.paragraphs.iter().filter(|q| q.text == text).collect();
-        let target = same_id.or(match by_text.as_slice() {
-            [one] => Some(*one),
-            _ => None,
-        });
-        match target {
-            Some(q) => {
-                p.paragraph = q.id.clone();
-                plan.placed.push(p);
-            }
-            None => plan.unplaced.push((
-                format!("Word paragraph {}", p.source_paragraph),
-                format!("{} ({})", p.edit_summary(), p.word_author.as_deref().unwrap_or("no author")),
-                "its paragraph does not stand in the latest draft as in the file; table it by hand".into(),
-            )),
-        }
     }
     Ok(plan)
 }
