@@ -195,6 +195,7 @@ pub fn router_with(ws: Arc<Workspace>, limits: Limits) -> Router {
             import_draft,
         )
         .get("/api/processes/{process}/drafts/{draft}", "A draft: its document in the `accord parse` JSON contract", "readers of the draft", get_draft)
+        .get("/api/processes/{process}/drafts/{draft}/export", "A draft as a file: `?format=docx` (Word), `pdf` (the circulation PDF) or `akn` (Akoma Ntoso XML), as the web page downloads it", "readers of the draft", export_draft)
         .post(
             "/api/processes/{process}/drafts/{draft}/publication",
             "Change who may read a draft",
@@ -652,6 +653,22 @@ fn visible_process(ws: &Workspace, id: &str, actor: Option<&Actor>) -> Result<Ar
     } else {
         Err(ApiError::not_found(format!("no process `{id}`")))
     }
+}
+
+/// `GET …/drafts/{draft}/export?format=docx|pdf|akn`: the web download's file.
+async fn export_draft(
+    State(ws): State<Ws>,
+    Path((p, d)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let name = q.get("format").map_or("", String::as_str);
+    let format = crate::web::Format::from_name(name)
+        .ok_or_else(|| ApiError::bad_request(format!("format `{name}`: give docx, pdf or akn")))?;
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let file = crate::web::DraftFile::of(&*read(&slot)?, actor.as_ref(), &p, &d, format)?;
+    file.make().await
 }
 
 fn read(slot: &ProcessSlot) -> Result<std::sync::RwLockReadGuard<'_, ProcessState>, ApiError> {

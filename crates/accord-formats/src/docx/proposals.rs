@@ -98,31 +98,49 @@ impl TableableProposal {
     pub fn change_of(self) -> TrackedChange {
         self.change
     }
+
+    /// The action that tables it on `draft` (the draft its paragraph is in).
+    pub fn action(&self, draft: &str) -> accord_core::negotiation::Action {
+        accord_core::negotiation::Action::TableProposal {
+            draft: draft.to_owned(),
+            paragraph: self.paragraph.clone(),
+            on_behalf_of: self.on_behalf_of.clone(),
+            edit: self.edit.clone(),
+            rationale: self.rationale.clone(),
+            citation: None,
+        }
+    }
 }
 
 impl Proposals {
-    /// Keeps only the proposals whose paragraph reads in `file` (the
-    /// marked-up file's base text) exactly as in `current` (the draft they
-    /// are tabled on): a file made from another draft, or a paragraph edited
-    /// since, would put an edit at the wrong place. The others are unplaced,
-    /// with the reason.
+    /// Places each proposal on the paragraph of `current` (the draft it is
+    /// tabled on) that reads exactly as its paragraph in `file` (the
+    /// marked-up file's base text): the one of the same id, else the only
+    /// paragraph with that text (a file whose numbering Word changed). A
+    /// file made from another draft, or a paragraph edited since, would put
+    /// an edit at the wrong place: those are unplaced, with the reason.
     pub fn against(mut self, file: &accord_core::Draft, current: &accord_core::Draft) -> Proposals {
-        let text = |d: &'_ accord_core::Draft, id: &str| {
-            d.paragraphs.iter().find(|p| p.id == id).map(|p| p.text.clone())
-        };
+        let text_of = |id: &str| file.paragraphs.iter().find(|p| p.id == id).map(|p| p.text.as_str());
         let mut kept = Vec::with_capacity(self.proposals.len());
-        for p in std::mem::take(&mut self.proposals) {
-            let reason = match (text(file, &p.paragraph), text(current, &p.paragraph)) {
-                (_, None) => Some(format!("the draft has no paragraph {}", p.paragraph)),
-                (Some(a), Some(b)) if a != b => Some(format!(
-                    "paragraph {} in the file differs from the draft: the file was made from another draft",
-                    p.paragraph
-                )),
+        for mut p in std::mem::take(&mut self.proposals) {
+            let text = text_of(&p.paragraph).unwrap_or("");
+            let same_id = current.paragraphs.iter().find(|q| q.id == p.paragraph && q.text == text);
+            let mut by_text = current.paragraphs.iter().filter(|q| q.text == text);
+            let only = match (by_text.next(), by_text.next()) {
+                (Some(one), None) => Some(one),
                 _ => None,
             };
-            match reason {
-                None => kept.push(p),
-                Some(reason) => {
+            match same_id.or(only) {
+                Some(q) => {
+                    p.paragraph = q.id.clone();
+                    kept.push(p);
+                }
+                None => {
+                    let reason = format!(
+                        "paragraph {} does not stand in the draft as in the file (made from another draft, \
+                         or edited since); table it by hand",
+                        p.paragraph
+                    );
                     self.unplaced.push(Unplaced { change: p.change, reason });
                 }
             }
