@@ -12,7 +12,7 @@
 //! removed when done), never on its standard input: on a damaged
 //! cross-reference table poppler seeks for objects far past the end of the
 //! input, which on a pipe means reading and caching stdin without end — the
-//! fuzzer found 13 KB PDFs that made it run for minutes and grow past 10 GB,
+//! fuzzer found 13–15 KB PDFs that made it run for minutes and grow past 10 GB,
 //! where the same file on disk is read in 0.1 s. Whatever the file, the
 //! child runs under a time limit scaled with the input (killed and reaped
 //! when it runs out), its standard output is read up to a bound (text
