@@ -35,7 +35,9 @@ SEED=$SHARED/seeds/000_a85ec3b89659f1a1.txt
 [ -x /usr/bin/time ] || { echo "GNU time missing: apt-get install time" >&2; exit 2; }
 
 cargo build --release -q -p accord-print --example print
+cargo build --release -q -p accord-cli --bin accord
 BIN=${CARGO_TARGET_DIR:-target}/release/examples/print
+ACCORD=${CARGO_TARGET_DIR:-target}/release/accord
 
 # The UDHR as drafts: title, date line, each <p> a numbered paragraph.
 for lang in arb cmn_hans; do
@@ -63,6 +65,10 @@ for input in "$SEED" "$OUT/udhr-arb.txt" "$OUT/udhr-cmn_hans.txt"; do
     echo "$name|$line|$wall|$rss" >>"$ROWS"
 done
 
+# The whole command as a user runs it: start, read, parse, fonts, typeset, write.
+/usr/bin/time -f "%e %M" -o "$OUT/print-time.txt" "$ACCORD" export "$SEED" --to pdf -o "$OUT/export-seed.pdf"
+read -r export_wall export_rss <"$OUT/print-time.txt"
+
 python3 - "$ROWS" "$RUNS" >"$OUT/print.md" <<'EOF'
 import re, sys, os
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1], encoding="utf-8")]
@@ -75,6 +81,8 @@ for name, line, wall, rss in rows:
     p, pages, size, first, median, pps = m.groups()
     print(f"| {name} | {p} | {pages} | {size} | {first} | {median} | {pps} | {wall} | {int(rss) / 1000:.0f} |")
 EOF
+echo "
+\`accord export SEED --to pdf -o OUT.pdf\` (one whole process): $export_wall s wall, $((export_rss / 1000)) MB peak RSS." >>"$OUT/print.md"
 cat "$OUT/print.md"
 
 if [ "${SCREENSHOTS:-}" = 1 ]; then

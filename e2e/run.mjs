@@ -586,6 +586,52 @@ async function run(browser, base, password) {
     return await screenshot(liveB, 'live');
   });
 
+  // g. Documents in and out (after the screenshots: the import adds a draft).
+  await check('g. the Word download on the draft page arrives as a .docx', async () => {
+    const page = await valdoria.newPage();
+    try {
+      await goto(page, `${P}/drafts/d3`);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Word (.docx)' }).click(),
+      ]);
+      const name = download.suggestedFilename();
+      assert(/^ocean-data-[A-Za-z0-9._-]+\.docx$/.test(name), `the file is named “${name}”`);
+      const bytes = fs.readFileSync(await download.path());
+      assert(bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])), 'the file is not a zip package');
+      assert(bytes.includes(Buffer.from('word/document.xml')), 'the package has no word/document.xml');
+      return `${name} (${Math.round(bytes.length / 1024)} KiB)`;
+    } finally {
+      await page.close();
+    }
+  });
+  await check('g. the secretariat uploads a Word file on the process page and it becomes the next draft', async () => {
+    const page = await secretariat.newPage();
+    try {
+      // The Word file the draft page gives, brought back as a new (internal) draft.
+      const resp = await page.request.get(`${P}/drafts/d3/export.docx`);
+      assert(resp.ok(), `GET export.docx answered ${resp.status()}`);
+      const buffer = await resp.body();
+      await goto(page, P);
+      await page.setInputFiles('#import-file', {
+        name: 'from-word.docx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        buffer,
+      });
+      await page.fill('#import-label', 'Rev.from-Word');
+      await page.selectOption('#import-publication', 'internal');
+      await submit(page, page.locator('#import-form button[type=submit]'));
+      assert(/\/drafts\/d\d+$/.test(page.url()), `after the upload the page is ${page.url()}`);
+      const text = squash(await page.locator('main').textContent());
+      assert(text.includes('Rev.from-Word'), 'the new draft page does not name its label');
+      const paragraphs = await page.locator('main section.paragraph').count();
+      assert(paragraphs > 10, `the imported draft shows ${paragraphs} paragraphs`);
+      return `${page.url().replace(base, '')}: ${paragraphs} paragraphs`;
+    } finally {
+      await page.close();
+    }
+  });
+
   relay.close();
 
   // No page threw or opened a dialog along the way.

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use accord_core::negotiation::{clock, Action, SilenceStatus};
 use clap::Subcommand;
 
-use crate::workspace::{act, actor, open, runtime, with_state, StoreOptions, TextOrJson};
+use crate::workspace::{act, actor, open_exclusive, runtime, with_state, StoreOptions, TextOrJson};
 use crate::{emit, emit_json, Failure};
 
 /// The end-game commands, flattened into the CLI's command list.
@@ -157,7 +157,7 @@ pub fn run(command: EndgameCommand) -> Result<ExitCode, Failure> {
         }
         EndgameCommand::Adopt { process, date, actor: who, store } => {
             let who = actor(&who)?;
-            let ws = open(&store)?;
+            let (ws, _lock) = open_exclusive(&store, "accord adopt")?;
             // The date line is the day of adoption where the process sits.
             let date = match date {
                 Some(d) => d,

@@ -1,10 +1,9 @@
 //! `accord export FILE --to FORMAT -o OUT`: a draft written in another
-//! format, and the writing of binary outputs (`.docx`) for other commands.
+//! format, and the writing of binary outputs (`.docx`, `.pdf`) for other commands.
 //!
 //! One place decides how a binary document reaches the disk: whole or not
-//! at all (a temporary file renamed into place), never to a terminal. New
-//! formats (`--to akn`, `--to pdf`) are a variant of [`ExportFormat`] and an
-//! arm in [`run`].
+//! at all (a temporary file renamed into place), never to a terminal. A new
+//! format is a variant of [`ExportFormat`] and an arm in [`run`].
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -19,12 +18,16 @@ use crate::{read_draft, Failure, InputOptions};
 pub enum ExportFormat {
     /// A Word document: title, date line, headings, auto-numbered paragraphs, footnotes.
     Docx,
+    /// Akoma Ntoso 3.0 XML as the UN's AKN4UN guidelines use it (validates against the OASIS schema).
+    Akn,
+    /// The circulation PDF: the letters that travel with the draft, then the draft (A4, Noto fonts).
+    Pdf,
 }
 
 /// The arguments of `accord export`.
 #[derive(clap::Args)]
 pub struct ExportArgs {
-    /// The draft file (text, Word or PDF); `-` reads standard input.
+    /// The draft file (text, Word, PDF or Akoma Ntoso); `-` reads standard input.
     file: PathBuf,
     /// The format to write.
     #[arg(long, value_enum)]
@@ -32,6 +35,21 @@ pub struct ExportArgs {
     /// Where to write it (`-` or absent: standard output, unless it is a terminal).
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Akoma Ntoso: the document symbol (`A/70/L.33`) used in the FRBR IRIs.
+    #[arg(long)]
+    symbol: Option<String>,
+    /// Akoma Ntoso: the text is adopted (a `resolution` in a publication, not a draft).
+    #[arg(long)]
+    adopted: bool,
+    /// The text's language: ISO 639-1 (`en`, `fr`, `ar`, `zh`…); by default read from the text.
+    #[arg(long)]
+    language: Option<String>,
+    /// PDF: the short title in the running header (default: the draft's title).
+    #[arg(long)]
+    running_title: Option<String>,
+    /// PDF: leave out the letters that travel with the draft.
+    #[arg(long)]
+    no_letters: bool,
     #[command(flatten)]
     input: InputOptions,
 }
@@ -41,14 +59,51 @@ pub fn run(args: ExportArgs) -> Result<ExitCode, Failure> {
     let draft = read_draft(&args.file, &args.input)?;
     let bytes = match args.to {
         ExportFormat::Docx => accord_formats::docx::write::draft(&draft),
+        ExportFormat::Akn => {
+            let options = accord_formats::akn::AknOptions {
+                symbol: args.symbol.clone(),
+                language: args.language.as_deref().map(iso_639_2),
+                adopted: args.adopted,
+                ..Default::default()
+            };
+            accord_formats::akn::write(&draft, &options).into_bytes()
+        }
+        ExportFormat::Pdf => {
+            let options = accord_print::PrintOptions {
+                running_title: args.running_title.clone(),
+                language: args.language.clone(),
+                include_letters: !args.no_letters,
+                ..Default::default()
+            };
+            accord_print::draft_pdf(&draft, &options)
+                .map_err(|e| Failure(format!("{}: cannot make the PDF: {e}", args.file.display())))?
+        }
     };
     write_binary(args.output.as_deref(), &bytes)?;
     Ok(crate::report_diagnostics(&args.file, &draft, args.input.strict))
 }
 
+/// ISO 639-2 (`eng`), which Akoma Ntoso's IRIs use, from the two-letter
+/// code people type (`en`); a three-letter code is kept as given.
+pub fn iso_639_2(code: &str) -> String {
+    let code = code.trim().to_lowercase();
+    let three = match code.as_str() {
+        "en" => "eng",
+        "fr" => "fra",
+        "es" => "spa",
+        "ru" => "rus",
+        "ar" => "ara",
+        "zh" => "zho",
+        "de" => "deu",
+        "pt" => "por",
+        _ => return code,
+    };
+    three.to_owned()
+}
+
 /// Writes a binary document to `path` atomically (temporary file, then
 /// rename), or to standard output when no path (or `-`) is given and it is
-/// not a terminal.
+/// not a terminal (text, such as XML, may go to a terminal).
 pub fn write_binary(path: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
     match path {
         Some(p) if p != Path::new("-") => {
@@ -64,9 +119,10 @@ pub fn write_binary(path: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
         }
         _ => {
             let mut out = io::stdout().lock();
-            if out.is_terminal() {
+            // XML is text a person can read; a zip or a PDF would garble the terminal.
+            if out.is_terminal() && std::str::from_utf8(bytes).is_err() {
                 return Err(Failure(
-                    "a .docx is not for the terminal: give -o OUT.docx (or redirect the output)".into(),
+                    "this document is not for the terminal: give -o FILE (or redirect the output)".into(),
                 ));
             }
             match out.write_all(bytes).and_then(|_| out.flush()) {

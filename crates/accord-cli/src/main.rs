@@ -15,6 +15,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod corpus;
 mod endgame;
 mod export;
+mod package;
+mod tabling;
 mod workspace;
 
 #[derive(Parser)]
@@ -49,7 +51,7 @@ enum Command {
         /// Output format (text is coloured on a terminal, plain when piped).
         #[arg(long, short, value_enum, default_value_t = CompareFormat::Text)]
         format: CompareFormat,
-        /// For `--format docx`: where to write the document.
+        /// For `--format docx` or `akn`: where to write the document.
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// For `--format docx`: the author of the tracked changes.
@@ -61,8 +63,10 @@ enum Command {
         #[command(flatten)]
         input: InputOptions,
     },
-    /// Write a draft in another format: `accord export DRAFT --to docx -o DRAFT.docx`.
+    /// Write a draft as Word, Akoma Ntoso or PDF: `accord export DRAFT --to docx|akn|pdf -o OUT`.
     Export(export::ExportArgs),
+    /// The circulation package of a process's draft as a PDF: its letters (or a cover letter written from the process), then the draft.
+    Package(package::PackageArgs),
     /// Manage the corpus of adopted texts that drafts are traced against.
     Corpus {
         #[command(subcommand)]
@@ -107,6 +111,12 @@ struct InputOptions {
     strict: bool,
 }
 
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions { max_size: accord_core::DEFAULT_MAX_INPUT_BYTES, strict: false }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ParseFormat {
     /// The model as JSON (the documented contract).
@@ -129,6 +139,9 @@ enum CompareFormat {
     Html,
     /// A Word document of tracked changes: "Accept all" gives NEW, "Reject all" OLD (needs -o or a redirect).
     Docx,
+    /// NEW as Akoma Ntoso with the concordance from OLD (`passiveModifications`); each paragraph keeps
+    /// its GUID along the lineage, from OLD's own GUIDs when OLD is an Akoma Ntoso file.
+    Akn,
 }
 
 const DEFAULT_CORPUS: &str = "accord-corpus";
@@ -212,6 +225,7 @@ fn main() -> ExitCode {
             run_compare(&old, &new, format, &docx, &input)
         }
         Command::Export(args) => export::run(args),
+        Command::Package(args) => package::run(args),
         Command::Corpus { action } => corpus::run(action),
         Command::Trace { file, corpus, format, input } => corpus::trace(&file, &corpus, format, &input),
         Command::Workspace(command) => workspace::run(command),
@@ -404,6 +418,26 @@ fn run_compare(
             };
             let bytes = accord_formats::docx::redline::comparison(&old_draft, &new_draft, &c, &by);
             export::write_binary(docx.output.as_deref(), &bytes)?;
+        }
+        CompareFormat::Akn => {
+            // OLD exported by Accord carries its paragraphs' GUIDs: keep them.
+            let identity = match old == Path::new("-") {
+                true => None,
+                false => {
+                    let bytes = read_bytes(old, input)?;
+                    (accord_formats::detect(&bytes) == accord_formats::Format::Xml)
+                        .then(|| accord_formats::akn::read_identity(&bytes).ok())
+                        .flatten()
+                }
+            };
+            let xml = accord_formats::akn::concordance(
+                &c,
+                &old_draft,
+                &new_draft,
+                identity.as_ref(),
+                &accord_formats::akn::AknOptions::default(),
+            );
+            export::write_binary(docx.output.as_deref(), xml.as_bytes())?;
         }
     }
     let a = report_diagnostics(old, &old_draft, input.strict);

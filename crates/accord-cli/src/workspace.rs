@@ -11,6 +11,7 @@ use std::sync::Arc;
 use accord_core::negotiation::{
     Action, Actor, Decision, Edit, Participant, ParticipantKind, ProcessInfo, Publication,
 };
+use accord_workspace::lock::DataDirLock;
 use accord_workspace::{accounts, demo, import, secrets, Workspace};
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -29,7 +30,7 @@ pub struct StoreOptions {
 
 #[derive(Subcommand)]
 pub enum WorkspaceCommand {
-    /// Serve the JSON API (and, later, the web pages).
+    /// Serve the web pages and the JSON API.
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -90,16 +91,23 @@ pub enum WorkspaceCommand {
         #[command(flatten)]
         store: StoreOptions,
     },
-    /// Table a proposal as a delegation.
+    /// Table a proposal as a delegation, or every tracked change of a marked-up Word file (--from-docx).
     Table {
         /// The process id.
         process: String,
         /// The paragraph id in the latest draft.
-        #[arg(long)]
-        paragraph: String,
+        #[arg(long, required_unless_present = "from_docx", conflicts_with = "from_docx")]
+        paragraph: Option<String>,
         /// The edit as JSON: '{"kind":"replace","span":[19,23],"text":"2035"}'.
-        #[arg(long)]
-        edit: String,
+        #[arg(long, required_unless_present = "from_docx", conflicts_with = "from_docx")]
+        edit: Option<String>,
+        /// A delegation's Word file with tracked changes: one proposal per change, its comments the rationale.
+        #[arg(long, value_name = "FILE.docx")]
+        from_docx: Option<PathBuf>,
+        /// With --from-docx: who a Word author is, "Jane Smith=norway" (repeatable). Unmapped authors
+        /// must be participant ids, else nothing is tabled.
+        #[arg(long = "author", value_name = "NAME=DELEGATION", requires = "from_docx")]
+        authors: Vec<String>,
         /// In whose name (default: the acting delegation).
         #[arg(long)]
         on_behalf_of: Option<String>,
@@ -346,6 +354,26 @@ pub(crate) fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
     Workspace::open(backend).map_err(|e| Failure(e.to_string()))
 }
 
+/// Opens the workspace holding its data directory's lock (SQLite): for
+/// `serve` and the commands that record events, so two writers never keep
+/// diverging states of one store ([`accord_workspace::lock`]). Token and
+/// account commands and readers open without it, beside a running server.
+pub(crate) fn open_exclusive(
+    store: &StoreOptions,
+    what: &str,
+) -> Result<(Arc<Workspace>, Option<DataDirLock>), Failure> {
+    let lock = match &store.database_url {
+        Some(_) => None,
+        None => {
+            std::fs::create_dir_all(&store.data_dir).map_err(|e| {
+                Failure(format!("{}: cannot create the data directory: {e}", store.data_dir.display()))
+            })?;
+            Some(DataDirLock::acquire(&store.data_dir, what).map_err(|e| Failure(e.to_string()))?)
+        }
+    };
+    Ok((open(store)?, lock))
+}
+
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -360,7 +388,7 @@ pub(crate) fn act(
     action: Action,
 ) -> Result<ExitCode, Failure> {
     let who = actor(who)?;
-    let ws = open(store)?;
+    let (ws, _lock) = open_exclusive(store, "an accord command")?;
     let outcome = runtime()?
         .block_on(ws.execute(process, who, action, None))
         .map_err(|e| Failure(format!("{}: {e}", e.code())))?;
@@ -465,7 +493,23 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
             emit_json(&list)?;
             Ok(ExitCode::SUCCESS)
         }),
-        WorkspaceCommand::Table { process, paragraph, edit, on_behalf_of, rationale, actor: who, store } => {
+        WorkspaceCommand::Table { from_docx: Some(file), process, authors, actor: who, store, .. } => {
+            crate::tabling::from_docx(&store, &process, &file, &authors, &who)
+        }
+        WorkspaceCommand::Table {
+            process,
+            paragraph,
+            edit,
+            on_behalf_of,
+            rationale,
+            actor: who,
+            store,
+            ..
+        } => {
+            // clap requires both without --from-docx.
+            let (Some(paragraph), Some(edit)) = (paragraph, edit) else {
+                return Err(Failure("give --paragraph and --edit, or --from-docx FILE.docx".into()));
+            };
             let edit: Edit = serde_json::from_str(&edit).map_err(|e| Failure(format!("--edit: {e}")))?;
             let delegation = match actor(&who)? {
                 Actor::Delegation { delegation } => delegation,
@@ -591,7 +635,7 @@ fn init_logging(format: LogFormat) -> Result<(), Failure> {
 }
 
 fn serve(addr: SocketAddr, demo: bool, store: &StoreOptions) -> Result<ExitCode, Failure> {
-    let ws = open(store)?;
+    let (ws, _lock) = open_exclusive(store, "accord serve")?;
     let where_ = match &store.database_url {
         Some(_) => "PostgreSQL".to_string(),
         None => Path::new(&store.data_dir).join("accord.sqlite3").display().to_string(),

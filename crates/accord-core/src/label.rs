@@ -371,6 +371,10 @@ fn read_option(s: &str) -> Option<Found> {
     let mut e = skip_ws(s, k);
     if e < b.len() && (b[e] == b':' || b[e] == b'.') {
         e += 1;
+    } else if mark_end > j && covers_paragraphs(&s[e..]) {
+        // `Option II (paragraphs 6-10):`: the range is the option's text,
+        // as in `Option 2: (paragraphs 3-3quater)`.
+        return Some((LabelKind::Option, format!("{} {}", &s[..word_len], &s[j..mark_end]), mark_end));
     } else if e < b.len() {
         return None;
     }
@@ -383,6 +387,15 @@ fn read_option(s: &str) -> Option<Found> {
         number.push_str(&s[j..mark_end]);
     }
     Some((LabelKind::Option, number, e))
+}
+
+/// `(paragraphs 6-10):` or `(paragraph 3)` closing the line: the range an
+/// option label covers.
+fn covers_paragraphs(rest: &str) -> bool {
+    let r = rest.trim_end().trim_end_matches(':').trim_end();
+    r.strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .is_some_and(|inner| inner.len() <= 40 && inner.to_lowercase().starts_with("paragraph"))
 }
 
 /// Heading keywords in the six UN languages. Latin and Cyrillic ones are
@@ -605,6 +618,10 @@ mod tests {
         assert_eq!(num("Option 1: Recognizing"), Some("Option 1".into()));
         assert_eq!(num("[Option (a): Being guided"), Some("Option (a)".into()));
         assert_eq!(read("[Option (a): Being").unwrap().leading_brackets, 1);
+        let l = read("Option II (paragraphs 6-10):").unwrap();
+        assert_eq!((l.kind, l.number.as_str()), (LabelKind::Option, "Option II"));
+        assert_eq!(&"Option II (paragraphs 6-10):"[l.rest..], "(paragraphs 6-10):");
+        assert!(read("Option two (for later)").is_none_or(|l| l.kind != LabelKind::Option));
         assert_eq!(num("Alternative sources of finance"), None);
         assert_eq!(num("Alt 2: text"), Some("Alt 2".into()));
         assert_eq!(num("Alt OP3: Requests"), Some("Alt OP3".into()));

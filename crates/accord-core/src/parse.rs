@@ -536,8 +536,11 @@ fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before
     }
     let ending = cur.last_text_ending;
     if blank_before {
-        // A paragraph broken across pages: it stopped mid-sentence.
-        return ending == Ending::Open && !is_chapeau(t, None);
+        // A paragraph broken across pages: it stopped mid-sentence, or at a
+        // comma and goes on in lower case ("…, including / small island
+        // developing States"), which no new paragraph does.
+        let after_comma = ending == Ending::Comma && lines::starts_lowercase(t);
+        return (ending == Ending::Open || after_comma) && !is_chapeau(t, None);
     }
     // A line at the hanging indent of a numbered paragraph (where its text
     // starts after the label) goes on with that paragraph.
@@ -1388,6 +1391,11 @@ impl NumberSet {
         }
         self.0[i] |= 1 << (n % 64);
     }
+    fn remove(&mut self, n: u32) {
+        if let Some(w) = self.0.get_mut(n as usize / 64) {
+            *w &= !(1 << (n % 64));
+        }
+    }
     fn clear(&mut self) {
         self.0.clear();
     }
@@ -1398,9 +1406,44 @@ fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
     let mut last: Option<u32> = None;
     let mut seen = NumberSet::default();
     let mut heading_since = false;
+    // Each option of a block numbers its paragraphs from where the block
+    // began (`Option 1: 3.` / `Option 2: 3.`, `3bis`): the last number before
+    // the first option, and the numbers an option added undone at the next
+    // (an undo list, so the check stays linear).
+    let mut before_options: Option<Option<u32>> = None;
+    let mut added_in_option: Vec<u32> = Vec::new();
+    let mut number_column: Option<u32> = None;
+    // The highest number any option of the current block reached: the
+    // paragraphs after the block follow it.
+    let mut block_max: Option<u32> = None;
     for u in units {
         if u.heading {
             heading_since = true;
+            before_options = None;
+            block_max = None;
+            added_in_option.clear();
+            continue;
+        }
+        // A block's options stand at the margin of the numbers; one at a
+        // paragraph's hanging indent is an alternative inside that paragraph.
+        let at_margin = number_column.is_none_or(|c| u.first_column <= c);
+        if let Some(l) = u.label.as_ref().filter(|l| l.kind == LabelKind::Option && at_margin) {
+            // `Option 1` (`I`, `(a)`, `A`) opens a new block.
+            if is_first_option(&l.number) {
+                // A new block follows the last one's highest number.
+                last = last.max(block_max);
+                before_options = None;
+                added_in_option.clear();
+            }
+            match before_options {
+                Some(l) => {
+                    for v in added_in_option.drain(..) {
+                        seen.remove(v);
+                    }
+                    last = l;
+                }
+                None => before_options = Some(last),
+            }
             continue;
         }
         let Some(Label { kind: LabelKind::Number { value, suffixed, levels: 1, .. }, number, .. }) = &u.label
@@ -1408,6 +1451,7 @@ fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
             continue;
         };
         let (line, column) = (u.first_line, u.first_column);
+        number_column = Some(column);
         if *suffixed {
             if !seen.contains(*value) {
                 warn(
@@ -1434,7 +1478,8 @@ fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
                     line,
                     column,
                 );
-            } else if *value > l + 1 {
+            } else if *value > l.max(block_max.unwrap_or(0)) + 1 {
+                let l = l.max(block_max.unwrap_or(0));
                 let missing =
                     if *value == l + 2 { format!("{}", l + 1) } else { format!("{}–{}", l + 1, value - 1) };
                 warn(
@@ -1448,9 +1493,21 @@ fn check_numbering(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) {
                 warn(diagnostics, "numbering-order", format!("paragraph {value} follows {l}"), line, column);
             }
         }
+        if before_options.is_some() {
+            if !seen.contains(*value) {
+                added_in_option.push(*value);
+            }
+            block_max = block_max.max(Some(*value));
+        }
         seen.insert(*value);
         last = Some(*value);
     }
+}
+
+/// `Option 1`, `Option I`, `Option (a)`, `Option A`: the first of a block.
+fn is_first_option(number: &str) -> bool {
+    let last = number.split_whitespace().last().unwrap_or("");
+    matches!(last.trim_matches(|c: char| !c.is_alphanumeric()), "1" | "I" | "i" | "a" | "A")
 }
 
 /// Footnote markers glued to text: `[[Preamble]1`, `circumstances.2`.

@@ -264,3 +264,42 @@ fn treaty_shapes_a_paragraph_apart() {
         ]
     );
 }
+
+/// A paragraph broken across pages at a comma goes on in lower case on the
+/// next page (after the running header); a new paragraph never starts so.
+#[test]
+fn a_page_break_after_a_comma_does_not_split_the_paragraph() {
+    let text = "1.  Capacity-building should be country-driven, including at the national,\n\n\
+                \u{c}Draft agreement\n\n      subnational and local levels.\n\n\
+                2.  Parties shall cooperate,\n\n\u{c}Draft agreement\n\n3.  Parties shall report.\n";
+    let d = load(text);
+    let texts: Vec<&str> = d.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Capacity-building should be country-driven, including at the national, subnational and local levels.",
+            "Parties shall cooperate,",
+            "Parties shall report."
+        ]
+    );
+}
+
+/// Option blocks number their paragraphs afresh, each from where the block
+/// began; what follows the block goes on from the highest number in it.
+/// None of that is a duplicate or a gap.
+#[test]
+fn option_blocks_are_no_numbering_fault() {
+    let text = "Article 4\n\n1. Parties shall act.\n\n2. Parties shall report.\n\n\
+                Option 1: (paragraphs 3-4)\n3. Parties shall cooperate.\n4. Parties shall share.\n\n\
+                Option II (paragraphs 3-5):\n3. Parties may cooperate.\n4. Parties may share.\n5. Parties may meet.\n\n\
+                Option 3: (paragraph 3)\n3. No text.\n\n\
+                6. The secretariat shall keep a registry.\n";
+    let d = load(text);
+    let numbering: Vec<_> = d.diagnostics.iter().filter(|x| x.code.starts_with("numbering")).collect();
+    assert!(numbering.is_empty(), "{numbering:?}");
+    let options: Vec<_> = d.paragraphs.iter().filter_map(|p| p.option.as_deref()).collect();
+    assert_eq!(options, ["Option 1", "Option II", "Option 3"]);
+    // A real duplicate outside options is still one.
+    let d = load("1. Parties shall act.\n\n2. Parties shall report.\n\n2. Parties shall meet.\n");
+    assert!(d.diagnostics.iter().any(|x| x.code == "numbering-duplicate"), "{:?}", d.diagnostics);
+}

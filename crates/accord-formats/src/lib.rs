@@ -28,10 +28,13 @@ pub enum ReadError {
     /// A PDF that could not be read.
     #[error("{0}")]
     Pdf(#[from] pdf::PdfError),
+    /// An XML file that is not an Akoma Ntoso document Accord reads.
+    #[error("Akoma Ntoso: {0}")]
+    Akn(#[from] akn::AknError),
 }
 
 /// Reads a draft from bytes in any format Accord reads, told by content
-/// ([`detect`]): text, Word or PDF. The tracked changes and comments are
+/// ([`detect`]): text, Word, PDF or Akoma Ntoso. The tracked changes and comments are
 /// empty for anything but a Word file.
 pub fn read_draft(bytes: Vec<u8>, max_bytes: usize) -> Result<docx::Import, ReadError> {
     let plain = |draft| docx::Import { draft, tracked_changes: Vec::new(), comments: Vec::new() };
@@ -41,9 +44,8 @@ pub fn read_draft(bytes: Vec<u8>, max_bytes: usize) -> Result<docx::Import, Read
     match detect(&bytes) {
         Format::Docx => Ok(docx::read(&bytes)?),
         Format::Pdf => Ok(plain(pdf::read(&bytes)?)),
-        Format::Text | Format::Xml => {
-            Ok(plain(accord_core::parse_owned(accord_core::decode_owned(bytes, max_bytes)?)))
-        }
+        Format::Xml => Ok(plain(akn::read(&bytes)?)),
+        Format::Text => Ok(plain(accord_core::parse_owned(accord_core::decode_owned(bytes, max_bytes)?))),
     }
 }
 
@@ -57,7 +59,8 @@ pub fn read_text(bytes: Vec<u8>, max_bytes: usize) -> Result<String, ReadError> 
     match detect(&bytes) {
         Format::Docx => Ok(accord_core::canonical::write(&docx::read(&bytes)?.draft)),
         Format::Pdf => Ok(pdf::to_text(&bytes)?),
-        Format::Text | Format::Xml => Ok(accord_core::decode_owned(bytes, max_bytes)?),
+        Format::Xml => Ok(accord_core::canonical::write(&akn::read(&bytes)?)),
+        Format::Text => Ok(accord_core::decode_owned(bytes, max_bytes)?),
     }
 }
 

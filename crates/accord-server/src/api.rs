@@ -28,11 +28,17 @@ use accord_core::negotiation::{
 use accord_core::Status;
 
 use crate::error::ApiError;
-use accord_workspace::{ProcessSlot, Workspace};
+use accord_workspace::idempotency::MAX_KEY_LEN;
+use accord_workspace::{ProcessSlot, RequestKey, Workspace};
 
+mod guard;
 mod handlers;
+mod limits;
 pub use handlers::canonical_of;
 use handlers::*;
+pub(crate) use limits::with_retry_after;
+use limits::{page, PageQuery, RateLimiter};
+pub use limits::{Limits, DEFAULT_PAGE, MAX_PAGE};
 
 /// Largest request body accepted (a draft of a few hundred pages fits).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -51,6 +57,8 @@ pub struct ApiState {
     drafts: Cached<(String, String, Publication)>,
     /// The compilation's JSON by (process, generation), with the seq it reflects.
     compilations: Cached<(String, u64)>,
+    /// Each actor's write quota.
+    writes: RateLimiter,
 }
 
 impl std::ops::Deref for ApiState {
@@ -67,6 +75,8 @@ struct Endpoint {
     summary: &'static str,
     who: &'static str,
     request: Option<Value>,
+    /// Query parameters (lists: their page).
+    query: Vec<Value>,
 }
 
 struct Api {
@@ -85,7 +95,32 @@ impl Api {
         handler: MethodRouter<Ws>,
     ) -> Api {
         self.router = self.router.route(path, handler);
-        self.endpoints.push(Endpoint { method, path, summary, who, request });
+        self.endpoints.push(Endpoint { method, path, summary, who, request, query: Vec::new() });
+        self
+    }
+
+    /// A list: a GET with a page (`?limit=&after=`); `after` is the id of the
+    /// last item of the previous page (`cursor` describes it), and the
+    /// answer's `next` the cursor of the next page (null on the last).
+    fn list<H, T>(
+        mut self,
+        path: &'static str,
+        summary: &'static str,
+        who: &'static str,
+        cursor: Value,
+        h: H,
+    ) -> Api
+    where
+        H: Handler<T, Ws>,
+        T: 'static,
+    {
+        self = self.get(path, summary, who, h);
+        if let Some(e) = self.endpoints.last_mut() {
+            e.query = vec![
+                json!({"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE}, "description": "Items in the page."}),
+                json!({"name": "after", "in": "query", "required": false, "schema": cursor, "description": "The `next` of the previous page: the page starts after it."}),
+            ];
+        }
         self
     }
 
@@ -116,9 +151,20 @@ impl Api {
 
 /// The API's router, with the OpenAPI document built from the same table.
 pub fn router(ws: Arc<Workspace>) -> Router {
-    let ws: Ws = Arc::new(ApiState { ws, drafts: Mutex::default(), compilations: Mutex::default() });
+    router_with(ws, Limits::default())
+}
+
+/// As [`router`], with the write quota given.
+pub fn router_with(ws: Arc<Workspace>, limits: Limits) -> Router {
+    let ws: Ws = Arc::new(ApiState {
+        ws,
+        drafts: Mutex::default(),
+        compilations: Mutex::default(),
+        writes: RateLimiter::new(limits),
+    });
     let api = Api { router: Router::new(), endpoints: Vec::new() }
         .get("/api/health", "Liveness: the server answers", "anyone", health)
+        .get("/api/ready", "Readiness: the store accepts changes (503 with the reason when it does not, e.g. a read-only database)", "anyone", ready)
         .get("/api/processes", "Processes the caller may see", "anyone", list_processes)
         .post(
             "/api/processes",
@@ -140,7 +186,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
             },
             add_participant,
         )
-        .get("/api/processes/{process}/drafts", "The series of drafts the caller may read", "readers", list_drafts)
+        .list("/api/processes/{process}/drafts", "The series of drafts the caller may read, a page at a time", "readers", json!({"type": "string"}), list_drafts)
         .post(
             "/api/processes/{process}/drafts",
             "Import the next draft from its text (plain text as extracted from PDF or Word, or Accord's canonical form)",
@@ -149,6 +195,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
             import_draft,
         )
         .get("/api/processes/{process}/drafts/{draft}", "A draft: its document in the `accord parse` JSON contract", "readers of the draft", get_draft)
+        .get("/api/processes/{process}/drafts/{draft}/export", "A draft as a file: `?format=docx` (Word), `pdf` (the circulation PDF) or `akn` (Akoma Ntoso XML), as the web page downloads it", "readers of the draft", export_draft)
         .post(
             "/api/processes/{process}/drafts/{draft}/publication",
             "Change who may read a draft",
@@ -184,7 +231,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
             CompromiseRequest { text: "We agree to act by 2030.".into(), base_revision: 7, session: None },
             write_compromise,
         )
-        .get("/api/processes/{process}/proposals", "Proposals the caller may read (`?state=live`, `?paragraph=12`)", "readers", list_proposals)
+        .list("/api/processes/{process}/proposals", "Proposals the caller may read (`?state=live`, `?paragraph=12`), a page at a time", "readers", json!({"type": "string"}), list_proposals)
         .post(
             "/api/processes/{process}/proposals",
             "Table a proposal against a paragraph (default: of the latest draft, in the caller's own name)",
@@ -236,7 +283,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
             RevisionRequest { label: "Rev.1".into(), date: Some("7 April 2026".into()), publication: Publication::Circulated },
             produce_revision,
         )
-        .get("/api/processes/{process}/sessions", "Sessions, with their agendas and decisions", "delegations and up", list_sessions)
+        .list("/api/processes/{process}/sessions", "Sessions, with their agendas and decisions, a page at a time", "delegations and up", json!({"type": "string"}), list_sessions)
         .post(
             "/api/processes/{process}/sessions",
             "Schedule an informal session",
@@ -253,7 +300,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
         )
         .get("/api/processes/{process}/compilation", "The compilation text: the latest draft with every live proposal under its paragraph (`?format=text`)", "readers of the latest draft", compilation)
         .get("/api/processes/{process}/readiness", "Readiness for adoption, and the bracket burn-down", "readers of the latest draft", readiness)
-        .get("/api/processes/{process}/events", "The event log, for audit (`?after=SEQ`)", "secretariat, co-facilitator", events)
+        .list("/api/processes/{process}/events", "The event log, for audit, a page at a time (`?after=SEQ`: the events after that sequence number)", "secretariat, co-facilitator", json!({"type": "integer", "minimum": 0}), events)
         .get("/api/processes/{process}/state", "The whole derived state, for audit: what replaying the log must rebuild", "secretariat", full_state);
     let openapi = Arc::new(openapi(&api.endpoints));
     api.router
@@ -268,6 +315,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
             ApiError::not_found("no such route; the API is described at /api/openapi.json")
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(guard::guard))
         .with_state(ws)
 }
 
@@ -303,11 +351,24 @@ fn openapi(endpoints: &[Endpoint]) -> Value {
                 "401": {"$ref": "#/components/responses/Error"},
                 "403": {"$ref": "#/components/responses/Error"},
                 "404": {"$ref": "#/components/responses/Error"},
+                "405": {"$ref": "#/components/responses/Error"},
                 "409": {"$ref": "#/components/responses/Error"},
+                "413": {"$ref": "#/components/responses/Error"},
+                "415": {"$ref": "#/components/responses/Error"},
                 "422": {"$ref": "#/components/responses/Error"},
                 "503": {"$ref": "#/components/responses/Error"}
             }
         });
+        if let Some(list) = op["parameters"].as_array_mut() {
+            list.extend(e.query.iter().cloned());
+        }
+        if e.method == "post" {
+            op["responses"]["429"] = json!({
+                "description": "Too many changes from this actor: retry after the given seconds",
+                "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+            });
+        }
         if let Some(example) = &e.request {
             op["requestBody"] = json!({
                 "required": true,
@@ -316,7 +377,7 @@ fn openapi(endpoints: &[Endpoint]) -> Value {
             op["parameters"]
                 .as_array_mut()
                 .into_iter()
-                .for_each(|p| p.push(json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string"}, "description": "A key of the client's choosing: a retried request with the same key is recorded once and answered with the first outcome."})));
+                .for_each(|p| p.push(json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LEN}, "description": "A key of the client's choosing, scoped to the caller, the method and the route: a retried request with the same key and the same path and body is recorded once and answered with the first outcome (authorization is checked first); the same key with another path or body is refused with 422 `idempotency-key-reused`. The most recent keys are kept (100,000 over the server), across restarts."})));
         }
         paths.entry(e.path.to_string()).or_insert_with(|| json!({}))[e.method] = op;
     }
@@ -335,7 +396,7 @@ fn openapi(endpoints: &[Endpoint]) -> Value {
                     "type": "object",
                     "required": ["error"],
                     "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-                        "code": {"type": "string", "enum": ["bad-request", "unauthorized", "forbidden", "not-found", "conflict", "invalid", "payload-too-large", "unavailable"]},
+                        "code": {"type": "string", "enum": ["bad-request", "unauthorized", "forbidden", "not-found", "conflict", "invalid", "idempotency-key-reused", "method-not-allowed", "payload-too-large", "unsupported-media-type", "too-many-requests", "unavailable"]},
                         "message": {"type": "string"},
                         "current": {"description": "For conflicts: the current state of what was contested."}
                     }}}
@@ -521,17 +582,48 @@ async fn caller(
         .ok_or_else(|| ApiError::unavailable("a stored token names an unknown role"))
 }
 
-fn key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    match headers.get("idempotency-key") {
-        None => Ok(None),
-        Some(v) => {
-            let k = v.to_str().map_err(|_| ApiError::bad_request("Idempotency-Key must be text"))?;
-            if k.is_empty() || k.len() > 200 {
-                return Err(ApiError::bad_request("Idempotency-Key must be 1–200 characters"));
-            }
-            Ok(Some(k.to_string()))
-        }
+/// What a write handler needs of the request besides its body: the headers
+/// (who calls) and what scopes an `Idempotency-Key` (the method and route
+/// template) and fingerprints it (the concrete path).
+pub(super) struct Call {
+    headers: HeaderMap,
+    scope: String,
+    path: String,
+}
+
+impl std::ops::Deref for Call {
+    type Target = HeaderMap;
+    fn deref(&self) -> &HeaderMap {
+        &self.headers
     }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Call {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Call, Self::Rejection> {
+        let route = parts.extensions.get::<axum::extract::MatchedPath>().map_or("", |m| m.as_str());
+        Ok(Call {
+            headers: parts.headers.clone(),
+            scope: format!("{} {route}", parts.method),
+            path: parts.uri.path().to_string(),
+        })
+    }
+}
+
+/// The request's `Idempotency-Key`, scoped to its route and fingerprinted
+/// with its path and body ([`accord_workspace::idempotency`]).
+fn key(call: &Call, body: &[u8]) -> Result<Option<RequestKey>, ApiError> {
+    let Some(v) = call.headers.get("idempotency-key") else { return Ok(None) };
+    let k = v.to_str().map_err(|_| ApiError::bad_request("Idempotency-Key must be text"))?;
+    if k.is_empty() || k.len() > MAX_KEY_LEN {
+        return Err(ApiError::bad_request(format!("Idempotency-Key must be 1–{MAX_KEY_LEN} characters")));
+    }
+    RequestKey::new(k, &call.scope, &[call.path.as_bytes(), body])
+        .map(Some)
+        .map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
 fn json_response(status: StatusCode, body: String) -> Response {
@@ -563,6 +655,22 @@ fn visible_process(ws: &Workspace, id: &str, actor: Option<&Actor>) -> Result<Ar
     }
 }
 
+/// `GET …/drafts/{draft}/export?format=docx|pdf|akn`: the web download's file.
+async fn export_draft(
+    State(ws): State<Ws>,
+    Path((p, d)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let name = q.get("format").map_or("", String::as_str);
+    let format = crate::web::Format::from_name(name)
+        .ok_or_else(|| ApiError::bad_request(format!("format `{name}`: give docx, pdf or akn")))?;
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let file = crate::web::DraftFile::of(&*read(&slot)?, actor.as_ref(), &p, &d, format)?;
+    file.make().await
+}
+
 fn read(slot: &ProcessSlot) -> Result<std::sync::RwLockReadGuard<'_, ProcessState>, ApiError> {
     slot.state.read().map_err(|_| ApiError::unavailable("lock"))
 }
@@ -590,16 +698,19 @@ fn proposal_for(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> Propos
 }
 
 async fn run(
-    ws: &Workspace,
+    ws: &ApiState,
     process: &str,
-    headers: &HeaderMap,
+    call: &Call,
+    body: &[u8],
     action: Action,
 ) -> Result<Outcome, ApiError> {
-    let actor = caller(ws, headers, Some(process))
+    let actor = caller(ws, call, Some(process))
         .await?
         .ok_or_else(|| ApiError::unauthorized("changes need a token: `Authorization: Bearer TOKEN`"))?;
+    ws.writes.take(&actor.label())?;
     if !matches!(action, Action::CreateProcess { .. }) {
         visible_process(ws, process, Some(&actor))?;
     }
-    Ok(ws.execute(process, actor, action, key(headers)?).await?)
+    let key = key(call, body)?;
+    Ok(ws.execute_keyed(process, actor, action, key).await?)
 }

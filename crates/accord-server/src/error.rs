@@ -19,6 +19,8 @@ pub struct ApiError {
     pub message: String,
     /// The current state of what was contested (conflicts).
     pub current: Option<serde_json::Value>,
+    /// Seconds after which a retry may succeed (429: the `Retry-After` header).
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -37,7 +39,7 @@ struct Inner<'a> {
 impl ApiError {
     /// A 4xx or 5xx with a code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), current: None }
+        ApiError { status, code, message: message.into(), current: None, retry_after: None }
     }
 
     /// 400: the request is malformed.
@@ -77,7 +79,7 @@ impl From<DomainError> for ApiError {
             DomainError::Conflict { current, .. } => Some(serde_json::to_value(current).unwrap_or_default()),
             _ => None,
         };
-        ApiError { status, code: e.code(), message: e.to_string(), current }
+        ApiError { status, code: e.code(), message: e.to_string(), current, retry_after: None }
     }
 }
 
@@ -89,7 +91,10 @@ impl From<WorkspaceError> for ApiError {
             WorkspaceError::Invalid(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
             }
-            WorkspaceError::Unavailable(_) | WorkspaceError::Log(_) => {
+            WorkspaceError::KeyReused(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", e.to_string())
+            }
+            WorkspaceError::Unavailable(_) | WorkspaceError::Log(_) | WorkspaceError::InUse(_) => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", e.to_string())
             }
         }
@@ -107,6 +112,8 @@ impl IntoResponse for ApiError {
         let body =
             Body { error: Inner { code: self.code, message: &self.message, current: self.current.as_ref() } };
         let json = serde_json::to_string(&body).unwrap_or_else(|_| "{}".into());
-        (self.status, [(axum::http::header::CONTENT_TYPE, "application/json")], json).into_response()
+        let res =
+            (self.status, [(axum::http::header::CONTENT_TYPE, "application/json")], json).into_response();
+        crate::api::with_retry_after(res, self.retry_after)
     }
 }

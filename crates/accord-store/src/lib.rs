@@ -142,6 +142,26 @@ pub trait Store: Send {
     fn events(&mut self) -> Result<Vec<EventRecord>, StoreError>;
     /// The events of one process, in order.
     fn process_events(&mut self, process: &str) -> Result<Vec<EventRecord>, StoreError>;
+    /// At most `limit` events of one process after sequence number `after`,
+    /// in order: a page of the log, without reading the rest of it (stores
+    /// override this default, which reads the whole process).
+    fn process_events_after(
+        &mut self,
+        process: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let mut events = self.process_events(process)?;
+        events.retain(|e| e.seq > after);
+        events.truncate(limit);
+        Ok(events)
+    }
+    /// Whether the store would accept a write now (a read-only database
+    /// would refuse every one): checked at start and by readiness probes.
+    /// Stores override this default, which assumes it would.
+    fn check_writable(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// Records a token.
     fn add_token(&mut self, token: &TokenRecord) -> Result<(), StoreError>;
     /// The token with this hash.

@@ -158,6 +158,30 @@ impl Store for Sqlite {
         self.query_events(&format!("{SELECT_EVENTS} WHERE process = ?1 ORDER BY seq"), Some(process))
     }
 
+    fn process_events_after(
+        &mut self,
+        process: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        // Both bounds are integers formatted here, never text from a client.
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.query_events(
+            &format!("{SELECT_EVENTS} WHERE process = ?1 AND seq > {after} ORDER BY seq LIMIT {limit}"),
+            Some(process),
+        )
+    }
+
+    fn check_writable(&mut self) -> Result<(), StoreError> {
+        // SQLite opens a file it may not write read-only, silently.
+        if self.conn.is_readonly(rusqlite::MAIN_DB).map_err(unavailable)? {
+            return Err(StoreError::Unavailable("the database is read-only".into()));
+        }
+        // A write lock, taken and given back: what a commit would need first.
+        self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").map_err(unavailable)
+    }
+
     fn add_token(&mut self, t: &TokenRecord) -> Result<(), StoreError> {
         self.conn
             .execute(

@@ -20,6 +20,13 @@ pub enum WorkspaceError {
     /// text that is not a draft); nothing changed.
     #[error("{0}")]
     Invalid(String),
+    /// An idempotency key already recorded for another request (same
+    /// actor and route, other body); nothing changed.
+    #[error("{0}")]
+    KeyReused(String),
+    /// The data directory is held by another process (see [`crate::lock`]).
+    #[error("{0}")]
+    InUse(String),
     /// The store cannot record or read now; nothing was recorded.
     #[error("the change could not be recorded and was not made ({0}); try again")]
     Unavailable(String),
@@ -36,6 +43,8 @@ impl WorkspaceError {
             WorkspaceError::Domain(e) => e.code(),
             WorkspaceError::Contended(_) => "conflict",
             WorkspaceError::Invalid(_) => "invalid",
+            WorkspaceError::KeyReused(_) => "idempotency-key-reused",
+            WorkspaceError::InUse(_) => "in-use",
             WorkspaceError::Unavailable(_) => "unavailable",
             WorkspaceError::Log(_) => "log",
         }

@@ -15,10 +15,13 @@
 pub mod accounts;
 pub mod demo;
 pub mod error;
+pub mod idempotency;
 pub mod import;
+pub mod lock;
 pub mod log;
 pub mod secrets;
 pub mod workspace;
 
 pub use error::WorkspaceError;
+pub use idempotency::RequestKey;
 pub use workspace::{Change, ProcessSlot, Workspace};

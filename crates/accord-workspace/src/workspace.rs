@@ -18,6 +18,7 @@ use accord_store::{EventRecord, Store, StoreError, TokenRecord};
 use tokio::sync::oneshot;
 
 use crate::error::WorkspaceError;
+use crate::idempotency::{KeyEntry, KeyIndex, RequestKey, StoredKey, KEY_CAPACITY};
 use crate::log::{LogError, LogEvent};
 use crate::secrets::{new_token_secret, system_clock, token_hash};
 
@@ -80,21 +81,41 @@ pub struct Workspace {
     tokens: RwLock<HashMap<String, TokenRecord>>,
     jobs: Mutex<mpsc::Sender<Job>>,
     clock: Box<dyn Fn() -> i64 + Send + Sync>,
+    /// Recent request keys and their outcomes (taken after a process's
+    /// write lock, never before).
+    keys: Mutex<KeyIndex>,
     /// Durable changes, for live viewers (server-sent events).
     pub changes: tokio::sync::broadcast::Sender<Change>,
 }
 
 /// Rebuilds every process from a log.
 pub fn replay(records: &[EventRecord]) -> Result<BTreeMap<String, ProcessState>, String> {
+    replay_keyed(records, &mut KeyIndex::new(1))
+}
+
+/// Rebuilds every process from a log, and the index of its request keys.
+/// Keys are the workspace's ([`crate::idempotency`]): the core's state is
+/// given the events without them, so it does not keep every key forever.
+fn replay_keyed(
+    records: &[EventRecord],
+    keys: &mut KeyIndex,
+) -> Result<BTreeMap<String, ProcessState>, String> {
     let mut out: BTreeMap<String, ProcessState> = BTreeMap::new();
     for r in records {
-        let event = LogEvent::read(&r.payload)
+        let mut event = LogEvent::read(&r.payload)
             .and_then(|e| e.to_event())
             .map_err(|e| format!("event {} of process {}: {e}", r.seq, r.process))?;
+        let key = event.idempotency_key.take();
         let state = out.entry(r.process.clone()).or_insert_with(|| ProcessState::new(&r.process));
-        state
+        let outcome = state
             .apply_recorded(&event)
             .map_err(|e| format!("event {} of process {} does not apply: {e}", r.seq, r.process))?;
+        if let Some(k) = key.as_deref().and_then(StoredKey::from_log) {
+            keys.insert(
+                k.scope,
+                KeyEntry { process: r.process.clone(), fingerprint: k.fingerprint, outcome },
+            );
+        }
     }
     Ok(out)
 }
@@ -189,8 +210,12 @@ impl Workspace {
         clock: Box<dyn Fn() -> i64 + Send + Sync>,
     ) -> Result<Arc<Workspace>, WorkspaceError> {
         let records = store.events()?;
-        let states = replay(&records).map_err(WorkspaceError::Log)?;
+        let mut keys = KeyIndex::new(KEY_CAPACITY);
+        let states = replay_keyed(&records, &mut keys).map_err(WorkspaceError::Log)?;
         let tokens = store.tokens()?;
+        if let Err(e) = store.check_writable() {
+            tracing::warn!(error = %e, "the store refuses writes: every change will be answered as unavailable (503) until it accepts them");
+        }
         tracing::info!(
             events = records.len(),
             processes = states.len(),
@@ -207,6 +232,7 @@ impl Workspace {
             tokens: RwLock::new(tokens.into_iter().map(|t| (t.hash.clone(), t)).collect()),
             jobs: Mutex::new(tx),
             clock,
+            keys: Mutex::new(keys),
             changes: tokio::sync::broadcast::channel(4096).0,
         }))
     }
@@ -235,9 +261,9 @@ impl Workspace {
     }
 
     /// Checks and records `action` by `actor` in `process`; returns once the
-    /// event is durable. A request retried with the same `key` is answered
-    /// with the first outcome and recorded once.
-    #[tracing::instrument(level = "debug", skip_all, fields(process, action = action.name()))]
+    /// event is durable. A request retried by the same actor with the same
+    /// `key` and the same action is answered with the first outcome and
+    /// recorded once (see [`Workspace::execute_keyed`]).
     pub async fn execute(
         &self,
         process: &str,
@@ -245,6 +271,30 @@ impl Workspace {
         action: Action,
         key: Option<String>,
     ) -> Result<Outcome, WorkspaceError> {
+        let key = match key {
+            Some(k) => {
+                let request = serde_json::to_vec(&action).unwrap_or_default();
+                Some(RequestKey::new(&k, action.name(), &[&request])?)
+            }
+            None => None,
+        };
+        self.execute_keyed(process, actor, action, key).await
+    }
+
+    /// As [`Workspace::execute`], with a key scoped by the front end
+    /// ([`RequestKey`]). The actor's authorization is checked before the key
+    /// is looked up; a key recorded for another request of the same scope is
+    /// refused ([`WorkspaceError::KeyReused`]).
+    #[tracing::instrument(level = "debug", skip_all, fields(process, action = action.name()))]
+    pub async fn execute_keyed(
+        &self,
+        process: &str,
+        actor: Actor,
+        action: Action,
+        key: Option<RequestKey>,
+    ) -> Result<Outcome, WorkspaceError> {
+        let key = key.map(|k| k.stored(process, &actor));
+        let mut retried: Option<StoredKey> = None;
         let slot = {
             let existing = self.processes.read().map_err(poisoned)?.get(process).cloned();
             match existing {
@@ -260,9 +310,19 @@ impl Workspace {
         };
         let (outcome, done) = {
             let mut state = slot.state.write().map_err(poisoned)?;
-            if let Some(o) = key.as_deref().and_then(|k| state.outcome_for_key(k)) {
+            let first = match &key {
+                Some(k) => {
+                    // Who may act is checked before the key: a key never
+                    // answers a caller with an outcome they could not get.
+                    authorize(&state, &actor, &action)?;
+                    self.recorded(k)?
+                }
+                None => None,
+            };
+            if let Some(o) = first {
                 // A retry: answer with the first outcome, once it is durable.
-                (o.clone(), Err(o.seq))
+                let seq = o.seq;
+                (o, Err(seq))
             } else {
                 let mut action = action;
                 state.prepare(&mut action, &actor);
@@ -272,13 +332,25 @@ impl Workspace {
                     at_ms: (self.clock)().max(state.at_ms),
                     actor,
                     against: state.latest().map(|d| d.id.clone()),
-                    idempotency_key: key,
+                    idempotency_key: key.as_ref().map(StoredKey::to_log),
                     action,
                 };
                 // The record first: an event the log cannot hold is refused
                 // before it changes anything.
                 let record = record_of(&event).map_err(|e| WorkspaceError::Log(e.to_string()))?;
+                // The key is the workspace's to keep (bounded), not the state's.
+                let mut event = event;
+                event.idempotency_key = None;
                 let outcome = state.apply(&event)?;
+                retried = key.clone();
+                if let Some(k) = key {
+                    let entry = KeyEntry {
+                        process: process.to_string(),
+                        fingerprint: k.fingerprint,
+                        outcome: outcome.clone(),
+                    };
+                    self.keys.lock().map_err(poisoned)?.insert(k.scope, entry);
+                }
                 let (tx, rx) = oneshot::channel();
                 // Sent under the lock: the store receives a process's events in order.
                 let sent = self.send(Job::Append(record, tx));
@@ -320,12 +392,27 @@ impl Workspace {
             }
             Ok(Err(e)) => {
                 self.reload(process, &slot).await;
-                Err(WorkspaceError::from(e))
+                // Another writer may have recorded this very request first.
+                match retried.as_ref().map(|k| self.recorded(k)).transpose()?.flatten() {
+                    Some(first) => Ok(first),
+                    None => Err(WorkspaceError::from(e)),
+                }
             }
             Err(_) => {
                 self.reload(process, &slot).await;
                 Err(WorkspaceError::Unavailable("the store stopped before recording the change".into()))
             }
+        }
+    }
+
+    /// The first outcome recorded for `key`, if any; another request's key
+    /// is refused.
+    fn recorded(&self, key: &StoredKey) -> Result<Option<Outcome>, WorkspaceError> {
+        let keys = self.keys.lock().map_err(poisoned)?;
+        match keys.get(&key.scope) {
+            Some(e) if e.fingerprint != key.fingerprint => Err(key_reused(e.outcome.seq)),
+            Some(e) => Ok(Some(e.outcome.clone())),
+            None => Ok(None),
         }
     }
 
@@ -337,9 +424,21 @@ impl Workspace {
             return;
         }
         let Ok(Ok(records)) = rx.await else { return };
-        if let Ok(mut states) = replay(&records) {
+        let mut recorded = KeyIndex::new(KEY_CAPACITY);
+        if let Ok(mut states) = replay_keyed(&records, &mut recorded) {
             let state = states.remove(process).unwrap_or_else(|| ProcessState::new(process));
             if let Ok(mut s) = slot.state.write() {
+                if let Ok(mut keys) = self.keys.lock() {
+                    // Keys of what the log does not hold go; keys of what
+                    // another writer recorded come (a retry through this
+                    // server then answers their first outcome).
+                    keys.forget_after(process, state.seq);
+                    for (scope, entry) in recorded.into_entries() {
+                        if keys.get(&scope).is_none() {
+                            keys.insert(scope, entry);
+                        }
+                    }
+                }
                 slot.durable.send_replace(state.seq);
                 *s = state;
                 slot.generation.fetch_add(1, Ordering::AcqRel);
@@ -370,6 +469,23 @@ impl Workspace {
         let (tx, rx) = oneshot::channel();
         self.send(Job::ProcessEvents(process.to_string(), tx))?;
         Ok(rx.await.map_err(|_| stopped())??)
+    }
+
+    /// At most `limit` stored events of one process after `after`, in order
+    /// (a page of the log: the rest is not read).
+    pub async fn process_events_after(
+        &self,
+        process: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<EventRecord>, WorkspaceError> {
+        let process = process.to_string();
+        Ok(self.with_store(move |st| st.process_events_after(&process, after, limit)).await??)
+    }
+
+    /// Whether the store accepts writes now (a readiness probe).
+    pub async fn check_writable(&self) -> Result<(), WorkspaceError> {
+        Ok(self.with_store(|st| st.check_writable()).await??)
     }
 
     /// The grant of a token secret, if it is one.
@@ -409,6 +525,30 @@ impl Workspace {
         self.tokens.write().map_err(poisoned)?.insert(record.hash.clone(), record);
         Ok(secret)
     }
+}
+
+fn key_reused(seq: u64) -> WorkspaceError {
+    WorkspaceError::KeyReused(format!(
+        "this Idempotency-Key was already used for another request (event {seq}): \
+         a retry must repeat the first request exactly; use a new key for a new request"
+    ))
+}
+
+/// Whether `actor` may take `action` at all (the role check of the rules,
+/// without the state's): what a retried key must pass before it answers.
+fn authorize(state: &ProcessState, actor: &Actor, action: &Action) -> Result<(), WorkspaceError> {
+    let allowed = if matches!(action, Action::CreateProcess { .. }) {
+        if matches!(actor, Actor::Secretariat { .. }) {
+            Ok(())
+        } else {
+            Err("only the secretariat may create a process".to_string())
+        }
+    } else if state.exists() {
+        accord_core::negotiation::policy::may_take(state, actor, action)
+    } else {
+        Ok(())
+    };
+    allowed.map_err(|m| DomainError::Forbidden(m).into())
 }
 
 fn poisoned<T>(_: T) -> WorkspaceError {

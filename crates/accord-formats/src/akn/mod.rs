@@ -83,7 +83,7 @@ pub struct AknOptions {
 }
 
 /// Why an Akoma Ntoso file could not be read.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum AknError {
     /// Not well-formed XML, or XML this reader refuses (a DTD, entities).
     #[error("line {line}, column {column}: {message}")]

@@ -70,6 +70,9 @@ pub struct TableableProposal {
     pub word_author: Option<String>,
     /// The Word paragraph (1-based) it came from.
     pub source_paragraph: u32,
+    /// The tracked change it was made from (to report it if it cannot be tabled).
+    #[serde(skip)]
+    pub(crate) change: TrackedChange,
 }
 
 /// A tracked change that could not become a proposal, and why.
@@ -88,6 +91,63 @@ pub struct Proposals {
     pub proposals: Vec<TableableProposal>,
     /// The rest.
     pub unplaced: Vec<Unplaced>,
+}
+
+impl TableableProposal {
+    /// The tracked change it was made from.
+    pub fn change_of(self) -> TrackedChange {
+        self.change
+    }
+
+    /// The action that tables it on `draft` (the draft its paragraph is in).
+    pub fn action(&self, draft: &str) -> accord_core::negotiation::Action {
+        accord_core::negotiation::Action::TableProposal {
+            draft: draft.to_owned(),
+            paragraph: self.paragraph.clone(),
+            on_behalf_of: self.on_behalf_of.clone(),
+            edit: self.edit.clone(),
+            rationale: self.rationale.clone(),
+            citation: None,
+        }
+    }
+}
+
+impl Proposals {
+    /// Places each proposal on the paragraph of `current` (the draft it is
+    /// tabled on) that reads exactly as its paragraph in `file` (the
+    /// marked-up file's base text): the one of the same id, else the only
+    /// paragraph with that text (a file whose numbering Word changed). A
+    /// file made from another draft, or a paragraph edited since, would put
+    /// an edit at the wrong place: those are unplaced, with the reason.
+    pub fn against(mut self, file: &accord_core::Draft, current: &accord_core::Draft) -> Proposals {
+        let text_of = |id: &str| file.paragraphs.iter().find(|p| p.id == id).map(|p| p.text.as_str());
+        let mut kept = Vec::with_capacity(self.proposals.len());
+        for mut p in std::mem::take(&mut self.proposals) {
+            let text = text_of(&p.paragraph).unwrap_or("");
+            let same_id = current.paragraphs.iter().find(|q| q.id == p.paragraph && q.text == text);
+            let mut by_text = current.paragraphs.iter().filter(|q| q.text == text);
+            let only = match (by_text.next(), by_text.next()) {
+                (Some(one), None) => Some(one),
+                _ => None,
+            };
+            match same_id.or(only) {
+                Some(q) => {
+                    p.paragraph = q.id.clone();
+                    kept.push(p);
+                }
+                None => {
+                    let reason = format!(
+                        "paragraph {} does not stand in the draft as in the file (made from another draft, \
+                         or edited since); table it by hand",
+                        p.paragraph
+                    );
+                    self.unplaced.push(Unplaced { change: p.change, reason });
+                }
+            }
+        }
+        self.proposals = kept;
+        self
+    }
 }
 
 /// Turns a marked-up file's tracked changes into proposals. `participants`
@@ -197,6 +257,7 @@ pub fn proposals(
             rationale: (!notes.is_empty()).then(|| notes.join("\n")),
             word_author: c.author.clone(),
             source_paragraph: c.source_paragraph,
+            change: c.clone(),
         });
     }
     Ok(out)

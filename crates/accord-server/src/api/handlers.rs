@@ -7,6 +7,21 @@ pub(super) async fn health() -> Response {
     ok(&json!({"status": "ok"}))
 }
 
+pub(super) async fn ready(State(ws): State<Ws>) -> Result<Response, ApiError> {
+    ws.check_writable().await.map_err(|e| {
+        let reason = match e {
+            accord_workspace::WorkspaceError::Unavailable(m) => m,
+            other => other.to_string(),
+        };
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            format!("the store refuses changes ({reason})"),
+        )
+    })?;
+    Ok(ok(&json!({"status": "ready"})))
+}
+
 #[derive(Serialize)]
 pub(super) struct ProcessSummary<'a> {
     id: &'a str,
@@ -39,11 +54,11 @@ pub(super) async fn list_processes(State(ws): State<Ws>, headers: HeaderMap) -> 
 
 pub(super) async fn create_process(
     State(ws): State<Ws>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let req: CreateProcessRequest = body(&bytes)?;
-    let outcome = run(&ws, &req.id, &headers, Action::CreateProcess { info: req.info }).await?;
+    let outcome = run(&ws, &req.id, &headers, &bytes, Action::CreateProcess { info: req.info }).await?;
     Ok(created(&outcome))
 }
 
@@ -93,36 +108,39 @@ pub(super) async fn get_process(
 pub(super) async fn add_participant(
     State(ws): State<Ws>,
     Path(p): Path<String>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let participant: Participant = body(&bytes)?;
-    let outcome = run(&ws, &p, &headers, Action::AddParticipant { participant }).await?;
+    let outcome = run(&ws, &p, &headers, &bytes, Action::AddParticipant { participant }).await?;
     Ok(created(&outcome))
 }
 
 pub(super) async fn list_drafts(
     State(ws): State<Ws>,
     Path(p): Path<String>,
+    Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
-    Ok(ok(&json!({ "drafts": draft_summaries(&s, actor.as_ref()) })))
+    let summaries = draft_summaries(&s, actor.as_ref());
+    let (list, next) = page(&summaries, |d| d.id, |_| true, |_| true, &q)?;
+    Ok(ok(&json!({ "drafts": list, "next": next })))
 }
 
 pub(super) async fn import_draft(
     State(ws): State<Ws>,
     Path(p): Path<String>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let req: ImportDraftRequest = body(&bytes)?;
     let canonical = canonical_of(&req.text)?;
     let action =
         Action::ImportDraft { label: req.label, canonical, publication: req.publication, lineage: None };
-    let outcome = run(&ws, &p, &headers, action).await?;
+    let outcome = run(&ws, &p, &headers, &bytes, action).await?;
     Ok(created(&outcome))
 }
 
@@ -175,11 +193,12 @@ pub(super) async fn get_draft(
 pub(super) async fn publish(
     State(ws): State<Ws>,
     Path((p, d)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let req: PublishRequest = body(&bytes)?;
-    let outcome = run(&ws, &p, &headers, Action::Publish { draft: d, publication: req.publication }).await?;
+    let outcome =
+        run(&ws, &p, &headers, &bytes, Action::Publish { draft: d, publication: req.publication }).await?;
     Ok(ok(&outcome))
 }
 
@@ -227,7 +246,7 @@ pub(super) async fn get_working(
 pub(super) async fn set_status(
     State(ws): State<Ws>,
     Path((p, para)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: StatusRequest = body(&bytes)?;
@@ -238,13 +257,13 @@ pub(super) async fn set_status(
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn resolve_bracket(
     State(ws): State<Ws>,
     Path((p, para, n)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: BracketRequest = body(&bytes)?;
@@ -257,13 +276,13 @@ pub(super) async fn resolve_bracket(
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn write_compromise(
     State(ws): State<Ws>,
     Path((p, para)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: CompromiseRequest = body(&bytes)?;
@@ -273,13 +292,15 @@ pub(super) async fn write_compromise(
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 #[derive(Deserialize)]
 pub(super) struct ProposalFilter {
     state: Option<String>,
     paragraph: Option<String>,
+    limit: Option<usize>,
+    after: Option<String>,
 }
 
 pub(super) async fn list_proposals(
@@ -291,25 +312,30 @@ pub(super) async fn list_proposals(
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
-    let list: Vec<Proposal> = s
-        .proposals
-        .iter()
-        .filter(|x| may_read_proposal(&s, actor.as_ref(), x))
-        .map(|x| proposal_for(&s, actor.as_ref(), x))
-        .filter(|x| f.state.as_deref().is_none_or(|st| serde_json::to_value(x.state).is_ok_and(|v| v == st)))
-        .filter(|x| {
-            f.paragraph
-                .as_deref()
-                .is_none_or(|para| x.current.as_ref().is_some_and(|c| c[1] == para) || x.paragraph == para)
-        })
-        .collect();
-    Ok(ok(&json!({ "proposals": list })))
+    let q = PageQuery { limit: f.limit, after: f.after };
+    // Filtered by reference and cut to a page before anything is copied: a
+    // reader of a long list costs one page.
+    let (list, next) = page(
+        &s.proposals,
+        |x| &x.id,
+        |x| may_read_proposal(&s, actor.as_ref(), x),
+        |x| {
+            f.state.as_deref().is_none_or(|st| serde_json::to_value(x.state).is_ok_and(|v| v == st))
+                && f.paragraph.as_deref().is_none_or(|para| {
+                    let x = proposal_for(&s, actor.as_ref(), x);
+                    x.current.as_ref().is_some_and(|c| c[1] == para) || x.paragraph == para
+                })
+        },
+        &q,
+    )?;
+    let list: Vec<Proposal> = list.into_iter().map(|x| proposal_for(&s, actor.as_ref(), x)).collect();
+    Ok(ok(&json!({ "proposals": list, "next": next })))
 }
 
 pub(super) async fn table_proposal(
     State(ws): State<Ws>,
     Path(p): Path<String>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: TableProposalRequest = body(&bytes)?;
@@ -336,7 +362,7 @@ pub(super) async fn table_proposal(
         rationale: r.rationale,
         citation: r.citation,
     };
-    Ok(created(&run(&ws, &p, &headers, action).await?))
+    Ok(created(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn get_proposal(
@@ -367,7 +393,7 @@ pub(super) async fn stance(
     ws: Ws,
     p: String,
     id: String,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
     support: bool,
 ) -> Result<Response, ApiError> {
@@ -379,13 +405,13 @@ pub(super) async fn stance(
     } else {
         Action::Oppose { proposal: id, on_behalf_of }
     };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn support(
     State(ws): State<Ws>,
     Path((p, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     stance(ws, p, id, headers, bytes, true).await
@@ -394,7 +420,7 @@ pub(super) async fn support(
 pub(super) async fn oppose(
     State(ws): State<Ws>,
     Path((p, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     stance(ws, p, id, headers, bytes, false).await
@@ -403,27 +429,28 @@ pub(super) async fn oppose(
 pub(super) async fn revise(
     State(ws): State<Ws>,
     Path((p, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: ReviseRequest = body(&bytes)?;
     let action =
         Action::Revise { proposal: id, base_revision: r.base_revision, edit: r.edit, rationale: r.rationale };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn withdraw(
     State(ws): State<Ws>,
     Path((p, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
+    bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    Ok(ok(&run(&ws, &p, &headers, Action::Withdraw { proposal: id }).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, Action::Withdraw { proposal: id }).await?))
 }
 
 pub(super) async fn decide(
     State(ws): State<Ws>,
     Path((p, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: DecideRequest = body(&bytes)?;
@@ -433,13 +460,13 @@ pub(super) async fn decide(
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, action).await?))
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn produce_revision(
     State(ws): State<Ws>,
     Path(p): Path<String>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: RevisionRequest = body(&bytes)?;
@@ -450,12 +477,13 @@ pub(super) async fn produce_revision(
         canonical: None,
         lineage: None,
     };
-    Ok(created(&run(&ws, &p, &headers, action).await?))
+    Ok(created(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn list_sessions(
     State(ws): State<Ws>,
     Path(p): Path<String>,
+    Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let actor = caller(&ws, &headers, Some(&p)).await?;
@@ -466,29 +494,30 @@ pub(super) async fn list_sessions(
             DomainError::Forbidden("sessions are shown to the delegations of the process".into()).into()
         );
     }
-    Ok(ok(&json!({ "sessions": s.sessions })))
+    let (list, next) = page(&s.sessions, |x| &x.id, |_| true, |_| true, &q)?;
+    Ok(ok(&json!({ "sessions": list, "next": next })))
 }
 
 pub(super) async fn schedule_session(
     State(ws): State<Ws>,
     Path(p): Path<String>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: SessionRequest = body(&bytes)?;
     let action = Action::ScheduleSession { date: r.date, time: r.time, room: r.room, agenda: r.agenda };
-    Ok(created(&run(&ws, &p, &headers, action).await?))
+    Ok(created(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn record_decision(
     State(ws): State<Ws>,
     Path((p, session)): Path<(String, String)>,
-    headers: HeaderMap,
+    headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: DecisionRequest = body(&bytes)?;
     let action = Action::RecordDecision { session, text: r.text, paragraphs: r.paragraphs };
-    Ok(created(&run(&ws, &p, &headers, action).await?))
+    Ok(created(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 #[derive(Deserialize)]
@@ -562,6 +591,7 @@ pub(super) async fn readiness(
 #[derive(Deserialize)]
 pub(super) struct EventsQuery {
     after: Option<u64>,
+    limit: Option<usize>,
 }
 
 pub(super) async fn events(
@@ -581,14 +611,21 @@ pub(super) async fn events(
             .into());
         }
     }
-    let records = ws.process_events(&p).await?;
-    let after = q.after.unwrap_or(0);
-    let list: Vec<Value> = records
+    let limit = PageQuery { limit: q.limit, after: None }.limit()?;
+    // One page read from the store, not the whole log.
+    let records = ws.process_events_after(&p, q.after.unwrap_or(0), limit + 1).await?;
+    let mut page: Vec<(u64, Value)> = records
         .into_iter()
-        .filter(|r| r.seq > after)
-        .filter_map(|r| serde_json::from_str::<Value>(&r.payload).ok())
+        .filter_map(|r| serde_json::from_str::<Value>(&r.payload).ok().map(|v| (r.seq, v)))
         .collect();
-    Ok(ok(&json!({ "events": list })))
+    let next = if page.len() > limit {
+        page.truncate(limit);
+        page.last().map(|(seq, _)| *seq)
+    } else {
+        None
+    };
+    let list: Vec<Value> = page.into_iter().map(|(_, v)| v).collect();
+    Ok(ok(&json!({ "events": list, "next": next })))
 }
 
 pub(super) async fn full_state(

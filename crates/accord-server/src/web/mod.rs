@@ -7,10 +7,12 @@
 //! the browser exactly as to the API.
 
 pub mod auth;
+mod documents;
 mod forms;
 pub mod live;
 mod login;
 pub mod markup;
+mod uploads;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,8 +34,10 @@ use accord_workspace::{ProcessSlot, Workspace, WorkspaceError};
 use auth::{Viewer, WebState, CSRF_COOKIE, SESSION_COOKIE};
 use markup::{esc, paragraph_html};
 
+pub use documents::{file_stem, DraftFile, Format};
 use forms::*;
 use login::*;
+pub use uploads::MAX_UPLOAD_BYTES;
 
 /// Largest form accepted (a compromise text or a proposal, with room).
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
@@ -60,10 +64,24 @@ pub fn router(ws: Arc<Workspace>) -> Router {
         .route("/p/{process}/invitations", post(invite))
         .route("/p/{process}/drafts/{draft}", get(draft_page))
         .route("/p/{process}/drafts/{draft}/export.html", get(draft_export))
+        .route("/p/{process}/drafts/{draft}/export.docx", get(documents::draft_docx))
+        .route("/p/{process}/drafts/{draft}/export.pdf", get(documents::draft_pdf))
+        .route("/p/{process}/drafts/{draft}/export.xml", get(documents::draft_xml))
         .route("/p/{process}/compare", get(compare_page))
         .route("/p/{process}/compare/export.html", get(compare_export))
+        .route("/p/{process}/compare/export.docx", get(documents::compare_docx))
+        .route("/p/{process}/compare/export.xml", get(documents::compare_xml))
         .route("/p/{process}/compilation", get(compilation_page))
         .route("/p/{process}/compilation/export.html", get(compilation_export))
+        .route("/p/{process}/compilation/export.docx", get(documents::compilation_download))
+        .route(
+            "/p/{process}/compilation/markup",
+            post(uploads::markup_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/p/{process}/import",
+            post(uploads::import_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
         .route("/p/{process}/proposals", post(table_proposal))
         .route("/p/{process}/proposals/{proposal}/{verb}", post(proposal_action))
         .route("/p/{process}/working", get(working_page))
@@ -151,6 +169,8 @@ fn error_page(v: &Viewer, headers: &HeaderMap, e: ApiError, back: &str) -> Respo
         StatusCode::FORBIDDEN => "Not allowed",
         StatusCode::NOT_FOUND => "Not found",
         StatusCode::UNAUTHORIZED => "Please log in",
+        StatusCode::PAYLOAD_TOO_LARGE => "The file is too large",
+        StatusCode::INTERNAL_SERVER_ERROR => "Something went wrong",
         _ => "The change was not made",
     };
     let mut r = page(
@@ -281,6 +301,8 @@ struct ProcessPage {
     burn_svg: String,
     sessions: Vec<String>,
     is_secretariat: bool,
+    /// May import a draft (the secretariat, a co-facilitator).
+    can_import: bool,
     participants: Vec<(String, String)>,
     cofac_names: Vec<String>,
     invitation: String,
@@ -357,6 +379,7 @@ fn process_page(web: &WebState, v: &Viewer, pid: &str, invitation: String) -> Re
         burn_svg,
         sessions,
         is_secretariat: matches!(a, Some(Actor::Secretariat { .. })),
+        can_import: policy::may_read_working(&s, a),
         participants: s
             .participants
             .iter()
