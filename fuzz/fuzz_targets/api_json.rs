@@ -58,8 +58,11 @@ fn seed() -> &'static (ProcessState, Vec<Event>) {
     SEED.get_or_init(|| {
         let mut state = ProcessState::new("p");
         let mut log = Vec::new();
-        let info =
-            ProcessInfo { title: "Test".into(), co_facilitators: vec!["Norland".into()], ..Default::default() };
+        let info = ProcessInfo {
+            title: "Test".into(),
+            co_facilitators: vec!["Norland".into()],
+            ..Default::default()
+        };
         let mut actions = vec![(0, Action::CreateProcess { info })];
         for (id, kind, members) in [
             ("alpha", ParticipantKind::MemberState, vec![]),
@@ -92,7 +95,8 @@ fn seed() -> &'static (ProcessState, Vec<Event>) {
 /// canonical, as the canonical form the action records (or refused).
 fn canonical_of(text: &str) -> Option<String> {
     let text = accord_core::decode(text.as_bytes(), accord_core::DEFAULT_MAX_INPUT_BYTES).ok()?;
-    let draft = if canonical::is_canonical(&text) { canonical::read(&text) } else { accord_core::parse(&text) };
+    let draft =
+        if canonical::is_canonical(&text) { canonical::read(&text) } else { accord_core::parse(&text) };
     (!draft.paragraphs.is_empty()).then(|| canonical::write(&draft))
 }
 

@@ -22,7 +22,9 @@ fuzz_target!(|data: &[u8]| {
         Err(pdf::PdfError::ToolMissing(p)) => panic!("pdftotext missing: {p}"),
         // Poppler stopped by the reader's time limit: the right answer, but
         // counted (`campaign.sh` greps this line) so that hangs stay visible.
-        Err(e @ pdf::PdfError::TimedOut { .. }) => eprintln!("poppler timed out ({} bytes): {e}", bytes.len()),
+        Err(e @ pdf::PdfError::TimedOut { .. }) => {
+            eprintln!("poppler timed out ({} bytes): {e}", bytes.len())
+        }
         Err(_) => {}
     }
 });
