@@ -1,6 +1,8 @@
 //! `compare` on two arbitrary drafts (the input split at its first NUL byte,
 //! or in half): must not panic; every paragraph of each side must be in
-//! exactly one lineage entry; the text and HTML renderings must not panic.
+//! exactly one lineage entry; the comparison's text rendering (wdiff marks)
+//! and the drafts' text and Markdown renderings must not panic (the HTML
+//! rendering moved to `accord-server`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -17,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let news: usize = c.paragraphs.iter().map(|l| l.new.len()).sum();
     assert_eq!(olds, old.paragraphs.len());
     assert_eq!(news, new.paragraphs.len());
-    let _ = accord_core::render::comparison_text(&c, &old, &new, false);
-    let _ = accord_core::render::comparison_html(&c, &old, &new);
+    let _ = accord_core::render::comparison_text(&c, &old, &new, &accord_core::render::WDIFF);
+    let _ = accord_core::render::text(&new);
+    let _ = accord_core::render::markdown(&old);
 });

@@ -2,21 +2,87 @@
 //! the text the core parser was built and tested on (the Paris `.txt` twins
 //! are exactly that output), then parsed by `accord_core::parse`.
 //!
-//! Poppler runs as a subprocess, the bytes on its standard input: no
-//! temporary file, nothing written. Parity decided the choice: `pdftotext
-//! -layout` reproduces the twins byte for byte, so the draft from a PDF is
-//! the draft from its twin; a pure-Rust reader would need its own layout pass
-//! to reach that (columns, running headers, footnotes at page bottoms).
-//! Encrypted, image-only and broken PDFs are told apart and named.
+//! Parity decided the choice: `pdftotext -layout` reproduces the twins byte
+//! for byte, so the draft from a PDF is the draft from its twin; a pure-Rust
+//! reader would need its own layout pass to reach that (columns, running
+//! headers, footnotes at page bottoms). Encrypted, image-only and broken PDFs
+//! are told apart and named.
+//!
+//! Poppler runs as a subprocess on a private temporary file (mode 0600,
+//! removed when done), never on its standard input: on a damaged
+//! cross-reference table poppler seeks for objects far past the end of the
+//! input, which on a pipe means reading and caching stdin without end — the
+//! fuzzer found 13–15 KB PDFs that made it run for minutes and grow past 10 GB,
+//! where the same file on disk is read in 0.1 s. Whatever the file, the
+//! child runs under a time limit scaled with the input (killed and reaped
+//! when it runs out), its standard output is read up to a bound (text
+//! absurdly larger than the file is refused) and its standard error is
+//! drained at the same time, keeping only its tail, so no pipe can fill and
+//! stall it.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use accord_core::Draft;
 use thiserror::Error;
 
 /// The program that lays the text out; `ACCORD_PDFTOTEXT` may name another path.
 pub const PDFTOTEXT: &str = "pdftotext";
+
+/// Environment variable: the base time limit in seconds (default 10).
+pub const TIMEOUT_ENV: &str = "ACCORD_PDF_TIMEOUT";
+
+/// How much of poppler's standard error is kept for the error message.
+const STDERR_TAIL: usize = 16 * 1024;
+
+/// Limits on one run of `pdftotext`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfOptions {
+    /// The program to run (`pdftotext` on the `PATH` by default).
+    pub program: String,
+    /// Time allowed whatever the size.
+    pub base_timeout: Duration,
+    /// Time allowed in addition per started MiB of input.
+    pub timeout_per_mib: Duration,
+    /// Text allowed whatever the size, in bytes.
+    pub base_text_bytes: usize,
+    /// Text allowed in addition per byte of input (layout pads lines with
+    /// spaces and streams are compressed: a real draft's text stays well
+    /// under 20 times its PDF).
+    pub text_bytes_per_input_byte: usize,
+}
+
+impl Default for PdfOptions {
+    /// `pdftotext` (or `ACCORD_PDFTOTEXT`), 10 s (or `ACCORD_PDF_TIMEOUT`
+    /// seconds) plus 1 s per MiB, and 32 MiB plus 64 bytes per byte of text.
+    fn default() -> Self {
+        let program = std::env::var("ACCORD_PDFTOTEXT").unwrap_or_else(|_| PDFTOTEXT.to_owned());
+        let base = std::env::var(TIMEOUT_ENV).ok().and_then(|s| s.trim().parse::<f64>().ok());
+        let base = base.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(10.0);
+        PdfOptions {
+            program,
+            base_timeout: Duration::from_secs_f64(base.min(86_400.0)),
+            timeout_per_mib: Duration::from_secs(1),
+            base_text_bytes: 32 << 20,
+            text_bytes_per_input_byte: 64,
+        }
+    }
+}
+
+impl PdfOptions {
+    /// The time limit for an input of `len` bytes.
+    pub fn timeout_for(&self, len: usize) -> Duration {
+        let mib = u32::try_from(len.div_ceil(1 << 20)).unwrap_or(u32::MAX);
+        self.base_timeout.saturating_add(self.timeout_per_mib.saturating_mul(mib))
+    }
+
+    /// The largest text accepted from an input of `len` bytes.
+    pub fn text_limit_for(&self, len: usize) -> usize {
+        self.base_text_bytes.saturating_add(self.text_bytes_per_input_byte.saturating_mul(len))
+    }
+}
 
 /// Why a PDF could not be read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -36,6 +102,20 @@ pub enum PdfError {
     /// Poppler could not read it.
     #[error("the PDF is damaged or not a PDF poppler can read: {0}")]
     Broken(String),
+    /// Poppler did not finish within the time limit (it was stopped).
+    #[error("the PDF could not be read in {seconds} s: damaged or too complex")]
+    TimedOut {
+        /// The limit, in whole seconds (rounded up).
+        seconds: u64,
+    },
+    /// The text poppler laid out is absurdly larger than the file.
+    #[error("the PDF's text exceeds {limit} bytes, far more than a {input} byte file holds: refused as damaged or hostile")]
+    TooMuchText {
+        /// The bound that was passed.
+        limit: usize,
+        /// The size of the PDF.
+        input: usize,
+    },
     /// Poppler's `pdftotext` is not installed.
     #[error("reading PDF needs poppler's pdftotext, which was not found ({0}); install poppler-utils")]
     ToolMissing(String),
@@ -44,52 +124,62 @@ pub enum PdfError {
     Io(String),
 }
 
-/// The PDF's text as `pdftotext -layout` writes it (pages separated by form feeds).
+/// The PDF's text as `pdftotext -layout` writes it (pages separated by form
+/// feeds), under the default limits ([`PdfOptions::default`]).
 pub fn to_text(bytes: &[u8]) -> Result<String, PdfError> {
-    let program = std::env::var("ACCORD_PDFTOTEXT").unwrap_or_else(|_| PDFTOTEXT.to_owned());
-    to_text_with(bytes, &program)
+    to_text_with_options(bytes, &PdfOptions::default())
 }
 
 /// As [`to_text`], running this `pdftotext` program.
 pub fn to_text_with(bytes: &[u8], program: &str) -> Result<String, PdfError> {
+    to_text_with_options(bytes, &PdfOptions { program: program.to_owned(), ..PdfOptions::default() })
+}
+
+/// As [`to_text`], under these limits.
+pub fn to_text_with_options(bytes: &[u8], options: &PdfOptions) -> Result<String, PdfError> {
     if !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
         return Err(PdfError::NotPdf);
     }
-    let mut child = Command::new(program)
-        .args(["-layout", "-enc", "UTF-8", "-", "-"])
-        .stdin(Stdio::piped())
+    let io = |e: std::io::Error| PdfError::Io(e.to_string());
+    let mut file = tempfile::Builder::new().prefix("accord-").suffix(".pdf").tempfile().map_err(io)?;
+    file.write_all(bytes).and_then(|()| file.flush()).map_err(io)?;
+    let child = Command::new(&options.program)
+        .arg("-layout")
+        .args(["-enc", "UTF-8"])
+        .arg(file.path())
+        .arg("-")
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                PdfError::ToolMissing(program.to_owned())
+                PdfError::ToolMissing(options.program.clone())
             } else {
                 PdfError::Io(e.to_string())
             }
         })?;
-    // Feed stdin from a thread while the output is read: poppler may write
-    // before it has read everything, and stdout and stderr are drained
-    // together (`wait_with_output`) so that neither pipe can fill and stall it.
-    let mut stdin = child.stdin.take().ok_or_else(|| PdfError::Io("no stdin".into()))?;
-    let output = std::thread::scope(|s| {
-        s.spawn(move || {
-            // A PDF poppler stops reading early makes a broken pipe: not our error.
-            let _ = stdin.write_all(bytes);
-        });
-        child.wait_with_output()
-    });
-    let output = output.map_err(|e| PdfError::Io(e.to_string()))?;
-    let (status, stdout) = (output.status, output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let limit = options.text_limit_for(bytes.len());
+    let run = run_bounded(child, options.timeout_for(bytes.len()), limit)?;
+    drop(file);
+    let status = match run.end {
+        End::Exited(status) => status,
+        End::TimedOut(limit) => {
+            return Err(PdfError::TimedOut { seconds: limit.as_secs() + u64::from(limit.subsec_nanos() > 0) })
+        }
+        End::TooMuchText => return Err(PdfError::TooMuchText { limit, input: bytes.len() }),
+    };
+    let stderr = String::from_utf8_lossy(&run.stderr);
     if !status.success() {
         if stderr.contains("password") || stderr.contains("ncrypt") || has_encrypt_dictionary(bytes) {
             return Err(PdfError::Encrypted);
         }
         let reason = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("unreadable").trim();
-        return Err(PdfError::Broken(reason.to_owned()));
+        // Poppler's own lines are short; a flood of garbage is cut.
+        let reason: String = reason.chars().take(300).collect();
+        return Err(PdfError::Broken(reason));
     }
-    let text = String::from_utf8(stdout)
+    let text = String::from_utf8(run.stdout)
         .map_err(|_| PdfError::Io("pdftotext wrote text that is not UTF-8".into()))?;
     if text.chars().all(|c| c.is_whitespace()) {
         let pages = text.matches('\u{c}').count().max(1);
@@ -101,6 +191,98 @@ pub fn to_text_with(bytes: &[u8], program: &str) -> Result<String, PdfError> {
 /// The draft in a PDF: its text laid out, then parsed.
 pub fn read(bytes: &[u8]) -> Result<Draft, PdfError> {
     Ok(accord_core::parse_owned(to_text(bytes)?))
+}
+
+/// As [`read`], under these limits.
+pub fn read_with_options(bytes: &[u8], options: &PdfOptions) -> Result<Draft, PdfError> {
+    Ok(accord_core::parse_owned(to_text_with_options(bytes, options)?))
+}
+
+/// How a bounded run ended.
+enum End {
+    Exited(ExitStatus),
+    TimedOut(Duration),
+    TooMuchText,
+}
+
+/// What a bounded run gave.
+struct Run {
+    end: End,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+/// Waits for `child` at most `timeout`, reading at most `max_stdout` bytes of
+/// its standard output and the tail of its standard error, each on its own
+/// thread. A child that runs out of time or writes too much is killed and
+/// reaped before this returns: no zombie, no stray process.
+fn run_bounded(mut child: Child, timeout: Duration, max_stdout: usize) -> Result<Run, PdfError> {
+    let (Some(mut out), Some(mut err)) = (child.stdout.take(), child.stderr.take()) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(PdfError::Io("the child's pipes were not opened".into()));
+    };
+    let overflow = AtomicBool::new(false);
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        let stdout = s.spawn(|| {
+            let mut text = Vec::new();
+            // One byte past the bound tells "at the bound" from "beyond it".
+            let read = (&mut out).take(max_stdout as u64 + 1).read_to_end(&mut text);
+            if text.len() > max_stdout {
+                overflow.store(true, Ordering::SeqCst);
+                text.clear();
+            }
+            read.map(|_| text)
+        });
+        let stderr = s.spawn(move || {
+            let (mut tail, mut chunk) = (Vec::new(), [0u8; 8192]);
+            loop {
+                match err.read(&mut chunk) {
+                    Ok(0) | Err(_) => return tail,
+                    Ok(n) => {
+                        tail.extend_from_slice(&chunk[..n]);
+                        if tail.len() > 2 * STDERR_TAIL {
+                            tail.drain(..tail.len() - STDERR_TAIL);
+                        }
+                    }
+                }
+            }
+        });
+        // Poll: short sleeps at first so that a small PDF costs no latency.
+        let mut pause = Duration::from_micros(200);
+        let end = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break End::Exited(status),
+                Ok(None) => {}
+                Err(e) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(PdfError::Io(e.to_string()));
+                }
+            }
+            if overflow.load(Ordering::SeqCst) {
+                break End::TooMuchText;
+            }
+            if started.elapsed() >= timeout {
+                break End::TimedOut(timeout);
+            }
+            std::thread::sleep(pause.min(timeout.saturating_sub(started.elapsed())));
+            pause = (pause * 2).min(Duration::from_millis(20));
+        };
+        if !matches!(end, End::Exited(_)) {
+            // Killing closes the pipes, which ends both reader threads.
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let stdout = stdout.join().map_err(|_| PdfError::Io("reading pdftotext's output panicked".into()))?;
+        let stderr = stderr.join().map_err(|_| PdfError::Io("reading pdftotext's errors panicked".into()))?;
+        if overflow.load(Ordering::SeqCst) {
+            return Ok(Run { end: End::TooMuchText, stdout: Vec::new(), stderr });
+        }
+        let stdout = stdout.map_err(|e| PdfError::Io(e.to_string()))?;
+        Ok(Run { end, stdout, stderr })
+    })
 }
 
 /// Whether the trailer names an `/Encrypt` dictionary.
