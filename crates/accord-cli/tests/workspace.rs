@@ -366,10 +366,18 @@ fn acknowledged_proposals_survive_sigkill_and_none_is_recorded_twice() {
         server.kill();
     }
     let server = Server::start(&data);
-    let list = http(&server.addr, "GET", "/api/processes/crash/proposals", Some(&del), None, None).unwrap().1;
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for p in list["proposals"].as_array().unwrap() {
-        *seen.entry(p["rationale"].as_str().unwrap().to_string()).or_default() += 1;
+    // The list comes a page at a time: follow `next` to the end.
+    let mut path = "/api/processes/crash/proposals".to_string();
+    loop {
+        let list = http(&server.addr, "GET", &path, Some(&del), None, None).unwrap().1;
+        for p in list["proposals"].as_array().unwrap() {
+            *seen.entry(p["rationale"].as_str().unwrap().to_string()).or_default() += 1;
+        }
+        match list["next"].as_str() {
+            Some(cursor) => path = format!("/api/processes/crash/proposals?after={cursor}"),
+            None => break,
+        }
     }
     assert!(acknowledged.len() as u64 >= rounds, "too few acknowledged proposals: {}", acknowledged.len());
     for k in &acknowledged {
