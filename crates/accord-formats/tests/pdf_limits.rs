@@ -8,10 +8,20 @@ mod docx_support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use accord_formats::pdf::{self, PdfError, PdfOptions};
 use docx_support::tool;
+
+/// The tests run one at a time: a script written by one test while another
+/// forks a child is held open for writing in that child until it execs, and
+/// running it then fails with "Text file busy" (ETXTBSY).
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// A stand-in for `pdftotext`: a shell script with this body (it `exec`s its
 /// last command, so that killing it closes the pipes).
@@ -28,6 +38,7 @@ fn options(program: String, timeout: Duration) -> PdfOptions {
 
 #[test]
 fn the_fuzzers_hanging_pdfs_answer_within_the_limit() {
+    let _serial = serial();
     if !tool("pdftotext") {
         return;
     }
@@ -56,6 +67,7 @@ fn the_fuzzers_hanging_pdfs_answer_within_the_limit() {
 
 #[test]
 fn a_child_that_runs_too_long_is_stopped_with_a_clear_error() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let program = fake_pdftotext(&dir, "exec sleep 30");
     let started = Instant::now();
@@ -69,6 +81,7 @@ fn a_child_that_runs_too_long_is_stopped_with_a_clear_error() {
 
 #[test]
 fn text_absurdly_larger_than_the_file_is_refused() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let program = fake_pdftotext(&dir, "exec yes 'Decides to act.'");
     let opts = PdfOptions { base_text_bytes: 1 << 20, ..options(program, Duration::from_secs(20)) };
@@ -81,6 +94,7 @@ fn text_absurdly_larger_than_the_file_is_refused() {
 
 #[test]
 fn text_at_the_bound_is_kept() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let program = fake_pdftotext(&dir, "printf '1. Decides to act.\\n'");
     // 19 bytes of text, a bound of exactly 19.
@@ -96,6 +110,7 @@ fn text_at_the_bound_is_kept() {
 
 #[test]
 fn a_child_writing_much_to_stderr_and_stdout_does_not_stall() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     // 4 MB on each pipe, interleaved, far more than either pipe holds.
     let body = "i=0; while [ $i -lt 64 ]; do head -c 65536 /dev/zero | tr '\\0' e >&2; \
@@ -122,6 +137,7 @@ fn the_time_limit_grows_with_the_input() {
 
 #[test]
 fn the_temporary_file_is_removed() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     // The fake prints the path it was given, then we check it is gone.
     let program = fake_pdftotext(&dir, "printf '%s\\n' \"$4\"");
