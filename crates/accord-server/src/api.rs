@@ -31,9 +31,11 @@ use crate::error::ApiError;
 use accord_workspace::idempotency::MAX_KEY_LEN;
 use accord_workspace::{ProcessSlot, RequestKey, Workspace};
 
+mod endgame;
 mod guard;
 mod handlers;
 mod limits;
+use endgame::*;
 pub use handlers::canonical_of;
 use handlers::*;
 pub(crate) use limits::with_retry_after;
@@ -300,6 +302,25 @@ pub fn router_with(ws: Arc<Workspace>, limits: Limits) -> Router {
         )
         .get("/api/processes/{process}/compilation", "The compilation text: the latest draft with every live proposal under its paragraph (`?format=text`)", "readers of the latest draft", compilation)
         .get("/api/processes/{process}/readiness", "Readiness for adoption, and the bracket burn-down", "readers of the latest draft", readiness)
+        .get("/api/processes/{process}/endgame", "Where the end game stands: time zone, deadline for textual proposals (with the seconds left), silence, adoption", "anyone who may see the process", endgame)
+        .post("/api/processes/{process}/time-zone", "Set the process's time zone (IANA name); deadlines are read and shown in it", "secretariat, co-facilitator", TimeZoneRequest { zone: "America/New_York".into() }, set_time_zone)
+        .post(
+            "/api/processes/{process}/deadline",
+            "Set the deadline for textual proposals (`until`: RFC 3339, or a local time in the process's zone), or lift it (`until: null`)",
+            "co-facilitator",
+            DeadlineRequest { until: Some("2026-12-04T18:00".into()), session: None },
+            set_deadline,
+        )
+        .get("/api/processes/{process}/silence", "Where the silence stands: {state: running|broken|passed, draft, until, until_local, breaks: [{paragraph, by, reason, at}]}", "anyone who may see the process", silence_status)
+        .post("/api/processes/{process}/silence", "Place the latest draft (circulated, without brackets) under silence until an instant", "co-facilitator", SilenceRequest { until: "2026-12-10T18:00:00-05:00".into() }, start_silence)
+        .post(
+            "/api/processes/{process}/silence/breaks",
+            "Break silence on named paragraphs with the reasons (refused at or after the deadline)",
+            "delegation (for itself or its group)",
+            BreakRequest { paragraphs: vec!["12".into()], reason: "We cannot accept the new target date.".into(), on_behalf_of: None },
+            break_silence,
+        )
+        .post("/api/processes/{process}/adopt", "Adopt the text: refused (409) with every obstacle (`current.obstacles`) until none is left; then the text as adopted enters the series and the process becomes read-only", "co-facilitator", AdoptRequest { date: Some("16 December 2026".into()) }, adopt)
         .list("/api/processes/{process}/events", "The event log, for audit, a page at a time (`?after=SEQ`: the events after that sequence number)", "secretariat, co-facilitator", json!({"type": "integer", "minimum": 0}), events)
         .get("/api/processes/{process}/state", "The whole derived state, for audit: what replaying the log must rebuild", "secretariat", full_state);
     let openapi = Arc::new(openapi(&api.endpoints));

@@ -226,6 +226,8 @@ pub(super) async fn get_working(
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
+    // A silence whose deadline has come is shown settled, as the next event will record it.
+    let s = s.as_of(ws.now_ms());
     if !policy::may_read_working(&s, actor.as_ref()) {
         return Err(DomainError::Forbidden(
             "only the secretariat and co-facilitators see the working text".into(),
@@ -577,6 +579,8 @@ pub(super) async fn readiness(
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
+    // A silence whose deadline has come is shown settled, as the next event will record it.
+    let s = s.as_of(ws.now_ms());
     let latest = policy::readable_latest(&s, actor.as_ref())
         .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
     let working = policy::may_read_working(&s, actor.as_ref()).then(|| accord_core::readiness(&s.working));
