@@ -18,13 +18,24 @@
 //! process: the second gets [`StoreError::Conflict`]) and a second use of a
 //! request's idempotency key in a process ([`StoreError::Duplicate`]). A batch
 //! is appended in one transaction: all of it or none.
+//!
+//! The store also keeps the **outbox** ([`OutboxRecord`]): the mail an event
+//! causes (a draft circulated, silence started or broken, the text adopted)
+//! is recorded in the same transaction as the event, so a message is never
+//! lost nor invented by a crash between the two; a worker then delivers it
+//! and records the outcome. And each participant's **focal points**
+//! ([`FocalPointRecord`]), the addresses that mail goes to.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod outbox;
+mod postgres_outbox;
 mod postgres_store;
+mod sqlite_outbox;
 mod sqlite_store;
 
+pub use outbox::{FocalPointRecord, OutboxRecord, OutboxState, OutboxUpdate};
 pub use postgres_store::Postgres;
 pub use sqlite_store::Sqlite;
 
@@ -137,7 +148,32 @@ pub enum StoreError {
 pub trait Store: Send {
     /// Appends `events` in one transaction: all are recorded, or none. When
     /// this returns `Ok`, the events are durable.
-    fn append(&mut self, events: &[EventRecord]) -> Result<(), StoreError>;
+    fn append(&mut self, events: &[EventRecord]) -> Result<(), StoreError> {
+        self.append_with_outbox(events, &[])
+    }
+    /// Appends `events` and the outbox `messages` they cause in one
+    /// transaction: all are recorded, or none.
+    fn append_with_outbox(
+        &mut self,
+        events: &[EventRecord],
+        messages: &[OutboxRecord],
+    ) -> Result<(), StoreError>;
+    /// Replaces the focal points of `actor` in `process` by `points`.
+    fn set_focal_points(
+        &mut self,
+        process: &str,
+        actor: &str,
+        points: &[FocalPointRecord],
+    ) -> Result<(), StoreError>;
+    /// Every focal point, by process, actor and position.
+    fn focal_points(&mut self) -> Result<Vec<FocalPointRecord>, StoreError>;
+    /// The outbox of one process, oldest first.
+    fn outbox(&mut self, process: &str) -> Result<Vec<OutboxRecord>, StoreError>;
+    /// At most `limit` messages to deliver at `now_ms` (queued, or failed and
+    /// due for another attempt), oldest first.
+    fn outbox_due(&mut self, now_ms: i64, limit: usize) -> Result<Vec<OutboxRecord>, StoreError>;
+    /// Records an attempt's outcome for the message with this id.
+    fn record_attempt(&mut self, id: i64, update: &OutboxUpdate) -> Result<(), StoreError>;
     /// Every event, in the order appended.
     fn events(&mut self) -> Result<Vec<EventRecord>, StoreError>;
     /// The events of one process, in order.

@@ -3,14 +3,17 @@
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
+use crate::postgres_outbox as outbox;
 use crate::sqlite_store::now_ms;
 use crate::{
-    AccountRecord, EventRecord, InvitationRecord, Migration, Store, StoreError, TokenRecord, WebSessionRecord,
+    AccountRecord, EventRecord, FocalPointRecord, InvitationRecord, Migration, OutboxRecord, OutboxUpdate,
+    Store, StoreError, TokenRecord, WebSessionRecord,
 };
 
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, sql: include_str!("../migrations/postgres/0001_events.sql") },
     Migration { version: 2, sql: include_str!("../migrations/postgres/0002_accounts.sql") },
+    Migration { version: 3, sql: include_str!("../migrations/postgres/0003_outbox.sql") },
 ];
 
 /// A PostgreSQL store.
@@ -77,7 +80,11 @@ const SELECT_EVENTS: &str =
     "SELECT process, seq, at_ms, actor, action, against, idempotency_key, payload FROM events";
 
 impl Store for Postgres {
-    fn append(&mut self, events: &[EventRecord]) -> Result<(), StoreError> {
+    fn append_with_outbox(
+        &mut self,
+        events: &[EventRecord],
+        messages: &[OutboxRecord],
+    ) -> Result<(), StoreError> {
         let mut tx = self.client.transaction().map_err(unavailable)?;
         let stmt = tx
             .prepare(
@@ -121,7 +128,33 @@ impl Store for Postgres {
                 return Err(unavailable(err));
             }
         }
+        outbox::insert(&mut tx, messages)?;
         tx.commit().map_err(unavailable)
+    }
+
+    fn set_focal_points(
+        &mut self,
+        process: &str,
+        actor: &str,
+        points: &[FocalPointRecord],
+    ) -> Result<(), StoreError> {
+        outbox::set_focal_points(&mut self.client, process, actor, points)
+    }
+
+    fn focal_points(&mut self) -> Result<Vec<FocalPointRecord>, StoreError> {
+        outbox::focal_points(&mut self.client)
+    }
+
+    fn outbox(&mut self, process: &str) -> Result<Vec<OutboxRecord>, StoreError> {
+        outbox::of_process(&mut self.client, process)
+    }
+
+    fn outbox_due(&mut self, now_ms: i64, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
+        outbox::due(&mut self.client, now_ms, limit)
+    }
+
+    fn record_attempt(&mut self, id: i64, update: &OutboxUpdate) -> Result<(), StoreError> {
+        outbox::record_attempt(&mut self.client, id, update)
     }
 
     fn events(&mut self) -> Result<Vec<EventRecord>, StoreError> {

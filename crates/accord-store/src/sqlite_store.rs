@@ -4,13 +4,16 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 
+use crate::sqlite_outbox as outbox;
 use crate::{
-    AccountRecord, EventRecord, InvitationRecord, Migration, Store, StoreError, TokenRecord, WebSessionRecord,
+    AccountRecord, EventRecord, FocalPointRecord, InvitationRecord, Migration, OutboxRecord, OutboxUpdate,
+    Store, StoreError, TokenRecord, WebSessionRecord,
 };
 
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, sql: include_str!("../migrations/sqlite/0001_events.sql") },
     Migration { version: 2, sql: include_str!("../migrations/sqlite/0002_accounts.sql") },
+    Migration { version: 3, sql: include_str!("../migrations/sqlite/0003_outbox.sql") },
 ];
 
 /// A SQLite store.
@@ -124,7 +127,11 @@ const SELECT_EVENTS: &str =
     "SELECT process, seq, at_ms, actor, action, against, idempotency_key, payload FROM events";
 
 impl Store for Sqlite {
-    fn append(&mut self, events: &[EventRecord]) -> Result<(), StoreError> {
+    fn append_with_outbox(
+        &mut self,
+        events: &[EventRecord],
+        messages: &[OutboxRecord],
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(unavailable)?;
         {
             let mut stmt = tx
@@ -147,7 +154,33 @@ impl Store for Sqlite {
                 .map_err(|err| insert_error(err, e))?;
             }
         }
+        outbox::insert(&tx, messages)?;
         tx.commit().map_err(unavailable)
+    }
+
+    fn set_focal_points(
+        &mut self,
+        process: &str,
+        actor: &str,
+        points: &[FocalPointRecord],
+    ) -> Result<(), StoreError> {
+        outbox::set_focal_points(&mut self.conn, process, actor, points)
+    }
+
+    fn focal_points(&mut self) -> Result<Vec<FocalPointRecord>, StoreError> {
+        outbox::focal_points(&self.conn)
+    }
+
+    fn outbox(&mut self, process: &str) -> Result<Vec<OutboxRecord>, StoreError> {
+        outbox::of_process(&self.conn, process)
+    }
+
+    fn outbox_due(&mut self, now_ms: i64, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
+        outbox::due(&self.conn, now_ms, limit)
+    }
+
+    fn record_attempt(&mut self, id: i64, update: &OutboxUpdate) -> Result<(), StoreError> {
+        outbox::record_attempt(&self.conn, id, update)
     }
 
     fn events(&mut self) -> Result<Vec<EventRecord>, StoreError> {
