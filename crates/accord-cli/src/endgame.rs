@@ -2,14 +2,16 @@
 //! for textual proposals, the silence procedure (`accord silence start |
 //! break | status`) and adoption (`accord adopt`), acting on the workspace
 //! directly as the other workspace commands do. The rules are the core's;
-//! this file only reads arguments and prints answers.
+//! this file only reads arguments and prints answers. Also the mail side of
+//! the end game: focal points (`accord focal-point`), the outbox (`accord
+//! outbox`) and `accord serve`'s mail options.
 
 use std::process::ExitCode;
 
 use accord_core::negotiation::{clock, Action, SilenceStatus};
 use clap::Subcommand;
 
-use crate::workspace::{act, actor, open_exclusive, runtime, with_state, StoreOptions, TextOrJson};
+use crate::workspace::{act, actor, open, open_exclusive, runtime, with_state, StoreOptions, TextOrJson};
 use crate::{emit, emit_json, Failure};
 
 /// The end-game commands, flattened into the CLI's command list.
@@ -51,6 +53,31 @@ pub enum EndgameCommand {
         #[command(subcommand)]
         action: SilenceAction,
     },
+    /// Set the focal points of a participant (the people mail for it goes to), replacing its list.
+    FocalPoint {
+        /// The process id.
+        process: String,
+        /// Whose: `delegation:ID`, `observer:NAME`, `co-facilitator:NAME`.
+        participant: String,
+        /// A focal point, `Name <name@example.org>` (repeat for several; none clears the list).
+        #[arg(long = "point")]
+        points: Vec<String>,
+        /// Who sets them: the secretariat, a co-facilitator, or the participant itself.
+        #[arg(long = "as", default_value = "secretariat:cli")]
+        actor: String,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// The mail a process's events caused: each message's recipient and state (queued, sent, failed with the server's answer).
+    Outbox {
+        /// The process id.
+        process: String,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
     /// Adopt the text (co-facilitators): refused with every reason until nothing stands in the way; prints the text as adopted.
     Adopt {
         /// The process id.
@@ -64,6 +91,35 @@ pub enum EndgameCommand {
         #[command(flatten)]
         store: StoreOptions,
     },
+}
+
+/// `accord serve`'s mail: the outbox is delivered by SMTP when `--smtp-url` is given.
+#[derive(clap::Args, Clone)]
+pub struct MailOptions {
+    /// Deliver the outbox through this SMTP server: `smtp://host[:port]` (plain SMTP; credentials from
+    /// ACCORD_SMTP_USERNAME and ACCORD_SMTP_PASSWORD, never logged).
+    #[arg(long)]
+    smtp_url: Option<String>,
+    /// The sender of the mail.
+    #[arg(long, default_value = "Accord <accord@localhost.localdomain>")]
+    mail_from: String,
+    /// The web application's public address, for the links in the mail (`https://accord.example.org`).
+    #[arg(long)]
+    public_url: Option<String>,
+    /// The first retry's delay in milliseconds; each further retry doubles it, up to 15 minutes.
+    #[arg(long, default_value_t = 2000)]
+    mail_retry_ms: u64,
+}
+
+impl MailOptions {
+    /// The worker's configuration, if mail is to be sent.
+    pub fn config(&self) -> Result<Option<accord_server::mail::MailConfig>, Failure> {
+        let Some(url) = &self.smtp_url else { return Ok(None) };
+        let mut c = accord_server::mail::MailConfig::new(url, &self.mail_from, self.public_url.clone())
+            .map_err(|e| Failure(e.to_string()))?;
+        c.backoff = std::time::Duration::from_millis(self.mail_retry_ms.max(1));
+        Ok(Some(c))
+    }
 }
 
 /// `accord silence …`.
@@ -155,6 +211,30 @@ pub fn run(command: EndgameCommand) -> Result<ExitCode, Failure> {
                 Ok(ExitCode::SUCCESS)
             })
         }
+        EndgameCommand::FocalPoint { process, participant, points, actor: who, store } => {
+            let (by, whose) = (actor(&who)?, actor(&participant)?);
+            let points = points.iter().map(|p| focal_point(p)).collect::<Result<Vec<_>, _>>()?;
+            let (ws, _lock) = open_exclusive(&store, "accord focal-point")?;
+            runtime()?
+                .block_on(ws.set_focal_points(&process, &by, &whose, points))
+                .map_err(|e| Failure(format!("{}: {e}", e.code())))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        EndgameCommand::Outbox { process, format, store } => {
+            let ws = open(&store)?;
+            if ws.process(&process).is_none() {
+                return Err(Failure(format!("no process `{process}`")));
+            }
+            let messages = runtime()?.block_on(ws.outbox(&process)).map_err(|e| Failure(e.to_string()))?;
+            match format {
+                TextOrJson::Json => {
+                    let list: Vec<serde_json::Value> = messages.iter().map(outbox_json).collect();
+                    emit_json(&serde_json::json!({ "messages": list }))?
+                }
+                TextOrJson::Text => emit(&outbox_text(&messages))?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         EndgameCommand::Adopt { process, date, actor: who, store } => {
             let who = actor(&who)?;
             let (ws, _lock) = open_exclusive(&store, "accord adopt")?;
@@ -192,6 +272,64 @@ fn status_text(s: &SilenceStatus) -> String {
         out.push_str(&format!(
             "  paragraph {} — broken by {} at {}: {}\n",
             b.paragraph, b.by, b.at, b.reason
+        ));
+    }
+    out
+}
+
+/// `Name <address>` (or a bare address, the name then being the address).
+fn focal_point(text: &str) -> Result<(String, String), Failure> {
+    let text = text.trim();
+    let (name, email) = match text.rsplit_once('<') {
+        Some((name, rest)) => {
+            let email =
+                rest.strip_suffix('>').ok_or_else(|| Failure(format!("`{text}`: give `Name <address>`")))?;
+            (name.trim().trim_matches('"').to_string(), email.trim().to_string())
+        }
+        None => (text.to_string(), text.to_string()),
+    };
+    accord_workspace::outbox::check_focal_point(&name, &email).map_err(Failure)?;
+    Ok((name, email))
+}
+
+/// One message as `accord outbox --format json` shows it.
+fn outbox_json(m: &accord_store::OutboxRecord) -> serde_json::Value {
+    let at = |ms: Option<i64>| ms.map(accord_core::negotiation::rfc3339);
+    serde_json::json!({
+        "id": m.id,
+        "message_id": m.message_id,
+        "seq": m.seq,
+        "kind": m.kind,
+        "draft": m.draft,
+        "to": {"participant": m.recipient_actor, "name": m.recipient_name, "email": m.recipient_email},
+        "subject": m.subject,
+        "state": m.state.as_str(),
+        "attempts": m.attempts,
+        "next_attempt_at": at(m.next_attempt_at_ms),
+        "last_error": m.last_error,
+        "created_at": at(Some(m.created_at_ms)),
+        "sent_at": at(m.sent_at_ms),
+    })
+}
+
+/// The outbox for a terminal: one line per message.
+fn outbox_text(messages: &[accord_store::OutboxRecord]) -> String {
+    if messages.is_empty() {
+        return "No mail yet (set focal points with `accord focal-point`).\n".into();
+    }
+    let mut out = String::new();
+    for m in messages {
+        out.push_str(&format!(
+            "#{} event {} {} → {} <{}> ({}): {} after {} attempt(s){}\n",
+            m.id,
+            m.seq,
+            m.kind,
+            m.recipient_name,
+            m.recipient_email,
+            m.recipient_actor,
+            m.state.as_str(),
+            m.attempts,
+            m.last_error.as_deref().map(|e| format!(" — {e}")).unwrap_or_default()
         ));
     }
     out

@@ -45,6 +45,8 @@ pub enum WorkspaceCommand {
         log_format: LogFormat,
         #[command(flatten)]
         store: StoreOptions,
+        #[command(flatten)]
+        mail: crate::endgame::MailOptions,
     },
     /// Issue API tokens.
     Token {
@@ -409,9 +411,9 @@ pub(crate) fn with_state<T>(
 
 pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
     match command {
-        WorkspaceCommand::Serve { addr, demo, log_format, store } => {
+        WorkspaceCommand::Serve { addr, demo, log_format, store, mail } => {
             init_logging(log_format)?;
-            serve(addr, demo, &store)
+            serve(addr, demo, &store, &mail)
         }
         WorkspaceCommand::Token { action: TokenAction::Create { process, actor: who, label, store } } => {
             let who = actor(&who)?;
@@ -634,7 +636,13 @@ fn init_logging(format: LogFormat) -> Result<(), Failure> {
     set.map_err(|e| Failure(format!("cannot start logging: {e}")))
 }
 
-fn serve(addr: SocketAddr, demo: bool, store: &StoreOptions) -> Result<ExitCode, Failure> {
+fn serve(
+    addr: SocketAddr,
+    demo: bool,
+    store: &StoreOptions,
+    mail: &crate::endgame::MailOptions,
+) -> Result<ExitCode, Failure> {
+    let mail = mail.config()?;
     let (ws, _lock) = open_exclusive(store, "accord serve")?;
     let where_ = match &store.database_url {
         Some(_) => "PostgreSQL".to_string(),
@@ -657,6 +665,9 @@ fn serve(addr: SocketAddr, demo: bool, store: &StoreOptions) -> Result<ExitCode,
                     eprintln!("  {user:<16} {role}");
                 }
             }
+        }
+        if let Some(config) = mail {
+            accord_server::mail::spawn(ws.clone(), config);
         }
         accord_server::serve(ws, addr, |bound| {
             eprintln!("accord: serving http://{bound}/api/ (store: {where_}); the API is described at /api/openapi.json");

@@ -13,6 +13,7 @@
 pub mod api;
 pub mod error;
 pub mod listen;
+pub mod mail;
 pub mod render;
 pub mod web;
 

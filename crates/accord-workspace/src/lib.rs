@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod import;
 pub mod lock;
 pub mod log;
+pub mod outbox;
 pub mod secrets;
 pub mod workspace;
 

@@ -14,12 +14,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 
 use accord_core::negotiation::{Action, Actor, DomainError, Event, Outcome, ProcessState};
-use accord_store::{EventRecord, Store, StoreError, TokenRecord};
+use accord_store::{EventRecord, OutboxRecord, Store, StoreError, TokenRecord};
 use tokio::sync::oneshot;
 
 use crate::error::WorkspaceError;
 use crate::idempotency::{KeyEntry, KeyIndex, RequestKey, StoredKey, KEY_CAPACITY};
 use crate::log::{LogError, LogEvent};
+use crate::outbox::{self, FocalIndex};
 use crate::secrets::{new_token_secret, system_clock, token_hash};
 
 /// Most events committed in one transaction.
@@ -29,7 +30,8 @@ const MAX_BATCH: usize = 1024;
 type StoreTask = Box<dyn FnOnce(&mut dyn Store) + Send>;
 
 enum Job {
-    Append(EventRecord, oneshot::Sender<Result<(), StoreError>>),
+    /// An event and the outbox messages it causes, recorded together.
+    Append(EventRecord, Vec<OutboxRecord>, oneshot::Sender<Result<(), StoreError>>),
     ProcessEvents(String, oneshot::Sender<Result<Vec<EventRecord>, StoreError>>),
     Token(String, oneshot::Sender<Result<Option<TokenRecord>, StoreError>>),
     AddToken(TokenRecord, oneshot::Sender<Result<(), StoreError>>),
@@ -84,6 +86,8 @@ pub struct Workspace {
     /// Recent request keys and their outcomes (taken after a process's
     /// write lock, never before).
     keys: Mutex<KeyIndex>,
+    /// Every process's focal points (the store's, kept in memory for the outbox).
+    pub(crate) focal: RwLock<FocalIndex>,
     /// Durable changes, for live viewers (server-sent events).
     pub changes: tokio::sync::broadcast::Sender<Change>,
 }
@@ -137,12 +141,13 @@ pub fn record_of(event: &Event) -> Result<EventRecord, LogError> {
 
 fn store_thread(mut store: Box<dyn Store>, jobs: mpsc::Receiver<Job>) {
     while let Ok(first) = jobs.recv() {
-        let mut appends: Vec<(EventRecord, oneshot::Sender<Result<(), StoreError>>)> = Vec::new();
+        type Appended = (EventRecord, Vec<OutboxRecord>, oneshot::Sender<Result<(), StoreError>>);
+        let mut appends: Vec<Appended> = Vec::new();
         let mut others = Vec::new();
         let mut next = Some(first);
         while let Some(job) = next.take() {
             match job {
-                Job::Append(r, tx) => appends.push((r, tx)),
+                Job::Append(r, m, tx) => appends.push((r, m, tx)),
                 other => others.push(other),
             }
             if appends.len() < MAX_BATCH {
@@ -150,24 +155,26 @@ fn store_thread(mut store: Box<dyn Store>, jobs: mpsc::Receiver<Job>) {
             }
         }
         if !appends.is_empty() {
-            let records: Vec<EventRecord> = appends.iter().map(|(r, _)| r.clone()).collect();
+            let records: Vec<EventRecord> = appends.iter().map(|(r, _, _)| r.clone()).collect();
+            let messages: Vec<OutboxRecord> =
+                appends.iter().flat_map(|(_, m, _)| m.iter().cloned()).collect();
             let _span = tracing::debug_span!("store.append", events = records.len()).entered();
-            match store.append(&records) {
+            match store.append_with_outbox(&records, &messages) {
                 Ok(()) => {
-                    for (_, tx) in appends {
+                    for (_, _, tx) in appends {
                         let _ = tx.send(Ok(()));
                     }
                 }
                 Err(e) if appends.len() > 1 => {
                     tracing::warn!(error = %e, events = appends.len(), "a group commit failed; appending one by one");
                     // Find out which failed: each on its own.
-                    for (r, tx) in appends {
-                        let _ = tx.send(store.append(std::slice::from_ref(&r)));
+                    for (r, m, tx) in appends {
+                        let _ = tx.send(store.append_with_outbox(std::slice::from_ref(&r), &m));
                     }
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "the store refused an event");
-                    for (_, tx) in appends {
+                    for (_, _, tx) in appends {
                         let _ = tx.send(Err(e.clone()));
                     }
                 }
@@ -213,6 +220,7 @@ impl Workspace {
         let mut keys = KeyIndex::new(KEY_CAPACITY);
         let states = replay_keyed(&records, &mut keys).map_err(WorkspaceError::Log)?;
         let tokens = store.tokens()?;
+        let focal = outbox::index(store.focal_points()?);
         if let Err(e) = store.check_writable() {
             tracing::warn!(error = %e, "the store refuses writes: every change will be answered as unavailable (503) until it accepts them");
         }
@@ -233,6 +241,7 @@ impl Workspace {
             jobs: Mutex::new(tx),
             clock,
             keys: Mutex::new(keys),
+            focal: RwLock::new(focal),
             changes: tokio::sync::broadcast::channel(4096).0,
         }))
     }
@@ -326,6 +335,8 @@ impl Workspace {
             } else {
                 let mut action = action;
                 state.prepare(&mut action, &actor);
+                let focal = self.focal_points(process);
+                let before = outbox::Before::of(&state, &action, &focal);
                 let event = Event {
                     process: process.to_string(),
                     seq: state.seq + 1,
@@ -342,6 +353,7 @@ impl Workspace {
                 let mut event = event;
                 event.idempotency_key = None;
                 let outcome = state.apply(&event)?;
+                let messages = outbox::messages(&before, &state, &event, &focal);
                 retried = key.clone();
                 if let Some(k) = key {
                     let entry = KeyEntry {
@@ -353,7 +365,7 @@ impl Workspace {
                 }
                 let (tx, rx) = oneshot::channel();
                 // Sent under the lock: the store receives a process's events in order.
-                let sent = self.send(Job::Append(record, tx));
+                let sent = self.send(Job::Append(record, messages, tx));
                 (outcome, Ok(sent.map(|()| rx)))
             }
         };
