@@ -228,7 +228,8 @@ pub fn run(command: EndgameCommand) -> Result<ExitCode, Failure> {
             let messages = runtime()?.block_on(ws.outbox(&process)).map_err(|e| Failure(e.to_string()))?;
             match format {
                 TextOrJson::Json => {
-                    let list: Vec<serde_json::Value> = messages.iter().map(outbox_json).collect();
+                    let list: Vec<serde_json::Value> =
+                        messages.iter().map(accord_workspace::outbox::message_json).collect();
                     emit_json(&serde_json::json!({ "messages": list }))?
                 }
                 TextOrJson::Text => emit(&outbox_text(&messages))?,
@@ -290,26 +291,6 @@ fn focal_point(text: &str) -> Result<(String, String), Failure> {
     };
     accord_workspace::outbox::check_focal_point(&name, &email).map_err(Failure)?;
     Ok((name, email))
-}
-
-/// One message as `accord outbox --format json` shows it.
-fn outbox_json(m: &accord_store::OutboxRecord) -> serde_json::Value {
-    let at = |ms: Option<i64>| ms.map(accord_core::negotiation::rfc3339);
-    serde_json::json!({
-        "id": m.id,
-        "message_id": m.message_id,
-        "seq": m.seq,
-        "kind": m.kind,
-        "draft": m.draft,
-        "to": {"participant": m.recipient_actor, "name": m.recipient_name, "email": m.recipient_email},
-        "subject": m.subject,
-        "state": m.state.as_str(),
-        "attempts": m.attempts,
-        "next_attempt_at": at(m.next_attempt_at_ms),
-        "last_error": m.last_error,
-        "created_at": at(Some(m.created_at_ms)),
-        "sent_at": at(m.sent_at_ms),
-    })
 }
 
 /// The outbox for a terminal: one line per message.

@@ -320,6 +320,15 @@ pub fn router_with(ws: Arc<Workspace>, limits: Limits) -> Router {
             BreakRequest { paragraphs: vec!["12".into()], reason: "We cannot accept the new target date.".into(), on_behalf_of: None },
             break_silence,
         )
+        .get("/api/processes/{process}/focal-points", "Focal points (name, e-mail) mail goes to: all of them for the secretariat and co-facilitators, one's own otherwise", "participants", get_focal_points)
+        .post(
+            "/api/processes/{process}/focal-points",
+            "Replace a participant's focal points",
+            "secretariat, co-facilitator, or the participant itself",
+            FocalPointsRequest { participant: "delegation:estoria".into(), focal_points: vec![FocalPoint { name: "Ana Pérez".into(), email: "ana.perez@estoria-mission.example".into() }] },
+            set_focal_points,
+        )
+        .get("/api/processes/{process}/outbox", "The mail the process's events caused: each message's recipient and state (queued, sent, failed with the server's answer), attempts", "secretariat, co-facilitator", outbox)
         .post("/api/processes/{process}/adopt", "Adopt the text: refused (409) with every obstacle (`current.obstacles`) until none is left; then the text as adopted enters the series and the process becomes read-only", "co-facilitator", AdoptRequest { date: Some("16 December 2026".into()) }, adopt)
         .list("/api/processes/{process}/events", "The event log, for audit, a page at a time (`?after=SEQ`: the events after that sequence number)", "secretariat, co-facilitator", json!({"type": "integer", "minimum": 0}), events)
         .get("/api/processes/{process}/state", "The whole derived state, for audit: what replaying the log must rebuild", "secretariat", full_state);

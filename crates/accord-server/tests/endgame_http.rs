@@ -366,3 +366,62 @@ async fn every_end_game_route_is_documented_with_an_example() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_end_game_is_told_to_every_focal_point_that_may_read_it() {
+    let e = Endgame::new("told").await;
+    let cofac = e.cofac.clone();
+    let fp = "/api/processes/told/focal-points";
+    let set = |who: &str, name: &str, email: &str| json!({"participant": who, "focal_points": [{"name": name, "email": email}]});
+    // A delegation sets its own; not another's; a bad address is refused.
+    e.ok("POST", fp, &e.alpha, set("delegation:alpha", "Ana", "ana@alpha.example")).await;
+    e.refused("POST", fp, &e.alpha, set("delegation:beta", "Bo", "bo@beta.example"), StatusCode::FORBIDDEN)
+        .await;
+    e.refused(
+        "POST",
+        fp,
+        &e.beta,
+        set("delegation:beta", "Bo", "bo at beta"),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    e.ok("POST", fp, &e.admin, set("delegation:beta", "Bo", "bo@beta.example")).await;
+    e.ok("POST", fp, &e.admin, set("observer:Watcher", "Wat", "wat@observer.example")).await;
+    e.ok("POST", fp, &e.admin, set("co-facilitator:Norland", "Nora", "nora@norland.example")).await;
+    let own = e.ok("GET", fp, &e.alpha, Value::Null).await;
+    assert_eq!(
+        own,
+        json!({"focal_points": [{"participant": "delegation:alpha", "name": "Ana", "email": "ana@alpha.example"}]})
+    );
+    let all = e.ok("GET", fp, &cofac, Value::Null).await;
+    assert_eq!(all["focal_points"].as_array().unwrap().len(), 4, "{all}");
+
+    e.ok("POST", "/api/processes/told/silence", &cofac, json!({"until": "2026-12-01T14:00:00Z"})).await;
+    e.set_clock(START + HOUR);
+    let breaks = "/api/processes/told/silence/breaks";
+    e.ok("POST", breaks, &e.alpha, json!({"paragraphs": ["3"], "reason": "Too early."})).await;
+    e.refused("GET", "/api/processes/told/outbox", &e.alpha, Value::Null, StatusCode::FORBIDDEN).await;
+    let out = e.ok("GET", "/api/processes/told/outbox", &cofac, Value::Null).await;
+    let messages = out["messages"].as_array().unwrap();
+    let of = |kind: &str| -> Vec<String> {
+        let mut to: Vec<String> = messages
+            .iter()
+            .filter(|m| m["kind"] == kind)
+            .map(|m| m["to"]["email"].as_str().unwrap().to_string())
+            .collect();
+        to.sort();
+        to
+    };
+    // The draft is circulated, not public: the observer hears of none of it.
+    let readers = ["ana@alpha.example", "bo@beta.example", "nora@norland.example"];
+    assert_eq!(of("silence-started"), readers);
+    assert_eq!(of("silence-broken"), readers);
+    let broken = messages.iter().find(|m| m["kind"] == "silence-broken").unwrap();
+    assert_eq!(broken["subject"], "Test: silence broken by ALPHA", "{broken}");
+    assert!(messages.iter().all(|m| m["state"] == "queued" && m["attempts"] == 0), "{out}");
+    let ids: std::collections::BTreeSet<&str> =
+        messages.iter().map(|m| m["message_id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), messages.len(), "Message-IDs are unique");
+    // A replay keeps the outbox as it is (it is the store's, not derived).
+    replay_reaches_the_same_state(e, "told").await;
+}

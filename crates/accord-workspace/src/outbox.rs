@@ -200,6 +200,27 @@ pub fn message_id(process: &str, seq: u64, email: &str) -> String {
     format!("<{safe}.{seq}.{hash}@accord.outbox>")
 }
 
+/// One message as `accord outbox --format json` and `GET …/outbox` show it
+/// (times in RFC 3339, UTC).
+pub fn message_json(m: &OutboxRecord) -> serde_json::Value {
+    let at = |ms: Option<i64>| ms.map(accord_core::negotiation::rfc3339);
+    serde_json::json!({
+        "id": m.id,
+        "message_id": m.message_id,
+        "seq": m.seq,
+        "kind": m.kind,
+        "draft": m.draft,
+        "to": {"participant": m.recipient_actor, "name": m.recipient_name, "email": m.recipient_email},
+        "subject": m.subject,
+        "state": m.state.as_str(),
+        "attempts": m.attempts,
+        "next_attempt_at": at(m.next_attempt_at_ms),
+        "last_error": m.last_error,
+        "created_at": at(Some(m.created_at_ms)),
+        "sent_at": at(m.sent_at_ms),
+    })
+}
+
 /// Checks a focal point: a name on one line, an address `local@domain`
 /// that a mail header can carry as it is.
 pub fn check_focal_point(name: &str, email: &str) -> Result<(), String> {

@@ -225,3 +225,96 @@ pub(super) async fn endgame(
     let s = read(&slot)?;
     Ok(ok(&EndgameView::of(&s, ws.now_ms())))
 }
+
+/// `POST …/focal-points`: replace a participant's focal points.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FocalPointsRequest {
+    /// Whose, as an actor label: `delegation:estoria`, `observer:NAME`, `co-facilitator:NAME`.
+    pub participant: String,
+    /// The people mail for it goes to (empty: none).
+    pub focal_points: Vec<FocalPoint>,
+}
+
+/// A focal point.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FocalPoint {
+    /// The person's name.
+    pub name: String,
+    /// Their e-mail address.
+    pub email: String,
+}
+
+pub(super) async fn set_focal_points(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: Call,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let r: FocalPointsRequest = body(&bytes)?;
+    let actor = caller(&ws, &headers, Some(&p))
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("changes need a token: `Authorization: Bearer TOKEN`"))?;
+    ws.writes.take(&actor.label())?;
+    visible_process(&ws, &p, Some(&actor))?;
+    let whose = Actor::from_label(&r.participant).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "`{}` is not a participant: give delegation:ID, observer:NAME or co-facilitator:NAME",
+            r.participant
+        ))
+    })?;
+    let points = r.focal_points.into_iter().map(|f| (f.name, f.email)).collect();
+    ws.set_focal_points(&p, &actor, &whose, points).await?;
+    Ok(ok(&focal_points_of(&ws, &p, Some(&actor))))
+}
+
+/// The focal points `actor` may see: all of them for the secretariat and
+/// co-facilitators, a participant's own otherwise.
+fn focal_points_of(ws: &Workspace, p: &str, actor: Option<&Actor>) -> Value {
+    let all = ws.process(p).is_some_and(|slot| {
+        slot.state.read().is_ok_and(|s| {
+            matches!(actor, Some(Actor::Secretariat { .. })) || policy::is_co_facilitator(&s, actor)
+        })
+    });
+    let own = actor.map(Actor::label);
+    let list: Vec<Value> = ws
+        .focal_points(p)
+        .into_iter()
+        .filter(|f| all || own.as_deref() == Some(f.actor.as_str()))
+        .map(|f| json!({"participant": f.actor, "name": f.name, "email": f.email}))
+        .collect();
+    json!({ "focal_points": list })
+}
+
+pub(super) async fn get_focal_points(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p))
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("focal points need a token: `Authorization: Bearer TOKEN`"))?;
+    visible_process(&ws, &p, Some(&actor))?;
+    Ok(ok(&focal_points_of(&ws, &p, Some(&actor))))
+}
+
+/// `GET …/outbox`: every message the process's events caused, with its state.
+pub(super) async fn outbox(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let actor = caller(&ws, &headers, Some(&p)).await?;
+    let slot = visible_process(&ws, &p, actor.as_ref())?;
+    let admin = matches!(actor, Some(Actor::Secretariat { .. }))
+        || policy::is_co_facilitator(&*read(&slot)?, actor.as_ref());
+    if !admin {
+        return Err(DomainError::Forbidden(
+            "the outbox is the secretariat's and the co-facilitators'".into(),
+        )
+        .into());
+    }
+    let list: Vec<Value> = ws.outbox(&p).await?.iter().map(accord_workspace::outbox::message_json).collect();
+    Ok(ok(&json!({ "messages": list })))
+}
