@@ -8,6 +8,7 @@
 
 pub mod auth;
 mod documents;
+mod endgame;
 mod forms;
 pub mod live;
 mod login;
@@ -62,6 +63,8 @@ pub fn router(ws: Arc<Workspace>) -> Router {
         )
         .route("/p/{process}", get(process_home))
         .route("/p/{process}/invitations", post(invite))
+        .route("/p/{process}/endgame/{verb}", post(endgame::action))
+        .route("/p/{process}/feed.atom", get(endgame::feed))
         .route("/p/{process}/drafts/{draft}", get(draft_page))
         .route("/p/{process}/drafts/{draft}/export.html", get(draft_export))
         .route("/p/{process}/drafts/{draft}/export.docx", get(documents::draft_docx))
@@ -306,6 +309,8 @@ struct ProcessPage {
     participants: Vec<(String, String)>,
     cofac_names: Vec<String>,
     invitation: String,
+    /// The end game's section, rendered by `endgame::section`.
+    endgame: String,
 }
 
 fn publication_label(p: Publication) -> &'static str {
@@ -388,13 +393,17 @@ fn process_page(web: &WebState, v: &Viewer, pid: &str, invitation: String) -> Re
             .collect(),
         cofac_names: s.info.co_facilitators.clone(),
         invitation,
+        endgame: String::new(),
     })
 }
 
 async fn process_home(State(web): State<Web>, headers: HeaderMap, Path(pid): Path<String>) -> Response {
     let v = web.viewer(&headers).await;
     match process_page(&web, &v, &pid, String::new()) {
-        Ok(p) => page(&v, &p),
+        Ok(mut p) => {
+            p.endgame = endgame::section(&web, &v, &pid).await;
+            page(&v, &p)
+        }
         Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}")),
     }
 }
