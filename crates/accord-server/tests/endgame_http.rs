@@ -123,6 +123,8 @@ fn paragraph_statuses(working: &Value) -> Vec<(String, String)> {
 async fn silence_unbroken_agrees_everything_and_adoption_succeeds() {
     let e = Endgame::new("quiet").await;
     let cofac = e.cofac.clone();
+    let fp = json!({"participant": "delegation:beta", "focal_points": [{"name": "Bo", "email": "bo@beta.example"}]});
+    e.ok("POST", "/api/processes/quiet/focal-points", &e.beta, fp).await;
     // Nothing yet: no silence to report.
     let none =
         e.refused("GET", "/api/processes/quiet/silence", &cofac, Value::Null, StatusCode::NOT_FOUND).await;
@@ -173,6 +175,15 @@ async fn silence_unbroken_agrees_everything_and_adoption_succeeds() {
     let draft = end["adoption"]["draft"].as_str().unwrap().to_string();
     let text = e.ok("GET", &format!("/api/processes/quiet/drafts/{draft}"), &cofac, Value::Null).await;
     assert!(text.to_string().contains("Text as adopted – 16 December 2026"), "{text}");
+    // Beta's focal point was told of the silence and of the adoption, with the adopted draft.
+    let out = e.ok("GET", "/api/processes/quiet/outbox", &cofac, Value::Null).await;
+    let kinds: Vec<(&str, &str)> = out["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["kind"].as_str().unwrap(), m["draft"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("silence-started", "d1"), ("adopted", draft.as_str())], "{out}");
     // Read-only from now on, everywhere.
     let later = e
         .refused(
