@@ -155,3 +155,99 @@ fn focal_points_outbox_and_delivery_by_accord_serve() {
         "{text}"
     );
 }
+
+/// `accord serve` killed with SIGKILL again and again while it delivers a
+/// circulation to 40 delegations × 5 drafts: no message is lost; a repeat
+/// of a Message-ID happens only when a kill falls between the server's 250
+/// and the store's "sent" (at most one per kill), and is counted.
+#[test]
+fn accord_serve_killed_thirty_times_during_circulation_loses_no_mail() {
+    if !aiosmtpd() {
+        return;
+    }
+    const KILLS: usize = 30;
+    let data = temp_dir("mail-kills");
+    ok(&data, &["process", "create", "ocean", "--title", "Ocean data", "--co-facilitator", "Norland"]);
+    for i in 1..=40 {
+        let d = format!("d{i:02}");
+        ok(&data, &["process", "participant", "ocean", &d, &d.to_uppercase()]);
+        ok(
+            &data,
+            &["focal-point", "ocean", &format!("delegation:{d}"), "--point", &format!("fp@{d}.example")],
+        );
+    }
+    let file = data.join("draft.txt");
+    for label in ["Zero draft", "Rev.1", "Rev.2", "Rev.3", "Rev.4"] {
+        std::fs::write(&file, format!("{label}\n\n1. We agree to act by 2030.\n\n2. We decide to review.\n"))
+            .unwrap();
+        ok(
+            &data,
+            &["import", "ocean", file.to_str().unwrap(), "--label", label, "--as", "co-facilitator:Norland"],
+        );
+    }
+    let expected: std::collections::BTreeMap<String, String> = outbox(&data)
+        .iter()
+        .map(|m| {
+            (m["message_id"].as_str().unwrap().to_string(), m["to"]["email"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(expected.len(), 200);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let received = data.join("received");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../accord-server/tests/support/smtp_sink.py");
+    let mut child = Command::new("python3")
+        .arg(script)
+        .arg(port.to_string())
+        .arg(&received)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    let _sink = Sink(child);
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let args = ["--smtp-url", smtp.as_str(), "--mail-retry-ms", "20"];
+    let sent = || outbox(&data).iter().filter(|m| m["state"] == "sent").count();
+    let mut kills = 0;
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    while kills < KILLS && sent() < expected.len() {
+        let mut server = Server::start_with(&data, &args);
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_millis(20 + seed % 200));
+        server.kill(); // SIGKILL
+        kills += 1;
+    }
+    let during = sent();
+    let server = Server::start_with(&data, &args);
+    let start = Instant::now();
+    while sent() < expected.len() {
+        assert!(start.elapsed() < Duration::from_secs(60), "not delivered: {} of {}", sent(), expected.len());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    drop(server);
+    let mut copies: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut transmissions = 0;
+    for e in std::fs::read_dir(&received).unwrap().flatten() {
+        if e.path().extension().is_some_and(|x| x == "json") {
+            let m: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap();
+            let id = m["message_id"].as_str().unwrap().to_string();
+            assert_eq!(expected.get(&id).map(String::as_str), m["to"][0].as_str(), "{m}");
+            *copies.entry(id).or_default() += 1;
+            transmissions += 1;
+        }
+    }
+    assert_eq!(copies.len(), expected.len(), "messages lost");
+    let repeats: usize = copies.values().map(|n| n - 1).sum();
+    eprintln!(
+        "accord serve kill test: {kills} SIGKILLs, {during} of {} sent before the last start, {transmissions} transmissions, {repeats} repeated Message-IDs",
+        expected.len()
+    );
+    assert!(kills == KILLS || during == expected.len(), "only {kills} kills");
+    assert!(repeats <= kills, "{repeats} repeats for {kills} kills");
+}
