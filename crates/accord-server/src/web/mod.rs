@@ -12,6 +12,7 @@ mod forms;
 pub mod live;
 mod login;
 pub mod markup;
+mod throttle;
 mod uploads;
 
 use std::collections::HashMap;
