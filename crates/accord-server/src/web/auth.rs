@@ -115,6 +115,8 @@ pub struct WebState {
     pub ws: Arc<Workspace>,
     sessions: RwLock<HashMap<String, (WebSessionRecord, Account)>>,
     throttle: Mutex<LoginThrottle>,
+    /// The write quota, shared with the API.
+    pub(crate) writes: Arc<crate::api::RateLimiter>,
     /// Drafts' article HTML by (process, draft): drafts never change.
     articles: Mutex<HashMap<(String, String), Arc<str>>>,
     /// Texts live viewers were shown, for those who reconnect.
@@ -143,11 +145,12 @@ pub fn set_cookie(name: &str, value: &str, max_age_s: i64, secure: bool) -> Head
 
 impl WebState {
     /// Wraps the workspace.
-    pub fn new(ws: Arc<Workspace>) -> Arc<WebState> {
+    pub(crate) fn new(ws: Arc<Workspace>, writes: Arc<crate::api::RateLimiter>) -> Arc<WebState> {
         Arc::new(WebState {
             ws,
             sessions: RwLock::new(HashMap::new()),
             throttle: Mutex::new(LoginThrottle::default()),
+            writes,
             articles: Mutex::new(HashMap::new()),
             live: super::live::History::default(),
         })
