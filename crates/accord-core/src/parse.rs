@@ -515,12 +515,22 @@ fn continues(cur: &Unit, line: &SrcLine<'_>, label: Option<&Label>, blank_before
         // A title in parentheses is the article's even a paragraph apart
         // (each on its own Word paragraph): nothing else opens with one.
         let parenthesised = t.starts_with('(') && t.ends_with(')');
-        return bare_keyword
+        let title = bare_keyword
             && label.is_none()
             && (!blank_before || parenthesised)
             && t.chars().count() <= 120
             && lines::ending(t) == Ending::Open
             && (t.starts_with('(') || lines::is_title_like(t));
+        // A heading too long for its line goes on in capitals on the next
+        // (`I. ADOPTION OF THE [PARIS AGREEMENT] [… UNDER THE` then `UNITED
+        // NATIONS … CHANGE]`) when its line cannot end it.
+        let wrapped = !blank_before
+            && label.is_none()
+            && !is_section_keyword(t)
+            && t.chars().count() <= 120
+            && lines::is_capitals(t)
+            && lines::title_runs_on(&cur.text);
+        return title || wrapped;
     }
     if cur.is_label_only() {
         return label.is_none() && !is_section_keyword(t);
