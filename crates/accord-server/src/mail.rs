@@ -31,6 +31,14 @@ use lettre::{Message, SmtpTransport, Transport};
 /// Messages taken from the outbox per round.
 const BATCH: usize = 50;
 
+/// Drafts' attachments kept between messages (a circulation sends the same
+/// files to every recipient): at most this many drafts.
+const FILES_CACHED: usize = 4;
+
+/// A draft's attachments (name, bytes, MIME type), by (process, draft).
+type Files = Arc<Vec<(String, Vec<u8>, &'static str)>>;
+type FileCache = std::sync::Mutex<std::collections::HashMap<(String, String), Files>>;
+
 /// Why the mail configuration is unusable.
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
@@ -123,6 +131,7 @@ pub fn spawn(ws: Arc<Workspace>, config: MailConfig) -> tokio::task::JoinHandle<
     tracing::info!(host = %config.host, port = config.port, "mail worker started");
     tokio::spawn(async move {
         let transport = Arc::new(config.transport());
+        let cache: Arc<FileCache> = Arc::default();
         loop {
             let due = match ws.outbox_due(BATCH).await {
                 Ok(d) => d,
@@ -136,33 +145,39 @@ pub fn spawn(ws: Arc<Workspace>, config: MailConfig) -> tokio::task::JoinHandle<
                 continue;
             }
             for m in due {
-                deliver(&ws, &config, &transport, m).await;
+                deliver(&ws, &config, &transport, &cache, m).await;
             }
         }
     })
 }
 
 /// One attempt at one message, its outcome recorded.
-async fn deliver(ws: &Arc<Workspace>, config: &MailConfig, transport: &Arc<SmtpTransport>, m: OutboxRecord) {
+async fn deliver(
+    ws: &Arc<Workspace>,
+    config: &MailConfig,
+    transport: &Arc<SmtpTransport>,
+    cache: &Arc<FileCache>,
+    m: OutboxRecord,
+) {
     let attempts = m.attempts.saturating_add(1);
-    let update = match build(ws, config, &m) {
-        Err(reason) => refused(attempts, reason),
-        Ok(message) => {
-            let t = transport.clone();
-            let sent = tokio::task::spawn_blocking(move || t.send(&message)).await;
-            match sent {
-                Ok(Ok(_)) => OutboxUpdate {
-                    state: OutboxState::Sent,
-                    attempts,
-                    next_attempt_at_ms: None,
-                    last_error: None,
-                    sent_at_ms: Some(ws.now_ms()),
-                },
-                Ok(Err(e)) if e.is_permanent() => refused(attempts, e.to_string()),
-                Ok(Err(e)) => retry(ws, config, attempts, e.to_string()),
-                Err(e) => retry(ws, config, attempts, format!("the sending task failed: {e}")),
-            }
-        }
+    // Building (a Word file) and sending block: both off the async threads.
+    let (w, c, t, k, record) = (ws.clone(), config.clone(), transport.clone(), cache.clone(), m.clone());
+    let outcome =
+        tokio::task::spawn_blocking(move || build(&w, &c, &k, &record).map(|message| t.send(&message))).await;
+    let update = match outcome {
+        Ok(Err(reason)) => refused(attempts, reason),
+        Err(e) => retry(ws, config, attempts, format!("the sending task failed: {e}")),
+        Ok(Ok(sent)) => match sent {
+            Ok(_) => OutboxUpdate {
+                state: OutboxState::Sent,
+                attempts,
+                next_attempt_at_ms: None,
+                last_error: None,
+                sent_at_ms: Some(ws.now_ms()),
+            },
+            Err(e) if e.is_permanent() => refused(attempts, e.to_string()),
+            Err(e) => retry(ws, config, attempts, e.to_string()),
+        },
     };
     tracing::info!(
         process = %m.process,
@@ -203,12 +218,17 @@ fn retry(ws: &Workspace, config: &MailConfig, attempts: u32, reason: String) -> 
 /// The message as sent: the recorded text, the links, and the draft's files
 /// — if the recipient may still read the draft (its publication may have
 /// been narrowed since the event).
-fn build(ws: &Workspace, config: &MailConfig, m: &OutboxRecord) -> Result<Message, String> {
+fn build(
+    ws: &Workspace,
+    config: &MailConfig,
+    cache: &FileCache,
+    m: &OutboxRecord,
+) -> Result<Message, String> {
     let to: Mailbox = format!("{} <{}>", quoted(&m.recipient_name), m.recipient_email)
         .parse()
         .map_err(|e| format!("the recipient's address does not parse: {e}"))?;
     let mut text = m.body.clone();
-    let mut files = Vec::new();
+    let mut files: Files = Arc::default();
     if let Some(draft) = &m.draft {
         let slot = ws.process(&m.process).ok_or("the process is gone")?;
         let s = slot.state.read().map_err(|_| "the process's state is unreadable")?;
@@ -229,22 +249,30 @@ fn build(ws: &Workspace, config: &MailConfig, m: &OutboxRecord) -> Result<Messag
             }
             text.push_str(&format!("PDF: {base}/p/{p}/drafts/{draft}/export.pdf\n"));
         }
-        let stem = file_stem(&m.process, &d.label);
-        files.push((
-            format!("{stem}.txt"),
-            accord_core::render::text(&d.document).into_bytes(),
-            "text/plain; charset=utf-8",
-        ));
-        files.push((
-            format!("{stem}.docx"),
-            accord_formats::docx::write::draft(&d.document),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ));
+        let key = (m.process.clone(), d.id.clone());
+        let cached = cache.lock().ok().and_then(|c| c.get(&key).cloned());
+        files = match cached {
+            Some(f) => f,
+            None => {
+                // The files are made from a copy, the process's lock released:
+                // a Word file of a long draft takes a while.
+                let (label, document) = (d.label.clone(), d.document.clone());
+                drop(s);
+                let made = draft_files(&m.process, &label, &document);
+                if let Ok(mut c) = cache.lock() {
+                    if c.len() >= FILES_CACHED {
+                        c.clear();
+                    }
+                    c.insert(key, made.clone());
+                }
+                made
+            }
+        };
     }
     let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(text));
-    for (name, bytes, kind) in files {
+    for (name, bytes, kind) in files.iter() {
         let kind = ContentType::parse(kind).map_err(|e| e.to_string())?;
-        parts = parts.singlepart(Attachment::new(name).body(bytes, kind));
+        parts = parts.singlepart(Attachment::new(name.clone()).body(bytes.clone(), kind));
     }
     let at = std::time::UNIX_EPOCH + Duration::from_millis(u64::try_from(m.created_at_ms).unwrap_or(0));
     Message::builder()
@@ -255,6 +283,23 @@ fn build(ws: &Workspace, config: &MailConfig, m: &OutboxRecord) -> Result<Messag
         .date(at)
         .multipart(parts)
         .map_err(|e| format!("the message cannot be built: {e}"))
+}
+
+/// A draft's attachments: its text and its Word file.
+fn draft_files(process: &str, label: &str, document: &accord_core::Draft) -> Files {
+    let stem = file_stem(process, label);
+    Arc::new(vec![
+        (
+            format!("{stem}.txt"),
+            accord_core::render::text(document).into_bytes(),
+            "text/plain; charset=utf-8",
+        ),
+        (
+            format!("{stem}.docx"),
+            accord_formats::docx::write::draft(document),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ])
 }
 
 /// A display name as a quoted string.
