@@ -318,3 +318,59 @@ impl Workspace {
         Ok(self.with_store(move |s| s.record_attempt(id, &update)).await??)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What a `Message-ID` header may carry: `<left@right>`, printable
+    /// ASCII, no space, one `@`.
+    fn well_formed(id: &str) -> bool {
+        id.starts_with('<')
+            && id.ends_with('>')
+            && id.matches('@').count() == 1
+            && id.chars().all(|c| c.is_ascii_graphic())
+            && id.len() < 120
+    }
+
+    proptest! {
+        #[test]
+        fn message_ids_are_stable_distinct_and_well_formed(
+            p1 in "\\PC{1,60}", p2 in "\\PC{1,60}",
+            s1 in 0u64..1_000_000, s2 in 0u64..1_000_000,
+            e1 in "[a-z]{1,8}@[a-z]{1,8}\\.example", e2 in "[a-z]{1,8}@[a-z]{1,8}\\.example",
+        ) {
+            let a = message_id(&p1, s1, &e1);
+            prop_assert!(well_formed(&a), "{a}");
+            prop_assert_eq!(&a, &message_id(&p1, s1, &e1.to_uppercase()), "an address's case does not matter");
+            let b = message_id(&p2, s2, &e2);
+            if (p1 != p2) || s1 != s2 || e1 != e2 {
+                prop_assert_ne!(a, b);
+            }
+        }
+    }
+
+    #[test]
+    fn processes_that_read_alike_still_get_distinct_ids() {
+        // `a b` and `a_b` make the same readable part; the hash tells them apart.
+        assert_ne!(message_id("a b", 3, "x@y.example"), message_id("a_b", 3, "x@y.example"));
+    }
+
+    #[test]
+    fn focal_points_are_checked() {
+        assert!(check_focal_point("Ana Pérez", "ana.perez@estoria-mission.example").is_ok());
+        for (name, email) in [
+            ("", "a@b.example"),
+            ("Ana\nBcc: x@evil.example", "a@b.example"),
+            ("Ana", "no-at-sign.example"),
+            ("Ana", "a@b@c.example"),
+            ("Ana", "a b@c.example"),
+            ("Ana", "a@localhost"),
+            ("Ana", "a@b.example>\r\nBcc: x@evil.example"),
+            ("Ana", "<a@b.example>"),
+        ] {
+            assert!(check_focal_point(name, email).is_err(), "{name:?} {email:?}");
+        }
+    }
+}
