@@ -251,3 +251,84 @@ fn accord_serve_killed_thirty_times_during_circulation_loses_no_mail() {
     assert!(kills == KILLS || during == expected.len(), "only {kills} kills");
     assert!(repeats <= kills, "{repeats} repeats for {kills} kills");
 }
+
+/// The SMTP credentials come from the environment and appear nowhere: not
+/// in the log (at trace level), not in the outbox's recorded answers.
+#[test]
+fn smtp_credentials_are_never_logged() {
+    if !aiosmtpd() {
+        return;
+    }
+    let data = temp_dir("mail-secret");
+    ok(&data, &["process", "create", "ocean", "--title", "Ocean data", "--co-facilitator", "Norland"]);
+    ok(&data, &["process", "participant", "ocean", "alpha", "ALPHA"]);
+    ok(&data, &["focal-point", "ocean", "delegation:alpha", "--point", "ana@alpha.example"]);
+    let file = data.join("draft.txt");
+    std::fs::write(&file, "Zero draft\n\n1. We agree to act by 2030.\n").unwrap();
+    ok(
+        &data,
+        &[
+            "import",
+            "ocean",
+            file.to_str().unwrap(),
+            "--label",
+            "Zero draft",
+            "--as",
+            "co-facilitator:Norland",
+        ],
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../accord-server/tests/support/smtp_sink.py");
+    let mut child = Command::new("python3")
+        .arg(script)
+        .arg(port.to_string())
+        .arg(data.join("received"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let _sink = Sink(child);
+    const SECRET: &str = "s3cret-Passw0rd-for-the-relay";
+    let log = std::fs::File::create(data.join("serve.log")).unwrap();
+    let mut serve = accord()
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--mail-retry-ms",
+            "50",
+            "--smtp-url",
+        ])
+        .arg(format!("smtp://127.0.0.1:{port}"))
+        .arg("--data-dir")
+        .arg(&data)
+        .env("ACCORD_LOG", "trace")
+        .env("ACCORD_SMTP_USERNAME", "accord")
+        .env("ACCORD_SMTP_PASSWORD", SECRET)
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    // The sink offers no authentication: every attempt fails, and is recorded.
+    let start = Instant::now();
+    let tried = loop {
+        let now = outbox(&data);
+        if now.iter().all(|m| m["attempts"].as_u64().unwrap_or(0) >= 2) {
+            break now;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "no attempt recorded: {now:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert!(tried.iter().all(|m| m["state"] == "failed" && m["last_error"].is_string()), "{tried:?}");
+    let recorded = serde_json::to_string(&tried).unwrap();
+    assert!(!recorded.contains(SECRET), "the password is in the outbox: {recorded}");
+    let logged = std::fs::read_to_string(data.join("serve.log")).unwrap();
+    assert!(logged.contains("mail attempt"), "the attempts are logged: {logged}");
+    assert!(!logged.contains(SECRET), "the password is in the log");
+}
