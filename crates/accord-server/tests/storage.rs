@@ -6,7 +6,6 @@
 
 mod common;
 
-
 use axum::http::StatusCode;
 use common::{fixture, open, send};
 use serde_json::{json, Value};

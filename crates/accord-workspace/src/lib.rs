@@ -20,6 +20,7 @@ pub mod import;
 pub mod lock;
 pub mod log;
 pub mod secrets;
+pub mod transfer;
 pub mod workspace;
 
 pub use error::WorkspaceError;
