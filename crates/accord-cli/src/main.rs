@@ -17,6 +17,7 @@ mod endgame;
 mod export;
 mod package;
 mod tabling;
+mod transfer;
 mod workspace;
 
 #[derive(Parser)]

@@ -286,6 +286,25 @@ pub enum ProcessAction {
         #[command(flatten)]
         store: StoreOptions,
     },
+    /// Write a process with its whole history to a file (JSON Lines: a
+    /// header with the state's hash, then every event as recorded).
+    Export {
+        /// The process id.
+        process: String,
+        /// The file to write (standard output if absent).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Add a process from a file written by `accord process export`, after
+    /// checking it whole and replaying it to the state hash it names.
+    Import {
+        /// The file.
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -341,8 +360,17 @@ pub(crate) fn actor(label: &str) -> Result<Actor, Failure> {
     })
 }
 
-pub(crate) fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
-    let url = match &store.database_url {
+impl StoreOptions {
+    /// The SQLite data directory, when the store is SQLite.
+    pub(crate) fn sqlite_dir(&self) -> Option<&Path> {
+        self.database_url.is_none().then_some(self.data_dir.as_path())
+    }
+}
+
+/// The store's URL: the PostgreSQL URL, or the SQLite file in the data
+/// directory (created if missing).
+pub(crate) fn store_url(store: &StoreOptions) -> Result<String, Failure> {
+    Ok(match &store.database_url {
         Some(u) => u.clone(),
         None => {
             std::fs::create_dir_all(&store.data_dir).map_err(|e| {
@@ -350,9 +378,12 @@ pub(crate) fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
             })?;
             store.data_dir.join("accord.sqlite3").to_string_lossy().into_owned()
         }
-    };
+    })
+}
+
+pub(crate) fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
     // PostgreSQL's client must be opened outside the async runtime.
-    let backend = accord_store::open(&url).map_err(|e| Failure(e.to_string()))?;
+    let backend = accord_store::open(&store_url(store)?).map_err(|e| Failure(e.to_string()))?;
     Workspace::open(backend).map_err(|e| Failure(e.to_string()))
 }
 
@@ -474,6 +505,10 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
                 let participant = Participant { id, name, kind, members };
                 act(&store, &process, "secretariat:cli", Action::AddParticipant { participant })
             }
+            ProcessAction::Export { process, output, store } => {
+                crate::transfer::export(&process, output.as_deref(), &store)
+            }
+            ProcessAction::Import { file, store } => crate::transfer::import(&file, &store),
         },
         WorkspaceCommand::Import { process, file, label, publication: p, actor: who, store, input } => {
             let text = read_text(&file, &input)?;

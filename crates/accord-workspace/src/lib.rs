@@ -21,6 +21,7 @@ pub mod lock;
 pub mod log;
 pub mod outbox;
 pub mod secrets;
+pub mod transfer;
 pub mod workspace;
 
 pub use error::WorkspaceError;
