@@ -7,6 +7,7 @@
 //! the browser exactly as to the API.
 
 pub mod auth;
+mod confirm;
 mod documents;
 mod forms;
 pub mod live;

@@ -1,0 +1,91 @@
+//! Each role's forms on the web pages, in process (issue 15's defects): the
+//! working text's status control shows the status a paragraph has, taking an
+//! agreed paragraph back is a confirmed second step (without JavaScript) and
+//! recorded with its note, and the compromise and note forms exist and work.
+
+mod web_support;
+
+use axum::http::StatusCode;
+use web_support::{fixture, hidden_fields};
+
+/// The `<select>` of paragraph `id`'s status control, as served.
+fn status_select(html: &str, id: &str) -> String {
+    let at =
+        html.find(&format!("id=\"status-{id}\"")).unwrap_or_else(|| panic!("no status control for {id}"));
+    html[at..].split("</select>").next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_status_control_shows_the_status_and_reopening_asks_first() {
+    let f = fixture().await;
+    let norland = f.login("norland").await;
+    let page = f.get("/p/ocean/working", Some(&norland)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(status_select(&page.text, "1").contains("<option value=\"open\" selected>"), "{}", page.text);
+
+    // Agreed ad ref with a note: no confirmation needed to close.
+    let base = hidden_fields(&page.text, "/p/ocean/working/1/status");
+    let base_revision = base.iter().find(|(k, _)| k == "base_revision").unwrap().1.clone();
+    let fields = [
+        ("base_revision", base_revision.as_str()),
+        ("status", "agreed-ad-ref"),
+        ("note", "given new figures"),
+    ];
+    let done = f.post("/p/ocean/working/1/status", &norland, &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let page = f.get("/p/ocean/working", Some(&norland)).await;
+    let select = status_select(&page.text, "1");
+    assert!(select.contains("<option value=\"agreed-ad-ref\" selected>"), "{select}");
+    assert!(!select.contains("<option value=\"open\" selected>"), "{select}");
+    assert!(page.text.contains("value=\"given new figures\""), "the note is shown");
+
+    // The same "Set status" click on Open: a confirmation page, nothing recorded.
+    let before = f.events().await;
+    let base = hidden_fields(&page.text, "/p/ocean/working/1/status");
+    let base_revision = base.iter().find(|(k, _)| k == "base_revision").unwrap().1.clone();
+    let fields = [("base_revision", base_revision.as_str()), ("status", "open"), ("note", "")];
+    let ask = f.post("/p/ocean/working/1/status", &norland, &fields).await;
+    assert_eq!(ask.status, StatusCode::OK, "{}", ask.text);
+    assert!(ask.text.contains("Reopen paragraph 1?"), "{}", ask.text);
+    assert!(ask.text.contains("agreed ad referendum"), "{}", ask.text);
+    assert_eq!(f.events().await, before, "a first click recorded nothing");
+    let page = f.get("/p/ocean/working", Some(&norland)).await;
+    assert!(status_select(&page.text, "1").contains("value=\"agreed-ad-ref\" selected"));
+
+    // The confirmation page's own form, with a reason: recorded, by Norland.
+    let carried = hidden_fields(&ask.text, "/p/ocean/working/1/status");
+    assert!(carried.contains(&("confirm".into(), "yes".into())), "{carried:?}");
+    assert!(carried.contains(&("status".into(), "open".into())), "{carried:?}");
+    let mut fields: Vec<(&str, &str)> =
+        carried.iter().filter(|(k, _)| k != "csrf").map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    fields.push(("note", "a delegation asked to reopen it"));
+    let done = f.post("/p/ocean/working/1/status", &norland, &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    assert_eq!(f.events().await, before + 1);
+    let (actor, kind, payload) = f.last_event().await;
+    assert_eq!((actor.as_str(), kind.as_str()), ("co-facilitator:Norland", "set-status"));
+    assert!(payload.to_string().contains("a delegation asked to reopen it"), "{payload}");
+    let page = f.get("/p/ocean/working", Some(&norland)).await;
+    assert!(status_select(&page.text, "1").contains("<option value=\"open\" selected>"));
+}
+
+#[tokio::test]
+async fn a_compromise_text_is_written_from_its_form() {
+    let f = fixture().await;
+    let norland = f.login("norland").await;
+    let page = f.get("/p/ocean/working", Some(&norland)).await;
+    // The form starts from the text as it stands.
+    assert!(page.text.contains("action=\"/p/ocean/working/2/compromise\""), "{}", page.text);
+    assert!(page.text.contains("Decides to convene [a high-level meeting] in 2027"));
+    let base = hidden_fields(&page.text, "/p/ocean/working/2/compromise");
+    let base_revision = base.iter().find(|(k, _)| k == "base_revision").unwrap().1.clone();
+    let text = "Decides to convene a high-level meeting in 2028 to review progress;";
+    let done = f
+        .post("/p/ocean/working/2/compromise", &norland, &[("base_revision", &base_revision), ("text", text)])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let page = f.get("/p/ocean/working", Some(&norland)).await;
+    assert!(page.text.contains("in 2028 to review progress"), "{}", page.text);
+    let (_, kind, _) = f.last_event().await;
+    assert_eq!(kind, "write-compromise");
+}
