@@ -89,3 +89,76 @@ async fn a_compromise_text_is_written_from_its_form() {
     let (_, kind, _) = f.last_event().await;
     assert_eq!(kind, "write-compromise");
 }
+
+/// The `<div>` of proposal `id` on the compilation page.
+fn proposal_block(html: &str, id: &str) -> String {
+    let at = html.find(&format!("id=\"proposal-{id}\"")).unwrap_or_else(|| panic!("no {id} in {html}"));
+    html[at..].split("<details class=\"table-proposal\"").next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_group_proposal_is_changed_only_by_its_tabler_or_the_focal_point_after_a_confirmation() {
+    let f = fixture().await;
+    let (norway, valdoria) = (f.login("norway1").await, f.login("valdoria1").await);
+    // Valdoria tables in the Nordic group's name (Norway is its focal point).
+    let fields = [
+        ("paragraph", "2"),
+        ("kind", "replace"),
+        ("find", "2027"),
+        ("text", "2028"),
+        ("on_behalf_of", "nordic"),
+        ("rationale", ""),
+    ];
+    let done = f.post("/p/ocean/proposals", &valdoria, &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let p = f.last_event().await;
+    assert_eq!((p.0.as_str(), p.1.as_str()), ("delegation:valdoria", "table-proposal"));
+
+    // Norway tables another in the group's name: Valdoria may not take it back.
+    let fields = [
+        ("paragraph", "3"),
+        ("kind", "delete"),
+        ("find", "on the implementation"),
+        ("on_behalf_of", "nordic"),
+    ];
+    assert_eq!(f.post("/p/ocean/proposals", &norway, &fields).await.status, StatusCode::SEE_OTHER);
+    let page = f.get("/p/ocean/compilation", Some(&valdoria)).await;
+    let p2 = proposal_block(&page.text, "p2");
+    assert!(!p2.contains("/withdraw\""), "{p2}");
+    assert!(p2.contains("Only Norway (who tabled it) may revise or withdraw p2."), "{p2}");
+    let before = f.events().await;
+    let ask = f.post("/p/ocean/proposals/p2/withdraw", &valdoria, &[]).await;
+    assert!(ask.text.contains("Withdraw p2?"), "{}", ask.text);
+    let refused = f.post("/p/ocean/proposals/p2/withdraw", &valdoria, &[("confirm", "yes")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    assert!(refused.text.contains("Norway (who tabled it)"), "{}", refused.text);
+    assert_eq!(f.events().await, before, "nothing recorded");
+
+    // The focal point may revise Valdoria's p1; the page says who did.
+    let page = f.get("/p/ocean/compilation", Some(&norway)).await;
+    let p1 = proposal_block(&page.text, "p1");
+    assert!(p1.contains("/p/ocean/proposals/p1/withdraw"), "{p1}");
+    let base = web_support::hidden_fields(&page.text, "/p/ocean/proposals/p1/revise");
+    let rev = base.iter().find(|(k, _)| k == "base_revision").unwrap().1.clone();
+    let done =
+        f.post("/p/ocean/proposals/p1/revise", &norway, &[("base_revision", &rev), ("text", "2029")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let page = f.get("/p/ocean/compilation", None).await;
+    let p1 = proposal_block(&page.text, "p1");
+    assert!(p1.contains("(tabled by Valdoria), revised by Norway"), "{p1}");
+
+    // Withdrawal: the first click asks, saying what it does; the second records it as Norway's.
+    let before = f.events().await;
+    let ask = f.post("/p/ocean/proposals/p1/withdraw", &norway, &[]).await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.text.contains("Withdraw p1?") && ask.text.contains("Nordic group"), "{}", ask.text);
+    assert_eq!(f.events().await, before);
+    let carried = web_support::hidden_fields(&ask.text, "/p/ocean/proposals/p1/withdraw");
+    assert!(carried.contains(&("confirm".into(), "yes".into())), "{carried:?}");
+    let done = f.post("/p/ocean/proposals/p1/withdraw", &norway, &[("confirm", "yes")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let (actor, kind, _) = f.last_event().await;
+    assert_eq!((actor.as_str(), kind.as_str()), ("delegation:norway", "withdraw"));
+    let page = f.get("/p/ocean/compilation", Some(&norway)).await;
+    assert!(!page.text.contains("id=\"proposal-p1\""), "withdrawn proposals leave the compilation");
+}

@@ -7,8 +7,10 @@
 //!   compromises, decide on proposals and produce revisions (and may also
 //!   import drafts, publish them and schedule sessions).
 //! - A delegation tables, supports and opposes only in its own name or in the
-//!   name of a group it belongs to, and revises or withdraws only proposals
-//!   tabled in those names.
+//!   name of a group it belongs to. A proposal is revised or withdrawn only by
+//!   the delegation that tabled it or, for one tabled in a group's name, by
+//!   the group's focal point (its first listed member, who speaks for it);
+//!   the group's other members support, oppose or table their own.
 //! - Observers and the public read only what is public; delegations read what
 //!   is circulated or public; the secretariat and co-facilitators read all.
 
@@ -111,6 +113,37 @@ pub fn may_act_for(state: &ProcessState, acting: &str, name: &str) -> bool {
         return state.participant(acting).is_some();
     }
     state.participant(name).is_some_and(|g| g.members.iter().any(|m| m == acting))
+}
+
+/// The delegation that speaks for group `group` (its focal point, or
+/// coordinator): the first member its registration lists. `None` for a
+/// delegation, or a group with no member.
+pub fn focal_point<'a>(state: &'a ProcessState, group: &str) -> Option<&'a str> {
+    let g = state.participant(group)?;
+    (g.kind == super::ParticipantKind::Group).then(|| g.members.first().map(String::as_str)).flatten()
+}
+
+/// Whether the delegation `acting` may revise or withdraw proposal `p`: the
+/// delegation that tabled it, or — for a proposal in a group's name — the
+/// group's focal point, if still a member. Another member of the group may
+/// not take back what a colleague tabled in the group's name.
+pub fn may_change_proposal(state: &ProcessState, acting: &str, p: &Proposal) -> bool {
+    if state.participant(acting).is_none() {
+        return false;
+    }
+    p.tabled_by == acting || (p.author != acting && focal_point(state, &p.author) == Some(acting))
+}
+
+/// Who may revise or withdraw `p`, in words: "Valdoria (who tabled it) or
+/// Norway (the focal point of the Nordic group)".
+pub fn who_may_change_proposal(state: &ProcessState, p: &Proposal) -> String {
+    let tabler = format!("{} (who tabled it)", state.name_of(&p.tabled_by));
+    match focal_point(state, &p.author) {
+        Some(f) if f != p.tabled_by => {
+            format!("{tabler} or {} (the focal point of {})", state.name_of(f), state.name_of(&p.author))
+        }
+        _ => tabler,
+    }
 }
 
 /// The role-level rule for an action: may this kind of actor take it at all?

@@ -215,7 +215,38 @@ pub(super) async fn proposal_action(
         other => Err(ApiError::not_found(format!("no action `{other}` on proposals"))),
     };
     let back = format!("/p/{pid}/compilation");
+    // Withdrawing cannot be undone: a second step, said in words.
+    if verb == "withdraw" && !confirm::confirmed(&form) && !wants_json(&headers) {
+        if let Some(message) = withdrawal(&web, &pid, &proposal) {
+            let ask = confirm::Ask {
+                heading: format!("Withdraw {proposal}?"),
+                message,
+                action: format!("/p/{pid}/proposals/{proposal}/withdraw"),
+                note: None,
+                confirm_label: "Yes, withdraw it",
+                cancel: format!("{back}#proposal-{proposal}"),
+            };
+            return confirm::ask(&v, &form, ask);
+        }
+    }
     act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+/// What withdrawing `proposal` does, in words (`None`: no such proposal,
+/// which the action itself then reports).
+fn withdrawal(web: &WebState, pid: &str, proposal: &str) -> Option<String> {
+    let slot = web.ws.process(pid)?;
+    let s = slot.state.read().ok()?;
+    let p = s.proposal(proposal)?;
+    let stances = p.supporters.len() + p.opponents.len();
+    Some(format!(
+        "{proposal} ({} on paragraph {}: {}) leaves the compilation for good{}; it cannot be tabled \
+         again, only a new proposal can. The withdrawal is recorded with your delegation's name.",
+        s.name_of(&p.author),
+        p.paragraph,
+        p.describe(),
+        if stances == 0 { String::new() } else { format!(", with its {stances} supports and oppositions") },
+    ))
 }
 
 /// A working paragraph as the co-facilitators' page shows it.

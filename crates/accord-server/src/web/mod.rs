@@ -618,7 +618,14 @@ pub struct PropView {
     rationale: String,
     supporters: String,
     opponents: String,
+    /// In the viewer's name or one of its groups' (no support or opposition).
     own: bool,
+    /// The viewer may revise or withdraw it (tabled it, or speaks for the group).
+    may_change: bool,
+    /// Who may revise or withdraw it, in words.
+    who_may_change: String,
+    /// The delegation that last revised it (empty: as tabled).
+    revised_by: String,
     revision: u64,
     /// The proposal's own wording, when it has one (what a revision changes).
     new_text: Option<String>,
@@ -689,6 +696,9 @@ fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<Compilation
                             supporters: names_of(&q.supporters),
                             opponents: names_of(&q.opponents),
                             own: own.as_deref().is_some_and(|d| policy::may_act_for(&s, d, &q.author)),
+                            may_change: own.as_deref().is_some_and(|d| policy::may_change_proposal(&s, d, q)),
+                            who_may_change: policy::who_may_change_proposal(&s, q),
+                            revised_by: q.revised_by.as_deref().map(|d| s.name_of(d)).unwrap_or_default(),
                             revision: q.revision,
                             new_text: match &q.edit {
                                 Edit::Replace { text, .. } | Edit::AddParagraph { text } => {
