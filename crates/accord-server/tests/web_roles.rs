@@ -143,7 +143,8 @@ async fn a_group_proposal_is_changed_only_by_its_tabler_or_the_focal_point_after
     let done =
         f.post("/p/ocean/proposals/p1/revise", &norway, &[("base_revision", &rev), ("text", "2029")]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
-    let page = f.get("/p/ocean/compilation", None).await;
+    let estoria = f.login("estoria1").await;
+    let page = f.get("/p/ocean/compilation", Some(&estoria)).await;
     let p1 = proposal_block(&page.text, "p1");
     assert!(p1.contains("(tabled by Valdoria), revised by Norway"), "{p1}");
 
@@ -161,4 +162,109 @@ async fn a_group_proposal_is_changed_only_by_its_tabler_or_the_focal_point_after
     assert_eq!((actor.as_str(), kind.as_str()), ("delegation:norway", "withdraw"));
     let page = f.get("/p/ocean/compilation", Some(&norway)).await;
     assert!(!page.text.contains("id=\"proposal-p1\""), "withdrawn proposals leave the compilation");
+}
+
+/// The text of a Word file's body (its `word/document.xml`).
+fn docx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a Word package");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    xml
+}
+
+/// A JSON API request with an optional bearer token.
+async fn api(f: &web_support::Fixture, path: &str, token: Option<&str>) -> (StatusCode, serde_json::Value) {
+    let mut req = axum::http::Request::get(path);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let a = f.send(req.body(axum::body::Body::empty()).unwrap()).await;
+    (a.status, serde_json::from_str(&a.text).unwrap_or(serde_json::Value::Null))
+}
+
+#[tokio::test]
+async fn proposals_are_shown_to_participants_until_the_co_facilitators_publish_the_compilation() {
+    let f = fixture().await;
+    let (valdoria, estoria, watcher, norland) = (
+        f.login("valdoria1").await,
+        f.login("estoria1").await,
+        f.login("watcher").await,
+        f.login("norland").await,
+    );
+    let secret_rationale = "Our capital cannot accept 2027";
+    let fields = [
+        ("paragraph", "2"),
+        ("kind", "replace"),
+        ("find", "2027"),
+        ("text", "2029"),
+        ("on_behalf_of", "valdoria"),
+        ("rationale", secret_rationale),
+    ];
+    assert_eq!(f.post("/p/ocean/proposals", &valdoria, &fields).await.status, StatusCode::SEE_OTHER);
+    let observer =
+        f.ws.create_token(
+            Some("ocean".into()),
+            &accord_core::negotiation::Actor::Observer { name: "W".into() },
+            "o",
+        )
+        .await
+        .unwrap();
+
+    // The public and observers: the paragraphs, no proposal, no name, no rationale — on the page,
+    // its exports and the API.
+    let hidden =
+        |body: &str| !body.contains(secret_rationale) && !body.contains("Valdoria") && !body.contains("p1");
+    for who in [None, Some(&watcher)] {
+        let page = f.get("/p/ocean/compilation", who).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text.contains("Decides to convene"), "the text is public");
+        assert!(page.text.contains("id=\"proposals-hidden\""), "{}", page.text);
+        assert!(hidden(&page.text), "{}", page.text);
+        let html = f.get("/p/ocean/compilation/export.html", who).await;
+        assert!(
+            html.text.contains("until the co-facilitators publish") && hidden(&html.text),
+            "{}",
+            html.text
+        );
+        let docx = f.get("/p/ocean/compilation/export.docx", who).await;
+        assert_eq!(docx.status, StatusCode::OK);
+        let xml = docx_text(&docx.bytes);
+        assert!(xml.contains("Decides to convene") && hidden(&xml), "{xml}");
+    }
+    for token in [None, Some(observer.as_str())] {
+        let (st, c) = api(&f, "/api/processes/ocean/compilation", token).await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(c["proposals_visible"], false, "{c}");
+        assert!(hidden(&c.to_string()), "{c}");
+        let (_, text) = api(&f, "/api/processes/ocean/compilation?format=text", token).await;
+        assert!(hidden(&text.to_string()));
+        let (st, list) = api(&f, "/api/processes/ocean/proposals", token).await;
+        assert_eq!((st, list["proposals"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{list}");
+        assert_eq!(api(&f, "/api/processes/ocean/proposals/p1", token).await.0, StatusCode::NOT_FOUND);
+    }
+    // A delegation that is not the author reads it (a participant).
+    let page = f.get("/p/ocean/compilation", Some(&estoria)).await;
+    assert!(page.text.contains(secret_rationale) && page.text.contains("id=\"proposal-p1\""));
+
+    // Only a co-facilitator publishes.
+    let refused = f.post("/p/ocean/compilation/visibility", &estoria, &[("visibility", "public")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    let page = f.get("/p/ocean/compilation", Some(&norland)).await;
+    assert!(page.text.contains("Publish the compilation"), "{}", page.text);
+    let done = f.post("/p/ocean/compilation/visibility", &norland, &[("visibility", "public")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let (actor, kind, _) = f.last_event().await;
+    assert_eq!((actor.as_str(), kind.as_str()), ("co-facilitator:Norland", "set-proposal-visibility"));
+
+    // Now public: everyone reads them, everywhere.
+    let page = f.get("/p/ocean/compilation", None).await;
+    assert!(page.text.contains(secret_rationale) && page.text.contains("Valdoria"), "{}", page.text);
+    let html = f.get("/p/ocean/compilation/export.html", None).await;
+    assert!(html.text.contains("p1") && html.text.contains("Valdoria"));
+    let docx = f.get("/p/ocean/compilation/export.docx", None).await;
+    assert!(docx_text(&docx.bytes).contains("Valdoria"), "the Word compilation attributes it now");
+    let (_, c) = api(&f, "/api/processes/ocean/compilation", Some(&observer)).await;
+    assert_eq!(c["proposals_visible"], true);
+    assert!(c.to_string().contains(secret_rationale));
+    assert_eq!(api(&f, "/api/processes/ocean/proposals/p1", None).await.0, StatusCode::OK);
 }

@@ -172,6 +172,7 @@ impl ProcessState {
                 self.record_decision(session, text, paragraphs)
             }
             Action::SetTimeZone { zone } => self.set_time_zone(zone),
+            Action::SetProposalVisibility { visibility } => Ok(Change::ProposalVisibility(*visibility)),
             Action::SetDeadline { until, session } => {
                 self.set_deadline(event, until.as_deref(), session.as_deref())
             }

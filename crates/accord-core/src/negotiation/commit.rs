@@ -44,6 +44,8 @@ pub(super) enum Change {
     Session(Session),
     /// A decision is recorded against a session.
     Record(SessionRecord),
+    /// Who reads the proposals.
+    ProposalVisibility(ProposalVisibility),
     /// Time zone, deadline, silence or adoption (`endgame.rs`).
     Endgame(super::endgame::EndgameChange),
 }
@@ -243,6 +245,7 @@ impl ProcessState {
                 self.record_in_session(Some(&r.session), seq, name, r.text, r.paragraphs);
                 out.session = Some(r.session);
             }
+            Change::ProposalVisibility(v) => self.proposal_visibility = v,
             Change::Endgame(c) => touches_text = self.commit_endgame(event, c, &mut out),
         }
         self.seq = event.seq;

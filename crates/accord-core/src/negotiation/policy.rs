@@ -13,8 +13,12 @@
 //!   the group's other members support, oppose or table their own.
 //! - Observers and the public read only what is public; delegations read what
 //!   is circulated or public; the secretariat and co-facilitators read all.
+//! - Proposals (who tabled what, rationales, stances) are read by the
+//!   participants — secretariat, co-facilitators, the process's delegations —
+//!   until the co-facilitators publish the compilation; then also by
+//!   observers and the public, on drafts they may read.
 
-use super::{Action, Actor, Publication};
+use super::{Action, Actor, ProposalVisibility, Publication};
 use crate::negotiation::{DraftVersion, ProcessState, Proposal};
 
 /// The lowest publication level `actor` may read in `state`'s process.
@@ -71,11 +75,22 @@ pub fn readable_latest<'a>(state: &'a ProcessState, actor: Option<&Actor>) -> Op
     state.latest().filter(|d| may_read(state, actor, d.publication))
 }
 
-/// Whether `actor` may read proposal `p`: they may read the draft it was
-/// tabled on. Every action on a proposal asks this first, and one they may
-/// not read is answered as one that does not exist.
+/// Whether `actor` may read the process's proposals at all: a participant
+/// always; observers and the public once the compilation is published.
+pub fn may_read_proposals(state: &ProcessState, actor: Option<&Actor>) -> bool {
+    let participant = match actor {
+        Some(Actor::Secretariat { .. }) => true,
+        Some(Actor::Delegation { delegation }) => state.participant(delegation).is_some(),
+        other => is_co_facilitator(state, other),
+    };
+    participant || state.proposal_visibility == ProposalVisibility::Public
+}
+
+/// Whether `actor` may read proposal `p`: they may read proposals and the
+/// draft it was tabled on. Every action on a proposal asks this first, and
+/// one they may not read is answered as one that does not exist.
 pub fn may_read_proposal(state: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> bool {
-    readable_draft(state, actor, &p.draft).is_some()
+    may_read_proposals(state, actor) && readable_draft(state, actor, &p.draft).is_some()
 }
 
 /// Proposal `p` as `actor` may see it: where it stands now, and the revision
@@ -174,6 +189,7 @@ pub fn may_take(state: &ProcessState, actor: &Actor, action: &Action) -> Result<
         | Action::ResolveBracket { .. }
         | Action::WriteCompromise { .. }
         | Action::ProduceRevision { .. }
+        | Action::SetProposalVisibility { .. }
         | Action::SetDeadline { .. }
         | Action::StartSilence { .. }
         | Action::Adopt { .. } => (co_fac, "a co-facilitator of the process"),

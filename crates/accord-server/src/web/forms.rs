@@ -155,6 +155,24 @@ pub(super) async fn table_proposal(
     act(&web, &v, &headers, &pid, &form, action, &back).await
 }
 
+/// The co-facilitators publish the compilation, or take it back.
+pub(super) async fn proposal_visibility(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let action = match field(&form, "visibility") {
+        "public" => Ok(ProposalVisibility::Public),
+        "participants" => Ok(ProposalVisibility::Participants),
+        other => Err(ApiError::bad_request(format!("unknown visibility `{other}`"))),
+    }
+    .map(|visibility| Action::SetProposalVisibility { visibility });
+    let back = format!("/p/{pid}/compilation");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
 pub(super) async fn proposal_action(
     State(web): State<Web>,
     headers: HeaderMap,

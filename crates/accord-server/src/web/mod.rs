@@ -26,7 +26,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use accord_core::negotiation::{
-    policy, Action, Actor, BracketResolution, Decision, Edit, ProcessState, Publication,
+    policy, Action, Actor, BracketResolution, Decision, Edit, ProcessState, ProposalVisibility, Publication,
 };
 use accord_core::{Paragraph, Status};
 
@@ -75,6 +75,7 @@ pub fn router(ws: Arc<Workspace>) -> Router {
         .route("/p/{process}/compilation", get(compilation_page))
         .route("/p/{process}/compilation/export.html", get(compilation_export))
         .route("/p/{process}/compilation/export.docx", get(documents::compilation_download))
+        .route("/p/{process}/compilation/visibility", post(proposal_visibility))
         .route(
             "/p/{process}/compilation/markup",
             post(uploads::markup_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
@@ -654,7 +655,18 @@ struct CompilationPage {
     can_decide: bool,
     names: Vec<(String, String)>,
     next_label: String,
+    /// The viewer reads the proposals (else: the paragraphs only).
+    proposals_visible: bool,
+    /// The co-facilitators have published the compilation.
+    published: bool,
+    /// What a reader who may not read the proposals is told.
+    hidden_note: &'static str,
 }
+
+/// What a reader who may not read the proposals is told.
+const PROPOSALS_HIDDEN: &str =
+    "The proposals (who tabled what, and who supports or opposes it) are shown to \
+     the participants of the process until the co-facilitators publish the compilation.";
 
 fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<CompilationPage, ApiError> {
     let (slot, actor) = visible(web, pid, v)?;
@@ -667,10 +679,14 @@ fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<Compilation
         _ => None,
     };
     let names_of = |ids: &[String]| ids.iter().map(|i| s.name_of(i)).collect::<Vec<_>>().join(", ");
+    let proposals_visible = policy::may_read_proposals(&s, a);
     let paragraphs = s
         .compilation()
         .into_iter()
-        .map(|c| {
+        .map(|mut c| {
+            if !proposals_visible {
+                c.proposals.clear();
+            }
             let pv = para_view(c.paragraph);
             CompParaView {
                 id: pv.id,
@@ -732,6 +748,9 @@ fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<Compilation
         can_decide: policy::is_co_facilitator(&s, a),
         names,
         next_label: format!("Rev.{}", s.drafts.len()),
+        proposals_visible,
+        published: s.proposal_visibility == ProposalVisibility::Public,
+        hidden_note: PROPOSALS_HIDDEN,
     })
 }
 
@@ -752,6 +771,9 @@ async fn compilation_export(State(web): State<Web>, headers: HeaderMap, Path(pid
                 esc(&c.title),
                 esc(&c.label)
             );
+            if !c.proposals_visible {
+                body.push_str(&format!("<p>{}</p>", esc(PROPOSALS_HIDDEN)));
+            }
             for p in &c.paragraphs {
                 body.push_str(&format!(
                     "<section class=\"paragraph\"><p dir=\"auto\"><span class=\"num\">{}</span> {}</p>",

@@ -33,6 +33,7 @@ pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -173,7 +174,7 @@ impl Fixture {
         let res = self.app.clone().oneshot(req).await.unwrap();
         let (status, headers) = (res.status(), res.headers().clone());
         let body = axum::body::to_bytes(res.into_body(), 64 << 20).await.unwrap().to_vec();
-        Answer { status, headers, text: String::from_utf8_lossy(&body).into_owned() }
+        Answer { status, headers, text: String::from_utf8_lossy(&body).into_owned(), bytes: body }
     }
 
     pub async fn get(&self, path: &str, who: Option<&Browser>) -> Answer {
