@@ -268,3 +268,26 @@ async fn proposals_are_shown_to_participants_until_the_co_facilitators_publish_t
     assert!(c.to_string().contains(secret_rationale));
     assert_eq!(api(&f, "/api/processes/ocean/proposals/p1", None).await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn readers_see_words_not_internal_ids_and_every_paragraph_has_its_badge() {
+    let f = fixture().await;
+    let home = f.get("/", None).await;
+    assert!(home.text.contains("1 draft<") && !home.text.contains("1 drafts"), "{}", home.text);
+    // Open paragraphs carry a badge in the margin too.
+    let draft = f.get("/p/ocean/drafts/d1", None).await;
+    assert_eq!(draft.status, StatusCode::OK);
+    assert!(draft.text.contains("<span class=\"badge open\">Open</span>"), "{}", draft.text);
+    // A session is named by its date, time and room, not `s1`.
+    let norland = f.login("norland").await;
+    let fields =
+        [("date", "2026-04-14"), ("time", "10:00–13:00"), ("room", "Conference Room 4"), ("agenda", "2")];
+    assert_eq!(f.post("/p/ocean/sessions", &norland, &fields).await.status, StatusCode::SEE_OTHER);
+    let page = f.get("/p/ocean/sessions", Some(&norland)).await;
+    assert!(
+        page.text.contains("<h2>Informal session of 2026-04-14, 10:00–13:00 · Conference Room 4</h2>"),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains(">s1<") && !page.text.contains("s1 ·"), "{}", page.text);
+}

@@ -222,7 +222,8 @@ fn in_process<T>(
 
 fn status_label(s: Status) -> (&'static str, &'static str) {
     match s {
-        Status::Open => ("", "open"),
+        // Open paragraphs carry their badge too: the margin says every status.
+        Status::Open => ("Open", "open"),
         other => (other.tag(), other.as_str()),
     }
 }
