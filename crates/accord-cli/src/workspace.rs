@@ -728,7 +728,7 @@ fn serve(addr: SocketAddr, demo: bool, store: &StoreOptions) -> Result<ExitCode,
             } else {
                 eprintln!(
                     "accord: the demo process `{}` was loaded at an earlier start; its web accounts keep the \
-                     password printed then. {}",
+                     password printed then; {}",
                     demo::PROCESS,
                     reset_hint(store)
                 );
