@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/pdf.sh — PDF → model: Accord's reader (poppler's pdftotext -layout as a
-# subprocess, bytes on stdin, then the parser) against `pdftotext -layout` alone,
+# subprocess on a temporary file, then the parser) against `pdftotext -layout` alone,
 # on the four Paris PDFs, end to end per process, best of N runs.
 #
 #   Usage (from the repo root):   bash bench/pdf.sh

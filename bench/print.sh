@@ -34,8 +34,12 @@ SEED=$SHARED/seeds/000_a85ec3b89659f1a1.txt
 [ -f "$SEED" ] || { echo "seed draft not found: $SEED" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "GNU time missing: apt-get install time" >&2; exit 2; }
 
-cargo build --release -q -p accord-print --example print
-cargo build --release -q -p accord-cli --bin accord
+# SKIP_BUILD=1 times the release binaries already built (a rebuild after a small
+# change takes long on a shared machine).
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+    cargo build --release -q -p accord-print --example print
+    cargo build --release -q -p accord-cli --bin accord
+fi
 BIN=${CARGO_TARGET_DIR:-target}/release/examples/print
 ACCORD=${CARGO_TARGET_DIR:-target}/release/accord
 

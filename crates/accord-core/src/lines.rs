@@ -135,6 +135,26 @@ pub(crate) const MONTHS: &[&str] = &[
 
 /// True when the line holds a calendar date: a month name and a four-digit
 /// year ("7 December 2015", "7 December, 2015", "8–13 February 2015").
+/// Capitals only (`GLOBAL STOCKTAKE`, `CHANGEMENTS CLIMATIQUES]`): some
+/// letters, none lower-case.
+pub(crate) fn is_capitals(text: &str) -> bool {
+    text.chars().filter(|c| c.is_alphabetic()).nth(1).is_some() && !text.chars().any(char::is_lowercase)
+}
+
+/// A title that cannot end where its line does, so the next line goes on
+/// with it: a bracket left open (`ADOPTION OF THE [PARIS AGREEMENT UNDER
+/// THE`), or a last word that joins to what follows (`OF`, `AND`, `DE`).
+pub(crate) fn title_runs_on(title: &str) -> bool {
+    let open = title.matches('[').count() > title.matches(']').count();
+    const JOINING: &[&str] = &[
+        "A", "AN", "AND", "AS", "AT", "BY", "FOR", "FROM", "IN", "OF", "ON", "OR", "THE", "TO", "UNDER",
+        "WITH", "À", "AU", "AUX", "DE", "DES", "DU", "ET", "LA", "LE", "LES", "SUR", "CON", "DEL", "EL",
+        "EN", "LOS", "LAS", "PARA", "POR", "Y", "И", "В", "ПО", "О", "ОБ", "НА", "С",
+    ];
+    let last = title.split_whitespace().next_back().unwrap_or("");
+    open || JOINING.iter().any(|w| last.eq_ignore_ascii_case(w) || last == *w)
+}
+
 pub(crate) fn has_date(text: &str) -> bool {
     let mut month = false;
     let mut year = false;

@@ -303,3 +303,43 @@ fn option_blocks_are_no_numbering_fault() {
     let d = load("1. Parties shall act.\n\n2. Parties shall report.\n\n2. Parties shall meet.\n");
     assert!(d.diagnostics.iter().any(|x| x.code == "numbering-duplicate"), "{:?}", d.diagnostics);
 }
+
+#[test]
+fn a_heading_too_long_for_its_line_goes_on_in_capitals() {
+    let text = "Draft decision\n\n\
+        I.      ADOPTION OF THE [PARIS AGREEMENT] [PARIS IMPLEMENTING AGREEMENT UNDER THE\n        \
+        UNITED NATIONS FRAMEWORK CONVENTION ON CLIMATE CHANGE]\n\
+        1.      Decides to adopt the Agreement;\n\n\
+        II.     INTENDED NATIONALLY DETERMINED CONTRIBUTIONS OF\n        \
+        PARTIES\n\
+        2.      Welcomes the contributions;\n\n\
+        III.    DÉCISIONS VISANT À DONNER EFFET À L'ACCORD ET\n        \
+        AUX TRAVAUX PRÉPARATOIRES\n\
+        3.      Décide de lancer les travaux;\n\n\
+        IV.     WORKSTREAM 2\n        \
+        MITIGATION\n\
+        4.      Decides to act.\n";
+    let d = load(text);
+    let titles: Vec<(&str, u32, u32)> =
+        d.headings.iter().map(|h| (h.title.as_str(), h.source_lines.first, h.source_lines.last)).collect();
+    assert_eq!(
+        titles,
+        vec![
+            (
+                "ADOPTION OF THE [PARIS AGREEMENT] [PARIS IMPLEMENTING AGREEMENT UNDER THE UNITED NATIONS \
+                 FRAMEWORK CONVENTION ON CLIMATE CHANGE]",
+                3,
+                4
+            ),
+            ("INTENDED NATIONALLY DETERMINED CONTRIBUTIONS OF PARTIES", 7, 8),
+            ("DÉCISIONS VISANT À DONNER EFFET À L'ACCORD ET AUX TRAVAUX PRÉPARATOIRES", 11, 12),
+            // A complete title: the line below is a heading of its own.
+            ("WORKSTREAM 2", 15, 15),
+            ("MITIGATION", 16, 16),
+        ]
+    );
+    assert_eq!(
+        d.paragraphs.iter().map(|p| p.number.as_deref().unwrap_or("")).collect::<Vec<_>>(),
+        ["1", "2", "3", "4"]
+    );
+}

@@ -37,7 +37,8 @@ mod limits;
 pub use handlers::canonical_of;
 use handlers::*;
 pub(crate) use limits::with_retry_after;
-use limits::{page, PageQuery, RateLimiter};
+pub(crate) use limits::RateLimiter;
+use limits::{page, PageQuery};
 pub use limits::{Limits, DEFAULT_PAGE, MAX_PAGE};
 
 /// Largest request body accepted (a draft of a few hundred pages fits).
@@ -58,7 +59,7 @@ pub struct ApiState {
     /// The compilation's JSON by (process, generation), with the seq it reflects.
     compilations: Cached<(String, u64)>,
     /// Each actor's write quota.
-    writes: RateLimiter,
+    writes: Arc<RateLimiter>,
 }
 
 impl std::ops::Deref for ApiState {
@@ -156,12 +157,12 @@ pub fn router(ws: Arc<Workspace>) -> Router {
 
 /// As [`router`], with the write quota given.
 pub fn router_with(ws: Arc<Workspace>, limits: Limits) -> Router {
-    let ws: Ws = Arc::new(ApiState {
-        ws,
-        drafts: Mutex::default(),
-        compilations: Mutex::default(),
-        writes: RateLimiter::new(limits),
-    });
+    router_sharing(ws, Arc::new(RateLimiter::new(limits)))
+}
+
+/// As [`router`], drawing writes from the quota `writes` (shared with the pages).
+pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Router {
+    let ws: Ws = Arc::new(ApiState { ws, drafts: Mutex::default(), compilations: Mutex::default(), writes });
     let api = Api { router: Router::new(), endpoints: Vec::new() }
         .get("/api/health", "Liveness: the server answers", "anyone", health)
         .get("/api/ready", "Readiness: the store accepts changes (503 with the reason when it does not, e.g. a read-only database)", "anyone", ready)

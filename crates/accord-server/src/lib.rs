@@ -44,8 +44,9 @@ pub fn app_with(ws: Arc<Workspace>, limits: Limits) -> axum::Router {
         .on_request(())
         .on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG))
         .on_failure(());
-    router_with(ws.clone(), limits)
-        .merge(web::router(ws))
+    let writes = Arc::new(api::RateLimiter::new(limits));
+    api::router_sharing(ws.clone(), writes.clone())
+        .merge(web::router(ws, writes))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(trace)
 }

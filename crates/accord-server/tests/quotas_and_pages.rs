@@ -146,3 +146,81 @@ async fn every_list_comes_a_page_at_a_time() {
     assert_eq!(more["sessions"].as_array().map(Vec::len), Some(1));
     assert_eq!(more["next"], Value::Null);
 }
+
+/// Logs `user` in through the login form; returns the session cookie and
+/// the CSRF token of its forms.
+async fn web_login(app: &axum::Router, user: &str, password: &str) -> (String, String) {
+    let get = |path: &str, cookie: &str| {
+        axum::http::Request::builder()
+            .uri(path)
+            .header(header::COOKIE, cookie)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let cookie_of = |a: &axum::http::Response<axum::body::Body>, name: &str| {
+        a.headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.split(';').next().filter(|kv| kv.starts_with(&format!("{name}="))))
+            .map(str::to_string)
+    };
+    let csrf_in = |html: &str| {
+        html.split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or("")
+            .to_string()
+    };
+    use tower::ServiceExt;
+    let page = app.clone().oneshot(get("/login", "")).await.unwrap();
+    let pre = cookie_of(&page, "accord_csrf").unwrap();
+    let html = axum::body::to_bytes(page.into_body(), 1 << 20).await.unwrap();
+    let csrf = csrf_in(&String::from_utf8_lossy(&html));
+    let form = format!("csrf={csrf}&username={user}&password={}&next=/", password.replace(' ', "+"));
+    let req = axum::http::Request::post("/login")
+        .header(header::COOKIE, pre)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(form))
+        .unwrap();
+    let done = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let session = cookie_of(&done, "accord_session").unwrap();
+    let home = app.clone().oneshot(get("/p/ocean", &session)).await.unwrap();
+    let html = axum::body::to_bytes(home.into_body(), 1 << 20).await.unwrap();
+    (session, csrf_in(&String::from_utf8_lossy(&html)))
+}
+
+#[tokio::test]
+async fn the_pages_forms_draw_on_the_same_quota_as_the_api() {
+    let f = fixture().await;
+    let app = app_with(f.ws.clone(), Limits { write_burst: 3, writes_per_second: 0.01 });
+    let estoria = accord_core::negotiation::Actor::Delegation { delegation: "estoria".into() };
+    let password = "correct horse battery staple";
+    accord_workspace::accounts::create_account(&f.ws, "estoria1", password, &estoria, Some("ocean".into()))
+        .await
+        .unwrap();
+    let (session, csrf) = web_login(&app, "estoria1", password).await;
+    let table = |n: usize| {
+        let form = format!("csrf={csrf}&paragraph=1&kind=insert&text=Also{n}&rationale=r{n}");
+        axum::http::Request::post("/p/ocean/proposals")
+            .header(header::COOKIE, &session)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(form))
+            .unwrap()
+    };
+    // Two writes by the form, one by the API: the burst of three is spent.
+    for n in 0..2 {
+        let a = send(&app, table(n)).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "form write {n}: {}", a.body);
+    }
+    let a = send(&app, post(&f.delegation, PROPOSALS, &proposal(2))).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    // The next form write waits, and says for how long.
+    let a = send(&app, table(3)).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS, "{}", a.body);
+    assert!(a.headers.get(header::RETRY_AFTER).is_some(), "{:?}", a.headers);
+    // So does the API.
+    let a = send(&app, post(&f.delegation, PROPOSALS, &proposal(4))).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+}

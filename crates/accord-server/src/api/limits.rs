@@ -57,20 +57,21 @@ impl Limits {
     }
 }
 
-/// The token buckets of the actors who wrote lately.
-pub(super) struct RateLimiter {
+/// The token buckets of the actors who wrote lately, shared by the API and
+/// the pages: one actor has one quota, whichever way it writes.
+pub(crate) struct RateLimiter {
     limits: Limits,
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
 }
 
 impl RateLimiter {
-    pub fn new(limits: Limits) -> RateLimiter {
+    pub(crate) fn new(limits: Limits) -> RateLimiter {
         RateLimiter { limits, buckets: Mutex::default() }
     }
 
     /// Takes one write from `actor`'s bucket, or says in how many seconds
     /// one will be there.
-    pub fn take(&self, actor: &str) -> Result<(), ApiError> {
+    pub(crate) fn take(&self, actor: &str) -> Result<(), ApiError> {
         let now = Instant::now();
         let burst = f64::from(self.limits.write_burst.max(1));
         let rate = self.limits.writes_per_second;

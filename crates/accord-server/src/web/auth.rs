@@ -5,9 +5,11 @@
 //! as a proxy's `X-Forwarded-Proto: https` says) whose SHA-256 the store
 //! keeps, with a per-session CSRF token that every form carries. Logged-out
 //! forms (login, invitation) use a double-submit CSRF cookie. Failed logins
-//! are limited per username.
+//! are slowed per account and address, per address and per account
+//! (`throttle`).
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, RwLock};
 
 use accord_core::negotiation::Actor;
@@ -16,6 +18,8 @@ use accord_workspace::accounts::{account_of, authenticate};
 use accord_workspace::secrets::{new_token_secret, token_hash};
 use accord_workspace::Workspace;
 use axum::http::{header, HeaderMap, HeaderValue};
+
+use super::throttle::LoginThrottle;
 
 pub use accord_workspace::accounts::{
     check_password, check_username, create_account, create_invitation, hash_password, Account,
@@ -28,31 +32,9 @@ pub const SESSION_COOKIE: &str = "accord_session";
 pub const CSRF_COOKIE: &str = "accord_csrf";
 /// How long a login lasts.
 pub const SESSION_MS: i64 = 12 * 3600 * 1000;
-/// Failed logins allowed per username before a pause.
-pub const MAX_FAILURES: u32 = 5;
-/// The pause, after the last failure.
-pub const LOCKOUT_MS: i64 = 60 * 1000;
-/// Most usernames with failed logins, and most sessions, kept in memory: a
-/// flood of made-up names or of logins cannot grow the server without bound.
+/// Most sessions kept in memory: a flood of logins cannot grow the server
+/// without bound.
 pub const MAX_TRACKED: usize = 10_000;
-
-/// Counts a failed login for `username`. At the bound, the counters whose
-/// pause is over go first, then the older half: the newest failures (an
-/// attack under way) are the ones kept.
-fn note_failure(failures: &mut HashMap<String, (u32, i64)>, username: &str, now: i64) {
-    if failures.len() >= MAX_TRACKED && !failures.contains_key(username) {
-        failures.retain(|_, (_, last)| now - *last < LOCKOUT_MS);
-        if failures.len() >= MAX_TRACKED {
-            let mut times: Vec<i64> = failures.values().map(|(_, last)| *last).collect();
-            times.sort_unstable();
-            let cut = times[times.len() / 2];
-            failures.retain(|_, (_, last)| *last > cut);
-        }
-    }
-    let e = failures.entry(username.to_string()).or_insert((0, now));
-    e.0 += 1;
-    e.1 = now;
-}
 
 /// Caches a session (the store keeps them all; this is only a cache). At the
 /// bound, expired sessions go first, then all: they are read again from the store.
@@ -69,6 +51,35 @@ fn cache_session(
         }
     }
     sessions.insert(record.hash.clone(), (record, account));
+}
+
+/// Why a login did not give a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginError {
+    /// Too many failed attempts: try again after this many seconds.
+    Throttled {
+        /// The wait.
+        seconds: u64,
+    },
+    /// Unknown username or wrong password (which of the two is not said).
+    Refused,
+    /// The store could not be read or written (a full disk, a read-only
+    /// database): the server's trouble, not the person's.
+    Unavailable(String),
+}
+
+impl std::fmt::Display for LoginError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoginError::Throttled { seconds } => {
+                write!(f, "too many failed attempts; try again in {seconds} seconds")
+            }
+            LoginError::Refused => f.write_str("unknown username or wrong password"),
+            LoginError::Unavailable(_) => {
+                f.write_str("logging in is not possible just now: the server cannot record the session; try again shortly")
+            }
+        }
+    }
 }
 
 /// Who is looking at a page.
@@ -103,7 +114,9 @@ pub struct WebState {
     /// The workspace.
     pub ws: Arc<Workspace>,
     sessions: RwLock<HashMap<String, (WebSessionRecord, Account)>>,
-    failures: Mutex<HashMap<String, (u32, i64)>>,
+    throttle: Mutex<LoginThrottle>,
+    /// The write quota, shared with the API.
+    pub(crate) writes: Arc<crate::api::RateLimiter>,
     /// Drafts' article HTML by (process, draft): drafts never change.
     articles: Mutex<HashMap<(String, String), Arc<str>>>,
     /// Texts live viewers were shown, for those who reconnect.
@@ -132,11 +145,12 @@ pub fn set_cookie(name: &str, value: &str, max_age_s: i64, secure: bool) -> Head
 
 impl WebState {
     /// Wraps the workspace.
-    pub fn new(ws: Arc<Workspace>) -> Arc<WebState> {
+    pub(crate) fn new(ws: Arc<Workspace>, writes: Arc<crate::api::RateLimiter>) -> Arc<WebState> {
         Arc::new(WebState {
             ws,
             sessions: RwLock::new(HashMap::new()),
-            failures: Mutex::new(HashMap::new()),
+            throttle: Mutex::new(LoginThrottle::default()),
+            writes,
             articles: Mutex::new(HashMap::new()),
             live: super::live::History::default(),
         })
@@ -216,30 +230,32 @@ impl WebState {
         v
     }
 
-    /// Logs in; returns the session cookie's secret. Errors are for the person.
-    pub async fn login(&self, username: &str, password: &str) -> Result<String, String> {
+    /// Logs in `username` from the client at `address` (when known);
+    /// returns the session cookie's secret.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        address: Option<IpAddr>,
+    ) -> Result<String, LoginError> {
         let now = self.ws.now_ms();
-        if let Ok(f) = self.failures.lock() {
-            if let Some((n, last)) = f.get(username) {
-                if *n >= MAX_FAILURES && now - last < LOCKOUT_MS {
-                    return Err(format!(
-                        "too many failed attempts; try again in {} seconds",
-                        (LOCKOUT_MS - (now - last)) / 1000 + 1
-                    ));
-                }
-            }
+        if let Ok(t) = self.throttle.lock() {
+            t.check(username, address, now).map_err(|seconds| LoginError::Throttled { seconds })?;
         }
-        let account = authenticate(&self.ws, username, password).await.map_err(|e| e.to_string())?;
+        let account = authenticate(&self.ws, username, password)
+            .await
+            .map_err(|e| LoginError::Unavailable(e.to_string()))?;
         let Some(account) = account else {
-            if let Ok(mut f) = self.failures.lock() {
-                note_failure(&mut f, username, now);
+            if let Ok(mut t) = self.throttle.lock() {
+                t.failed(username, address, now);
             }
-            return Err("unknown username or wrong password".into());
+            return Err(LoginError::Refused);
         };
-        if let Ok(mut f) = self.failures.lock() {
-            f.remove(username);
+        let secret = self.start_session(account).await.map_err(LoginError::Unavailable)?;
+        if let Ok(mut t) = self.throttle.lock() {
+            t.succeeded(username, address, now);
         }
-        self.start_session(account).await
+        Ok(secret)
     }
 
     /// Starts a session for `account`; returns the cookie's secret.
@@ -278,17 +294,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn login_failures_and_cached_sessions_stay_bounded() {
-        let mut failures = HashMap::new();
-        for i in 0..MAX_TRACKED as i64 + 500 {
-            note_failure(&mut failures, &format!("user{i}"), 1_000 + i);
-        }
-        assert!(failures.len() <= MAX_TRACKED, "{}", failures.len());
-        // The newest failures are kept.
-        assert!(failures.contains_key(&format!("user{}", MAX_TRACKED + 499)));
-        note_failure(&mut failures, "user10499", 20_000);
-        assert_eq!(failures["user10499"].0, 2);
-
+    fn cached_sessions_stay_bounded() {
         let mut sessions = HashMap::new();
         let account =
             Account { username: "a".into(), actor: Actor::Observer { name: "o".into() }, process: None };

@@ -29,6 +29,9 @@ pub(super) async fn act(
         Ok(a) => a,
         Err(e) => return error_page(v, headers, e, &back),
     };
+    if let Err(e) = web.writes.take(&actor.label()) {
+        return error_page(v, headers, e, &back);
+    }
     match web.ws.execute(pid, actor, action, None).await {
         Ok(outcome) if wants_json(headers) => axum::Json(outcome).into_response(),
         Ok(_) => Redirect::to(&back).into_response(),

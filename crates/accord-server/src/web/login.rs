@@ -4,6 +4,14 @@
 
 use super::*;
 
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use axum::http::HeaderValue;
+use axum::Extension;
+
+use auth::LoginError;
+
 #[derive(Template)]
 #[template(path = "login.html")]
 pub(super) struct LoginPage {
@@ -47,6 +55,7 @@ pub(super) async fn login_page(
 
 pub(super) async fn login(
     State(web): State<Web>,
+    address: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
@@ -66,7 +75,7 @@ pub(super) async fn login(
     let username = form.get("username").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let next = safe_next(form.get("next").map(String::as_str));
-    match web.login(&username, &password).await {
+    match web.login(&username, &password, address.map(|Extension(ConnectInfo(a))| a.ip())).await {
         Ok(secret) => {
             let mut r = Redirect::to(&next).into_response();
             r.headers_mut().append(
@@ -76,13 +85,20 @@ pub(super) async fn login(
             r
         }
         Err(error) => {
-            let status = if error.starts_with("too many") {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::UNAUTHORIZED
+            let status = match &error {
+                LoginError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+                LoginError::Refused => StatusCode::UNAUTHORIZED,
+                LoginError::Unavailable(cause) => {
+                    tracing::error!(%cause, "a login could not be recorded");
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
             };
-            let mut r = page(&v, &LoginPage { frame: frame(&v), error, username, next });
+            let message = error.to_string();
+            let mut r = page(&v, &LoginPage { frame: frame(&v), error: message, username, next });
             *r.status_mut() = status;
+            if let LoginError::Throttled { seconds } = error {
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
             r
         }
     }

@@ -13,6 +13,7 @@ mod forms;
 pub mod live;
 mod login;
 pub mod markup;
+mod throttle;
 mod uploads;
 
 use std::collections::HashMap;
@@ -46,8 +47,8 @@ pub const MAX_FORM_BYTES: usize = 256 * 1024;
 type Web = Arc<WebState>;
 
 /// The web application's router.
-pub fn router(ws: Arc<Workspace>) -> Router {
-    let web = WebState::new(ws);
+pub(crate) fn router(ws: Arc<Workspace>, writes: Arc<crate::api::RateLimiter>) -> Router {
+    let web = WebState::new(ws, writes);
     Router::new()
         .route("/", get(index))
         .route("/login", get(login_page).post(login))
@@ -173,8 +174,10 @@ fn error_page(v: &Viewer, headers: &HeaderMap, e: ApiError, back: &str) -> Respo
         StatusCode::UNAUTHORIZED => "Please log in",
         StatusCode::PAYLOAD_TOO_LARGE => "The file is too large",
         StatusCode::INTERNAL_SERVER_ERROR => "Something went wrong",
+        StatusCode::TOO_MANY_REQUESTS => "Too many changes at once",
         _ => "The change was not made",
     };
+    let retry_after = e.retry_after;
     let mut r = page(
         v,
         &MessagePage {
@@ -186,7 +189,7 @@ fn error_page(v: &Viewer, headers: &HeaderMap, e: ApiError, back: &str) -> Respo
         },
     );
     *r.status_mut() = e.status;
-    r
+    crate::api::with_retry_after(r, retry_after)
 }
 
 fn wants_json(headers: &HeaderMap) -> bool {

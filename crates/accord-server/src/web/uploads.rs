@@ -129,6 +129,9 @@ pub(super) async fn import_upload(
         }
     };
     let action = Action::ImportDraft { label, canonical, publication, lineage: None };
+    if let Err(e) = web.writes.take(&actor.label()) {
+        return error_page(&v, &headers, e, &back);
+    }
     match web.ws.execute(&pid, actor, action, None).await {
         Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
         Ok(o) => Redirect::to(&format!("/p/{pid}/drafts/{}", o.draft.unwrap_or_default())).into_response(),
@@ -313,6 +316,10 @@ pub(super) async fn markup_upload(
         }
     });
     if let Err(e) = checked {
+        return error_page(&v, &headers, e, &back);
+    }
+    // One file is one write of the quota: its changes are bounded by its size.
+    if let Err(e) = web.writes.take(&actor.label()) {
         return error_page(&v, &headers, e, &back);
     }
     let mut tabled = Vec::new();
