@@ -291,3 +291,56 @@ async fn readers_see_words_not_internal_ids_and_every_paragraph_has_its_badge() 
     );
     assert!(!page.text.contains(">s1<") && !page.text.contains("s1 ·"), "{}", page.text);
 }
+
+#[tokio::test]
+async fn the_letters_of_the_seed_and_a_revision_s_cover_letter_are_shown_with_the_draft() {
+    let f = fixture().await;
+    let seed = std::fs::read_to_string("../../../shared/seeds/000_a85ec3b89659f1a1.txt").unwrap();
+    let canonical = accord_workspace::import::canonical_of(&seed).unwrap();
+    let sec = accord_core::negotiation::Actor::Secretariat { name: "Ana".into() };
+    let action = accord_core::negotiation::Action::ImportDraft {
+        label: "Zero draft (WSIS)".into(),
+        canonical,
+        publication: accord_core::negotiation::Publication::Public,
+        lineage: None,
+    };
+    web_support::execute(&f.ws, &sec, action).await;
+    let page = f.get("/p/ocean/drafts/d2", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Both letters, folded above the text, in words and escaped.
+    assert!(
+        page.text
+            .contains("<details class=\"letters\"><summary><strong>The 2 letters with this draft</strong>"),
+        "{}",
+        &page.text[..4000.min(page.text.len())]
+    );
+    assert!(
+        page.text.contains("from The President of the General Assembly, 7 December, 2015"),
+        "sender in words"
+    );
+    assert!(page.text.contains("Please accept, Excellency, the assurances of my highest consideration."));
+    assert!(page.text.contains("final meetings on 9 and 10 December"), "the co-facilitators' letter");
+    assert!(
+        page.text.find("class=\"letters\"") < page.text.find("id=\"toc-h\""),
+        "letters come before the text"
+    );
+    // The print view has them open.
+    let print = f.get("/p/ocean/drafts/d2/export.html", None).await;
+    assert!(print.text.contains("<details class=\"letters\" open>"), "the print view opens the letters");
+    // A revision's cover letter, produced from the working text, is shown with it.
+    let norland = f.login("norland").await;
+    let done = f
+        .post(
+            "/p/ocean/revisions",
+            &norland,
+            &[("label", "Rev.1"), ("date", "9 April 2026"), ("publication", "public")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let page = f.get("/p/ocean/drafts/d3", None).await;
+    assert!(page.text.contains("The letter with this draft"), "{}", &page.text[..3000.min(page.text.len())]);
+    assert!(page.text.contains("id=\"letter-1\""));
+    // A draft without letters shows no empty box.
+    let zero = f.get("/p/ocean/drafts/d1", None).await;
+    assert!(!zero.text.contains("class=\"letters\""));
+}

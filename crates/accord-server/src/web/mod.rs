@@ -432,6 +432,8 @@ struct DraftPage {
     title_status: &'static str,
     title_status_class: &'static str,
     drafts: Vec<(String, String)>,
+    /// The letters that came with the draft (folded), as HTML.
+    letters: String,
     article: Arc<str>,
 }
 
@@ -475,6 +477,7 @@ async fn draft_page(
             title_status: if ts.is_empty() { "Open" } else { ts },
             title_status_class: tc,
             drafts: policy::readable_drafts(s, a).map(|x| (x.id.clone(), x.label.clone())).collect(),
+            letters: markup::letters_html(&d.document.letters, false),
             article,
         })
     });
@@ -541,7 +544,9 @@ async fn draft_export(
         let title = d.document.title.clone().unwrap_or_else(|| s.info.title.clone());
         // The same article the draft page shows, from the same cache.
         let article = web.draft_article(&pid, &did, &d.document);
-        let body = format!("<h1>{}</h1><p class=\"muted\">{}</p>{article}", esc(&title), esc(&d.label));
+        let letters = markup::letters_html(&d.document.letters, true);
+        let body =
+            format!("<h1>{}</h1><p class=\"muted\">{}</p>{letters}{article}", esc(&title), esc(&d.label));
         Ok(standalone(&title, &body))
     });
     result.unwrap_or_else(|e| error_page(&v, &headers, e, &format!("/p/{pid}")))
