@@ -645,3 +645,49 @@ fn only_the_tabler_or_the_focal_point_changes_a_group_proposal() {
     let state = ProcessState::replay("p", &events).expect("the old withdrawal replays");
     assert_eq!(state.proposal(&q).unwrap().withdrawn_by.as_deref(), Some("delta"));
 }
+
+#[test]
+fn a_delegations_live_proposals_on_a_draft_are_bounded() {
+    use accord_core::negotiation::MAX_LIVE_PROPOSALS;
+    let mut log = Log::new();
+    let tabling_for = |by: &str, n: usize| Action::TableProposal {
+        draft: "d1".into(),
+        paragraph: "5".into(),
+        on_behalf_of: by.into(),
+        edit: Edit::Insert { at: 0, text: format!("Also {n}, ") },
+        rationale: None,
+        citation: None,
+    };
+    let tabling = |n: usize| tabling_for("alpha", n);
+    // Applied directly: the helper's before/after snapshot of the whole
+    // state per event would make this quadratic.
+    let event = |state: &ProcessState, actor: Actor, action: Action| Event {
+        process: "p".into(),
+        seq: state.seq + 1,
+        at_ms: 10_000 + state.seq as i64,
+        actor,
+        against: Some("d1".into()),
+        idempotency_key: None,
+        action,
+    };
+    for n in 0..MAX_LIVE_PROPOSALS {
+        let e = event(&log.state, del("alpha"), tabling(n));
+        log.state.apply(&e).unwrap_or_else(|err| panic!("proposal {n}: {err}"));
+        log.events.push(e);
+    }
+    let one_more = event(&log.state, del("alpha"), tabling(MAX_LIVE_PROPOSALS));
+    let err = log.state.clone().apply(&one_more).unwrap_err();
+    assert!(matches!(err, DomainError::Invalid(_)), "{err}");
+    assert!(err.to_string().contains("already has 2000 live proposals on draft `d1`"), "{err}");
+    // Another delegation is not held back by alpha's.
+    let beta = tabling_for("beta", 0);
+    assert!(log.state.clone().apply(&event(&log.state, del("beta"), beta)).is_ok());
+    // A log recorded before the bound replays whole.
+    let mut replayed = ProcessState::replay("p", &log.events).unwrap();
+    assert!(replayed.apply_recorded(&one_more).is_ok());
+    // Withdrawing one frees a place.
+    let withdraw = event(&log.state, del("alpha"), Action::Withdraw { proposal: "p1".into() });
+    log.state.apply(&withdraw).unwrap();
+    let again = event(&log.state, del("alpha"), tabling(MAX_LIVE_PROPOSALS));
+    assert!(log.state.apply(&again).is_ok());
+}

@@ -23,6 +23,7 @@
 use std::io::{Read, Write};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use accord_core::Draft;
@@ -224,15 +225,20 @@ fn run_bounded(mut child: Child, timeout: Duration, max_stdout: usize) -> Result
     };
     let overflow = AtomicBool::new(false);
     let started = Instant::now();
+    // The output's end (the child exits, or writes past the bound) wakes the
+    // waiting thread at once: no polling latency on the common path.
+    let (closed, output_closed) = mpsc::channel::<()>();
     std::thread::scope(|s| {
-        let stdout = s.spawn(|| {
+        let flag = &overflow;
+        let stdout = s.spawn(move || {
             let mut text = Vec::new();
             // One byte past the bound tells "at the bound" from "beyond it".
             let read = (&mut out).take(max_stdout as u64 + 1).read_to_end(&mut text);
             if text.len() > max_stdout {
-                overflow.store(true, Ordering::SeqCst);
+                flag.store(true, Ordering::SeqCst);
                 text.clear();
             }
+            drop(closed);
             read.map(|_| text)
         });
         let stderr = s.spawn(move || {
@@ -249,9 +255,15 @@ fn run_bounded(mut child: Child, timeout: Duration, max_stdout: usize) -> Result
                 }
             }
         });
-        // Poll: short sleeps at first so that a small PDF costs no latency.
-        let mut pause = Duration::from_micros(200);
+        let _ = output_closed.recv_timeout(timeout);
+        // The output is closed (or time is up): the child has exited or
+        // exits now; a child that closed its output and went on running is
+        // waited for, briefly polled, until the time limit.
+        let mut pause = Duration::from_micros(100);
         let end = loop {
+            if overflow.load(Ordering::SeqCst) {
+                break End::TooMuchText;
+            }
             match child.try_wait() {
                 Ok(Some(status)) => break End::Exited(status),
                 Ok(None) => {}
@@ -260,9 +272,6 @@ fn run_bounded(mut child: Child, timeout: Duration, max_stdout: usize) -> Result
                     let _ = child.wait();
                     return Err(PdfError::Io(e.to_string()));
                 }
-            }
-            if overflow.load(Ordering::SeqCst) {
-                break End::TooMuchText;
             }
             if started.elapsed() >= timeout {
                 break End::TimedOut(timeout);

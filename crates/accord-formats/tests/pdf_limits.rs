@@ -146,3 +146,15 @@ fn the_temporary_file_is_removed() {
     assert!(path.ends_with(".pdf"), "{path}");
     assert!(!std::path::Path::new(path).exists(), "{path} left behind");
 }
+
+#[test]
+fn a_child_that_closes_its_output_and_runs_on_is_stopped_too() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let program = fake_pdftotext(&dir, "exec >&-\nexec sleep 30");
+    let opts = PdfOptions { timeout_per_mib: Duration::ZERO, ..options(program, Duration::from_millis(400)) };
+    let started = Instant::now();
+    let err = pdf::to_text_with_options(b"%PDF-1.4\n", &opts).unwrap_err();
+    assert_eq!(err, PdfError::TimedOut { seconds: 1 });
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}

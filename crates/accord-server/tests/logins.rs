@@ -5,8 +5,9 @@
 //! person's (401). In process, with the client's address set as the listener
 //! sets it (`ConnectInfo`) and a clock the test moves.
 
+mod common;
+
 use std::net::{IpAddr, SocketAddr};
-use std::process::Command;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
@@ -145,31 +146,11 @@ async fn spraying_many_names_from_one_address_is_slowed() {
     assert_eq!(login(&f.app, at(67), "ana", PASSWORD).await.status, StatusCode::SEE_OTHER);
 }
 
-/// The file made immutable, made mutable again however the test ends.
-struct Immutable(std::path::PathBuf);
-
-impl Drop for Immutable {
-    fn drop(&mut self) {
-        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
-    }
-}
-
 #[tokio::test]
 async fn a_login_the_store_cannot_record_is_a_503() {
     let f = fixture().await;
     let db = store_path(&f.dir);
-    let made = Command::new("chattr").arg("+i").arg(&db).status();
-    if !made.is_ok_and(|s| s.success()) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but `chattr +i` cannot make the database read-only"
-        );
-        eprintln!(
-            "skipping: `chattr +i` is not available here (needs e2fsprogs and a filesystem that supports it)"
-        );
-        return;
-    }
-    let _guard = Immutable(db);
+    let Some(_guard) = common::immutable(&db) else { return };
     let app = app(open(&f.dir, &f.now));
     let a = login(&app, at(1), "ana", PASSWORD).await;
     assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{}", a.body);

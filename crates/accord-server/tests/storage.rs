@@ -6,21 +6,9 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use axum::http::StatusCode;
 use common::{fixture, open, send};
 use serde_json::{json, Value};
-
-/// The file made immutable, made mutable again however the test ends.
-struct Immutable(PathBuf);
-
-impl Drop for Immutable {
-    fn drop(&mut self) {
-        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
-    }
-}
 
 fn get(path: &str) -> axum::http::Request<axum::body::Body> {
     axum::http::Request::builder().uri(path).body(axum::body::Body::empty()).unwrap()
@@ -34,18 +22,7 @@ async fn a_read_only_database_is_not_ready_and_says_why() {
     assert_eq!(ready.body, json!({"status": "ready"}));
 
     let db = common::store_path(&f.dir);
-    let made = Command::new("chattr").arg("+i").arg(&db).status();
-    if !made.is_ok_and(|s| s.success()) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but `chattr +i` cannot make the database read-only"
-        );
-        eprintln!(
-            "skipping: `chattr +i` is not available here (needs e2fsprogs and a filesystem that supports it)"
-        );
-        return;
-    }
-    let _guard = Immutable(db);
+    let Some(_guard) = common::immutable(&db) else { return };
     // A server started on it: alive, not ready, and says why.
     let app = accord_server::app(open(&f.dir));
     let health = send(&app, get("/api/health")).await;

@@ -20,6 +20,9 @@ pub(super) fn not_found<T>(msg: impl Into<String>) -> Result<T, DomainError> {
 /// Longest text accepted in a proposal, compromise or rationale, in bytes.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
+/// Most live proposals one delegation (or group) may have on one draft.
+pub const MAX_LIVE_PROPOSALS: usize = 2_000;
+
 /// Checks one text field of a request: its size and that it holds no
 /// control characters (line breaks and tabs aside).
 pub(super) fn check_text(what: &str, text: &str) -> Result<(), DomainError> {

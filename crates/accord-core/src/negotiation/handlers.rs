@@ -96,6 +96,24 @@ impl ProcessState {
         }
     }
 
+    /// A delegation's live proposals on one draft are bounded: real ones
+    /// table tens, a runaway script millions, and every page and answer that
+    /// lists them would grow with it.
+    fn check_proposal_cap(&self, draft: &str, author: &str) -> Result<(), DomainError> {
+        let live = self
+            .proposals
+            .iter()
+            .filter(|p| p.draft == draft && p.author == author && p.state == ProposalState::Live)
+            .count();
+        if live >= MAX_LIVE_PROPOSALS {
+            return Err(DomainError::Invalid(format!(
+                "`{author}` already has {MAX_LIVE_PROPOSALS} live proposals on draft `{draft}`, the most one \
+                 delegation may have on a draft; withdraw some, or wait for the next revision"
+            )));
+        }
+        Ok(())
+    }
+
     pub(super) fn table_proposal(
         &self,
         event: &Event,
@@ -135,6 +153,9 @@ impl ProcessState {
         }
         if let Some(c) = citation {
             check_text("the citation", c)?;
+        }
+        if origin == Origin::Request {
+            self.check_proposal_cap(draft, on_behalf_of)?;
         }
         Ok(Change::Table(Box::new(Proposal {
             id: format!("p{}", self.proposals.len() + 1),

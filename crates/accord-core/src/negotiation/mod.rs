@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Status;
 
-pub use check::MAX_TEXT_BYTES;
+pub use check::{MAX_LIVE_PROPOSALS, MAX_TEXT_BYTES};
 pub use edit::{apply_edit, resolve_bracket, EditError};
 pub use endgame::{
     adopted_plain_text, Adoption, BreakStatus, Deadline, Silence, SilenceBreak, SilenceState, SilenceStatus,

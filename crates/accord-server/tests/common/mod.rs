@@ -138,3 +138,31 @@ pub async fn send(app: &axum::Router, req: Request<Body>) -> Answer {
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
     Answer { status, headers, body }
 }
+
+/// A file made immutable with `chattr +i` (read-only even to root, which the
+/// tests may run as), made mutable again however the test ends.
+pub struct Immutable(PathBuf);
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+/// Makes `path` immutable; `None` (after saying that the test skips) where
+/// `chattr` cannot, which fails the test under `CI`.
+pub fn immutable(path: &std::path::Path) -> Option<Immutable> {
+    let made = std::process::Command::new("chattr").arg("+i").arg(path).status();
+    if made.is_ok_and(|s| s.success()) {
+        return Some(Immutable(path.to_path_buf()));
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but `chattr +i` cannot make {} read-only",
+        path.display()
+    );
+    eprintln!(
+        "skipping: `chattr +i` is not available here (needs e2fsprogs and a filesystem that supports it)"
+    );
+    None
+}
