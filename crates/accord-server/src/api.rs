@@ -299,7 +299,14 @@ pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Ro
             DecisionRequest { text: "Paragraphs 12 to 15 go to a small group.".into(), paragraphs: vec!["12".into()] },
             record_decision,
         )
-        .get("/api/processes/{process}/compilation", "The compilation text: the latest draft with every live proposal under its paragraph (`?format=text`)", "readers of the latest draft", compilation)
+        .get("/api/processes/{process}/compilation", "The compilation text: the latest draft with every live proposal under its paragraph (`?format=text`); the proposals only for those who may read them (`proposals_visible`)", "readers of the latest draft", compilation)
+        .post(
+            "/api/processes/{process}/proposal-visibility",
+            "Who reads the proposals: `participants` (the default) or `public` (the compilation published to observers and the public)",
+            "co-facilitator",
+            ProposalVisibilityRequest { visibility: accord_core::negotiation::ProposalVisibility::Public },
+            set_proposal_visibility,
+        )
         .get("/api/processes/{process}/readiness", "Readiness for adoption, and the bracket burn-down", "readers of the latest draft", readiness)
         .list("/api/processes/{process}/events", "The event log, for audit, a page at a time (`?after=SEQ`: the events after that sequence number)", "secretariat, co-facilitator", json!({"type": "integer", "minimum": 0}), events)
         .get("/api/processes/{process}/state", "The whole derived state, for audit: what replaying the log must rebuild", "secretariat", full_state);
@@ -433,6 +440,12 @@ struct ImportDraftRequest {
 #[serde(deny_unknown_fields)]
 struct PublishRequest {
     publication: Publication,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProposalVisibilityRequest {
+    visibility: accord_core::negotiation::ProposalVisibility,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -676,12 +689,10 @@ fn read(slot: &ProcessSlot) -> Result<std::sync::RwLockReadGuard<'_, ProcessStat
     slot.state.read().map_err(|_| ApiError::unavailable("lock"))
 }
 
-/// Whether `actor` may read proposal `p` (the draft it was tabled on and the
-/// draft it now stands in must both be readable).
-/// Whether `actor` may read proposal `p`: they may read the draft it was
-/// tabled on.
+/// Whether `actor` may read proposal `p` (`policy::may_read_proposal`: the
+/// process's proposal visibility and the draft it was tabled on).
 fn may_read_proposal(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> bool {
-    policy::readable_draft(s, actor, &p.draft).is_some()
+    policy::may_read_proposal(s, actor, p)
 }
 
 /// A proposal as `actor` may see it: where it stands in a draft they may not
