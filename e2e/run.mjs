@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Accord's browser checks: drives the web pages in headless Chromium the way
 // delegates and co-facilitators use them, runs axe-core on every main page and
-// takes the screenshots in docs/screenshots/.
+// takes the screenshots in docs/screenshots/. Section h walks issue 15's
+// defects as a user meets them: the status control (without JavaScript),
+// confirmations before reopening or withdrawing, who may change a group's
+// proposal, and the compilation's proposals hidden until published.
 //
 //   node e2e/run.mjs [path/to/accord]        (or ACCORD_BIN=path/to/accord)
 //
@@ -589,6 +592,133 @@ async function run(browser, base, password) {
     await liveB.waitForFunction(() => /cable landing/.test(document.getElementById('live-text').textContent), null, { timeout: 3000 });
     await liveB.waitForFunction(() => /Shown to everyone/.test(document.getElementById('live-status').textContent));
     return await screenshot(liveB, 'live');
+  });
+
+  // h. The defects of issue 15, as a user meets them (before g: its import makes the latest draft internal).
+  const STATUS_PARA = '5';
+  await check(`h1. without JavaScript, the working text's status control shows paragraph ${STATUS_PARA}'s status; reopening it asks first and is recorded`, async () => {
+    const noJs = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+    noJs.setDefaultTimeout(10_000);
+    noJs.on('page', watchPage);
+    try {
+      const page = await login(noJs, 'estoria-cofac', password);
+      await goto(page, `${P}/working#para-${STATUS_PARA}`);
+      const select = page.locator(`#status-${STATUS_PARA}`);
+      const status = ((await page.locator(`#para-${STATUS_PARA}`).getAttribute('class')) ?? '').match(/status-([a-z-]+)/)?.[1];
+      const shown = await select.inputValue();
+      assert(shown === status, `the control shows “${shown}” for a paragraph whose status is “${status}”`);
+      await select.selectOption('agreed-ad-ref');
+      await page.fill(`#note-${STATUS_PARA}`, 'given new figures');
+      await submit(page, page.locator(`#para-${STATUS_PARA} form[action$="/status"] button[type=submit]`));
+      assert((await page.locator(`#status-${STATUS_PARA}`).inputValue()) === 'agreed-ad-ref', 'after setting agreed ad ref the control shows another status');
+      assert((await page.locator(`#note-${STATUS_PARA}`).inputValue()) === 'given new figures', 'the note is not shown');
+      // The same control back to Open: a confirmation page, nothing changed yet.
+      await page.locator(`#status-${STATUS_PARA}`).selectOption('open');
+      await submit(page, page.locator(`#para-${STATUS_PARA} form[action$="/status"] button[type=submit]`));
+      const heading = squash(await page.locator('main h1').textContent());
+      assert(heading === `Reopen paragraph ${STATUS_PARA}?`, `after one click the page reads “${heading}”`);
+      const check1 = await cofac.newPage();
+      await goto(check1, `${P}/working`);
+      const still = await check1.locator(`#status-${STATUS_PARA}`).inputValue();
+      await check1.close();
+      assert(still === 'agreed-ad-ref', `one click reopened the paragraph (${still})`);
+      await page.fill('#confirm-note', 'a delegation asked to reopen it');
+      await submit(page, page.getByRole('button', { name: 'Yes, reopen it' }));
+      assert(new URL(page.url()).pathname === `${P}/working`, `after confirming the browser is at ${page.url()}`);
+      const now = await page.locator(`#status-${STATUS_PARA}`).inputValue();
+      assert(now === 'open', `after confirming the control shows “${now}”`);
+      assert((await page.locator(`#note-${STATUS_PARA}`).inputValue()) === 'a delegation asked to reopen it', 'the reason is not recorded with the status');
+      return `status “${status}” ↔ control “${shown}”; reopened only after “${heading}”`;
+    } finally {
+      await noJs.close();
+    }
+  });
+
+  await check('h2. axe: the confirmation page for taking an agreed paragraph back', async () => {
+    const page = await cofac.newPage();
+    try {
+      await goto(page, `${P}/working`);
+      await page.locator(`#status-${STATUS_PARA}`).selectOption('agreed');
+      await submit(page, page.locator(`#para-${STATUS_PARA} form[action$="/status"] button[type=submit]`));
+      await page.locator(`#status-${STATUS_PARA}`).selectOption('suggested-for-closure');
+      await submit(page, page.locator(`#para-${STATUS_PARA} form[action$="/status"] button[type=submit]`));
+      assert(/Reopen paragraph/.test(await page.locator('main h1').textContent()), 'no confirmation for agreed → suggested for closure');
+      const v = await axe(page);
+      assert(v.length === 0, v.map((x) => `${x.id}: ${x.help}`).join('\n'));
+      await page.getByRole('link', { name: 'Cancel, change nothing' }).first().click();
+      return 'no violations';
+    } finally {
+      await page.close();
+    }
+  });
+
+  await check('h3. a G77 member sees who may change a colleague\'s proposal in the group\'s name; the tabler withdraws only after a confirmation', async () => {
+    const kestrel = await newContext(browser, base);
+    try {
+      const kPage = await login(kestrel, 'kestrel', password);
+      await goto(kPage, `${P}/compilation`);
+      const theirs = kPage.locator('.proposal', { hasText: '(tabled by Valdoria)' });
+      const n = await theirs.count();
+      assert(n > 0, 'no proposal tabled by Valdoria in a group\'s name on the compilation');
+      const first = theirs.first();
+      const id = (await first.getAttribute('id')).replace(/^proposal-/, '');
+      assert((await first.locator('form[action$="/withdraw"]').count()) === 0, `kestrel is offered to withdraw ${id}`);
+      const note = squash(await first.locator('.muted').first().textContent());
+      assert(note.includes('Only Valdoria (who tabled it)'), `the proposal says “${note}”`);
+      // Valdoria withdraws it: the first click asks.
+      const page = await valdoria.newPage();
+      await goto(page, `${P}/compilation`);
+      await submit(page, page.locator(`#proposal-${id} form[action$="/withdraw"] button`));
+      const heading = squash(await page.locator('main h1').textContent());
+      assert(heading === `Withdraw ${id}?`, `after one click the page reads “${heading}”`);
+      const v = await axe(page);
+      assert(v.length === 0, v.map((x) => `${x.id}: ${x.help}`).join('\n'));
+      await goto(page, `${P}/compilation`);
+      assert((await page.locator(`#proposal-${id}`).count()) === 1, `one click withdrew ${id}`);
+      await submit(page, page.locator(`#proposal-${id} form[action$="/withdraw"] button`));
+      await submit(page, page.getByRole('button', { name: 'Yes, withdraw it' }));
+      assert((await page.locator(`#proposal-${id}`).count()) === 0, `${id} is still on the compilation`);
+      await page.close();
+      return `${id}: kestrel is told who may; valdoria withdrew it after “${heading}”`;
+    } finally {
+      await kestrel.close();
+    }
+  });
+
+  await check('h4. the public and observers read the compilation without proposals until the co-facilitators publish it', async () => {
+    const observer = await newContext(browser, base);
+    try {
+      // Rev.2 made public (through the API: the pages have no form for it yet), its proposals not.
+      const token = serverLog.match(/co-facilitator:Norland\s+(acc_\w+)/)?.[1];
+      assert(token, 'no co-facilitator token in the server log');
+      const published = await anon.request.post(`/api/processes/${PROCESS}/drafts/d3/publication`, {
+        data: { publication: 'public' }, headers: { Authorization: `Bearer ${token}` },
+      });
+      assert(published.ok(), `publishing d3 answered ${published.status()}`);
+      await login(observer, 'observer', password);
+      for (const [who, ctx] of [['logged out', anon], ['observer', observer]]) {
+        const page = await ctx.newPage();
+        await goto(page, `${P}/compilation`);
+        assert((await page.locator('#proposals-hidden').count()) === 1, `${who}: no notice that proposals are hidden`);
+        const shown = await page.locator('.proposal').count();
+        assert(shown === 0, `${who} sees ${shown} proposals before publication`);
+        const v = await axe(page);
+        assert(v.length === 0, `${who}: ${v.map((x) => `${x.id}: ${x.help}`).join('\n')}`);
+        await page.close();
+      }
+      const page = await cofac.newPage();
+      await goto(page, `${P}/compilation`);
+      await submit(page, page.locator('#proposal-visibility button'));
+      await page.close();
+      const pub = await anon.newPage();
+      await goto(pub, `${P}/compilation`);
+      const after = await pub.locator('.proposal').count();
+      assert(after > 0, 'after publication the public still sees no proposal');
+      await pub.close();
+      return `hidden from the public and observers; ${after} proposals public after publication`;
+    } finally {
+      await observer.close();
+    }
   });
 
   // g. Documents in and out (after the screenshots: the import adds a draft).

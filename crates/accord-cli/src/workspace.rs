@@ -229,6 +229,19 @@ pub enum AccountAction {
         #[command(flatten)]
         store: StoreOptions,
     },
+    /// Give an account a new password, read from standard input (one line),
+    /// or made up and printed with --generate. Works beside a running
+    /// `accord serve` on the same data: the server reads accounts from the
+    /// store at every login.
+    ResetPassword {
+        /// The login name.
+        username: String,
+        /// Make up a random password and print it, instead of reading one.
+        #[arg(long)]
+        generate: bool,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
     /// Create an invitation link (valid once) for a person to make their own account.
     Invite {
         /// The process.
@@ -401,10 +414,36 @@ pub(crate) fn open_exclusive(
             std::fs::create_dir_all(&store.data_dir).map_err(|e| {
                 Failure(format!("{}: cannot create the data directory: {e}", store.data_dir.display()))
             })?;
-            Some(DataDirLock::acquire(&store.data_dir, what).map_err(|e| Failure(e.to_string()))?)
+            Some(DataDirLock::acquire(&store.data_dir, what).map_err(|e| in_use(store, what, e))?)
         }
     };
     Ok((open(store)?, lock))
+}
+
+/// The refusal of a command whose data directory another process holds: when
+/// that is a running server, what to do instead (the server keeps the
+/// negotiation in memory and would never see a change written behind it).
+fn in_use(store: &StoreOptions, what: &str, e: accord_workspace::WorkspaceError) -> Failure {
+    let holder =
+        std::fs::read_to_string(store.data_dir.join(accord_workspace::lock::LOCK_FILE)).unwrap_or_default();
+    let holder = holder.trim();
+    // A second server gets the lock's own message (stop the first, or another directory).
+    if !holder.starts_with("accord serve") || what == "accord serve" {
+        return Failure(e.to_string());
+    }
+    Failure(format!(
+        "{what}: the data directory {} is in use by a running server ({holder}), which would not see a \
+         change written behind its back, so nothing was done. Make the change through the running server (its web \
+         pages, or its API under /api/ with a token from `accord token create`), or stop the server and run \
+         this command again.",
+        store.data_dir.display()
+    ))
+}
+
+/// A made-up password: 16 characters of a fresh token secret.
+fn new_password() -> Result<String, Failure> {
+    let secret = secrets::new_token_secret().map_err(Failure)?;
+    Ok(secret.trim_start_matches("acc_").chars().take(16).collect())
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -479,6 +518,27 @@ pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
                 .block_on(accounts::create_account(&ws, &username, password, &who, process))
                 .map_err(|e| Failure(e.to_string()))?;
             emit(&format!("account `{username}` created as {}\n", who.label()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        WorkspaceCommand::Account { action: AccountAction::ResetPassword { username, generate, store } } => {
+            let password = if generate {
+                new_password()?
+            } else {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| Failure(format!("cannot read the password: {e}")))?;
+                line.trim_end_matches(['\n', '\r']).to_string()
+            };
+            let ws = open(&store)?;
+            runtime()?
+                .block_on(accounts::reset_password(&ws, &username, &password))
+                .map_err(|e| Failure(e.to_string()))?;
+            if generate {
+                emit(&format!("account `{username}`: new password {password}\n"))?;
+            } else {
+                emit(&format!("account `{username}`: password changed\n"))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         WorkspaceCommand::Account { action: AccountAction::Invite { process, actor: who, days, store } } => {
@@ -671,6 +731,15 @@ fn init_logging(format: LogFormat) -> Result<(), Failure> {
     set.map_err(|e| Failure(format!("cannot start logging: {e}")))
 }
 
+/// How to get a new password, with this store's option.
+fn reset_hint(store: &StoreOptions) -> String {
+    let data = match &store.database_url {
+        Some(_) => "--database-url URL".to_string(),
+        None => format!("--data-dir {}", store.data_dir.display()),
+    };
+    format!("to set a new one: accord account reset-password USERNAME --generate {data} (also while this server runs)")
+}
+
 fn serve(
     addr: SocketAddr,
     demo: bool,
@@ -692,13 +761,20 @@ fn serve(
                     eprintln!("  {who:<32} {secret}");
                 }
                 // Web accounts: one password for all, random, shown once.
-                let password = secrets::new_token_secret().map_err(Failure)?;
-                let password = password.trim_start_matches("acc_")[..16].to_string();
+                let password = new_password()?;
                 demo::load_accounts(&ws, &password).await.map_err(|e| Failure(format!("demo accounts: {e}")))?;
                 eprintln!("accord: demo web accounts (password for all: {password}):");
                 for (user, role) in demo::ACCOUNTS {
                     eprintln!("  {user:<16} {role}");
                 }
+                eprintln!("accord: the password is shown only now; {}", reset_hint(store));
+            } else {
+                eprintln!(
+                    "accord: the demo process `{}` was loaded at an earlier start; its web accounts keep the \
+                     password printed then; {}",
+                    demo::PROCESS,
+                    reset_hint(store)
+                );
             }
         }
         if let Some(config) = mail {

@@ -1,7 +1,8 @@
 //! The authorization matrix: every API route and web page against every
 //! role, on the demo process with one draft kept internal. Nothing is allowed
 //! that should not be: observers and the public never see an unpublished
-//! draft or the proposals on it, a delegation never acts in another's name,
+//! draft or the proposals on it, nor any proposal until the co-facilitators
+//! publish the compilation, a delegation never acts in another's name,
 //! and every refused change leaves the event log as it was.
 
 use std::collections::BTreeMap;
@@ -94,7 +95,8 @@ fn every_api_route_against_every_role() {
         (&format!("{P}/events"), [403, 403, 403, 403, 200, 200]),
         (&format!("{P}/state"), [403, 403, 403, 403, 403, 200]),
         (&format!("{P}/proposals/{secret_proposal}"), [404, 404, 404, 404, 200, 200]),
-        (&format!("{P}/proposals/p1"), [200; 6]),
+        // Proposals: participants only until the compilation is published (below).
+        (&format!("{P}/proposals/p1"), [404, 404, 200, 200, 200, 200]),
     ];
     let mut failures = Vec::new();
     for (path, expected) in reads {
@@ -171,6 +173,7 @@ fn every_api_route_against_every_role() {
         ),
         (&format!("{P}/revisions"), json!({"label": "Rev.9"}), [401, 403, 403, 403, 0, 403]),
         (&format!("{P}/sessions"), json!({"date": "2026-12-01"}), [401, 403, 403, 403, 0, 0]),
+        (&format!("{P}/proposal-visibility"), json!({"visibility": "public"}), [401, 403, 403, 403, 0, 403]),
     ];
     for (path, body, expected) in writes {
         for (role, want) in ROLES.iter().zip(expected) {
@@ -185,6 +188,26 @@ fn every_api_route_against_every_role() {
         }
     }
     assert_eq!(seq(&server, &admin), before, "a refused change was recorded");
+    // The co-facilitators publish the compilation: every role reads p1 now
+    // (not the proposal on the unpublished draft).
+    c.ok("/proposal-visibility", &cofac, json!({"visibility": "public"}));
+    for role in ROLES {
+        let (got, _) =
+            http(&server.addr, "GET", &format!("{P}/proposals/p1"), t[role].as_deref(), None, None).unwrap();
+        let (hidden, _) = http(
+            &server.addr,
+            "GET",
+            &format!("{P}/proposals/{secret_proposal}"),
+            t[role].as_deref(),
+            None,
+            None,
+        )
+        .unwrap();
+        let hidden_want = if matches!(role, "co-facilitator" | "secretariat") { 200 } else { 404 };
+        if got != 200 || hidden != hidden_want {
+            failures.push(format!("{role} after publication: p1 {got}, {secret_proposal} {hidden}"));
+        }
+    }
     // A token for one process does not open another.
     let (got, _) =
         http(&server.addr, "GET", "/api/processes/other", t["valdoria"].as_deref(), None, None).unwrap();

@@ -60,3 +60,43 @@ fn every_added_word_is_explained_beside_a_removed_bracket() {
     assert!(l.reasons.contains(&"bracket removed".to_string()), "{:?}", l.reasons);
     assert!(l.reasons.iter().any(|r| r.contains("added") && r.contains("as appropriate")), "{:?}", l.reasons);
 }
+
+/// The demo process's drafts (the seed a new user loads): Rev.1 as the
+/// co-facilitators might have written it, "voluntary" dropped inside the
+/// bracket of paragraph 17 and paragraph 18's nested bracket lifted with
+/// ", as appropriate" added. Both substantive, every word named.
+#[test]
+fn the_seed_rev1_case_is_explained_word_by_word() {
+    let zero = std::fs::read_to_string("../accord-workspace/demo/zero-draft.txt").unwrap();
+    let rev1 = std::fs::read_to_string("../accord-workspace/demo/rev1.txt").unwrap();
+    let rev1 =
+        rev1.replace("[on voluntary and mutually agreed terms]", "[on mutually agreed terms]").replace(
+            "[with the free, prior and informed consent of the knowledge holders].",
+            "with the free, prior and informed consent of the knowledge holders, as appropriate.",
+        );
+    let c = compare(&parse(&zero), &parse(&rev1));
+    let link = |n: &str| {
+        c.paragraphs
+            .iter()
+            .find(|l| l.new == [n.to_string()])
+            .unwrap_or_else(|| panic!("no paragraph {n} in the new draft"))
+            .clone()
+    };
+    let p17 = link("17");
+    assert_eq!(p17.class, Some(Class::Substantive), "{:?}", p17.reasons);
+    assert!(
+        p17.reasons.iter().any(|r| r.contains("bracketed phrase") && r.contains("voluntary")),
+        "{:?}",
+        p17.reasons
+    );
+    let p18 = link("18");
+    assert_eq!(p18.class, Some(Class::Substantive), "{:?}", p18.reasons);
+    assert!(p18.reasons.contains(&"bracket removed".to_string()), "{:?}", p18.reasons);
+    let all = p18.reasons.join("; ");
+    for word in ["as appropriate", "in accordance with national legislation"] {
+        assert!(all.contains(word), "`{word}` is not in the explanation: {all}");
+    }
+    // The small words of the lifted bracket go with it, not with the addition.
+    assert!(all.contains("word of a bracketed phrase removed: and in accordance with"), "{all}");
+    assert!(all.contains("words added: as appropriate"), "{all}");
+}

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use accord_core::negotiation::{
     Action, Actor, BracketResolution, Decision, Edit, Event, Participant, ParticipantKind, ProcessInfo,
-    Publication,
+    ProposalVisibility, Publication,
 };
 use accord_core::Status;
 use serde::{de::DeserializeOwned, Serialize};
@@ -287,6 +287,14 @@ fn actions() -> Vec<(Action, &'static str)> {
             r#"{"action":"set-time-zone","zone":"Europe/Zurich"}"#,
         ),
         (
+            Action::SetProposalVisibility { visibility: ProposalVisibility::Public },
+            r#"{"action":"set-proposal-visibility","visibility":"public"}"#,
+        ),
+        (
+            Action::SetProposalVisibility { visibility: ProposalVisibility::Participants },
+            r#"{"action":"set-proposal-visibility","visibility":"participants"}"#,
+        ),
+        (
             Action::SetDeadline {
                 until: Some("2026-12-04T23:00:00.000Z".into()),
                 session: Some("s1".into()),
@@ -322,7 +330,7 @@ fn actions() -> Vec<(Action, &'static str)> {
 fn every_action_keeps_its_json() {
     let all = actions();
     let names: std::collections::BTreeSet<&str> = all.iter().map(|(a, _)| a.name()).collect();
-    assert_eq!(names.len(), 22, "one value of every action: {names:?}");
+    assert_eq!(names.len(), 23, "one value of every action: {names:?}");
     for (action, json) in &all {
         pin(action, json);
     }

@@ -568,6 +568,84 @@ fn a_log_recorded_under_older_rules_still_replays() {
     assert!(state.apply_recorded(&split).is_ok());
 }
 
+/// Issue 15: a proposal tabled in a group's name is revised or withdrawn
+/// only by the delegation that tabled it or the group's focal point (its
+/// first member); another member is refused, naming who may; the state
+/// records who revised and who withdrew.
+#[test]
+fn only_the_tabler_or_the_focal_point_changes_a_group_proposal() {
+    let mut log = Log::new();
+    for (id, kind, members) in [
+        ("gamma", ParticipantKind::MemberState, vec![]),
+        ("delta", ParticipantKind::MemberState, vec![]),
+        ("h", ParticipantKind::Group, vec!["alpha".to_string(), "gamma".to_string(), "delta".to_string()]),
+    ] {
+        let participant = Participant { id: id.into(), name: id.to_uppercase(), kind, members };
+        log.ok(secretariat(), Action::AddParticipant { participant });
+    }
+    let text = log.text(0, "5");
+    let edit = |t: &str| Edit::Replace { span: span(&text, "all States"), text: t.into() };
+    let revise = |log: &Log, p: &str, t: &str| Action::Revise {
+        proposal: p.into(),
+        base_revision: log.state.proposal(p).unwrap().revision,
+        edit: edit(t),
+        rationale: None,
+    };
+    // Gamma tables in the group's name; Delta (another member) may not revise or withdraw it.
+    let p = log.table("gamma", "h", "5", edit("Member States"));
+    let refused = log.try_act(del("delta"), revise(&log, &p, "all Member States"));
+    match refused {
+        Err(DomainError::Forbidden(m)) => {
+            assert!(m.contains("GAMMA (who tabled it)") && m.contains("ALPHA (the focal point of H)"), "{m}")
+        }
+        other => panic!("another member revised a colleague's proposal: {other:?}"),
+    }
+    assert!(matches!(
+        log.try_act(del("delta"), Action::Withdraw { proposal: p.clone() }),
+        Err(DomainError::Forbidden(_))
+    ));
+    // Delta may still support it in the group's name or its own.
+    log.ok(del("delta"), Action::Support { proposal: p.clone(), on_behalf_of: "delta".into() });
+    // The tabler revises; the state says who.
+    log.ok(del("gamma"), revise(&log, &p, "all Member States"));
+    assert_eq!(log.state.proposal(&p).unwrap().revised_by.as_deref(), Some("gamma"));
+    // The focal point revises and withdraws it.
+    log.ok(del("alpha"), revise(&log, &p, "every Member State"));
+    assert_eq!(log.state.proposal(&p).unwrap().revised_by.as_deref(), Some("alpha"));
+    log.ok(del("alpha"), Action::Withdraw { proposal: p.clone() });
+    let q = log.state.proposal(&p).unwrap();
+    assert_eq!((q.state, q.withdrawn_by.as_deref()), (ProposalState::Withdrawn, Some("alpha")));
+    // A proposal in a delegation's own name: only that delegation (no focal point).
+    let own = log.table("gamma", "gamma", "5", edit("States Members"));
+    assert!(matches!(
+        log.try_act(del("alpha"), Action::Withdraw { proposal: own.clone() }),
+        Err(DomainError::Forbidden(_)) | Err(DomainError::NotFound(_))
+    ));
+    // The same after a replay of the log.
+    let mut replayed = ProcessState::new("p");
+    for e in &log.events {
+        replayed.apply(e).unwrap();
+    }
+    assert_eq!(replayed.proposal(&p).unwrap().withdrawn_by.as_deref(), Some("alpha"));
+
+    // A withdrawal by another member, recorded when any member could, replays.
+    let q = log.table("gamma", "h", "5", edit("the States"));
+    let old = Event {
+        process: "p".into(),
+        seq: log.state.seq + 1,
+        at_ms: 99_000,
+        actor: del("delta"),
+        against: Some("d1".into()),
+        idempotency_key: None,
+        action: Action::Withdraw { proposal: q.clone() },
+    };
+    assert!(matches!(log.state.clone().apply(&old), Err(DomainError::Forbidden(_))));
+    let mut events = log.events.clone();
+    events.push(old);
+    let state = ProcessState::replay("p", &events).expect("the old withdrawal replays");
+    assert_eq!(state.proposal(&q).unwrap().withdrawn_by.as_deref(), Some("delta"));
+}
+
 #[test]
 fn a_delegations_live_proposals_on_a_draft_are_bounded() {
     use accord_core::negotiation::MAX_LIVE_PROPOSALS;

@@ -301,7 +301,14 @@ pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Ro
             DecisionRequest { text: "Paragraphs 12 to 15 go to a small group.".into(), paragraphs: vec!["12".into()] },
             record_decision,
         )
-        .get("/api/processes/{process}/compilation", "The compilation text: the latest draft with every live proposal under its paragraph (`?format=text`)", "readers of the latest draft", compilation)
+        .get("/api/processes/{process}/compilation", "The compilation text: the latest draft with every live proposal under its paragraph (`?format=text`); the proposals only for those who may read them (`proposals_visible`)", "readers of the latest draft", compilation)
+        .post(
+            "/api/processes/{process}/proposal-visibility",
+            "Who reads the proposals: `participants` (the default) or `public` (the compilation published to observers and the public)",
+            "co-facilitator",
+            ProposalVisibilityRequest { visibility: accord_core::negotiation::ProposalVisibility::Public },
+            set_proposal_visibility,
+        )
         .get("/api/processes/{process}/readiness", "Readiness for adoption, and the bracket burn-down", "readers of the latest draft", readiness)
         .get("/api/processes/{process}/endgame", "Where the end game stands: time zone, deadline for textual proposals (with the seconds left), silence, adoption", "anyone who may see the process", endgame)
         .post("/api/processes/{process}/time-zone", "Set the process's time zone (IANA name); deadlines are read and shown in it", "secretariat, co-facilitator", TimeZoneRequest { zone: "America/New_York".into() }, set_time_zone)
@@ -463,6 +470,12 @@ struct ImportDraftRequest {
 #[serde(deny_unknown_fields)]
 struct PublishRequest {
     publication: Publication,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProposalVisibilityRequest {
+    visibility: accord_core::negotiation::ProposalVisibility,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -706,12 +719,10 @@ fn read(slot: &ProcessSlot) -> Result<std::sync::RwLockReadGuard<'_, ProcessStat
     slot.state.read().map_err(|_| ApiError::unavailable("lock"))
 }
 
-/// Whether `actor` may read proposal `p` (the draft it was tabled on and the
-/// draft it now stands in must both be readable).
-/// Whether `actor` may read proposal `p`: they may read the draft it was
-/// tabled on.
+/// Whether `actor` may read proposal `p` (`policy::may_read_proposal`: the
+/// process's proposal visibility and the draft it was tabled on).
 fn may_read_proposal(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> bool {
-    policy::readable_draft(s, actor, &p.draft).is_some()
+    policy::may_read_proposal(s, actor, p)
 }
 
 /// A proposal as `actor` may see it: where it stands in a draft they may not

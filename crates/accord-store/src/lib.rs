@@ -208,6 +208,8 @@ pub trait Store: Send {
     fn add_account(&mut self, account: &AccountRecord) -> Result<(), StoreError>;
     /// The account with this username.
     fn account(&mut self, username: &str) -> Result<Option<AccountRecord>, StoreError>;
+    /// Replaces the password hash of account `username`; whether it exists.
+    fn set_account_password(&mut self, username: &str, password_hash: &str) -> Result<bool, StoreError>;
     /// Records an invitation.
     fn add_invitation(&mut self, invitation: &InvitationRecord) -> Result<(), StoreError>;
     /// Uses an invitation: creates `account` from it, in one transaction, if

@@ -218,6 +218,16 @@ impl Store for Postgres {
         }))
     }
 
+    fn set_account_password(&mut self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
+        self.client
+            .execute(
+                "UPDATE accounts SET password_hash = $1 WHERE username = $2",
+                &[&password_hash, &username],
+            )
+            .map(|n| n == 1)
+            .map_err(unavailable)
+    }
+
     fn add_invitation(&mut self, i: &InvitationRecord) -> Result<(), StoreError> {
         self.client
             .execute(

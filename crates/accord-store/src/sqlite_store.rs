@@ -251,6 +251,16 @@ impl Store for Sqlite {
             .map_err(unavailable)
     }
 
+    fn set_account_password(&mut self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
+        self.conn
+            .execute(
+                "UPDATE accounts SET password_hash = ?1 WHERE username = ?2",
+                params![password_hash, username],
+            )
+            .map(|n| n == 1)
+            .map_err(unavailable)
+    }
+
     fn add_invitation(&mut self, i: &InvitationRecord) -> Result<(), StoreError> {
         self.conn
             .execute(

@@ -57,6 +57,12 @@ fn scenario(store: &mut dyn Store, process: &str) {
     store.add_account(&account("ana")).unwrap();
     assert!(matches!(store.add_account(&account("ana")), Err(StoreError::Duplicate(_))));
     assert_eq!(store.account(&account("ana").username).unwrap(), Some(account("ana")));
+    // A new password replaces the hash, and only for an account that exists.
+    assert!(store.set_account_password(&account("ana").username, "$argon2id$new").unwrap());
+    let reset = store.account(&account("ana").username).unwrap().unwrap();
+    assert_eq!(reset.password_hash, "$argon2id$new");
+    assert!(!store.set_account_password(&format!("{process}-nobody"), "$argon2id$new").unwrap());
+    store.set_account_password(&account("ana").username, &account("ana").password_hash).unwrap();
     let inv = InvitationRecord {
         hash: format!("{process}-inv"),
         process: Some(process.into()),

@@ -215,6 +215,19 @@ pub async fn create_account(
     Ok(ws.with_store(move |st| st.add_account(&record)).await??)
 }
 
+/// Gives account `username` a new password (CLI). Safe beside a running
+/// server: logins read the account from the store each time.
+pub async fn reset_password(ws: &Workspace, username: &str, password: &str) -> Result<(), WorkspaceError> {
+    check_password(password).map_err(WorkspaceError::Invalid)?;
+    let hash = hash_password(password.to_string()).await?;
+    let name = username.to_string();
+    if ws.with_store(move |st| st.set_account_password(&name, &hash)).await?? {
+        Ok(())
+    } else {
+        Err(WorkspaceError::Invalid(format!("there is no account `{username}`")))
+    }
+}
+
 /// The account `username` if `password` is theirs. The time taken does not
 /// tell whether the username exists.
 pub async fn authenticate(

@@ -176,6 +176,15 @@ pub enum LogDecision {
     SetAside,
 }
 
+/// Who reads a process's proposals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum LogProposalVisibility {
+    Participants,
+    Public,
+}
+
 /// One recorded change. Field meanings are the domain's
 /// (`accord_core::negotiation::Action`); their names here are frozen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -288,6 +297,10 @@ pub enum LogAction {
         text: String,
         #[serde(default)]
         paragraphs: Vec<String>,
+    },
+    // Who reads the proposals (added to version 1: additive, issue 15).
+    SetProposalVisibility {
+        visibility: LogProposalVisibility,
     },
     // The end game (added to version 1 before any log held them: additive).
     SetTimeZone {
@@ -411,6 +424,17 @@ mod tests {
         let event = e.to_event().unwrap();
         assert_eq!(event.seq, 3);
         assert_eq!(LogEvent::from_event(&event).unwrap(), e);
+    }
+
+    #[test]
+    fn the_proposal_visibility_setting_converts_both_ways() {
+        use accord_core::negotiation::{Action, ProposalVisibility};
+        let stored = r#"{"v":1,"process":"p","seq":9,"at_ms":5,"actor":{"role":"co-facilitator","name":"Norland"},"action":{"action":"set-proposal-visibility","visibility":"public"}}"#;
+        let e = LogEvent::read(stored).unwrap();
+        assert_eq!(e.action, LogAction::SetProposalVisibility { visibility: LogProposalVisibility::Public });
+        let event = e.to_event().unwrap();
+        assert_eq!(event.action, Action::SetProposalVisibility { visibility: ProposalVisibility::Public });
+        assert_eq!(LogEvent::from_event(&event).unwrap().write(), stored);
     }
 
     #[test]

@@ -389,16 +389,20 @@ pub(super) fn classify(old: &Side<'_>, new: &Side<'_>, ops: &[similar::DiffOp]) 
         // what is being negotiated ("[on voluntary and mutually agreed terms]").
         // (Words another reason names are not named twice.)
         let (no, nn) = (named_old.clone(), named_new.clone());
-        let bracketed = |s: &Side<'_>, named: &[usize], (i, t, k): &(usize, &Token, &String)| {
-            !named.contains(i)
-                && is_content(t, k)
-                && s.brackets.iter().any(|&(a, b)| t.start >= a && t.end <= b)
+        let in_bracket = |s: &Side<'_>, named: &[usize], (i, t, _): &(usize, &Token, &String)| {
+            !named.contains(i) && s.brackets.iter().any(|&(a, b)| t.start >= a && t.end <= b)
         };
         let (bo, bn) = (
-            |x: &(usize, &Token, &String)| bracketed(old, &no, x),
-            |x: &(usize, &Token, &String)| bracketed(new, &nn, x),
+            |x: &(usize, &Token, &String)| in_bracket(old, &no, x),
+            |x: &(usize, &Token, &String)| in_bracket(new, &nn, x),
         );
-        if only_old.iter().any(bo) || only_new.iter().any(bn) {
+        let content_in = |x: &(usize, &Token, &String), on: &dyn Fn(&(usize, &Token, &String)) -> bool| {
+            on(x) && is_content(x.1, x.2)
+        };
+        if only_old.iter().any(|x| content_in(x, &bo)) || only_new.iter().any(|x| content_in(x, &bn)) {
+            // The whole run inside the brackets is named, its small words too
+            // ("and in accordance with national legislation"), so that what
+            // is left reads as what it is.
             push(&mut substantive, changed_by("word of a bracketed phrase", &bo, &bn));
             mark(&mut named_old, &only_old, &bo);
             mark(&mut named_new, &only_new, &bn);

@@ -139,7 +139,7 @@ impl ProcessState {
             }
             Action::Withdraw { proposal } => {
                 let i = self.live_proposal(actor, proposal, origin)?;
-                self.withdraw(actor, i)
+                self.withdraw(actor, i, origin)
             }
             Action::Decide { proposal, decision, base_revision, session } => {
                 let i = self.live_proposal(actor, proposal, origin)?;
@@ -175,6 +175,7 @@ impl ProcessState {
                 self.record_decision(session, text, paragraphs)
             }
             Action::SetTimeZone { zone } => self.set_time_zone(zone),
+            Action::SetProposalVisibility { visibility } => Ok(Change::ProposalVisibility(*visibility)),
             Action::SetDeadline { until, session } => {
                 self.set_deadline(event, until.as_deref(), session.as_deref())
             }
@@ -263,14 +264,19 @@ impl ProcessState {
     }
 
     /// Whether the actor may revise or withdraw proposal `i`.
-    pub(super) fn check_author(&self, actor: &Actor, i: usize) -> Result<(), DomainError> {
+    pub(super) fn check_author(&self, actor: &Actor, i: usize, origin: Origin) -> Result<(), DomainError> {
         let p = &self.proposals[i];
-        if policy::may_act_for(self, delegation_of(actor), &p.author) {
+        let acting = delegation_of(actor);
+        // A log recorded before the rule of the tabler and the focal point
+        // (any member could) still replays.
+        let earlier_rule = origin == Origin::Log && policy::may_act_for(self, acting, &p.author);
+        if earlier_rule || policy::may_change_proposal(self, acting, p) {
             Ok(())
         } else {
             Err(DomainError::Forbidden(format!(
-                "only `{}` (or a member of it) may revise or withdraw {}",
-                p.author, p.id
+                "only {} may revise or withdraw {}",
+                policy::who_may_change_proposal(self, p),
+                p.id
             )))
         }
     }

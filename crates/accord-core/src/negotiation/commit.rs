@@ -31,6 +31,8 @@ pub(super) enum Change {
     Withdraw {
         /// Index of the proposal.
         proposal: usize,
+        /// The delegation that withdrew it.
+        by: String,
     },
     /// A co-facilitator accepts or sets aside a proposal.
     Decide(Ruling),
@@ -42,6 +44,8 @@ pub(super) enum Change {
     Session(Session),
     /// A decision is recorded against a session.
     Record(SessionRecord),
+    /// Who reads the proposals.
+    ProposalVisibility(ProposalVisibility),
     /// Time zone, deadline, silence or adoption (`endgame.rs`).
     Endgame(super::endgame::EndgameChange),
 }
@@ -73,6 +77,8 @@ pub(super) struct Rewording {
     pub quote: String,
     pub before: String,
     pub rationale: Option<String>,
+    /// The delegation that revised it.
+    pub by: String,
 }
 
 /// A decision on a proposal; `accept` holds what acceptance does to the
@@ -180,12 +186,14 @@ impl ProcessState {
                 // Support was given to the old wording.
                 p.supporters.clear();
                 p.opponents.clear();
+                p.revised_by = Some(r.by);
                 p.revision = seq;
                 out.proposal = Some(p.id.clone());
             }
-            Change::Withdraw { proposal } => {
+            Change::Withdraw { proposal, by } => {
                 let p = &mut self.proposals[proposal];
                 p.state = ProposalState::Withdrawn;
+                p.withdrawn_by = Some(by);
                 p.revision = seq;
                 out.proposal = Some(p.id.clone());
             }
@@ -237,6 +245,7 @@ impl ProcessState {
                 self.record_in_session(Some(&r.session), seq, name, r.text, r.paragraphs);
                 out.session = Some(r.session);
             }
+            Change::ProposalVisibility(v) => self.proposal_visibility = v,
             Change::Endgame(c) => touches_text = self.commit_endgame(event, c, &mut out),
         }
         self.seq = event.seq;

@@ -176,6 +176,8 @@ impl ProcessState {
             current: Some(current),
             decided_in: None,
             incorporated_in: None,
+            revised_by: None,
+            withdrawn_by: None,
         })))
     }
 
@@ -208,7 +210,7 @@ impl ProcessState {
         rationale: Option<&str>,
         origin: Origin,
     ) -> Result<Change, DomainError> {
-        self.check_author(actor, i)?;
+        self.check_author(actor, i, origin)?;
         self.check_proposal_revision(actor, i, base_revision)?;
         let p = &self.proposals[i];
         let d = self.draft(&p.draft).map(|d| &d.document);
@@ -229,12 +231,13 @@ impl ProcessState {
             quote,
             before,
             rationale: rationale.map(str::to_string),
+            by: delegation_of(actor).to_string(),
         }))
     }
 
-    pub(super) fn withdraw(&self, actor: &Actor, i: usize) -> Result<Change, DomainError> {
-        self.check_author(actor, i)?;
-        Ok(Change::Withdraw { proposal: i })
+    pub(super) fn withdraw(&self, actor: &Actor, i: usize, origin: Origin) -> Result<Change, DomainError> {
+        self.check_author(actor, i, origin)?;
+        Ok(Change::Withdraw { proposal: i, by: delegation_of(actor).to_string() })
     }
 
     pub(super) fn decide(

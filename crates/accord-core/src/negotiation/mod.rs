@@ -131,6 +131,19 @@ pub struct Participant {
     pub members: Vec<String>,
 }
 
+/// Who reads the proposals of a process (who tabled what, with rationales
+/// and stances): attribution is sensitive while a text is negotiated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProposalVisibility {
+    /// The secretariat, the co-facilitators and the process's delegations.
+    #[default]
+    Participants,
+    /// Also observers and the public (of a public process): the
+    /// co-facilitators have published the compilation.
+    Public,
+}
+
 /// Who may read a draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
@@ -469,6 +482,13 @@ pub enum Action {
         /// The IANA name.
         zone: String,
     },
+    /// The co-facilitators publish the compilation (proposals become
+    /// readable by observers and the public) or take it back to the
+    /// participants.
+    SetProposalVisibility {
+        /// Who reads the proposals from now on.
+        visibility: ProposalVisibility,
+    },
     /// A co-facilitator sets the deadline for textual proposals (none: lifts it).
     SetDeadline {
         /// RFC 3339, or a date and time in the process's zone; recorded in UTC.
@@ -532,6 +552,7 @@ impl Action {
             Action::ScheduleSession { .. } => "schedule-session",
             Action::RecordDecision { .. } => "record-decision",
             Action::SetTimeZone { .. } => "set-time-zone",
+            Action::SetProposalVisibility { .. } => "set-proposal-visibility",
             Action::SetDeadline { .. } => "set-deadline",
             Action::StartSilence { .. } => "start-silence",
             Action::BreakSilence { .. } => "break-silence",

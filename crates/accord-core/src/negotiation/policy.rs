@@ -7,12 +7,18 @@
 //!   compromises, decide on proposals and produce revisions (and may also
 //!   import drafts, publish them and schedule sessions).
 //! - A delegation tables, supports and opposes only in its own name or in the
-//!   name of a group it belongs to, and revises or withdraws only proposals
-//!   tabled in those names.
+//!   name of a group it belongs to. A proposal is revised or withdrawn only by
+//!   the delegation that tabled it or, for one tabled in a group's name, by
+//!   the group's focal point (its first listed member, who speaks for it);
+//!   the group's other members support, oppose or table their own.
 //! - Observers and the public read only what is public; delegations read what
 //!   is circulated or public; the secretariat and co-facilitators read all.
+//! - Proposals (who tabled what, rationales, stances) are read by the
+//!   participants — secretariat, co-facilitators, the process's delegations —
+//!   until the co-facilitators publish the compilation; then also by
+//!   observers and the public, on drafts they may read.
 
-use super::{Action, Actor, Publication};
+use super::{Action, Actor, ProposalVisibility, Publication};
 use crate::negotiation::{DraftVersion, ProcessState, Proposal};
 
 /// The lowest publication level `actor` may read in `state`'s process.
@@ -69,11 +75,22 @@ pub fn readable_latest<'a>(state: &'a ProcessState, actor: Option<&Actor>) -> Op
     state.latest().filter(|d| may_read(state, actor, d.publication))
 }
 
-/// Whether `actor` may read proposal `p`: they may read the draft it was
-/// tabled on. Every action on a proposal asks this first, and one they may
-/// not read is answered as one that does not exist.
+/// Whether `actor` may read the process's proposals at all: a participant
+/// always; observers and the public once the compilation is published.
+pub fn may_read_proposals(state: &ProcessState, actor: Option<&Actor>) -> bool {
+    let participant = match actor {
+        Some(Actor::Secretariat { .. }) => true,
+        Some(Actor::Delegation { delegation }) => state.participant(delegation).is_some(),
+        other => is_co_facilitator(state, other),
+    };
+    participant || state.proposal_visibility == ProposalVisibility::Public
+}
+
+/// Whether `actor` may read proposal `p`: they may read proposals and the
+/// draft it was tabled on. Every action on a proposal asks this first, and
+/// one they may not read is answered as one that does not exist.
 pub fn may_read_proposal(state: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> bool {
-    readable_draft(state, actor, &p.draft).is_some()
+    may_read_proposals(state, actor) && readable_draft(state, actor, &p.draft).is_some()
 }
 
 /// Proposal `p` as `actor` may see it: where it stands now, and the revision
@@ -113,6 +130,37 @@ pub fn may_act_for(state: &ProcessState, acting: &str, name: &str) -> bool {
     state.participant(name).is_some_and(|g| g.members.iter().any(|m| m == acting))
 }
 
+/// The delegation that speaks for group `group` (its focal point, or
+/// coordinator): the first member its registration lists. `None` for a
+/// delegation, or a group with no member.
+pub fn focal_point<'a>(state: &'a ProcessState, group: &str) -> Option<&'a str> {
+    let g = state.participant(group)?;
+    (g.kind == super::ParticipantKind::Group).then(|| g.members.first().map(String::as_str)).flatten()
+}
+
+/// Whether the delegation `acting` may revise or withdraw proposal `p`: the
+/// delegation that tabled it, or — for a proposal in a group's name — the
+/// group's focal point, if still a member. Another member of the group may
+/// not take back what a colleague tabled in the group's name.
+pub fn may_change_proposal(state: &ProcessState, acting: &str, p: &Proposal) -> bool {
+    if state.participant(acting).is_none() {
+        return false;
+    }
+    p.tabled_by == acting || (p.author != acting && focal_point(state, &p.author) == Some(acting))
+}
+
+/// Who may revise or withdraw `p`, in words: "Valdoria (who tabled it) or
+/// Norway (the focal point of the Nordic group)".
+pub fn who_may_change_proposal(state: &ProcessState, p: &Proposal) -> String {
+    let tabler = format!("{} (who tabled it)", state.name_of(&p.tabled_by));
+    match focal_point(state, &p.author) {
+        Some(f) if f != p.tabled_by => {
+            format!("{tabler} or {} (the focal point of {})", state.name_of(f), state.name_of(&p.author))
+        }
+        _ => tabler,
+    }
+}
+
 /// The role-level rule for an action: may this kind of actor take it at all?
 /// (Rules that depend on the objects involved — whose proposal, which group —
 /// are checked with the objects, in [`super::ProcessState::check`].)
@@ -141,6 +189,7 @@ pub fn may_take(state: &ProcessState, actor: &Actor, action: &Action) -> Result<
         | Action::ResolveBracket { .. }
         | Action::WriteCompromise { .. }
         | Action::ProduceRevision { .. }
+        | Action::SetProposalVisibility { .. }
         | Action::SetDeadline { .. }
         | Action::StartSilence { .. }
         | Action::Adopt { .. } => (co_fac, "a co-facilitator of the process"),

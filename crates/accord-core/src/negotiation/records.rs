@@ -88,6 +88,12 @@ pub struct Proposal {
     /// The revision that took it in, once produced.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incorporated_in: Option<String>,
+    /// The delegation that last revised its wording (none: as tabled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revised_by: Option<String>,
+    /// The delegation that withdrew it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_by: Option<String>,
 }
 
 impl Proposal {

@@ -58,6 +58,10 @@ pub struct ProcessState {
     /// The latest silence procedure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub silence: Option<Silence>,
+    /// Who reads the proposals (participants only until the co-facilitators
+    /// publish the compilation).
+    #[serde(default)]
+    pub proposal_visibility: ProposalVisibility,
     /// The adoption, once adopted: the process is then read-only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adoption: Option<Adoption>,
@@ -182,6 +186,12 @@ impl ProcessState {
     /// draft, then its live proposals, attributed, with supporters and
     /// opponents.
     pub fn compilation_text(&self) -> String {
+        self.compilation_text_showing(true)
+    }
+
+    /// The compilation text, with its proposals or (for a reader who may
+    /// not read them) without: the latest draft's paragraphs only.
+    pub fn compilation_text_showing(&self, proposals: bool) -> String {
         use std::fmt::Write;
         let mut out = String::new();
         let Some(latest) = self.latest() else { return out };
@@ -209,7 +219,7 @@ impl ProcessState {
             let status =
                 if p.status == Status::Open { String::new() } else { format!(" [{}]", p.status.tag()) };
             let _ = writeln!(out, "{number}{}{status}", p.text);
-            for e in &entry.proposals {
+            for e in entry.proposals.iter().filter(|_| proposals) {
                 let q = e.proposal;
                 let by = if q.author == q.tabled_by {
                     e.author_name.clone()

@@ -202,6 +202,17 @@ pub(super) async fn publish(
     Ok(ok(&outcome))
 }
 
+pub(super) async fn set_proposal_visibility(
+    State(ws): State<Ws>,
+    Path(p): Path<String>,
+    headers: Call,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let req: ProposalVisibilityRequest = body(&bytes)?;
+    let action = Action::SetProposalVisibility { visibility: req.visibility };
+    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
+}
+
 pub(super) async fn compare_drafts(
     State(ws): State<Ws>,
     Path((p, a, b)): Path<(String, String, String)>,
@@ -538,18 +549,33 @@ pub(super) async fn compilation(
     let s = read(&slot)?;
     let latest = policy::readable_latest(&s, actor.as_ref())
         .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
+    let proposals_visible = policy::may_read_proposals(&s, actor.as_ref());
     match q.format.as_deref() {
         None | Some("json") => {}
         Some("text") => {
-            let text = s.compilation_text();
+            let text = s.compilation_text_showing(proposals_visible);
             return Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response());
         }
         Some(other) => {
             return Err(ApiError::bad_request(format!("unknown format `{other}`; use json or text")))
         }
     }
-    // Every reader of the latest draft sees the same compilation: cache it
-    // for the state it reflects.
+    if !proposals_visible {
+        // Until the co-facilitators publish it: the paragraphs only.
+        let paragraphs: Vec<_> = s
+            .compilation()
+            .into_iter()
+            .map(|mut c| {
+                c.proposals.clear();
+                c
+            })
+            .collect();
+        return Ok(ok(&json!({
+            "draft": latest.id, "label": latest.label, "paragraphs": paragraphs, "proposals_visible": false,
+        })));
+    }
+    // Every reader of the proposals sees the same compilation: cache it for
+    // the state it reflects.
     let mut cache = ws.compilations.lock().map_err(|_| ApiError::unavailable("lock"))?;
     let key = (p.clone(), slot.generation());
     let json = match cache.get(&key) {
@@ -560,6 +586,7 @@ pub(super) async fn compilation(
                     "draft": latest.id,
                     "label": latest.label,
                     "paragraphs": s.compilation(),
+                    "proposals_visible": true,
                 }))
                 .unwrap_or_default(),
             );

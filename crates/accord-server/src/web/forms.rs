@@ -158,6 +158,24 @@ pub(super) async fn table_proposal(
     act(&web, &v, &headers, &pid, &form, action, &back).await
 }
 
+/// The co-facilitators publish the compilation, or take it back.
+pub(super) async fn proposal_visibility(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let action = match field(&form, "visibility") {
+        "public" => Ok(ProposalVisibility::Public),
+        "participants" => Ok(ProposalVisibility::Participants),
+        other => Err(ApiError::bad_request(format!("unknown visibility `{other}`"))),
+    }
+    .map(|visibility| Action::SetProposalVisibility { visibility });
+    let back = format!("/p/{pid}/compilation");
+    act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
 pub(super) async fn proposal_action(
     State(web): State<Web>,
     headers: HeaderMap,
@@ -218,7 +236,38 @@ pub(super) async fn proposal_action(
         other => Err(ApiError::not_found(format!("no action `{other}` on proposals"))),
     };
     let back = format!("/p/{pid}/compilation");
+    // Withdrawing cannot be undone: a second step, said in words.
+    if verb == "withdraw" && !confirm::confirmed(&form) && !wants_json(&headers) {
+        if let Some(message) = withdrawal(&web, &pid, &proposal) {
+            let ask = confirm::Ask {
+                heading: format!("Withdraw {proposal}?"),
+                message,
+                action: format!("/p/{pid}/proposals/{proposal}/withdraw"),
+                note: None,
+                confirm_label: "Yes, withdraw it",
+                cancel: format!("{back}#proposal-{proposal}"),
+            };
+            return confirm::ask(&v, &form, ask);
+        }
+    }
     act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+/// What withdrawing `proposal` does, in words (`None`: no such proposal,
+/// which the action itself then reports).
+fn withdrawal(web: &WebState, pid: &str, proposal: &str) -> Option<String> {
+    let slot = web.ws.process(pid)?;
+    let s = slot.state.read().ok()?;
+    let p = s.proposal(proposal)?;
+    let stances = p.supporters.len() + p.opponents.len();
+    Some(format!(
+        "{proposal} ({} on paragraph {}: {}) leaves the compilation for good{}; it cannot be tabled \
+         again, only a new proposal can. The withdrawal is recorded with your delegation's name.",
+        s.name_of(&p.author),
+        p.paragraph,
+        p.describe(),
+        if stances == 0 { String::new() } else { format!(", with its {stances} supports and oppositions") },
+    ))
 }
 
 /// A working paragraph as the co-facilitators' page shows it.
@@ -228,9 +277,23 @@ pub struct WorkView {
     html: String,
     status: &'static str,
     status_class: &'static str,
+    /// The current status's stable name: the one the status control selects.
+    status_name: &'static str,
+    /// The note on the current status ("given new figures").
+    note: String,
+    /// The text as it stands, the start of a compromise text.
+    text: String,
     revision: u64,
     brackets: Vec<(usize, String, Vec<String>)>,
 }
+
+/// The statuses the control offers: stable name, words.
+const STATUSES: [(&str, &str); 4] = [
+    ("open", "Open"),
+    ("suggested-for-closure", "Suggested for closure"),
+    ("agreed-ad-ref", "Agreed ad ref"),
+    ("agreed", "Agreed"),
+];
 
 #[derive(Template)]
 #[template(path = "working.html")]
@@ -240,6 +303,7 @@ pub(super) struct WorkingPage {
     label: String,
     accepted: String,
     paragraphs: Vec<WorkView>,
+    statuses: [(&'static str, &'static str); 4],
     can_edit: bool,
 }
 
@@ -268,6 +332,9 @@ pub(super) async fn working_page(
                     html: pv.html,
                     status: pv.status,
                     status_class: pv.status_class,
+                    status_name: w.paragraph.status.as_str(),
+                    note: w.paragraph.status_note.clone().unwrap_or_default(),
+                    text: w.paragraph.text.clone(),
                     revision: w.revision,
                     brackets: w
                         .paragraph
@@ -285,6 +352,7 @@ pub(super) async fn working_page(
             label: s.latest().map(|d| d.label.clone()).unwrap_or_default(),
             accepted: if s.accepted.is_empty() { "none".into() } else { s.accepted.join(", ") },
             paragraphs,
+            statuses: STATUSES,
             can_edit: policy::is_co_facilitator(s, a),
         })
     });
@@ -302,6 +370,7 @@ pub(super) async fn working_action(
 ) -> Response {
     let v = web.viewer(&headers).await;
     let session = Some(field(&form, "session").to_string()).filter(|s| !s.is_empty());
+    let back = format!("/p/{pid}/working#para-{paragraph}");
     let action = number(&form, "base_revision").and_then(|base_revision| match verb.as_str() {
         "status" => {
             let status = Status::from_name(field(&form, "status"))
@@ -317,8 +386,41 @@ pub(super) async fn working_action(
         }),
         other => Err(ApiError::not_found(format!("no action `{other}` on paragraphs"))),
     });
-    let back = format!("/p/{pid}/working#para-{paragraph}");
+    // Taking an agreed paragraph back is a second step, said in words.
+    if let Ok(Action::SetStatus { status, .. }) = &action {
+        if !confirm::confirmed(&form) && !wants_json(&headers) {
+            if let Some((number, was)) = reopened(&web, &pid, &paragraph, *status) {
+                let ask = confirm::Ask {
+                    heading: format!("Reopen paragraph {number}?"),
+                    message: format!(
+                        "Paragraph {number} is {was}. Setting it to “{}” takes it back to negotiation; \
+                         the change is recorded with your name and the note below.",
+                        STATUSES.iter().find(|s| s.0 == status.as_str()).map_or("", |s| s.1)
+                    ),
+                    action: format!("/p/{pid}/working/{paragraph}/status"),
+                    note: Some(("note", "Why (shown with the status)")),
+                    confirm_label: "Yes, reopen it",
+                    cancel: back,
+                };
+                return confirm::ask(&v, &form, ask);
+            }
+        }
+    }
     act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+/// The paragraph's number and current status in words, when setting it to
+/// `to` would take an agreed (or agreed ad ref) paragraph back.
+fn reopened(web: &WebState, pid: &str, paragraph: &str, to: Status) -> Option<(String, &'static str)> {
+    let slot = web.ws.process(pid)?;
+    let s = slot.state.read().ok()?;
+    let p = s.working_paragraphs().into_iter().find(|w| w.paragraph.id == paragraph)?.paragraph;
+    let was = match p.status {
+        Status::Agreed => "agreed",
+        Status::AgreedAdRef => "agreed ad referendum",
+        _ => return None,
+    };
+    (to < p.status).then(|| (p.number.clone().unwrap_or_else(|| p.id.clone()), was))
 }
 
 pub(super) async fn bracket_action(

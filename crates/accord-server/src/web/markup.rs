@@ -192,6 +192,99 @@ pub fn status_svg(sections: &[SectionStatus]) -> String {
     out
 }
 
+/// The letters that travel with a draft (the President's transmittal, the
+/// co-facilitators' letter, a revision's cover letter), as they read: date,
+/// addressees, salutation, body, signatures. Folded on the draft page (the
+/// text comes first), open in the print view. Every text is escaped.
+pub fn letters_html(letters: &[accord_core::Letter], open: bool) -> String {
+    if letters.is_empty() {
+        return String::new();
+    }
+    let who = |l: &accord_core::Letter| {
+        let from = if l.sender.trim().is_empty() {
+            "the co-facilitators".to_string()
+        } else {
+            title_case(&l.sender)
+        };
+        match &l.date {
+            Some(d) => format!("from {from}, {d}"),
+            None => format!("from {from}"),
+        }
+    };
+    let summary = letters.iter().map(who).collect::<Vec<_>>().join("; ");
+    let heading = if letters.len() == 1 {
+        "The letter with this draft".to_string()
+    } else {
+        format!("The {} letters with this draft", letters.len())
+    };
+    let mut out = format!(
+        "<details class=\"letters\"{}><summary><strong>{}</strong> ({})</summary>",
+        if open { " open" } else { "" },
+        esc(&heading),
+        esc(&summary)
+    );
+    for (i, l) in letters.iter().enumerate() {
+        out.push_str(&format!(
+            "<article class=\"letter\" id=\"letter-{}\" aria-label=\"Letter {}\">",
+            i + 1,
+            esc(&who(l))
+        ));
+        if !l.letterhead.is_empty() {
+            out.push_str(&format!(
+                "<p class=\"letterhead\">{}</p>",
+                l.letterhead.iter().map(|x| esc(x)).collect::<Vec<_>>().join("<br>")
+            ));
+        }
+        if let Some(d) = &l.date {
+            out.push_str(&format!("<p class=\"letter-date\">{}</p>", esc(d)));
+        }
+        if let Some(s) = &l.salutation {
+            out.push_str(&format!("<p>{}</p>", esc(s)));
+        }
+        for b in &l.body {
+            out.push_str(&format!("<p dir=\"auto\">{}</p>", esc(b)));
+        }
+        for s in &l.signatures {
+            out.push_str(&format!(
+                "<p class=\"signature\">{}</p>",
+                s.iter().map(|x| esc(x)).collect::<Vec<_>>().join("<br>")
+            ));
+        }
+        if !l.addressees.is_empty() {
+            out.push_str(&format!(
+                "<p class=\"addressees\">{}</p>",
+                l.addressees.iter().map(|x| esc(x)).collect::<Vec<_>>().join("<br>")
+            ));
+        }
+        out.push_str("</article>");
+    }
+    out.push_str("</details>");
+    out
+}
+
+/// "THE PRESIDENT OF THE GENERAL ASSEMBLY" as a reader says it: "The
+/// President of the General Assembly" (a line in capitals only).
+fn title_case(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().any(char::is_lowercase) {
+        return s;
+    }
+    const SMALL: &[&str] = &["of", "the", "and", "to", "for", "in", "on"];
+    s.split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_lowercase();
+            if i > 0 && SMALL.contains(&lower.as_str()) {
+                lower
+            } else {
+                let mut c = lower.chars();
+                c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 //! the browser exactly as to the API.
 
 pub mod auth;
+mod confirm;
 mod documents;
 mod endgame;
 mod forms;
@@ -27,7 +28,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use accord_core::negotiation::{
-    policy, Action, Actor, BracketResolution, Decision, Edit, ProcessState, Publication,
+    policy, Action, Actor, BracketResolution, Decision, Edit, ProcessState, ProposalVisibility, Publication,
 };
 use accord_core::{Paragraph, Status};
 
@@ -78,6 +79,7 @@ pub(crate) fn router(ws: Arc<Workspace>, writes: Arc<crate::api::RateLimiter>) -
         .route("/p/{process}/compilation", get(compilation_page))
         .route("/p/{process}/compilation/export.html", get(compilation_export))
         .route("/p/{process}/compilation/export.docx", get(documents::compilation_download))
+        .route("/p/{process}/compilation/visibility", post(proposal_visibility))
         .route(
             "/p/{process}/compilation/markup",
             post(uploads::markup_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
@@ -226,7 +228,8 @@ fn in_process<T>(
 
 fn status_label(s: Status) -> (&'static str, &'static str) {
     match s {
-        Status::Open => ("", "open"),
+        // Open paragraphs carry their badge too: the margin says every status.
+        Status::Open => ("Open", "open"),
         other => (other.tag(), other.as_str()),
     }
 }
@@ -438,6 +441,8 @@ struct DraftPage {
     title_status: &'static str,
     title_status_class: &'static str,
     drafts: Vec<(String, String)>,
+    /// The letters that came with the draft (folded), as HTML.
+    letters: String,
     article: Arc<str>,
 }
 
@@ -481,6 +486,7 @@ async fn draft_page(
             title_status: if ts.is_empty() { "Open" } else { ts },
             title_status_class: tc,
             drafts: policy::readable_drafts(s, a).map(|x| (x.id.clone(), x.label.clone())).collect(),
+            letters: markup::letters_html(&d.document.letters, false),
             article,
         })
     });
@@ -547,7 +553,9 @@ async fn draft_export(
         let title = d.document.title.clone().unwrap_or_else(|| s.info.title.clone());
         // The same article the draft page shows, from the same cache.
         let article = web.draft_article(&pid, &did, &d.document);
-        let body = format!("<h1>{}</h1><p class=\"muted\">{}</p>{article}", esc(&title), esc(&d.label));
+        let letters = markup::letters_html(&d.document.letters, true);
+        let body =
+            format!("<h1>{}</h1><p class=\"muted\">{}</p>{letters}{article}", esc(&title), esc(&d.label));
         Ok(standalone(&title, &body))
     });
     result.unwrap_or_else(|e| error_page(&v, &headers, e, &format!("/p/{pid}")))
@@ -629,7 +637,14 @@ pub struct PropView {
     rationale: String,
     supporters: String,
     opponents: String,
+    /// In the viewer's name or one of its groups' (no support or opposition).
     own: bool,
+    /// The viewer may revise or withdraw it (tabled it, or speaks for the group).
+    may_change: bool,
+    /// Who may revise or withdraw it, in words.
+    who_may_change: String,
+    /// The delegation that last revised it (empty: as tabled).
+    revised_by: String,
     revision: u64,
     /// The proposal's own wording, when it has one (what a revision changes).
     new_text: Option<String>,
@@ -658,7 +673,18 @@ struct CompilationPage {
     can_decide: bool,
     names: Vec<(String, String)>,
     next_label: String,
+    /// The viewer reads the proposals (else: the paragraphs only).
+    proposals_visible: bool,
+    /// The co-facilitators have published the compilation.
+    published: bool,
+    /// What a reader who may not read the proposals is told.
+    hidden_note: &'static str,
 }
+
+/// What a reader who may not read the proposals is told.
+const PROPOSALS_HIDDEN: &str =
+    "The proposals (who tabled what, and who supports or opposes it) are shown to \
+     the participants of the process until the co-facilitators publish the compilation.";
 
 fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<CompilationPage, ApiError> {
     let (slot, actor) = visible(web, pid, v)?;
@@ -671,10 +697,14 @@ fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<Compilation
         _ => None,
     };
     let names_of = |ids: &[String]| ids.iter().map(|i| s.name_of(i)).collect::<Vec<_>>().join(", ");
+    let proposals_visible = policy::may_read_proposals(&s, a);
     let paragraphs = s
         .compilation()
         .into_iter()
-        .map(|c| {
+        .map(|mut c| {
+            if !proposals_visible {
+                c.proposals.clear();
+            }
             let pv = para_view(c.paragraph);
             CompParaView {
                 id: pv.id,
@@ -700,6 +730,9 @@ fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<Compilation
                             supporters: names_of(&q.supporters),
                             opponents: names_of(&q.opponents),
                             own: own.as_deref().is_some_and(|d| policy::may_act_for(&s, d, &q.author)),
+                            may_change: own.as_deref().is_some_and(|d| policy::may_change_proposal(&s, d, q)),
+                            who_may_change: policy::who_may_change_proposal(&s, q),
+                            revised_by: q.revised_by.as_deref().map(|d| s.name_of(d)).unwrap_or_default(),
                             revision: q.revision,
                             new_text: match &q.edit {
                                 Edit::Replace { text, .. } | Edit::AddParagraph { text } => {
@@ -733,6 +766,9 @@ fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<Compilation
         can_decide: policy::is_co_facilitator(&s, a),
         names,
         next_label: format!("Rev.{}", s.drafts.len()),
+        proposals_visible,
+        published: s.proposal_visibility == ProposalVisibility::Public,
+        hidden_note: PROPOSALS_HIDDEN,
     })
 }
 
@@ -753,6 +789,9 @@ async fn compilation_export(State(web): State<Web>, headers: HeaderMap, Path(pid
                 esc(&c.title),
                 esc(&c.label)
             );
+            if !c.proposals_visible {
+                body.push_str(&format!("<p>{}</p>", esc(PROPOSALS_HIDDEN)));
+            }
             for p in &c.paragraphs {
                 body.push_str(&format!(
                     "<section class=\"paragraph\"><p dir=\"auto\"><span class=\"num\">{}</span> {}</p>",
