@@ -1,0 +1,208 @@
+//! The compilation page: the latest draft with every live proposal under its
+//! paragraph, who tabled, supports and opposes it, and its standalone export.
+
+use super::*;
+
+/// A proposal as the compilation shows it.
+pub struct PropView {
+    id: String,
+    author: String,
+    tabled_by: String,
+    what: String,
+    rationale: String,
+    supporters: String,
+    opponents: String,
+    /// In the viewer's name or one of its groups' (no support or opposition).
+    own: bool,
+    /// The viewer may revise or withdraw it (tabled it, or speaks for the group).
+    may_change: bool,
+    /// Who may revise or withdraw it, in words.
+    who_may_change: String,
+    /// The delegation that last revised it (empty: as tabled).
+    revised_by: String,
+    revision: u64,
+    /// The proposal's own wording, when it has one (what a revision changes).
+    new_text: Option<String>,
+}
+
+/// A paragraph of the compilation.
+pub struct CompParaView {
+    id: String,
+    number: String,
+    html: String,
+    status: &'static str,
+    status_class: &'static str,
+    proposals: Vec<PropView>,
+}
+
+#[derive(Template)]
+#[template(path = "compilation.html")]
+pub(super) struct CompilationPage {
+    frame: Frame,
+    nav: Nav,
+    title: String,
+    label: String,
+    notice: String,
+    paragraphs: Vec<CompParaView>,
+    can_table: bool,
+    can_decide: bool,
+    names: Vec<(String, String)>,
+    next_label: String,
+    /// The viewer reads the proposals (else: the paragraphs only).
+    proposals_visible: bool,
+    /// The co-facilitators have published the compilation.
+    published: bool,
+    /// What a reader who may not read the proposals is told.
+    hidden_note: &'static str,
+}
+
+/// What a reader who may not read the proposals is told.
+const PROPOSALS_HIDDEN: &str =
+    "The proposals (who tabled what, and who supports or opposes it) are shown to \
+     the participants of the process until the co-facilitators publish the compilation.";
+
+pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<CompilationPage, ApiError> {
+    let (slot, actor) = visible(web, pid, v)?;
+    let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+    let a = actor.as_ref();
+    let latest = policy::readable_latest(&s, a)
+        .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
+    let own = match a {
+        Some(Actor::Delegation { delegation }) => Some(delegation.clone()),
+        _ => None,
+    };
+    let names_of = |ids: &[String]| ids.iter().map(|i| s.name_of(i)).collect::<Vec<_>>().join(", ");
+    let proposals_visible = policy::may_read_proposals(&s, a);
+    let paragraphs = s
+        .compilation()
+        .into_iter()
+        .map(|mut c| {
+            if !proposals_visible {
+                c.proposals.clear();
+            }
+            let pv = para_view(c.paragraph);
+            CompParaView {
+                id: pv.id,
+                number: pv.number,
+                html: pv.html,
+                status: pv.status,
+                status_class: pv.status_class,
+                proposals: c
+                    .proposals
+                    .iter()
+                    .map(|e| {
+                        let q = e.proposal;
+                        PropView {
+                            id: q.id.clone(),
+                            author: e.author_name.clone(),
+                            tabled_by: if q.tabled_by == q.author {
+                                String::new()
+                            } else {
+                                s.name_of(&q.tabled_by)
+                            },
+                            what: q.describe(),
+                            rationale: q.rationale.clone().unwrap_or_default(),
+                            supporters: names_of(&q.supporters),
+                            opponents: names_of(&q.opponents),
+                            own: own.as_deref().is_some_and(|d| policy::may_act_for(&s, d, &q.author)),
+                            may_change: own.as_deref().is_some_and(|d| policy::may_change_proposal(&s, d, q)),
+                            who_may_change: policy::who_may_change_proposal(&s, q),
+                            revised_by: q.revised_by.as_deref().map(|d| s.name_of(d)).unwrap_or_default(),
+                            revision: q.revision,
+                            new_text: match &q.edit {
+                                Edit::Replace { text, .. } | Edit::AddParagraph { text } => {
+                                    Some(text.clone())
+                                }
+                                Edit::Insert { text, .. } => Some(text.trim().to_string()),
+                                Edit::Alternatives { alternatives, .. } => Some(alternatives.join(" / ")),
+                                _ => None,
+                            },
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut names = Vec::new();
+    if let Some(d) = &own {
+        names.push((d.clone(), s.name_of(d)));
+        for g in s.participants.iter().filter(|g| g.members.contains(d)) {
+            names.push((g.id.clone(), g.name.clone()));
+        }
+    }
+    Ok(CompilationPage {
+        frame: frame(v),
+        nav: nav(&s, a),
+        title: s.info.title.clone(),
+        label: latest.label.clone(),
+        notice: String::new(),
+        paragraphs,
+        can_table: own.is_some(),
+        can_decide: policy::is_co_facilitator(&s, a),
+        names,
+        next_label: format!("Rev.{}", s.drafts.len()),
+        proposals_visible,
+        published: s.proposal_visibility == ProposalVisibility::Public,
+        hidden_note: PROPOSALS_HIDDEN,
+    })
+}
+
+pub(super) async fn compilation_page(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    match compilation_view(&web, &v, &pid) {
+        Ok(p) => page(&v, &p),
+        Err(e) => login_or_error(&v, &headers, e, &format!("/p/{pid}/compilation")),
+    }
+}
+
+pub(super) async fn compilation_export(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    match compilation_view(&web, &v, &pid) {
+        Ok(c) => {
+            let mut body = format!(
+                "<h1>{}</h1><p class=\"muted\">Compilation text: {}</p>",
+                esc(&c.title),
+                esc(&c.label)
+            );
+            if !c.proposals_visible {
+                body.push_str(&format!("<p>{}</p>", esc(PROPOSALS_HIDDEN)));
+            }
+            for p in &c.paragraphs {
+                body.push_str(&format!(
+                    "<section class=\"paragraph\"><p dir=\"auto\"><span class=\"num\">{}</span> {}</p>",
+                    esc(&p.number),
+                    p.html
+                ));
+                for q in &p.proposals {
+                    body.push_str(&format!(
+                        "<div class=\"proposal\"><p><strong>{}</strong> — {}: {}</p>{}{}</div>",
+                        esc(&q.id),
+                        esc(&q.author),
+                        esc(&q.what),
+                        if q.supporters.is_empty() {
+                            String::new()
+                        } else {
+                            format!("<p>Supported by {}</p>", esc(&q.supporters))
+                        },
+                        if q.opponents.is_empty() {
+                            String::new()
+                        } else {
+                            format!("<p>Opposed by {}</p>", esc(&q.opponents))
+                        },
+                    ));
+                }
+                body.push_str("</section>");
+            }
+            standalone(&c.title, &body)
+        }
+        Err(e) => error_page(&v, &headers, e, &format!("/p/{pid}")),
+    }
+}
