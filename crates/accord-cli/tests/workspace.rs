@@ -310,7 +310,10 @@ fn acknowledged_proposals_survive_sigkill_and_none_is_recorded_twice() {
     let data = temp_dir("crash");
     let admin = token(&data, None, "secretariat:Test");
     let cofac = token(&data, Some("crash"), "co-facilitator:A");
-    let del = token(&data, Some("crash"), "delegation:alpha");
+    // Ten delegations take turns: a fast run acknowledges thousands of
+    // proposals, more than one delegation may hold on a draft (2,000).
+    let dels: Vec<String> =
+        (0..10).map(|d| token(&data, Some("crash"), &format!("delegation:d{d}"))).collect();
     {
         let server = Server::start(&data);
         let c = Client { addr: &server.addr, process: "crash" };
@@ -324,7 +327,13 @@ fn acknowledged_proposals_survive_sigkill_and_none_is_recorded_twice() {
         )
         .unwrap();
         assert_eq!(st, 201);
-        c.ok("/participants", &admin, json!({"id": "alpha", "name": "Alpha", "kind": "member-state"}));
+        for d in 0..10 {
+            c.ok(
+                "/participants",
+                &admin,
+                json!({"id": format!("d{d}"), "name": format!("D{d}"), "kind": "member-state"}),
+            );
+        }
         c.ok("/drafts", &cofac, json!({"label": "Zero draft", "text": "1. We agree.\n\n2. We act [now].\n", "publication": "circulated"}));
     }
     let rounds: u64 = std::env::var("ACCORD_CRASH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
@@ -348,7 +357,8 @@ fn acknowledged_proposals_survive_sigkill_and_none_is_recorded_twice() {
                 &server.addr,
                 "POST",
                 "/api/processes/crash/proposals",
-                Some(&del),
+                // The same key always by the same delegation: a retry is one request.
+                Some(&dels[(key % 10) as usize]),
                 Some(&format!("k{key}")),
                 Some(&body),
             ) {
@@ -370,7 +380,7 @@ fn acknowledged_proposals_survive_sigkill_and_none_is_recorded_twice() {
     // The list comes a page at a time: follow `next` to the end.
     let mut path = "/api/processes/crash/proposals".to_string();
     loop {
-        let list = http(&server.addr, "GET", &path, Some(&del), None, None).unwrap().1;
+        let list = http(&server.addr, "GET", &path, Some(&dels[0]), None, None).unwrap().1;
         for p in list["proposals"].as_array().unwrap() {
             *seen.entry(p["rationale"].as_str().unwrap().to_string()).or_default() += 1;
         }
