@@ -170,6 +170,25 @@ impl Store for Postgres {
         Ok(Self::rows_to_events(rows))
     }
 
+    fn process_events_after(
+        &mut self,
+        process: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        // A page of the log, read by the primary key's order: never the rest.
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self
+            .client
+            .query(
+                &format!("{SELECT_EVENTS} WHERE process = $1 AND seq > $2 ORDER BY seq LIMIT $3"),
+                &[&process, &after, &limit],
+            )
+            .map_err(unavailable)?;
+        Ok(Self::rows_to_events(rows))
+    }
+
     fn add_token(&mut self, t: &TokenRecord) -> Result<(), StoreError> {
         self.client
             .execute(

@@ -33,6 +33,14 @@ fn scenario(store: &mut dyn Store, process: &str) {
     assert_eq!(got.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
     assert_eq!(got[1], event(process, 2, Some("k2")));
     assert!(store.events().unwrap().iter().filter(|e| e.process == process).count() == 3);
+    // A page of the log: after a sequence number, at most so many.
+    let seqs = |page: Vec<EventRecord>| page.iter().map(|e| e.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(store.process_events_after(process, 0, 2).unwrap()), [1, 2]);
+    assert_eq!(seqs(store.process_events_after(process, 1, 1000).unwrap()), [2, 3]);
+    assert!(store.process_events_after(process, 3, 10).unwrap().is_empty());
+    assert!(store.process_events_after(process, u64::MAX, usize::MAX).unwrap().is_empty());
+    assert_eq!(seqs(store.process_events_after(process, 0, usize::MAX).unwrap()), [1, 2, 3]);
+    assert!(store.process_events_after("no-such-process", 0, 10).unwrap().is_empty());
     // Tokens.
     let t = TokenRecord {
         hash: format!("{process}-hash"),
