@@ -271,20 +271,20 @@ pub(super) async fn set_focal_points(
 
 /// The focal points `actor` may see: all of them for the secretariat and
 /// co-facilitators, a participant's own otherwise.
-fn focal_points_of(ws: &Workspace, p: &str, actor: Option<&Actor>) -> Value {
+fn focal_points_of(ws: &Workspace, p: &str, actor: Option<&Actor>) -> super::wire::FocalPoints {
     let all = ws.process(p).is_some_and(|slot| {
         slot.state.read().is_ok_and(|s| {
             matches!(actor, Some(Actor::Secretariat { .. })) || policy::is_co_facilitator(&s, actor)
         })
     });
     let own = actor.map(Actor::label);
-    let list: Vec<Value> = ws
+    let focal_points = ws
         .focal_points(p)
         .into_iter()
         .filter(|f| all || own.as_deref() == Some(f.actor.as_str()))
-        .map(|f| json!({"participant": f.actor, "name": f.name, "email": f.email}))
+        .map(|f| super::wire::FocalPointView { participant: f.actor, name: f.name, email: f.email })
         .collect();
-    json!({ "focal_points": list })
+    super::wire::FocalPoints { focal_points }
 }
 
 pub(super) async fn get_focal_points(
