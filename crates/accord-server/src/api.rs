@@ -155,7 +155,8 @@ impl Api {
         T: 'static,
     {
         let example = serde_json::to_value(example).unwrap_or(Value::Null);
-        self.route("post", (path, summary, who), Some((request, example)), reply, post(h))
+        let handler = post(h).route_layer(axum::middleware::from_fn(guard::require_json));
+        self.route("post", (path, summary, who), Some((request, example)), reply, handler)
     }
 }
 

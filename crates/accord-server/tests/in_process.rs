@@ -132,3 +132,84 @@ async fn the_openapi_document_is_stable() {
     assert_eq!(doc["openapi"].as_str().map(|v| &v[..2]), Some("3."), "{doc}");
     insta::assert_json_snapshot!("openapi", doc);
 }
+
+/// Schemathesis found it: a bodyless `PUT` on a GET route was refused 415
+/// (no JSON body) instead of 405 — the media-type check ran before routing.
+#[tokio::test]
+async fn a_method_a_route_does_not_answer_is_a_405_whatever_its_body() {
+    let f = fixture().await;
+    for (path, body) in [("/api/health", None), ("/api/processes", None), ("/api/processes", Some("text"))] {
+        let mut req = Request::builder().method("PUT").uri(path);
+        if body.is_some() {
+            req = req.header("content-type", "text/plain");
+        }
+        let req = req.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+        let res = f.app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "PUT {path}");
+        assert!(res.headers().contains_key("allow"), "PUT {path}: no Allow header");
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+        let e: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(e["error"]["code"], "method-not-allowed");
+    }
+    // A POST route still refuses a body that is not JSON.
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/processes")
+        .header("authorization", format!("Bearer {}", f.admin))
+        .header("content-type", "text/plain")
+        .body(Body::from("id=ocean"))
+        .unwrap();
+    assert_eq!(f.app.clone().oneshot(req).await.unwrap().status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+/// The compilation is paged like every list: a default and a maximum page,
+/// the next page's cursor (a paragraph id) in `next`.
+#[tokio::test]
+async fn the_compilation_is_paged_by_paragraph() {
+    let f = fixture().await;
+    let body = json!({"id": "ocean", "title": "Ocean data", "public": true});
+    assert_eq!(f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await.0, StatusCode::CREATED);
+    let text =
+        "Draft outcome\n\n1. We agree [to act].\n\n2. We decide to review.\n\n3. We invite all States.\n";
+    let draft = json!({"label": "Zero draft", "text": text, "publication": "public"});
+    let (st, e) = f.call("POST", "/api/processes/ocean/drafts", Some(&f.admin), Some(draft)).await;
+    assert_eq!(st, StatusCode::CREATED, "{e}");
+
+    let (st, whole) = f.call("GET", "/api/processes/ocean/compilation", Some(&f.admin), None).await;
+    assert_eq!(st, StatusCode::OK, "{whole}");
+    assert_eq!(whole["paragraphs"].as_array().map(Vec::len), Some(3));
+    assert_eq!(whole["next"], Value::Null);
+
+    let mut seen = Vec::new();
+    let mut uri = "/api/processes/ocean/compilation?limit=2".to_string();
+    loop {
+        let (st, page) = f.call("GET", &uri, Some(&f.admin), None).await;
+        assert_eq!(st, StatusCode::OK, "{page}");
+        let ids: Vec<String> = page["paragraphs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["paragraph"]["id"].as_str().unwrap().to_string())
+            .collect();
+        assert!(ids.len() <= 2);
+        seen.extend(ids);
+        match page["next"].as_str() {
+            Some(next) => uri = format!("/api/processes/ocean/compilation?limit=2&after={next}"),
+            None => break,
+        }
+    }
+    let all: Vec<&str> = whole["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["paragraph"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(seen, all, "the pages together are the whole compilation, in order, once");
+
+    for bad in ["?limit=0", "?limit=1001", "?after=no-such-paragraph"] {
+        let (st, e) =
+            f.call("GET", &format!("/api/processes/ocean/compilation{bad}"), Some(&f.admin), None).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {e}");
+        assert_eq!(e["error"]["code"], "bad-request");
+    }
+}

@@ -81,12 +81,17 @@ pub(super) fn document(endpoints: &[Endpoint]) -> Value {
             .split('/')
             .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| {
-                let schema = if name == "bracket" {
-                    json!({"type": "integer", "minimum": 0, "description": "The bracket's index in the paragraph"})
-                } else {
-                    json!({"type": "string"})
+                // The demo's ids as examples, so that a generated run reaches real records.
+                let (schema, example) = match name {
+                    "bracket" => (json!({"type": "integer", "minimum": 0, "maximum": u32::MAX, "description": "The bracket's index in the paragraph"}), json!(0)),
+                    "process" => (json!({"type": "string"}), json!("ocean-data")),
+                    "draft" => (json!({"type": "string"}), json!("d1")),
+                    "other" => (json!({"type": "string"}), json!("d2")),
+                    "proposal" => (json!({"type": "string"}), json!("p1")),
+                    "session" => (json!({"type": "string"}), json!("s1")),
+                    _ => (json!({"type": "string"}), json!("1")),
                 };
-                json!({"name": name, "in": "path", "required": true, "schema": schema})
+                json!({"name": name, "in": "path", "required": true, "schema": schema, "example": example})
             })
             .collect();
         params.extend(e.query.iter().cloned());

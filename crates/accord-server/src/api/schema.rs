@@ -117,7 +117,7 @@ const PUBLICATION: &[&str] = &["internal", "circulated", "public"];
 pub(super) fn components() -> Value {
     let publication = reference("Publication");
     let session = json!({"type": "string", "description": "The session in which it was done (`s1`)."});
-    let base_revision = json!({"type": "integer", "minimum": 0, "description": "The revision the change is made against: the paragraph's (or proposal's) `revision` as last read; a stale one is a 409."});
+    let base_revision = json!({"type": "integer", "minimum": 0, "maximum": u64::MAX, "description": "The revision the change is made against: the paragraph's (or proposal's) `revision` as last read; a stale one is a 409."});
     let info_props = json!({
         "title": {"type": "string", "minLength": 1},
         "mandate": string(),
@@ -383,11 +383,20 @@ pub(super) fn components() -> Value {
         object(&["visibility"], json!({"visibility": one_of(&["participants", "public"])})),
     );
     c.insert("StatusRequest".into(), object(&["status", "base_revision"], json!({"status": reference("Status"), "note": string(), "base_revision": base_revision, "session": session})));
-    c.insert("BracketRequest".into(), object(&["resolution", "base_revision"], json!({
-            "resolution": one_of(&["keep", "delete", "choose"]),
-            "alternative": {"type": "integer", "minimum": 0, "description": "With `choose`: which alternative (0: the first)."},
-            "base_revision": base_revision, "session": session
-        })));
+    let resolution = |kind: &str, alternative: bool| {
+        let mut props =
+            json!({"resolution": {"const": kind}, "base_revision": base_revision, "session": session});
+        let mut required = vec!["resolution", "base_revision"];
+        if alternative {
+            props["alternative"] = json!({"type": "integer", "minimum": 0, "maximum": u32::MAX, "description": "Which alternative to keep (0: the first)."});
+            required.push("alternative");
+        }
+        object(&required, props)
+    };
+    c.insert(
+        "BracketRequest".into(),
+        json!({"oneOf": [resolution("keep", false), resolution("delete", false), resolution("choose", true)]}),
+    );
     c.insert(
         "CompromiseRequest".into(),
         object(
@@ -477,5 +486,5 @@ pub(super) fn page_parameters(cursor: Value) -> Vec<Value> {
 
 /// The `Idempotency-Key` header of a write.
 pub(super) fn idempotency_key() -> Value {
-    json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LEN}, "description": "A key of the client's choosing, scoped to the caller, the method and the route: a retried request with the same key and the same path and body is recorded once and answered with the first outcome (authorization is checked first); the same key with another path or body is refused with 422 `idempotency-key-reused`. The most recent keys are kept (100,000 over the server), across restarts."})
+    json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LEN, "pattern": "^[!-~]([ -~]*[!-~])?$"}, "description": "A key (visible ASCII, inner spaces allowed) of the client's choosing, scoped to the caller, the method and the route: a retried request with the same key and the same path and body is recorded once and answered with the first outcome (authorization is checked first); the same key with another path or body is refused with 422 `idempotency-key-reused`. The most recent keys are kept (100,000 over the server), across restarts."})
 }
