@@ -197,7 +197,7 @@ pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Ro
             }, Reply::created("Outcome"),
             add_participant,
         )
-        .list("/api/processes/{process}/drafts", "The series of drafts the caller may read, a page at a time", "readers", json!({"type": "string"}), "DraftPage", list_drafts)
+        .list("/api/processes/{process}/drafts", "The series of drafts the caller may read, a page at a time", "readers", json!({"type": "string", "minLength": 1}), "DraftPage", list_drafts)
         .post(
             "/api/processes/{process}/drafts",
             "Import the next draft from its text (plain text as extracted from PDF or Word, or Accord's canonical form)",
@@ -243,7 +243,11 @@ pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Ro
             CompromiseRequest { text: "We agree to act by 2030.".into(), base_revision: 7, session: None }, Reply::ok("Outcome"),
             write_compromise,
         )
-        .list("/api/processes/{process}/proposals", "Proposals the caller may read (`?state=live`, `?paragraph=12`), a page at a time", "readers", json!({"type": "string"}), "ProposalPage", list_proposals)
+        .list("/api/processes/{process}/proposals", "Proposals the caller may read (`?state=live`, `?paragraph=12`), a page at a time", "readers", json!({"type": "string", "minLength": 1}), "ProposalPage", list_proposals)
+        .with_query(vec![
+            json!({"name": "state", "in": "query", "required": false, "schema": {"type": "string", "enum": ["live", "withdrawn", "accepted", "set-aside"]}, "description": "Only proposals in this state."}),
+            json!({"name": "paragraph", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Only proposals on this paragraph (its id where the proposal now stands, or where it was tabled)."}),
+        ])
         .post(
             "/api/processes/{process}/proposals",
             "Table a proposal against a paragraph (default: of the latest draft, in the caller's own name)",
@@ -295,7 +299,7 @@ pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Ro
             RevisionRequest { label: "Rev.1".into(), date: Some("7 April 2026".into()), publication: Publication::Circulated }, Reply::created("Outcome"),
             produce_revision,
         )
-        .list("/api/processes/{process}/sessions", "Sessions, with their agendas and decisions, a page at a time", "delegations and up", json!({"type": "string"}), "SessionPage", list_sessions)
+        .list("/api/processes/{process}/sessions", "Sessions, with their agendas and decisions, a page at a time", "delegations and up", json!({"type": "string", "minLength": 1}), "SessionPage", list_sessions)
         .post(
             "/api/processes/{process}/sessions",
             "Schedule an informal session",
@@ -312,7 +316,7 @@ pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Ro
         )
         .get("/api/processes/{process}/compilation", "The compilation text: the latest draft with every live proposal under its paragraph (`?format=text`); the proposals only for those who may read them (`proposals_visible`)", "readers of the latest draft", Reply::ok("Compilation").or("text/plain", json!({"type": "string"})), compilation)
         .with_query({
-            let mut q = schema::page_parameters(json!({"type": "string", "description": "A paragraph id"}));
+            let mut q = schema::page_parameters(json!({"type": "string", "minLength": 1, "description": "A paragraph id"}));
             q.push(json!({"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "text"], "default": "json"}, "description": "`text`: the whole compilation as plain text (not paged)."}));
             q
         })
@@ -391,13 +395,46 @@ fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
     if bytes.is_empty() {
         return Err(ApiError::bad_request("the request needs a JSON body"));
     }
-    serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request(format!(
-            "malformed request body at line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        ))
+    // serde would read a struct from an array too (`[null, null]`): every
+    // body is an object.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::bad_request("the request body must be a JSON object (`{…}`)"));
+    }
+    serde_json::from_slice(bytes).or_else(|e| {
+        // A number is its value, as JSON Schema reads it: `7.0` is the
+        // integer 7. Only on that refusal is the body read a second time.
+        let integral = || {
+            let mut v: Value = serde_json::from_slice(bytes).ok()?;
+            integral_numbers(&mut v).then(|| serde_json::from_value(v).ok())?
+        };
+        match e.classify() {
+            serde_json::error::Category::Data if e.to_string().contains("floating point") => integral(),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "malformed request body at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ))
+        })
     })
+}
+
+/// Rewrites integral floats (`7.0`) as integers; whether any was.
+fn integral_numbers(v: &mut Value) -> bool {
+    match v {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 2f64.powi(53)) else {
+                return false;
+            };
+            *v = if f < 0.0 { Value::from(f as i64) } else { Value::from(f as u64) };
+            true
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |any, x| integral_numbers(x) | any),
+        Value::Object(map) => map.values_mut().fold(false, |any, x| integral_numbers(x) | any),
+        _ => false,
+    }
 }
 
 /// The actor behind the request's bearer token (`None`: the public).

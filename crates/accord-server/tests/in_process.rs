@@ -213,3 +213,43 @@ async fn the_compilation_is_paged_by_paragraph() {
         assert_eq!(e["error"]["code"], "bad-request");
     }
 }
+
+/// Schemathesis found them: a body that is an array was read as a struct
+/// (`[null, null]` set a deadline), and `7.0` — an integer to JSON Schema —
+/// was refused where an integer is taken.
+#[tokio::test]
+async fn bodies_are_objects_and_integral_numbers_are_integers() {
+    let f = fixture().await;
+    let body = json!({"id": "ocean", "title": "Ocean data", "co_facilitators": ["Norland"], "public": true});
+    assert_eq!(f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await.0, StatusCode::CREATED);
+    let (st, e) =
+        f.call("POST", "/api/processes/ocean/deadline", Some(&f.admin), Some(json!([null, null]))).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("JSON object"), "{e}");
+
+    let draft = json!({"label": "Zero draft", "text": "Draft outcome\n\n1. We agree [to act].\n", "publication": "public"});
+    assert_eq!(
+        f.call("POST", "/api/processes/ocean/drafts", Some(&f.admin), Some(draft)).await.0,
+        StatusCode::CREATED
+    );
+    let cofac = {
+        let ws_token = f.call("GET", "/api/processes/ocean/working", Some(&f.admin), None).await;
+        assert_eq!(ws_token.0, StatusCode::OK);
+        ws_token.1["paragraphs"][0]["revision"].as_u64().unwrap()
+    };
+    // The same revision written as a float is the same request.
+    let status = json!({"status": "agreed", "base_revision": cofac as f64});
+    assert!(status.to_string().contains(".0"), "{status}");
+    let (st, e) = f.call("POST", "/api/processes/ocean/working/1/status", Some(&f.admin), Some(status)).await;
+    assert_ne!(st, StatusCode::BAD_REQUEST, "{e}");
+    // A fraction is still no revision.
+    let status = json!({"status": "agreed", "base_revision": 1.5});
+    let (st, e) = f.call("POST", "/api/processes/ocean/working/1/status", Some(&f.admin), Some(status)).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("line 1"), "{e}");
+    // A write that takes no fields refuses one.
+    let (st, e) = f
+        .call("POST", "/api/processes/ocean/proposals/p1/withdraw", Some(&f.admin), Some(json!({"x": 1})))
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+}

@@ -440,6 +440,9 @@ pub(super) async fn withdraw(
     headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
+    if !bytes.is_empty() {
+        body::<EmptyRequest>(&bytes)?;
+    }
     Ok(done(&run(&ws, &p, &headers, &bytes, Action::Withdraw { proposal: id }).await?))
 }
 

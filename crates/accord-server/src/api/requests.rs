@@ -182,3 +182,8 @@ pub(super) struct DecisionRequest {
     #[serde(default)]
     pub(super) paragraphs: Vec<String>,
 }
+
+/// A body that carries nothing (`{}`), for the writes whose path says it all.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EmptyRequest {}

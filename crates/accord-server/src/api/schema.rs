@@ -116,7 +116,8 @@ const PUBLICATION: &[&str] = &["internal", "circulated", "public"];
 /// The request schemas (`…Request`) and answer schemas of the API.
 pub(super) fn components() -> Value {
     let publication = reference("Publication");
-    let session = json!({"type": "string", "description": "The session in which it was done (`s1`)."});
+    let session =
+        json!({"type": ["string", "null"], "description": "The session in which it was done (`s1`)."});
     let base_revision = json!({"type": "integer", "minimum": 0, "maximum": u64::MAX, "description": "The revision the change is made against: the paragraph's (or proposal's) `revision` as last read; a stale one is a 409."});
     let info_props = json!({
         "title": {"type": "string", "minLength": 1},
@@ -382,7 +383,7 @@ pub(super) fn components() -> Value {
         "ProposalVisibilityRequest".into(),
         object(&["visibility"], json!({"visibility": one_of(&["participants", "public"])})),
     );
-    c.insert("StatusRequest".into(), object(&["status", "base_revision"], json!({"status": reference("Status"), "note": string(), "base_revision": base_revision, "session": session})));
+    c.insert("StatusRequest".into(), object(&["status", "base_revision"], json!({"status": reference("Status"), "note": opt_string(), "base_revision": base_revision, "session": session})));
     let resolution = |kind: &str, alternative: bool| {
         let mut props =
             json!({"resolution": {"const": kind}, "base_revision": base_revision, "session": session});
@@ -405,14 +406,14 @@ pub(super) fn components() -> Value {
         ),
     );
     c.insert("TableProposalRequest".into(), object(&["paragraph", "edit"], json!({
-            "draft": string(), "paragraph": string(), "on_behalf_of": string(), "edit": reference("Edit"), "rationale": string(), "citation": string()
+            "draft": opt_string(), "paragraph": string(), "on_behalf_of": opt_string(), "edit": reference("Edit"), "rationale": opt_string(), "citation": opt_string()
         })));
-    c.insert("OnBehalfRequest".into(), object(&[], json!({"on_behalf_of": string()})));
+    c.insert("OnBehalfRequest".into(), object(&[], json!({"on_behalf_of": opt_string()})));
     c.insert(
         "ReviseRequest".into(),
         object(
             &["base_revision", "edit"],
-            json!({"base_revision": base_revision, "edit": reference("Edit"), "rationale": string()}),
+            json!({"base_revision": base_revision, "edit": reference("Edit"), "rationale": opt_string()}),
         ),
     );
     c.insert("EmptyRequest".into(), object(&[], json!({})));
@@ -421,7 +422,7 @@ pub(super) fn components() -> Value {
         "RevisionRequest".into(),
         object(
             &["label"],
-            json!({"label": string(), "date": string(), "publication": reference("Publication")}),
+            json!({"label": string(), "date": opt_string(), "publication": reference("Publication")}),
         ),
     );
     c.insert(
@@ -436,14 +437,14 @@ pub(super) fn components() -> Value {
         "BreakRequest".into(),
         object(
             &["paragraphs", "reason"],
-            json!({"paragraphs": strings(), "reason": string(), "on_behalf_of": string()}),
+            json!({"paragraphs": strings(), "reason": string(), "on_behalf_of": opt_string()}),
         ),
     );
     c.insert("FocalPointsRequest".into(), object(&["participant", "focal_points"], json!({
-            "participant": string(),
+            "participant": {"type": "string", "pattern": "^(secretariat|co-facilitator|delegation|observer):.", "description": "Whose, as an actor label: `delegation:estoria`, `observer:NAME`, `co-facilitator:NAME`."},
             "focal_points": array(object(&["name", "email"], json!({"name": string(), "email": string()})))
         })));
-    c.insert("AdoptRequest".into(), object(&[], json!({"date": string()})));
+    c.insert("AdoptRequest".into(), object(&[], json!({"date": opt_string()})));
     Value::Object(c)
 }
 
