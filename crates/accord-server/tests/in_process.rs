@@ -253,3 +253,16 @@ async fn bodies_are_objects_and_integral_numbers_are_integers() {
         .await;
     assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
 }
+
+/// Schemathesis found it: `?state=null` (no state) answered an empty list.
+#[tokio::test]
+async fn an_unknown_proposal_state_filter_is_refused() {
+    let f = fixture().await;
+    let body = json!({"id": "ocean", "title": "Ocean data", "public": true});
+    assert_eq!(f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await.0, StatusCode::CREATED);
+    let (st, e) = f.call("GET", "/api/processes/ocean/proposals?state=null", Some(&f.admin), None).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["error"]["code"], "bad-request");
+    let (st, e) = f.call("GET", "/api/processes/ocean/proposals?state=set-aside", Some(&f.admin), None).await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+}

@@ -291,9 +291,33 @@ pub(super) async fn write_compromise(
     Ok(done(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
+/// A proposal's state as a list filter (`?state=live`): an unknown one is
+/// a 400, not an empty list.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+pub(super) enum StateFilter {
+    Live,
+    Withdrawn,
+    Accepted,
+    SetAside,
+}
+
+impl StateFilter {
+    fn admits(self, state: accord_core::negotiation::ProposalState) -> bool {
+        use accord_core::negotiation::ProposalState as S;
+        matches!(
+            (self, state),
+            (StateFilter::Live, S::Live)
+                | (StateFilter::Withdrawn, S::Withdrawn)
+                | (StateFilter::Accepted, S::Accepted)
+                | (StateFilter::SetAside, S::SetAside)
+        )
+    }
+}
+
 #[derive(Deserialize)]
 pub(super) struct ProposalFilter {
-    state: Option<String>,
+    state: Option<StateFilter>,
     paragraph: Option<String>,
     limit: Option<usize>,
     after: Option<String>,
@@ -316,7 +340,7 @@ pub(super) async fn list_proposals(
         |x| &x.id,
         |x| may_read_proposal(&s, actor.as_ref(), x),
         |x| {
-            f.state.as_deref().is_none_or(|st| serde_json::to_value(x.state).is_ok_and(|v| v == st))
+            f.state.is_none_or(|st| st.admits(x.state))
                 && f.paragraph.as_deref().is_none_or(|para| {
                     let x = ProposalView::of(&s, actor.as_ref(), x);
                     x.current.is_some_and(|c| c[1] == para) || x.paragraph == para

@@ -30,6 +30,11 @@ fn opt_string() -> Value {
     json!({"type": ["string", "null"]})
 }
 
+/// An id a client chooses (a process's, a participant's).
+fn id() -> Value {
+    json!({"type": "string", "pattern": "^[a-z0-9_-]{1,64}$"})
+}
+
 fn count() -> Value {
     json!({"type": "integer", "minimum": 0})
 }
@@ -129,7 +134,7 @@ pub(super) fn components() -> Value {
         "public": {"type": "boolean"}
     });
     let mut create_props = info_props.as_object().cloned().unwrap_or_default();
-    create_props.insert("id".into(), json!({"type": "string", "minLength": 1}));
+    create_props.insert("id".into(), id());
     let edit = json!({"oneOf": [
         edit_variant("insert", &["at", "text"], json!({"at": {"type": "integer", "minimum": 0, "maximum": u32::MAX}, "text": string()})),
         edit_variant("delete", &["span"], json!({"span": pair()})),
@@ -363,7 +368,7 @@ pub(super) fn components() -> Value {
         object(
             &["id", "name", "kind"],
             json!({
-                "id": {"type": "string", "minLength": 1}, "name": {"type": "string", "minLength": 1},
+                "id": id(), "name": {"type": "string", "minLength": 1},
                 "kind": one_of(&["member-state", "permanent-observer", "group"]), "members": strings()
             }),
         ),
