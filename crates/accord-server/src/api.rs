@@ -93,7 +93,26 @@ impl Api {
     ) -> Api {
         let (path, summary, who) = doc;
         self.router = self.router.route(path, handler);
-        self.endpoints.push(Endpoint { method, path, summary, who, request, query: Vec::new(), reply });
+        let keyed = request.is_some();
+        self.endpoints.push(Endpoint {
+            method,
+            path,
+            summary,
+            who,
+            request,
+            query: Vec::new(),
+            reply,
+            keyed,
+        });
+        self
+    }
+
+    /// The write just added takes no `Idempotency-Key`: it is not an event,
+    /// and a retry of it reaches the same state by itself.
+    fn unkeyed(mut self) -> Api {
+        if let Some(e) = self.endpoints.last_mut() {
+            e.keyed = false;
+        }
         self
     }
 
@@ -349,11 +368,12 @@ pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Ro
         .get("/api/processes/{process}/focal-points", "Focal points (name, e-mail) mail goes to: all of them for the secretariat and co-facilitators, one's own otherwise", "participants", Reply::ok("FocalPoints"), get_focal_points)
         .post(
             "/api/processes/{process}/focal-points",
-            "Replace a participant's focal points",
+            "Replace a participant's focal points (a replacement: a retry reaches the same state, so it takes no Idempotency-Key)",
             "secretariat, co-facilitator, or the participant itself", "FocalPointsRequest",
             FocalPointsRequest { participant: "delegation:estoria".into(), focal_points: vec![FocalPoint { name: "Ana Pérez".into(), email: "ana.perez@estoria-mission.example".into() }] }, Reply::ok("FocalPoints"),
             set_focal_points,
         )
+        .unkeyed()
         .get("/api/processes/{process}/outbox", "The mail the process's events caused: each message's recipient and state (queued, sent, failed with the server's answer), attempts", "secretariat, co-facilitator", Reply::ok("Outbox"), outbox)
         .post("/api/processes/{process}/adopt", "Adopt the text: refused (409) with every obstacle (`current.obstacles`) until none is left; then the text as adopted enters the series and the process becomes read-only", "co-facilitator", "AdoptRequest", AdoptRequest { date: Some("16 December 2026".into()) }, Reply::created("Outcome"), adopt)
         .list("/api/processes/{process}/events", "The event log, for audit, a page at a time (`?after=SEQ`: the events after that sequence number)", "secretariat, co-facilitator", json!({"type": "integer", "minimum": 0}), "EventPage", events)

@@ -56,6 +56,9 @@ pub(super) struct Endpoint {
     /// Query parameters (lists: their page).
     pub query: Vec<Value>,
     pub reply: Reply,
+    /// Whether a write takes an `Idempotency-Key` (one recorded as an event
+    /// does; a replacement that is idempotent by itself does not).
+    pub keyed: bool,
 }
 
 /// Error answers every route may give.
@@ -114,7 +117,9 @@ pub(super) fn document(endpoints: &[Endpoint]) -> Value {
             "security": [{"bearer": []}, {}],
         });
         if let Some((schema, example)) = &e.request {
-            params.push(idempotency_key());
+            if e.keyed {
+                params.push(idempotency_key());
+            }
             responses.insert(
                 "429".into(),
                 json!({
