@@ -54,14 +54,7 @@ pub(super) async fn create_process(
 
 pub(super) fn draft_summaries<'a>(s: &'a ProcessState, actor: Option<&Actor>) -> Vec<DraftSummary<'a>> {
     policy::readable_drafts(s, actor)
-        .map(|d| DraftSummary {
-            id: &d.id,
-            label: &d.label,
-            publication: d.publication,
-            produced: d.produced,
-            at: accord_core::negotiation::rfc3339(d.at_ms),
-            paragraphs: d.document.paragraphs.len(),
-        })
+        .map(|d| DraftSummary { head: DraftHead::of(d), paragraphs: d.document.paragraphs.len() })
         .collect()
 }
 
@@ -106,7 +99,7 @@ pub(super) async fn list_drafts(
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
     let summaries = draft_summaries(&s, actor.as_ref());
-    let (list, next) = page(&summaries, |d| d.id, |_| true, |_| true, &q)?;
+    let (list, next) = page(&summaries, |d| d.head.id, |_| true, |_| true, &q)?;
     Ok(ok(&DraftPage { drafts: list, next }))
 }
 
@@ -152,14 +145,7 @@ pub(super) async fn get_draft(
     let body = cache
         .entry(key)
         .or_insert_with(|| {
-            let head = serde_json::to_string(&DraftHead {
-                id: &draft.id,
-                label: &draft.label,
-                publication: draft.publication,
-                produced: draft.produced,
-                at: accord_core::negotiation::rfc3339(draft.at_ms),
-            })
-            .unwrap_or_default();
+            let head = serde_json::to_string(&DraftHead::of(draft)).unwrap_or_default();
             let document = serde_json::to_string(&draft.document).unwrap_or_default();
             let mut out = String::with_capacity(head.len() + document.len() + 16);
             out.push_str(&head[..head.len() - 1]);

@@ -42,12 +42,8 @@ pub(super) struct ProcessList {
 /// A draft of the series, without its document.
 #[derive(Serialize)]
 pub(super) struct DraftSummary<'a> {
-    pub id: &'a str,
-    pub label: &'a str,
-    pub publication: Publication,
-    pub produced: bool,
-    /// RFC 3339.
-    pub at: String,
+    #[serde(flatten)]
+    pub head: DraftHead<'a>,
     pub paragraphs: usize,
 }
 
@@ -64,14 +60,29 @@ pub(super) struct ProcessView<'a> {
     pub seq: u64,
 }
 
-/// A draft's head (its document follows it in `GET …/drafts/{draft}`).
+/// A draft's head: in the list of drafts, and before its document in
+/// `GET …/drafts/{draft}`.
 #[derive(Serialize)]
 pub(super) struct DraftHead<'a> {
     pub id: &'a str,
     pub label: &'a str,
     pub publication: Publication,
     pub produced: bool,
+    /// RFC 3339.
     pub at: String,
+}
+
+impl<'a> DraftHead<'a> {
+    /// The head of `d`.
+    pub fn of(d: &'a accord_core::negotiation::DraftVersion) -> DraftHead<'a> {
+        DraftHead {
+            id: &d.id,
+            label: &d.label,
+            publication: d.publication,
+            produced: d.produced,
+            at: accord_core::negotiation::rfc3339(d.at_ms),
+        }
+    }
 }
 
 /// `GET …/drafts`: a page.
