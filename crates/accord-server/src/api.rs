@@ -374,7 +374,8 @@ pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Ro
             set_focal_points,
         )
         .unkeyed()
-        .get("/api/processes/{process}/outbox", "The mail the process's events caused: each message's recipient and state (queued, sent, failed with the server's answer), attempts", "secretariat, co-facilitator", Reply::ok("Outbox"), outbox)
+        .get("/api/processes/{process}/outbox", "The mail the process's events caused: each message's recipient and state (queued, sent, failed with the server's answer), attempts; a page at a time", "secretariat, co-facilitator", Reply::ok("Outbox"), outbox)
+        .with_query(schema::page_parameters(json!({"type": "integer", "description": "A message id"})))
         .post("/api/processes/{process}/adopt", "Adopt the text: refused (409) with every obstacle (`current.obstacles`) until none is left; then the text as adopted enters the series and the process becomes read-only", "co-facilitator", "AdoptRequest", AdoptRequest { date: Some("16 December 2026".into()) }, Reply::created("Outcome"), adopt)
         .list("/api/processes/{process}/events", "The event log, for audit, a page at a time (`?after=SEQ`: the events after that sequence number)", "secretariat, co-facilitator", json!({"type": "integer", "minimum": 0}), "EventPage", events)
         .get("/api/processes/{process}/state", "The whole derived state, for audit: what replaying the log must rebuild", "secretariat", Reply::ok("State"), full_state);

@@ -266,3 +266,48 @@ async fn an_unknown_proposal_state_filter_is_refused() {
     let (st, e) = f.call("GET", "/api/processes/ocean/proposals?state=set-aside", Some(&f.admin), None).await;
     assert_eq!(st, StatusCode::OK, "{e}");
 }
+
+/// The outbox is paged like every list (`?limit=&after=ID`, `next`).
+#[tokio::test]
+async fn the_outbox_is_paged() {
+    let f = fixture().await;
+    let body = json!({"id": "ocean", "title": "Ocean data", "co_facilitators": ["Norland"], "public": true});
+    assert_eq!(f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await.0, StatusCode::CREATED);
+    for d in ["norland", "estoria"] {
+        let participant = json!({"id": d, "name": d, "kind": "member-state"});
+        let (st, e) =
+            f.call("POST", "/api/processes/ocean/participants", Some(&f.admin), Some(participant)).await;
+        assert_eq!(st, StatusCode::CREATED, "{e}");
+        let points = json!({"participant": format!("delegation:{d}"), "focal_points": [
+            {"name": "One", "email": format!("one@{d}.example")}, {"name": "Two", "email": format!("two@{d}.example")}]});
+        let (st, e) = f.call("POST", "/api/processes/ocean/focal-points", Some(&f.admin), Some(points)).await;
+        assert_eq!(st, StatusCode::OK, "{e}");
+    }
+    let draft = json!({"label": "Zero draft", "text": "Draft outcome\n\n1. We agree.\n", "publication": "circulated"});
+    assert_eq!(
+        f.call("POST", "/api/processes/ocean/drafts", Some(&f.admin), Some(draft)).await.0,
+        StatusCode::CREATED
+    );
+
+    let (st, whole) = f.call("GET", "/api/processes/ocean/outbox", Some(&f.admin), None).await;
+    assert_eq!(st, StatusCode::OK, "{whole}");
+    let all: Vec<Value> = whole["messages"].as_array().unwrap().iter().map(|m| m["id"].clone()).collect();
+    assert!(all.len() >= 4, "{whole}");
+    assert_eq!(whole["next"], Value::Null);
+    let mut seen = Vec::new();
+    let mut uri = "/api/processes/ocean/outbox?limit=3".to_string();
+    loop {
+        let (st, page) = f.call("GET", &uri, Some(&f.admin), None).await;
+        assert_eq!(st, StatusCode::OK, "{page}");
+        let ids = page["messages"].as_array().unwrap();
+        assert!(ids.len() <= 3);
+        seen.extend(ids.iter().map(|m| m["id"].clone()));
+        match page["next"].as_i64() {
+            Some(next) => uri = format!("/api/processes/ocean/outbox?limit=3&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, all);
+    let (st, _) = f.call("GET", "/api/processes/ocean/outbox?limit=0", Some(&f.admin), None).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+}

@@ -337,7 +337,7 @@ pub(super) fn components() -> Value {
             "adoption": nullable(object(&["draft", "by", "at"], json!({"draft": string(), "by": string(), "at": string()})))
         })));
     c.insert("FocalPoints".into(), object(&["focal_points"], json!({"focal_points": array(object(&["participant", "name", "email"], json!({"participant": string(), "name": string(), "email": string()})))})));
-    c.insert("Outbox".into(), object(&["messages"], json!({"messages": array(object(
+    c.insert("Outbox".into(), object(&["messages", "next"], json!({"next": nullable(json!({"type": "integer"})), "messages": array(object(
             &["id", "message_id", "seq", "kind", "draft", "to", "subject", "state", "attempts", "next_attempt_at", "last_error", "created_at", "sent_at"],
             json!({
                 "id": count(), "message_id": string(), "seq": count(), "kind": string(), "draft": string(),
