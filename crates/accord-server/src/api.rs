@@ -275,7 +275,7 @@ pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Ro
                 draft: None,
                 paragraph: "12".into(),
                 on_behalf_of: Some("g77".into()),
-                edit: Edit::Replace { span: [19, 23], text: "2035".into() },
+                edit: EditRequest::Replace { span: [19, 23], text: "2035".into() },
                 rationale: Some("Aligns with the 2035 review.".into()),
                 citation: None,
             }, Reply::created("Outcome"),
@@ -300,7 +300,7 @@ pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Ro
             "/api/processes/{process}/proposals/{proposal}/revise",
             "Revise one's own proposal",
             "delegation (author)", "ReviseRequest",
-            ReviseRequest { base_revision: 9, edit: Edit::Delete { span: [0, 10] }, rationale: None }, Reply::ok("Outcome"),
+            ReviseRequest { base_revision: 9, edit: EditRequest::Delete { span: [0, 10] }, rationale: None }, Reply::ok("Outcome"),
             revise,
         )
         .post("/api/processes/{process}/proposals/{proposal}/withdraw", "Withdraw one's own proposal", "delegation (author)", "EmptyRequest", json!({}), Reply::ok("Outcome"), withdraw)

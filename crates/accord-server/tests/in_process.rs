@@ -311,3 +311,16 @@ async fn the_outbox_is_paged() {
     let (st, _) = f.call("GET", "/api/processes/ocean/outbox?limit=0", Some(&f.admin), None).await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
 }
+
+/// A proposal's edit refuses unknown fields like every request body (a
+/// misspelt field used to be ignored, the edit recorded without it).
+#[tokio::test]
+async fn an_edit_with_an_unknown_field_is_refused() {
+    let f = fixture().await;
+    let body = json!({"id": "ocean", "title": "Ocean data", "public": true});
+    assert_eq!(f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await.0, StatusCode::CREATED);
+    let table = json!({"paragraph": "1", "edit": {"kind": "delete", "span": [0, 2], "spam": [3, 4]}});
+    let (st, e) = f.call("POST", "/api/processes/ocean/proposals", Some(&f.admin), Some(table)).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("spam"), "{e}");
+}

@@ -364,7 +364,7 @@ pub(super) async fn table_proposal(
         draft,
         paragraph: r.paragraph,
         on_behalf_of: r.on_behalf_of.or(own).unwrap_or_default(),
-        edit: r.edit,
+        edit: r.edit.into(),
         rationale: r.rationale,
         citation: r.citation,
     };
@@ -439,8 +439,12 @@ pub(super) async fn revise(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: ReviseRequest = body(&bytes)?;
-    let action =
-        Action::Revise { proposal: id, base_revision: r.base_revision, edit: r.edit, rationale: r.rationale };
+    let action = Action::Revise {
+        proposal: id,
+        base_revision: r.base_revision,
+        edit: r.edit.into(),
+        rationale: r.rationale,
+    };
     Ok(done(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 

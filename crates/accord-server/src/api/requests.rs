@@ -41,7 +41,7 @@ pub(super) struct TableProposalRequest {
     pub(super) paragraph: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) on_behalf_of: Option<String>,
-    pub(super) edit: Edit,
+    pub(super) edit: EditRequest,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) rationale: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,7 +59,7 @@ pub(super) struct OnBehalfRequest {
 #[serde(deny_unknown_fields)]
 pub(super) struct ReviseRequest {
     pub(super) base_revision: u64,
-    pub(super) edit: Edit,
+    pub(super) edit: EditRequest,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) rationale: Option<String>,
 }
@@ -187,3 +187,45 @@ pub(super) struct DecisionRequest {
 #[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(super) struct EmptyRequest {}
+
+/// What a proposal changes, as clients send it: the core's [`Edit`], with
+/// unknown fields refused (a misspelt `spam` is an error, not a silently
+/// ignored field).
+#[derive(Serialize, Deserialize, Clone)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub(super) enum EditRequest {
+    /// Insert `text` at character offset `at`.
+    Insert { at: u32, text: String },
+    /// Delete a span.
+    Delete { span: [u32; 2] },
+    /// Replace a span by `text`.
+    Replace { span: [u32; 2], text: String },
+    /// Bracket a span.
+    Bracket { span: [u32; 2] },
+    /// Offer alternatives for a span.
+    Alternatives { span: [u32; 2], alternatives: Vec<String> },
+    /// A new paragraph after this one.
+    AddParagraph { text: String },
+    /// Delete the whole paragraph.
+    DeleteParagraph,
+    /// Move the paragraph after another (`null`: first).
+    MoveParagraph {
+        #[serde(default)]
+        after: Option<String>,
+    },
+}
+
+impl From<EditRequest> for Edit {
+    fn from(e: EditRequest) -> Edit {
+        match e {
+            EditRequest::Insert { at, text } => Edit::Insert { at, text },
+            EditRequest::Delete { span } => Edit::Delete { span },
+            EditRequest::Replace { span, text } => Edit::Replace { span, text },
+            EditRequest::Bracket { span } => Edit::Bracket { span },
+            EditRequest::Alternatives { span, alternatives } => Edit::Alternatives { span, alternatives },
+            EditRequest::AddParagraph { text } => Edit::AddParagraph { text },
+            EditRequest::DeleteParagraph => Edit::DeleteParagraph,
+            EditRequest::MoveParagraph { after } => Edit::MoveParagraph { after },
+        }
+    }
+}

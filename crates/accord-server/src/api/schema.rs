@@ -457,7 +457,7 @@ fn edit_variant(kind: &str, required: &[&str], mut properties: Value) -> Value {
     properties["kind"] = json!({"const": kind});
     let mut names = vec!["kind"];
     names.extend_from_slice(required);
-    open_object(&names, properties)
+    object(&names, properties)
 }
 
 fn paragraph_properties() -> Value {
