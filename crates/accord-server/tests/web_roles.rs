@@ -282,10 +282,12 @@ async fn readers_see_words_not_internal_ids_and_every_paragraph_has_its_badge() 
     let norland = f.login("norland").await;
     let fields =
         [("date", "2026-04-14"), ("time", "10:00–13:00"), ("room", "Conference Room 4"), ("agenda", "2")];
-    assert_eq!(f.post("/p/ocean/sessions", &norland, &fields).await.status, StatusCode::SEE_OTHER);
+    let (ask, done) = f.post_confirmed("/p/ocean/sessions", &norland, &fields).await;
+    assert!(ask.text.contains("agenda: paragraph 2"), "{}", ask.text);
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
     let page = f.get("/p/ocean/sessions", Some(&norland)).await;
     assert!(
-        page.text.contains("<h2>Informal session of 2026-04-14, 10:00–13:00 · Conference Room 4</h2>"),
+        page.text.contains(">Informal session of 14 April 2026, 10:00–13:00 · Conference Room 4</h2>"),
         "{}",
         page.text
     );
