@@ -161,7 +161,13 @@ async fn a_group_proposal_is_changed_only_by_its_tabler_or_the_focal_point_after
     let (actor, kind, _) = f.last_event().await;
     assert_eq!((actor.as_str(), kind.as_str()), ("delegation:norway", "withdraw"));
     let page = f.get("/p/ocean/compilation", Some(&norway)).await;
-    assert!(!page.text.contains("id=\"proposal-p1\""), "withdrawn proposals leave the compilation");
+    // Withdrawn proposals leave the live ones and stay on record, folded.
+    assert!(
+        page.text.contains("<div class=\"proposal decided-proposal\" id=\"proposal-p1\">")
+            && page.text.contains("Withdrawn by Norway."),
+        "{}",
+        page.text
+    );
 }
 
 /// The text of a Word file's body (its `word/document.xml`).

@@ -3,6 +3,8 @@
 
 use super::*;
 
+use accord_core::negotiation::ProposalState;
+
 /// A proposal as the compilation shows it.
 pub struct PropView {
     id: String,
@@ -23,6 +25,10 @@ pub struct PropView {
     revision: u64,
     /// The proposal's own wording, when it has one (what a revision changes).
     new_text: Option<String>,
+    /// When it was tabled, in the process's time zone ("9 December 2026").
+    tabled_on: String,
+    /// Its fate, once decided or withdrawn (empty: live).
+    fate: String,
 }
 
 /// A paragraph of the compilation.
@@ -33,6 +39,8 @@ pub struct CompParaView {
     status: &'static str,
     status_class: &'static str,
     proposals: Vec<PropView>,
+    /// Accepted, set-aside and withdrawn proposals on it: shown folded.
+    decided: Vec<PropView>,
 }
 
 #[derive(Template)]
@@ -54,6 +62,8 @@ pub(super) struct CompilationPage {
     published: bool,
     /// What a reader who may not read the proposals is told.
     hidden_note: &'static str,
+    /// Decided proposals whose paragraph is no longer in the text.
+    orphans: Vec<PropView>,
 }
 
 /// What a reader who may not read the proposals is told.
@@ -73,6 +83,44 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
     };
     let names_of = |ids: &[String]| ids.iter().map(|i| s.name_of(i)).collect::<Vec<_>>().join(", ");
     let proposals_visible = policy::may_read_proposals(&s, a);
+    let view = |q: &accord_core::negotiation::Proposal| PropView {
+        id: q.id.clone(),
+        author: s.name_of(&q.author),
+        tabled_by: if q.tabled_by == q.author { String::new() } else { s.name_of(&q.tabled_by) },
+        what: q.describe(),
+        rationale: q.rationale.clone().unwrap_or_default(),
+        supporters: names_of(&q.supporters),
+        opponents: names_of(&q.opponents),
+        own: own.as_deref().is_some_and(|d| policy::may_act_for(&s, d, &q.author)),
+        may_change: own.as_deref().is_some_and(|d| policy::may_change_proposal(&s, d, q)),
+        who_may_change: policy::who_may_change_proposal(&s, q),
+        revised_by: q.revised_by.as_deref().map(|d| s.name_of(d)).unwrap_or_default(),
+        revision: q.revision,
+        new_text: match &q.edit {
+            Edit::Replace { text, .. } | Edit::AddParagraph { text } => Some(text.clone()),
+            Edit::Insert { text, .. } => Some(text.trim().to_string()),
+            Edit::Alternatives { alternatives, .. } => Some(alternatives.join(" / ")),
+            _ => None,
+        },
+        tabled_on: accord_core::negotiation::clock::local_date(q.tabled_at_ms, s.time_zone()),
+        fate: history::fate(&s, a, q),
+    };
+    // Decided proposals stay on record under the paragraph they now stand on.
+    let latest_id = s.latest().map(|d| d.id.clone()).unwrap_or_default();
+    let mut decided: HashMap<&str, Vec<PropView>> = HashMap::new();
+    let mut orphans = Vec::new();
+    if proposals_visible {
+        for q in s.proposals.iter().filter(|q| q.state != ProposalState::Live) {
+            if !policy::may_read_proposal(&s, a, q) {
+                continue;
+            }
+            match &q.current {
+                Some([d, para]) if *d == latest_id => decided.entry(para.as_str()).or_default().push(view(q)),
+                Some(_) => {}
+                None => orphans.push(view(q)),
+            }
+        }
+    }
     let paragraphs = s
         .compilation()
         .into_iter()
@@ -82,44 +130,13 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
             }
             let pv = para_view(c.paragraph);
             CompParaView {
+                decided: decided.remove(c.paragraph.id.as_str()).unwrap_or_default(),
                 id: pv.id,
                 number: pv.number,
                 html: pv.html,
                 status: pv.status,
                 status_class: pv.status_class,
-                proposals: c
-                    .proposals
-                    .iter()
-                    .map(|e| {
-                        let q = e.proposal;
-                        PropView {
-                            id: q.id.clone(),
-                            author: e.author_name.clone(),
-                            tabled_by: if q.tabled_by == q.author {
-                                String::new()
-                            } else {
-                                s.name_of(&q.tabled_by)
-                            },
-                            what: q.describe(),
-                            rationale: q.rationale.clone().unwrap_or_default(),
-                            supporters: names_of(&q.supporters),
-                            opponents: names_of(&q.opponents),
-                            own: own.as_deref().is_some_and(|d| policy::may_act_for(&s, d, &q.author)),
-                            may_change: own.as_deref().is_some_and(|d| policy::may_change_proposal(&s, d, q)),
-                            who_may_change: policy::who_may_change_proposal(&s, q),
-                            revised_by: q.revised_by.as_deref().map(|d| s.name_of(d)).unwrap_or_default(),
-                            revision: q.revision,
-                            new_text: match &q.edit {
-                                Edit::Replace { text, .. } | Edit::AddParagraph { text } => {
-                                    Some(text.clone())
-                                }
-                                Edit::Insert { text, .. } => Some(text.trim().to_string()),
-                                Edit::Alternatives { alternatives, .. } => Some(alternatives.join(" / ")),
-                                _ => None,
-                            },
-                        }
-                    })
-                    .collect(),
+                proposals: c.proposals.iter().map(|e| view(e.proposal)).collect(),
             }
         })
         .collect();
@@ -144,6 +161,7 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
         proposals_visible,
         published: s.proposal_visibility == ProposalVisibility::Public,
         hidden_note: PROPOSALS_HIDDEN,
+        orphans,
     })
 }
 

@@ -13,6 +13,7 @@ mod confirm;
 mod documents;
 mod endgame;
 mod forms;
+mod history;
 pub mod live;
 mod login;
 pub mod markup;
@@ -99,6 +100,7 @@ pub(crate) fn router(ws: Arc<Workspace>, writes: Arc<crate::api::RateLimiter>) -
             post(uploads::import_confirm).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/p/{process}/proposals", post(table_proposal))
+        .route("/p/{process}/proposals/{proposal}", get(history::proposal_page))
         .route("/p/{process}/proposals/{proposal}/{verb}", post(proposal_action))
         .route("/p/{process}/working", get(working_page))
         .route("/p/{process}/working/{paragraph}/{verb}", post(working_action))

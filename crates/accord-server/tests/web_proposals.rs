@@ -1,0 +1,153 @@
+//! Proposals with their history on the web pages, in process (issue 15,
+//! "What to build" 3): who tabled a proposal and when, who supported or
+//! opposed it and in whose name, its revisions and its fate; accepted,
+//! set-aside and withdrawn proposals stay on the compilation, folded; the
+//! history is read only by those who read the proposals.
+
+mod web_support;
+
+use accord_core::negotiation::{Action, Actor, Decision, Edit};
+use axum::http::StatusCode;
+use web_support::{delegation, execute, fixture, Fixture};
+
+fn revision(f: &Fixture, id: &str) -> u64 {
+    f.ws.process("ocean").unwrap().state.read().unwrap().proposal(id).unwrap().revision
+}
+
+/// Norway tables p1 (paragraph 2) in the Nordic group's name, Estoria
+/// supports it, Valdoria opposes p2 (Estoria's); Norway revises p1; in the
+/// session of 9 December the co-facilitator accepts p1 and sets p2 aside;
+/// Estoria tables p3 and withdraws it.
+async fn day(f: &Fixture) {
+    let norland = Actor::CoFacilitator { name: "Norland".into() };
+    let session = Action::ScheduleSession {
+        date: "2026-12-09".into(),
+        time: "10:00".into(),
+        room: "Room 4".into(),
+        agenda: vec!["2".into()],
+    };
+    execute(&f.ws, &norland, session).await;
+    let table = |on_behalf_of: &str, edit: Edit, rationale: Option<&str>| Action::TableProposal {
+        draft: "d1".into(),
+        paragraph: "2".into(),
+        on_behalf_of: on_behalf_of.into(),
+        edit,
+        rationale: rationale.map(String::from),
+        citation: None,
+    };
+    let high_level = "a high-level meeting".chars().count() as u32;
+    let at = "Decides to convene [".chars().count() as u32;
+    let replace = Edit::Replace { span: [at, at + high_level], text: "a summit".into() };
+    execute(&f.ws, &delegation("norway"), table("nordic", replace, Some("shorter"))).await;
+    execute(
+        &f.ws,
+        &delegation("estoria"),
+        Action::Support { proposal: "p1".into(), on_behalf_of: "estoria".into() },
+    )
+    .await;
+    let insert = Edit::Insert { at: "Decides to convene".chars().count() as u32, text: " urgently".into() };
+    execute(&f.ws, &delegation("estoria"), table("estoria", insert, None)).await;
+    execute(
+        &f.ws,
+        &delegation("valdoria"),
+        Action::Oppose { proposal: "p2".into(), on_behalf_of: "nordic".into() },
+    )
+    .await;
+    let revised = Edit::Replace { span: [at, at + high_level], text: "a high-level summit".into() };
+    let base_revision = revision(f, "p1");
+    let revise = Action::Revise { proposal: "p1".into(), base_revision, edit: revised, rationale: None };
+    execute(&f.ws, &delegation("norway"), revise).await;
+    for (p, decision) in [("p1", Decision::Accept), ("p2", Decision::SetAside)] {
+        let base_revision = revision(f, p);
+        let decide =
+            Action::Decide { proposal: p.into(), decision, base_revision, session: Some("s1".into()) };
+        execute(&f.ws, &norland, decide).await;
+    }
+    let delete = Edit::Delete { span: [at - 1, at + high_level + 1] };
+    execute(&f.ws, &delegation("estoria"), table("estoria", delete, None)).await;
+    execute(&f.ws, &delegation("estoria"), Action::Withdraw { proposal: "p3".into() }).await;
+}
+
+#[tokio::test]
+async fn decided_proposals_stay_on_the_compilation_folded_with_their_fate() {
+    let f = fixture().await;
+    day(&f).await;
+    let estoria = f.login("estoria1").await;
+    let page = f.get("/p/ocean/compilation", Some(&estoria)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let para = page.text.split("id=\"para-2\"").nth(1).unwrap().split("<section").next().unwrap();
+    let folded = para
+        .split("<details class=\"decided\">")
+        .nth(1)
+        .expect("a folded list of decided proposals")
+        .split("</details>")
+        .next()
+        .unwrap();
+    assert!(
+        folded.contains("<summary>3 decided or withdrawn proposals on paragraph 2</summary>"),
+        "{folded}"
+    );
+    assert!(
+        folded.contains(
+            "Accepted by the co-facilitators in the informal session of 9 December 2026, 10:00 · Room 4."
+        ),
+        "{folded}"
+    );
+    assert!(
+        folded.contains("Set aside by the co-facilitators in the informal session of 9 December 2026"),
+        "{folded}"
+    );
+    assert!(folded.contains("Withdrawn by Estoria."), "{folded}");
+    assert!(
+        folded.contains("<span class=\"author\">Nordic group</span> (tabled by Norway), revised by Norway"),
+        "{folded}"
+    );
+    assert!(folded.contains("href=\"/p/ocean/proposals/p1\""), "{folded}");
+    // Decided proposals offer no action: nothing to support, accept or withdraw.
+    assert!(!folded.contains("<form"), "{folded}");
+    // Nothing of them before the folded list: no live proposal is left.
+    assert!(
+        !para.split("<details class=\"decided\">").next().unwrap().contains("class=\"proposal"),
+        "{para}"
+    );
+}
+
+#[tokio::test]
+async fn a_proposals_history_says_who_did_what_in_whose_name_and_when() {
+    let f = fixture().await;
+    day(&f).await;
+    let valdoria = f.login("valdoria1").await;
+    let page = f.get("/p/ocean/proposals/p1", Some(&valdoria)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    let history = page.text.split("id=\"history\"").nth(1).unwrap().split("</ol>").next().unwrap();
+    let steps: Vec<&str> = history.split("<li>").skip(1).collect();
+    assert_eq!(steps.len(), 4, "{history}");
+    for (step, words) in steps.iter().zip([
+        "Tabled by Norway in the name of Nordic group, with the rationale “shorter”",
+        "Supported by Estoria",
+        "Revised by Norway: now “a high-level summit”",
+        "Accepted by Norland (co-facilitator) in the informal session of 9 December 2026, 10:00 · Room 4",
+    ]) {
+        assert!(step.contains(words), "{words}: {step}");
+        // Each step is dated in the process's time zone.
+        assert!(step.contains("2026") && step.contains("(America/New_York)"), "{step}");
+    }
+    assert!(
+        page.text.contains("id=\"fate\">Accepted by the co-facilitators in the informal session"),
+        "{}",
+        page.text
+    );
+
+    // An opposition in a group's name says whose.
+    let p2 = f.get("/p/ocean/proposals/p2", Some(&valdoria)).await.text;
+    assert!(p2.contains("Opposed by Valdoria in the name of Nordic group"), "{p2}");
+    let p3 = f.get("/p/ocean/proposals/p3", Some(&valdoria)).await.text;
+    assert!(p3.contains("Withdrawn by Estoria"), "{p3}");
+
+    // The public of this public process does not read proposals until the
+    // compilation is published; an unknown proposal is a 404 like a hidden one.
+    let hidden = f.get("/p/ocean/proposals/p1", None).await;
+    let unknown = f.get("/p/ocean/proposals/p99", Some(&valdoria)).await;
+    assert_eq!((hidden.status, unknown.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert!(!hidden.text.contains("Norway"), "{}", hidden.text);
+}
