@@ -6,7 +6,6 @@
 
 #[path = "../../accord-formats/tests/docx_support/mod.rs"]
 mod docx_support;
-#[allow(dead_code)]
 mod web_support;
 
 use std::sync::atomic::{AtomicI64, Ordering};
