@@ -151,3 +151,57 @@ async fn a_proposals_history_says_who_did_what_in_whose_name_and_when() {
     assert_eq!((hidden.status, unknown.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
     assert!(!hidden.text.contains("Norway"), "{}", hidden.text);
 }
+
+#[tokio::test]
+async fn a_decision_on_the_compilation_is_recorded_in_the_session_under_way() {
+    let f = fixture().await;
+    let norland = Actor::CoFacilitator { name: "Norland".into() };
+    // The fixture's clock reads 31 March 2026: the session of 30 March has begun, that of 9 December not.
+    for date in ["2026-03-30", "2026-12-09"] {
+        let session = Action::ScheduleSession {
+            date: date.into(),
+            time: "10:00".into(),
+            room: String::new(),
+            agenda: vec![],
+        };
+        execute(&f.ws, &norland, session).await;
+    }
+    let at = "Decides to convene ".chars().count() as u32;
+    let edit = Edit::Bracket { span: [at, at + "[a high-level meeting]".chars().count() as u32] };
+    let table = Action::TableProposal {
+        draft: "d1".into(),
+        paragraph: "2".into(),
+        on_behalf_of: "estoria".into(),
+        edit,
+        rationale: None,
+        citation: None,
+    };
+    execute(&f.ws, &delegation("estoria"), table).await;
+    let cofac = f.login("norland").await;
+    let page = f.get("/p/ocean/compilation", Some(&cofac)).await;
+    let form = web_support::hidden_fields(&page.text, "/p/ocean/proposals/p1/decide");
+    let select = page.text.split("id=\"in-session-p1\"").nth(1).unwrap().split("</select>").next().unwrap();
+    assert!(
+        select.contains("<option value=\"s1\" selected>Informal session of 30 March 2026, 10:00</option>"),
+        "{select}"
+    );
+    assert!(
+        select.contains("<option value=\"s2\">Informal session of 9 December 2026, 10:00</option>"),
+        "{select}"
+    );
+    let base = form.iter().find(|(k, _)| k == "base_revision").unwrap().1.clone();
+    let done = f
+        .post(
+            "/p/ocean/proposals/p1/decide",
+            &cofac,
+            &[("base_revision", base.as_str()), ("session", "s1"), ("decision", "set-aside")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let page = f.get("/p/ocean/compilation", Some(&cofac)).await;
+    assert!(
+        page.text.contains("<p class=\"fate\">Set aside by the co-facilitators in the informal session of 30 March 2026, 10:00.</p>"),
+        "{}",
+        page.text
+    );
+}

@@ -64,6 +64,11 @@ pub(super) struct CompilationPage {
     hidden_note: &'static str,
     /// Decided proposals whose paragraph is no longer in the text.
     orphans: Vec<PropView>,
+    /// The sessions a decision may be recorded in: id, title.
+    sessions: Vec<(String, String)>,
+    /// The session decisions go to by default: the latest one that has
+    /// begun (by its date), none before the first.
+    current_session: String,
 }
 
 /// What a reader who may not read the proposals is told.
@@ -162,6 +167,17 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
         published: s.proposal_visibility == ProposalVisibility::Public,
         hidden_note: PROPOSALS_HIDDEN,
         orphans,
+        sessions: s.sessions.iter().map(|x| (x.id.clone(), forms::session_title(x))).collect(),
+        current_session: {
+            let now = accord_core::negotiation::clock::rfc3339_in(web.ws.now_ms(), s.time_zone());
+            let today = now.get(..10).unwrap_or_default();
+            s.sessions
+                .iter()
+                .filter(|x| x.date.as_str() <= today)
+                .max_by(|a, b| a.date.cmp(&b.date))
+                .map(|x| x.id.clone())
+                .unwrap_or_default()
+        },
     })
 }
 
