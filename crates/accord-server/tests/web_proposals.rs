@@ -205,3 +205,22 @@ async fn a_decision_on_the_compilation_is_recorded_in_the_session_under_way() {
         page.text
     );
 }
+
+#[tokio::test]
+async fn a_sessions_decisions_name_delegations_and_paragraph_numbers() {
+    let f = fixture().await;
+    day(&f).await;
+    let valdoria = f.login("valdoria1").await;
+    let page = f.get("/p/ocean/sessions", Some(&valdoria)).await;
+    let decisions =
+        page.text.split("<ol class=\"decisions\">").nth(1).unwrap().split("</ol>").next().unwrap();
+    assert!(
+        decisions.contains(
+            "<li>Accepted p1 of Nordic group: replace &#34;a high-level meeting&#34; with &#34;a high-level summit&#34; (paragraph 2)</li>"
+        ),
+        "{decisions}"
+    );
+    assert!(decisions.contains("<li>Set aside p2 of Estoria: insert"), "{decisions}");
+    // No log slug (`by nordic`) in front of readers.
+    assert!(!decisions.contains("by nordic") && !decisions.contains("by estoria"), "{decisions}");
+}

@@ -508,6 +508,48 @@ pub(super) fn number_in_working(s: &ProcessState, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
+/// A session's decision for a reader: paragraphs by their numbers and
+/// delegations by their names, not the ids the log keeps.
+pub(super) fn decision_words(
+    s: &ProcessState,
+    session: &accord_core::negotiation::Session,
+    d: &accord_core::negotiation::SessionDecision,
+) -> String {
+    let numbers: Vec<String> = d.paragraphs.iter().map(|p| number_in_working(s, p)).collect();
+    let on = match numbers.as_slice() {
+        [] => String::new(),
+        [one] => format!(" (paragraph {one})"),
+        many => format!(" (paragraphs {})", many.join(", ")),
+    };
+    match d.action {
+        "decide" => {
+            // The summary names the proposal: "accepted p3 (replace by valdoria)".
+            let decided = d.summary.split_whitespace().find_map(|w| {
+                s.proposals.iter().find(|p| p.id == w && p.decided_in.as_deref() == Some(session.id.as_str()))
+            });
+            match decided {
+                Some(p) => format!(
+                    "{} {} of {}: {}{on}",
+                    if d.summary.starts_with("accepted") { "Accepted" } else { "Set aside" },
+                    p.id,
+                    s.name_of(&p.author),
+                    p.describe()
+                ),
+                None => d.summary.clone(),
+            }
+        }
+        "record-decision" => format!("{}{on}", d.summary),
+        _ => {
+            let mut words = d.summary.clone();
+            for (id, n) in d.paragraphs.iter().zip(&numbers) {
+                words = words.replace(&format!("paragraph {id}:"), &format!("paragraph {n}:"));
+            }
+            let mut c = words.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+        }
+    }
+}
+
 /// "Informal session of 9 December 2026, 10:00 · Room 4".
 pub(super) fn session_title(x: &accord_core::negotiation::Session) -> String {
     let mut t = format!("Informal session of {}", admin::date_words(&x.date));
@@ -586,7 +628,7 @@ pub(super) async fn sessions_page(
                 id: x.id.clone(),
                 heading: session_title(x),
                 agenda: x.agenda.iter().map(|p| (p.clone(), number_in_working(s, p))).collect(),
-                decisions: x.decisions.iter().map(|d| d.summary.clone()).collect(),
+                decisions: x.decisions.iter().map(|d| decision_words(s, x, d)).collect(),
             })
             .collect();
         Ok(SessionsPage { frame: frame(&v), nav: nav(s, a), sessions, can_edit })
