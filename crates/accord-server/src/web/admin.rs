@@ -466,6 +466,40 @@ mod tests {
         assert!(slug(&"a".repeat(300)).len() <= 64);
     }
 
+    /// Every slug is empty or an id the rules accept (a–z, 0–9, `-`; at most
+    /// 64 bytes), never starting or ending with `-`: over every string of up
+    /// to three characters from a pool of awkward ones, and long ones.
+    #[test]
+    fn every_slug_is_a_valid_id_or_empty() {
+        let pool =
+            ['a', 'Z', '9', ' ', '-', '_', 'é', 'ß', 'ı', '中', '\u{0301}', '\n', '/', '.', 'Ø', '\u{202e}'];
+        let mut inputs: Vec<String> = vec!["x".repeat(200), "é".repeat(100), "a-".repeat(70)];
+        for a in pool {
+            for b in pool {
+                for c in pool {
+                    inputs.push([a, b, c].iter().collect());
+                }
+            }
+        }
+        for input in inputs {
+            let s = slug(&input);
+            let valid = s.len() <= 64
+                && !s.starts_with('-')
+                && !s.ends_with('-')
+                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            assert!(valid, "{input:?} → {s:?}");
+            assert!(
+                s.is_empty()
+                    == !input
+                        .chars()
+                        .flat_map(char::to_lowercase)
+                        .map(plain_letter)
+                        .any(|c| c.is_ascii_alphanumeric()),
+                "{input:?} → {s:?}"
+            );
+        }
+    }
+
     #[test]
     fn iso_dates_read_as_words() {
         assert_eq!(date_words("2026-12-09"), "9 December 2026");
