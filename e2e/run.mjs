@@ -261,7 +261,11 @@ async function run(browser, base, password) {
     const before = await para.locator('.proposal').evaluateAll((els) => els.map((e) => e.id));
     await para.locator('details.table-proposal summary').click();
     await para.locator('select[name=kind]').selectOption('replace');
-    await para.locator('input[name=find]').fill('[2031/2033]');
+    // The words are selected in the paragraph, not retyped: the form takes them.
+    await page.evaluate(() => { window.getSelection().removeAllRanges(); return window.find('[2031/2033]'); });
+    await para.locator('p[dir]').dispatchEvent('mouseup');
+    const taken = await para.locator('input[name=find]').inputValue();
+    assert(taken === '[2031/2033]', `selecting “[2031/2033]” put “${taken}” in the form`);
     await para.locator('textarea[name=text]').fill('2032');
     await para.locator('select[name=on_behalf_of]').selectOption('valdoria');
     await para.locator('input[name=rationale]').fill(RATIONALE);
@@ -295,6 +299,29 @@ async function run(browser, base, password) {
     return `${id} by Valdoria; payload shown literally${inExport ? ' (also in the standalone export)' : ''}; no <img>/<script> made of it; window.__xss undefined`;
   });
   const pid = typeof proposal === 'string' ? proposal.split(' ')[0] : null;
+
+  await check('a1. a refused proposal comes back with what was typed and why, under its paragraph', async () => {
+    const page = vPage;
+    await goto(page, `${P}/compilation`);
+    const para = page.locator('#para-27');
+    await para.locator('details.table-proposal summary').click();
+    await para.locator('select[name=kind]').selectOption('replace');
+    await para.locator('input[name=find]').fill('words that are not in the paragraph');
+    await para.locator('textarea[name=text]').fill('a long compromise nobody wants to type twice');
+    await para.locator('input[name=rationale]').fill('typed once');
+    const nav = page.waitForEvent('load');
+    await para.getByRole('button', { name: 'Table the proposal' }).click();
+    await nav;
+    const again = page.locator('#para-27');
+    const error = squash(await again.locator('#proposal-error').textContent());
+    assert(error.includes('is not in the paragraph'), `the refusal reads “${error}”`);
+    assert(await again.locator('details.table-proposal').evaluate((d) => d.open), 'the form is not open');
+    const kept = [await again.locator('input[name=find]').inputValue(), await again.locator('textarea[name=text]').inputValue(), await again.locator('input[name=rationale]').inputValue()];
+    assert(kept.join('|') === 'words that are not in the paragraph|a long compromise nobody wants to type twice|typed once', `the form holds ${JSON.stringify(kept)}`);
+    const v = await axe(page);
+    assert(v.length === 0, v.map((x) => `${x.id}: ${x.help}`).join('\n'));
+    return error;
+  });
 
   // b. The co-facilitator accepts it and produces Rev.2.
   await check('a2. valdoria revises the G77 proposal p7 she tabled; the compilation shows the new wording', async () => {

@@ -224,3 +224,42 @@ async fn a_sessions_decisions_name_delegations_and_paragraph_numbers() {
     // No log slug (`by nordic`) in front of readers.
     assert!(!decisions.contains("by nordic") && !decisions.contains("by estoria"), "{decisions}");
 }
+
+#[tokio::test]
+async fn a_refused_proposal_keeps_what_was_typed_under_its_paragraph() {
+    let f = fixture().await;
+    let norway = f.login("norway1").await;
+    let before = f.events().await;
+    let fields = [
+        ("paragraph", "2"),
+        ("kind", "replace"),
+        ("find", "words that are not there"),
+        ("text", "a compromise typed once"),
+        ("on_behalf_of", "nordic"),
+        ("rationale", "<b>why</b>"),
+    ];
+    let r = f.post("/p/ocean/proposals", &norway, &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(f.events().await, before);
+    let para = r.text.split("id=\"para-2\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(para.contains("<details class=\"table-proposal\" open>"), "{para}");
+    assert!(para.contains("Not tabled: “words that are not there” is not in the paragraph"), "{para}");
+    assert!(para.contains("value=\"words that are not there\""), "{para}");
+    assert!(para.contains(">a compromise typed once</textarea>"), "{para}");
+    assert!(para.contains("<option value=\"nordic\" selected>"), "{para}");
+    assert!(para.contains("<option value=\"replace\" selected>"), "{para}");
+    // Escaped, as everything typed.
+    assert!(
+        para.contains("value=\"&#60;b&#62;why&#60;/b&#62;\"")
+            || para.contains("value=\"&lt;b&gt;why&lt;/b&gt;\""),
+        "{para}"
+    );
+    // The other paragraphs' forms are as usual: closed and empty.
+    let other = r.text.split("id=\"para-3\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(other.contains("<details class=\"table-proposal\"><summary>"), "{other}");
+    // In a name it may not use: refused as before, with the form kept.
+    let fields = [("paragraph", "2"), ("kind", "delete-paragraph"), ("on_behalf_of", "estoria")];
+    let r = f.post("/p/ocean/proposals", &norway, &fields).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert_eq!(f.events().await, before);
+}

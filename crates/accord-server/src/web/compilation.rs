@@ -41,6 +41,8 @@ pub struct CompParaView {
     proposals: Vec<PropView>,
     /// Accepted, set-aside and withdrawn proposals on it: shown folded.
     decided: Vec<PropView>,
+    /// Its proposal form, refused: shown open, as typed.
+    typed: Option<Typed>,
 }
 
 #[derive(Template)]
@@ -69,7 +71,40 @@ pub(super) struct CompilationPage {
     /// The session decisions go to by default: the latest one that has
     /// begun (by its date), none before the first.
     current_session: String,
+    kinds: [(&'static str, &'static str); 7],
+    /// Why a proposal on no paragraph of the page was refused.
+    refusal: String,
 }
+
+/// A proposal form as it was typed, and why it was refused.
+#[derive(Default)]
+pub struct Typed {
+    /// The paragraph's id.
+    pub paragraph: String,
+    /// The kind of change chosen.
+    pub kind: String,
+    /// The words it concerns.
+    pub find: String,
+    /// The new text.
+    pub text: String,
+    /// In whose name.
+    pub on_behalf_of: String,
+    /// The rationale.
+    pub rationale: String,
+    /// Why it was not tabled.
+    pub error: String,
+}
+
+/// The kinds of change the proposal form offers: stable name, words.
+pub(super) const KINDS: [(&str, &str); 7] = [
+    ("replace", "Replace words"),
+    ("insert", "Insert after words"),
+    ("delete", "Delete words"),
+    ("bracket", "Bracket words"),
+    ("alternatives", "Offer alternatives to words"),
+    ("add-paragraph", "Add a paragraph after this one"),
+    ("delete-paragraph", "Delete this paragraph"),
+];
 
 /// What a reader who may not read the proposals is told.
 const PROPOSALS_HIDDEN: &str =
@@ -136,6 +171,7 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
             let pv = para_view(c.paragraph);
             CompParaView {
                 decided: decided.remove(c.paragraph.id.as_str()).unwrap_or_default(),
+                typed: None,
                 id: pv.id,
                 number: pv.number,
                 html: pv.html,
@@ -178,7 +214,45 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
                 .map(|x| x.id.clone())
                 .unwrap_or_default()
         },
+        refusal: String::new(),
+        kinds: KINDS,
     })
+}
+
+/// The compilation again, the refused proposal form open and filled as it
+/// was typed, the refusal above it (the status is the refusal's).
+pub(super) fn proposal_refused(
+    web: &WebState,
+    v: &Viewer,
+    headers: &HeaderMap,
+    pid: &str,
+    form: &HashMap<String, String>,
+    e: ApiError,
+) -> Response {
+    let keep =
+        !wants_json(headers) && !matches!(e.status, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS);
+    let page_again = keep.then(|| compilation_view(web, v, pid).ok()).flatten();
+    match page_again {
+        Some(mut c) => {
+            let typed = Typed {
+                paragraph: field(form, "paragraph").to_string(),
+                kind: field(form, "kind").to_string(),
+                find: field(form, "find").to_string(),
+                text: field(form, "text").to_string(),
+                on_behalf_of: field(form, "on_behalf_of").to_string(),
+                rationale: field(form, "rationale").to_string(),
+                error: e.message.clone(),
+            };
+            match c.paragraphs.iter_mut().find(|p| p.id == typed.paragraph) {
+                Some(p) => p.typed = Some(typed),
+                None => c.refusal = e.message.clone(),
+            }
+            let mut r = page(v, &c);
+            *r.status_mut() = e.status;
+            r
+        }
+        None => error_page(v, headers, e, &format!("/p/{pid}/compilation")),
+    }
 }
 
 pub(super) async fn compilation_page(

@@ -43,12 +43,21 @@ pub(super) async fn run_form(
     back: &str,
 ) -> Result<accord_core::negotiation::Outcome, Response> {
     check_csrf(v, form).map_err(|e| error_page(v, headers, e, back))?;
-    let Some(actor) = v.actor_in(pid) else {
-        return Err(error_page(v, headers, ApiError::unauthorized("log in to act in this process"), back));
-    };
     let action = action.map_err(|e| error_page(v, headers, e, back))?;
-    web.writes.take(&actor.label()).map_err(|e| error_page(v, headers, e, back))?;
-    web.ws.execute(pid, actor, action, None).await.map_err(|e| error_page(v, headers, e.into(), back))
+    run_action(web, v, pid, action).await.map_err(|e| error_page(v, headers, e, back))
+}
+
+/// Takes `action` as the viewer (login and write quota checked; the form's
+/// token already was).
+pub(super) async fn run_action(
+    web: &WebState,
+    v: &Viewer,
+    pid: &str,
+    action: Action,
+) -> Result<accord_core::negotiation::Outcome, ApiError> {
+    let actor = v.actor_in(pid).ok_or_else(|| ApiError::unauthorized("log in to act in this process"))?;
+    web.writes.take(&actor.label())?;
+    Ok(web.ws.execute(pid, actor, action, None).await?)
 }
 
 pub(super) fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
@@ -167,7 +176,20 @@ pub(super) async fn table_proposal(
         None => Err(ApiError::not_found(format!("no process `{pid}`"))),
     };
     let back = format!("/p/{pid}/compilation#para-{}", field(&form, "paragraph"));
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    if let Err(e) = check_csrf(&v, &form) {
+        return error_page(&v, &headers, e, &back);
+    }
+    // A refusal keeps what was typed: the compilation again, the form filled.
+    let action = match action {
+        Ok(a) => a,
+        Err(e) => return compilation::proposal_refused(&web, &v, &headers, &pid, &form, e),
+    };
+    match run_action(&web, &v, &pid, action).await {
+        Ok(outcome) if wants_json(&headers) => axum::Json(outcome).into_response(),
+        Ok(o) => Redirect::to(&format!("/p/{pid}/compilation#proposal-{}", o.proposal.unwrap_or_default()))
+            .into_response(),
+        Err(e) => compilation::proposal_refused(&web, &v, &headers, &pid, &form, e),
+    }
 }
 
 /// The co-facilitators publish the compilation, or take it back.
