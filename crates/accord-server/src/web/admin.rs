@@ -490,7 +490,7 @@ mod tests {
             assert!(valid, "{input:?} → {s:?}");
             assert!(
                 s.is_empty()
-                    == !input
+                    != input
                         .chars()
                         .flat_map(char::to_lowercase)
                         .map(plain_letter)
