@@ -257,3 +257,39 @@ async fn sessions_take_paragraph_numbers_and_decisions_are_recorded_in_them() {
     let r = f.post("/p/ocean/sessions", &norway, &[("date", "2026-12-10")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
 }
+
+#[tokio::test]
+async fn the_secretariat_changes_a_process_description_after_reading_the_changes() {
+    let f = fixture().await;
+    let ana = f.login("ana").await;
+    let page = f.get("/p/ocean", Some(&ana)).await;
+    assert!(
+        page.text.contains("id=\"st-title\" name=\"title\" required maxlength=\"500\" value=\"Ocean data\""),
+        "{}",
+        page.text
+    );
+    let fields = [
+        ("title", "Ocean data (revised)"),
+        ("mandate", ""),
+        ("deadline", "2027-01-31"),
+        ("co_facilitators", "Norland\r\nEstoria"),
+        ("id", "ocean"),
+    ];
+    let (ask, done) = f.post_confirmed("/p/ocean/settings", &ana, &fields).await;
+    for words in [
+        "the title from “Ocean data” to “Ocean data (revised)”",
+        "the text-closing date from none to 31 January 2027",
+        "the co-facilitators from Norland to Norland, Estoria",
+        "makes the process private: the public no longer sees it",
+    ] {
+        assert!(ask.text.contains(words), "{words}: {}", ask.text);
+    }
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let info = f.ws.process("ocean").unwrap().state.read().unwrap().info.clone();
+    assert_eq!(info.title, "Ocean data (revised)");
+    assert_eq!(info.co_facilitators, ["Norland", "Estoria"]);
+    assert!(!info.public);
+    let norland = f.login("norland").await;
+    let r = f.post("/p/ocean/settings", &norland, &[("title", "Mine")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+}

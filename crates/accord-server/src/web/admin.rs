@@ -233,6 +233,84 @@ pub(super) async fn create_process(
     }
 }
 
+/// What changing a process's description from `was` to `now` does, in words.
+fn describe_update(was: &ProcessInfo, now: &ProcessInfo) -> String {
+    let date = |d: &Option<String>| d.as_deref().map(date_words).unwrap_or_else(|| "none".into());
+    let mut changes = Vec::new();
+    if was.title != now.title {
+        changes.push(format!("the title from “{}” to “{}”", was.title, now.title));
+    }
+    if was.mandate != now.mandate {
+        changes.push(format!("the mandate from “{}” to “{}”", was.mandate, now.mandate));
+    }
+    for (what, a, b) in [
+        ("the opening", &was.opening, &now.opening),
+        ("the text-closing date", &was.deadline, &now.deadline),
+        ("the planned adoption", &was.adoption, &now.adoption),
+    ] {
+        if a != b {
+            changes.push(format!("{what} from {} to {}", date(a), date(b)));
+        }
+    }
+    if was.co_facilitators != now.co_facilitators {
+        let names = |c: &[String]| if c.is_empty() { "none".to_string() } else { c.join(", ") };
+        let mut m = format!(
+            "the co-facilitators from {} to {}",
+            names(&was.co_facilitators),
+            names(&now.co_facilitators)
+        );
+        let gone: Vec<&String> =
+            was.co_facilitators.iter().filter(|c| !now.co_facilitators.contains(c)).collect();
+        if !gone.is_empty() {
+            let gone: Vec<&str> = gone.iter().map(|c| c.as_str()).collect();
+            m.push_str(&format!(" ({} may then no longer decide or edit)", gone.join(", ")));
+        }
+        changes.push(m);
+    }
+    if was.public != now.public {
+        changes.push(if now.public {
+            "makes the process public: the public then sees it and its public drafts".to_string()
+        } else {
+            "makes the process private: the public no longer sees it".to_string()
+        });
+    }
+    if changes.is_empty() {
+        "Nothing changes: the description is as it stands.".into()
+    } else {
+        format!("This changes {}. It is recorded with your name.", changes.join("; "))
+    }
+}
+
+/// `POST /p/{process}/settings`: the secretariat changes the process's title,
+/// mandate, dates, co-facilitators or publicity (two steps).
+pub(super) async fn update_process(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let back = format!("/p/{pid}#settings");
+    let (_, info) = process_from_form(&form);
+    let Some(was) = web.ws.process(&pid).and_then(|slot| slot.state.read().ok().map(|s| s.info.clone()))
+    else {
+        return error_page(&v, &headers, ApiError::not_found(format!("no process `{pid}`")), "/");
+    };
+    let message = describe_update(&was, &info);
+    let action = Ok(Action::UpdateProcess { info });
+    let route = format!("/p/{pid}/settings");
+    let preview = || Preview {
+        heading: "Change the process's description?".into(),
+        message,
+        confirm_label: "Yes, change it",
+    };
+    match two_step(&web, &v, &headers, &pid, &form, action, &route, &back, preview).await {
+        Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
+        Ok(_) => Redirect::to(&format!("/p/{pid}")).into_response(),
+        Err(r) => r,
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Participants and invitations.
 

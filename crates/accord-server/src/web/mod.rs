@@ -69,6 +69,7 @@ pub(crate) fn router(ws: Arc<Workspace>, writes: Arc<crate::api::RateLimiter>) -
         .route("/processes", post(admin::create_process))
         .route("/p/{process}", get(process_home))
         .route("/p/{process}/participants", post(admin::register))
+        .route("/p/{process}/settings", post(admin::update_process))
         .route("/p/{process}/observers", post(admin::invite_observer))
         .route("/p/{process}/drafts/{draft}/publication", post(admin::publication))
         .route("/p/{process}/invitations", post(invite))
@@ -348,6 +349,8 @@ struct ProcessPage {
     import_publication: String,
     /// The end game's section, rendered by `endgame::section`.
     endgame: String,
+    /// The process's description, for the secretariat's form that changes it.
+    info: accord_core::negotiation::ProcessInfo,
 }
 
 /// A draft in the process page's list.
@@ -464,6 +467,7 @@ fn process_page(web: &WebState, v: &Viewer, pid: &str, invitation: String) -> Re
         import_label: String::new(),
         import_publication: "circulated".into(),
         endgame: String::new(),
+        info: s.info.clone(),
     })
 }
 
