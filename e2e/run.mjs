@@ -346,6 +346,13 @@ async function run(browser, base, password) {
     assert((await page.evaluate(() => window.__xss)) === undefined, 'the payload ran for the co-facilitator');
     await page.fill('#rev-label', 'Rev.2');
     await submit(page, page.locator('#produce-revision'));
+    // The preview: what is taken in, the numbering, the cover letter; then yes.
+    const preview = squash(await page.locator('main [role=alert]').textContent());
+    assert(preview.startsWith('Produce “Rev.2” from the working text of Rev.1') && preview.includes(`${pid} (Valdoria, paragraph 27)`) && preview.includes("Its cover letter"),
+      `the preview reads “${preview.slice(0, 300)}”`);
+    const axeRev = await axe(page);
+    assert(axeRev.length === 0, axeRev.map((x) => `${x.id}: ${x.help}`).join('\n'));
+    await submit(page, page.getByRole('button', { name: 'Yes, produce the revision' }));
     assert(new URL(page.url()).pathname === P, `after producing the revision the browser is at ${page.url()}`);
     const link = page.locator(`table.list a[href="${P}/drafts/d3"]`);
     assert((await link.count()) === 1 && squash(await link.textContent()) === 'Rev.2', 'the process home lists no Rev.2 as d3');

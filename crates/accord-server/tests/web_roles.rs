@@ -337,13 +337,16 @@ async fn the_letters_of_the_seed_and_a_revision_s_cover_letter_are_shown_with_th
     assert!(print.text.contains("<details class=\"letters\" open>"), "the print view opens the letters");
     // A revision's cover letter, produced from the working text, is shown with it.
     let norland = f.login("norland").await;
-    let done = f
-        .post(
+    let (ask, done) = f
+        .post_confirmed(
             "/p/ocean/revisions",
             &norland,
             &[("label", "Rev.1"), ("date", "9 April 2026"), ("publication", "public")],
         )
         .await;
+    // The first step said what the revision will be, its cover letter included.
+    assert!(ask.text.contains("Produce “Rev.1” from the working text of"), "{}", ask.text);
+    assert!(ask.text.contains("Its cover letter, from"), "{}", ask.text);
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
     let page = f.get("/p/ocean/drafts/d3", None).await;
     assert!(page.text.contains("The letter with this draft"), "{}", &page.text[..3000.min(page.text.len())]);

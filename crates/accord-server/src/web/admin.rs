@@ -311,6 +311,103 @@ pub(super) async fn update_process(
     }
 }
 
+/// What producing the revision `action` will make, in words: counts, the
+/// accepted proposals taken in, the new numbering, the cover letter's opening.
+/// `action` is prepared (its text made) and checked here, nothing recorded.
+pub(super) fn revision_preview(
+    web: &WebState,
+    pid: &str,
+    actor: &Actor,
+    action: &Action,
+) -> Result<String, ApiError> {
+    let slot = web.ws.process(pid).ok_or_else(|| ApiError::not_found(format!("no process `{pid}`")))?;
+    let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+    let mut action = action.clone();
+    s.prepare(&mut action, actor);
+    let event = Event {
+        process: pid.to_string(),
+        seq: s.seq + 1,
+        at_ms: web.ws.now_ms().max(s.at_ms),
+        actor: actor.clone(),
+        against: s.latest().map(|d| d.id.clone()),
+        idempotency_key: None,
+        action: action.clone(),
+    };
+    s.check(&event).map_err(ApiError::from)?;
+    let (
+        Action::ProduceRevision { label, publication, canonical: Some(text), lineage: Some(lineage), .. },
+        Some(prev),
+    ) = (&action, s.latest())
+    else {
+        return Err(ApiError::bad_request("give the revision's label (\"Rev.2\")"));
+    };
+    let new = accord_core::canonical::read(text);
+    let brackets = |d: &accord_core::Draft| d.paragraphs.iter().map(|p| p.brackets.len()).sum::<usize>();
+    let mut m = format!(
+        "Produce “{label}” from the working text of {}, {}: {} paragraphs (now {}), {} brackets (now {}).",
+        prev.label,
+        publication_label(*publication),
+        new.paragraphs.len(),
+        prev.document.paragraphs.len(),
+        brackets(&new),
+        brackets(&prev.document)
+    );
+    let number = |d: &accord_core::Draft, id: &str| {
+        d.paragraphs
+            .iter()
+            .find(|p| p.id == id)
+            .and_then(|p| p.number.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let accepted: Vec<String> = s
+        .accepted
+        .iter()
+        .filter_map(|id| s.proposal(id))
+        .map(|p| {
+            let on = p
+                .current
+                .as_ref()
+                .map(|[_, para]| format!(", paragraph {}", number(&prev.document, para)))
+                .unwrap_or_default();
+            format!("{} ({}{on})", p.id, s.name_of(&p.author))
+        })
+        .collect();
+    m.push_str(&match accepted.as_slice() {
+        [] => " No accepted proposal is waiting to be taken in.".to_string(),
+        many => format!(" Accepted proposals taken in: {}.", many.join(", ")),
+    });
+    // The new numbering, where it changes, in the old draft's order.
+    let mut renumbered = Vec::new();
+    let mut deleted = Vec::new();
+    for p in &prev.document.paragraphs {
+        let old = p.number.clone().unwrap_or_else(|| p.id.clone());
+        match lineage.get(&p.id) {
+            Some(Some(to)) => {
+                let now = number(&new, to);
+                if now != old {
+                    renumbered.push(format!("{old} → {now}"));
+                }
+            }
+            _ => deleted.push(old),
+        }
+    }
+    if !deleted.is_empty() {
+        m.push_str(&format!(" Paragraphs deleted: {}.", deleted.join(", ")));
+    }
+    match renumbered.len() {
+        0 => m.push_str(" The numbering does not change."),
+        n if n <= 12 => m.push_str(&format!(" New numbering: {}.", renumbered.join(", "))),
+        n => m.push_str(&format!(" New numbering: {}, and {} more.", renumbered[..12].join(", "), n - 12)),
+    }
+    if let Some(letter) = new.letters.first() {
+        let body = letter.body.join(" ");
+        let opening: String = body.chars().take(300).collect();
+        let more = if body.chars().count() > 300 { "…" } else { "" };
+        m.push_str(&format!(" Its cover letter, from {}, begins: “{opening}{more}”", letter.sender));
+    }
+    Ok(m)
+}
+
 // ---------------------------------------------------------------------------
 // Participants and invitations.
 

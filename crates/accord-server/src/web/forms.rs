@@ -507,6 +507,31 @@ pub(super) async fn produce_revision(
         lineage: None,
     });
     let back = format!("/p/{pid}");
+    // The first step says what the revision will be: counts, what is taken
+    // in, the new numbering and the cover letter.
+    if !confirm::confirmed(&form) && !wants_json(&headers) {
+        let fail = |e: ApiError| error_page(&v, &headers, e, &format!("/p/{pid}/compilation"));
+        if let Err(e) = check_csrf(&v, &form) {
+            return fail(e);
+        }
+        let Some(actor) = v.actor_in(&pid) else {
+            return fail(ApiError::unauthorized("log in to act in this process"));
+        };
+        let Ok(a) = &action else { return fail(ApiError::bad_request("the revision could not be read")) };
+        let message = match admin::revision_preview(&web, &pid, &actor, a) {
+            Ok(m) => m,
+            Err(e) => return fail(e),
+        };
+        let ask = confirm::Ask {
+            heading: format!("Produce {}?", field(&form, "label").trim()),
+            message,
+            action: format!("/p/{pid}/revisions"),
+            note: None,
+            confirm_label: "Yes, produce the revision",
+            cancel: format!("/p/{pid}/working"),
+        };
+        return confirm::ask(&v, &form, ask);
+    }
     act(&web, &v, &headers, &pid, &form, action, &back).await
 }
 
