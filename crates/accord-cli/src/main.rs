@@ -15,7 +15,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod corpus;
 mod endgame;
 mod export;
+mod operations;
 mod package;
+mod store;
 mod tabling;
 mod transfer;
 mod workspace;
@@ -90,6 +92,8 @@ enum Command {
     Workspace(workspace::WorkspaceCommand),
     #[command(flatten)]
     Endgame(endgame::EndgameCommand),
+    #[command(flatten)]
+    Operations(operations::OperationsCommand),
     /// Show where a draft stands: paragraphs by status and section, every bracket, and whether it is ready for adoption.
     Status {
         /// The draft file; `-` reads standard input.
@@ -231,6 +235,7 @@ fn main() -> ExitCode {
         Command::Trace { file, corpus, format, input } => corpus::trace(&file, &corpus, format, &input),
         Command::Workspace(command) => workspace::run(command),
         Command::Endgame(command) => endgame::run(command),
+        Command::Operations(command) => operations::run(command),
     };
     match result {
         Ok(code) => code,

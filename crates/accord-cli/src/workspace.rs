@@ -6,27 +6,16 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use accord_core::negotiation::{
     Action, Actor, Decision, Edit, Participant, ParticipantKind, ProcessInfo, Publication,
 };
-use accord_workspace::lock::DataDirLock;
-use accord_workspace::{accounts, demo, import, secrets, Workspace};
-use clap::{Args, Subcommand, ValueEnum};
+use accord_workspace::{accounts, demo, import, secrets};
+use clap::{Subcommand, ValueEnum};
 
+use crate::store::open_exclusive_lock;
+pub(crate) use crate::store::{open, open_exclusive, open_serving, store_url, StoreOptions};
 use crate::{emit, emit_json, read_text, Failure, InputOptions};
-
-/// Where the workspace lives.
-#[derive(Args, Clone)]
-pub struct StoreOptions {
-    /// The data directory (the SQLite database `accord.sqlite3` goes in it; created if missing).
-    #[arg(long, default_value = "accord-data", env = "ACCORD_DATA_DIR")]
-    data_dir: PathBuf,
-    /// A PostgreSQL URL (`postgres://user@host/db`) to use instead of SQLite.
-    #[arg(long, env = "ACCORD_DATABASE_URL")]
-    database_url: Option<String>,
-}
 
 #[derive(Subcommand)]
 pub enum WorkspaceCommand {
@@ -373,73 +362,6 @@ pub(crate) fn actor(label: &str) -> Result<Actor, Failure> {
     })
 }
 
-impl StoreOptions {
-    /// The SQLite data directory, when the store is SQLite.
-    pub(crate) fn sqlite_dir(&self) -> Option<&Path> {
-        self.database_url.is_none().then_some(self.data_dir.as_path())
-    }
-}
-
-/// The store's URL: the PostgreSQL URL, or the SQLite file in the data
-/// directory (created if missing).
-pub(crate) fn store_url(store: &StoreOptions) -> Result<String, Failure> {
-    Ok(match &store.database_url {
-        Some(u) => u.clone(),
-        None => {
-            std::fs::create_dir_all(&store.data_dir).map_err(|e| {
-                Failure(format!("{}: cannot create the data directory: {e}", store.data_dir.display()))
-            })?;
-            store.data_dir.join("accord.sqlite3").to_string_lossy().into_owned()
-        }
-    })
-}
-
-pub(crate) fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
-    // PostgreSQL's client must be opened outside the async runtime.
-    let backend = accord_store::open(&store_url(store)?).map_err(|e| Failure(e.to_string()))?;
-    Workspace::open(backend).map_err(|e| Failure(e.to_string()))
-}
-
-/// Opens the workspace holding its data directory's lock (SQLite): for
-/// `serve` and the commands that record events, so two writers never keep
-/// diverging states of one store ([`accord_workspace::lock`]). Token and
-/// account commands and readers open without it, beside a running server.
-pub(crate) fn open_exclusive(
-    store: &StoreOptions,
-    what: &str,
-) -> Result<(Arc<Workspace>, Option<DataDirLock>), Failure> {
-    let lock = match &store.database_url {
-        Some(_) => None,
-        None => {
-            std::fs::create_dir_all(&store.data_dir).map_err(|e| {
-                Failure(format!("{}: cannot create the data directory: {e}", store.data_dir.display()))
-            })?;
-            Some(DataDirLock::acquire(&store.data_dir, what).map_err(|e| in_use(store, what, e))?)
-        }
-    };
-    Ok((open(store)?, lock))
-}
-
-/// The refusal of a command whose data directory another process holds: when
-/// that is a running server, what to do instead (the server keeps the
-/// negotiation in memory and would never see a change written behind it).
-fn in_use(store: &StoreOptions, what: &str, e: accord_workspace::WorkspaceError) -> Failure {
-    let holder =
-        std::fs::read_to_string(store.data_dir.join(accord_workspace::lock::LOCK_FILE)).unwrap_or_default();
-    let holder = holder.trim();
-    // A second server gets the lock's own message (stop the first, or another directory).
-    if !holder.starts_with("accord serve") || what == "accord serve" {
-        return Failure(e.to_string());
-    }
-    Failure(format!(
-        "{what}: the data directory {} is in use by a running server ({holder}), which would not see a \
-         change written behind its back, so nothing was done. Make the change through the running server (its web \
-         pages, or its API under /api/ with a token from `accord token create`), or stop the server and run \
-         this command again.",
-        store.data_dir.display()
-    ))
-}
-
 /// A made-up password: 16 characters of a fresh token secret.
 fn new_password() -> Result<String, Failure> {
     let secret = secrets::new_token_secret().map_err(Failure)?;
@@ -747,12 +669,18 @@ fn serve(
     mail: &crate::endgame::MailOptions,
 ) -> Result<ExitCode, Failure> {
     let mail = mail.config()?;
-    let (ws, _lock) = open_exclusive(store, "accord serve")?;
+    // The lock first (SQLite): a second server is refused before it opens anything.
+    let _lock = open_exclusive_lock(store, "accord serve")?;
+    let ws = open_serving(store)?;
     let where_ = match &store.database_url {
         Some(_) => "PostgreSQL".to_string(),
         None => Path::new(&store.data_dir).join("accord.sqlite3").display().to_string(),
     };
     runtime()?.block_on(async move {
+        // Other nodes may write to the same PostgreSQL database: follow them.
+        if let Some(url) = store.database_url.as_deref().filter(|u| accord_store::is_postgres(u)) {
+            accord_workspace::follow::follow(&ws, url).map_err(|e| Failure(e.to_string()))?;
+        }
         if demo {
             let tokens = demo::load(&ws).await.map_err(|e| Failure(format!("demo: {e}")))?;
             if !tokens.is_empty() {

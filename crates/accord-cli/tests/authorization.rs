@@ -6,8 +6,6 @@
 //! and every refused change leaves the event log as it was.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 
 use serde_json::{json, Value};
 
@@ -219,50 +217,6 @@ fn every_api_route_against_every_role() {
 }
 
 /// A raw request with cookies and a form body; returns (status, headers, body).
-fn form(addr: &str, method: &str, path: &str, cookie: &str, body: &str) -> (u16, String, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {cookie}\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let (head, rest) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    (status, head.to_string(), rest.to_string())
-}
-
-fn set_cookie(head: &str, name: &str) -> Option<String> {
-    head.lines()
-        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .map(|c| c.split(';').next().unwrap().to_string())
-}
-
-fn csrf_in(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("").to_string()
-}
-
-/// Logs in through the form; returns the session cookie.
-fn log_in(addr: &str, user: &str, password: &str) -> String {
-    let (_, head, html) = form(addr, "GET", "/login", "", "");
-    let pre = set_cookie(&head, "accord_csrf").unwrap();
-    let csrf = csrf_in(&html);
-    let (status, head, _) = form(
-        addr,
-        "POST",
-        "/login",
-        &pre,
-        &format!("csrf={csrf}&username={user}&password={password}&next=/"),
-    );
-    assert_eq!(status, 303, "login as {user}");
-    assert!(head.to_lowercase().contains("httponly") && head.contains("SameSite=Lax"), "{head}");
-    set_cookie(&head, "accord_session").unwrap()
-}
-
 #[test]
 fn every_page_against_every_role_and_forms_need_their_csrf_token() {
     let data = temp_dir("authz-web");

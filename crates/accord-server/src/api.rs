@@ -35,6 +35,10 @@ mod endgame;
 mod guard;
 mod handlers;
 mod limits;
+mod openapi;
+mod requests;
+mod schema;
+mod wire;
 use endgame::*;
 pub use handlers::canonical_of;
 use handlers::*;
@@ -42,6 +46,8 @@ pub(crate) use limits::with_retry_after;
 pub(crate) use limits::RateLimiter;
 use limits::{page, PageQuery};
 pub use limits::{Limits, DEFAULT_PAGE, MAX_PAGE};
+use openapi::{Endpoint, Reply};
+use requests::*;
 
 /// Largest request body accepted (a draft of a few hundred pages fits).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -71,17 +77,6 @@ impl std::ops::Deref for ApiState {
     }
 }
 
-/// One documented route.
-struct Endpoint {
-    method: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    who: &'static str,
-    request: Option<Value>,
-    /// Query parameters (lists: their page).
-    query: Vec<Value>,
-}
-
 struct Api {
     router: Router<Ws>,
     endpoints: Vec<Endpoint>,
@@ -91,14 +86,41 @@ impl Api {
     fn route(
         mut self,
         method: &'static str,
-        path: &'static str,
-        summary: &'static str,
-        who: &'static str,
-        request: Option<Value>,
+        doc: (&'static str, &'static str, &'static str),
+        request: Option<(&'static str, Value)>,
+        reply: Reply,
         handler: MethodRouter<Ws>,
     ) -> Api {
+        let (path, summary, who) = doc;
         self.router = self.router.route(path, handler);
-        self.endpoints.push(Endpoint { method, path, summary, who, request, query: Vec::new() });
+        let keyed = request.is_some();
+        self.endpoints.push(Endpoint {
+            method,
+            path,
+            summary,
+            who,
+            request,
+            query: Vec::new(),
+            reply,
+            keyed,
+        });
+        self
+    }
+
+    /// The write just added takes no `Idempotency-Key`: it is not an event,
+    /// and a retry of it reaches the same state by itself.
+    fn unkeyed(mut self) -> Api {
+        if let Some(e) = self.endpoints.last_mut() {
+            e.keyed = false;
+        }
+        self
+    }
+
+    /// Query parameters of the route just added.
+    fn with_query(mut self, query: Vec<Value>) -> Api {
+        if let Some(e) = self.endpoints.last_mut() {
+            e.query.extend(query);
+        }
         self
     }
 
@@ -106,49 +128,54 @@ impl Api {
     /// last item of the previous page (`cursor` describes it), and the
     /// answer's `next` the cursor of the next page (null on the last).
     fn list<H, T>(
-        mut self,
+        self,
         path: &'static str,
         summary: &'static str,
         who: &'static str,
         cursor: Value,
+        schema: &'static str,
         h: H,
     ) -> Api
     where
         H: Handler<T, Ws>,
         T: 'static,
     {
-        self = self.get(path, summary, who, h);
-        if let Some(e) = self.endpoints.last_mut() {
-            e.query = vec![
-                json!({"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE}, "description": "Items in the page."}),
-                json!({"name": "after", "in": "query", "required": false, "schema": cursor, "description": "The `next` of the previous page: the page starts after it."}),
-            ];
-        }
-        self
+        self.get(path, summary, who, Reply::ok(schema), h).with_query(schema::page_parameters(cursor))
     }
 
-    fn get<H, T>(self, path: &'static str, summary: &'static str, who: &'static str, h: H) -> Api
+    fn get<H, T>(
+        self,
+        path: &'static str,
+        summary: &'static str,
+        who: &'static str,
+        reply: Reply,
+        h: H,
+    ) -> Api
     where
         H: Handler<T, Ws>,
         T: 'static,
     {
-        self.route("get", path, summary, who, None, get(h))
+        self.route("get", (path, summary, who), None, reply, get(h))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn post<H, T, R: Serialize>(
         self,
         path: &'static str,
         summary: &'static str,
         who: &'static str,
+        request: &'static str,
         example: R,
+        reply: Reply,
         h: H,
     ) -> Api
     where
         H: Handler<T, Ws>,
         T: 'static,
     {
-        let example = serde_json::to_value(example).ok();
-        self.route("post", path, summary, who, example, post(h))
+        let example = serde_json::to_value(example).unwrap_or(Value::Null);
+        let handler = post(h).route_layer(axum::middleware::from_fn(guard::require_json));
+        self.route("post", (path, summary, who), Some((request, example)), reply, handler)
     }
 }
 
@@ -166,181 +193,193 @@ pub fn router_with(ws: Arc<Workspace>, limits: Limits) -> Router {
 pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Router {
     let ws: Ws = Arc::new(ApiState { ws, drafts: Mutex::default(), compilations: Mutex::default(), writes });
     let api = Api { router: Router::new(), endpoints: Vec::new() }
-        .get("/api/health", "Liveness: the server answers", "anyone", health)
-        .get("/api/ready", "Readiness: the store accepts changes (503 with the reason when it does not, e.g. a read-only database)", "anyone", ready)
-        .get("/api/processes", "Processes the caller may see", "anyone", list_processes)
+        .get("/api/health", "Liveness: the server answers", "anyone", Reply::ok("Health"), health)
+        .get("/api/ready", "Readiness: the store accepts changes (503 with the reason when it does not, e.g. a read-only database)", "anyone", Reply::ok("Ready"), ready)
+        .get("/api/processes", "Processes the caller may see", "anyone", Reply::ok("ProcessList"), list_processes)
         .post(
             "/api/processes",
             "Create a process",
-            "secretariat",
-            CreateProcessRequest { id: "ocean-data".into(), info: example_info() },
+            "secretariat", "CreateProcessRequest",
+            CreateProcessRequest { id: "ocean-data".into(), info: example_info() }, Reply::created("Outcome"),
             create_process,
         )
-        .get("/api/processes/{process}", "A process: description, participants, drafts, sessions", "anyone who may see it", get_process)
+        .get("/api/processes/{process}", "A process: description, participants, drafts, sessions", "anyone who may see it", Reply::ok("Process"), get_process)
         .post(
             "/api/processes/{process}/participants",
             "Register (or change) a delegation or group",
-            "secretariat",
-            Participant {
+            "secretariat", "ParticipantRequest",
+            ParticipantRequest {
                 id: "g77".into(),
                 name: "Group of 77 and China".into(),
                 kind: accord_core::negotiation::ParticipantKind::Group,
                 members: vec!["estoria".into()],
-            },
+            }, Reply::created("Outcome"),
             add_participant,
         )
-        .list("/api/processes/{process}/drafts", "The series of drafts the caller may read, a page at a time", "readers", json!({"type": "string"}), list_drafts)
+        .list("/api/processes/{process}/drafts", "The series of drafts the caller may read, a page at a time", "readers", json!({"type": "string", "minLength": 1}), "DraftPage", list_drafts)
         .post(
             "/api/processes/{process}/drafts",
             "Import the next draft from its text (plain text as extracted from PDF or Word, or Accord's canonical form)",
-            "secretariat, co-facilitator",
-            ImportDraftRequest { label: "Zero draft".into(), text: "1. We agree …".into(), publication: Publication::Circulated },
+            "secretariat, co-facilitator", "ImportDraftRequest",
+            ImportDraftRequest { label: "Zero draft".into(), text: "1. We agree …".into(), publication: Publication::Circulated }, Reply::created("Outcome"),
             import_draft,
         )
-        .get("/api/processes/{process}/drafts/{draft}", "A draft: its document in the `accord parse` JSON contract", "readers of the draft", get_draft)
-        .get("/api/processes/{process}/drafts/{draft}/export", "A draft as a file: `?format=docx` (Word), `pdf` (the circulation PDF) or `akn` (Akoma Ntoso XML), as the web page downloads it", "readers of the draft", export_draft)
+        .get("/api/processes/{process}/drafts/{draft}", "A draft: its document in the `accord parse` JSON contract", "readers of the draft", Reply::ok("Draft"), get_draft)
+        .get("/api/processes/{process}/drafts/{draft}/export", "A draft as a file: `?format=docx` (Word), `pdf` (the circulation PDF) or `akn` (Akoma Ntoso XML), as the web page downloads it", "readers of the draft", Reply::binary(), export_draft)
+        .with_query(vec![json!({"name": "format", "in": "query", "required": true, "schema": {"type": "string", "enum": ["docx", "pdf", "akn"]}})])
         .post(
             "/api/processes/{process}/drafts/{draft}/publication",
             "Change who may read a draft",
-            "secretariat, co-facilitator",
-            PublishRequest { publication: Publication::Public },
+            "secretariat, co-facilitator", "PublishRequest",
+            PublishRequest { publication: Publication::Public }, Reply::ok("Outcome"),
             publish,
         )
         .get(
             "/api/processes/{process}/drafts/{draft}/compare/{other}",
             "Compare two drafts (the `accord compare` JSON contract)",
-            "readers of both drafts",
+            "readers of both drafts", Reply::ok("Comparison"),
             compare_drafts,
         )
-        .get("/api/processes/{process}/working", "The working text: the latest draft with the co-facilitators' changes, and each paragraph's revision", "secretariat, co-facilitator", get_working)
+        .get("/api/processes/{process}/working", "The working text: the latest draft with the co-facilitators' changes, and each paragraph's revision", "secretariat, co-facilitator", Reply::ok("Working"), get_working)
         .post(
             "/api/processes/{process}/working/{paragraph}/status",
             "Set a paragraph's status (open: reopened)",
-            "co-facilitator",
-            StatusRequest { status: Status::AgreedAdRef, note: None, base_revision: 7, session: Some("s1".into()) },
+            "co-facilitator", "StatusRequest",
+            StatusRequest { status: Status::AgreedAdRef, note: None, base_revision: 7, session: Some("s1".into()) }, Reply::ok("Outcome"),
             set_status,
         )
         .post(
             "/api/processes/{process}/working/{paragraph}/brackets/{bracket}",
             "Resolve a bracket: keep, delete, or choose an alternative",
-            "co-facilitator",
-            BracketRequest { resolution: BracketResolution::Choose { alternative: 1 }, base_revision: 7, session: None },
+            "co-facilitator", "BracketRequest",
+            BracketRequest { resolution: ResolutionKind::Choose, alternative: Some(1), base_revision: 7, session: None }, Reply::ok("Outcome"),
             resolve_bracket,
         )
         .post(
             "/api/processes/{process}/working/{paragraph}/compromise",
             "Write a compromise text for a paragraph",
-            "co-facilitator",
-            CompromiseRequest { text: "We agree to act by 2030.".into(), base_revision: 7, session: None },
+            "co-facilitator", "CompromiseRequest",
+            CompromiseRequest { text: "We agree to act by 2030.".into(), base_revision: 7, session: None }, Reply::ok("Outcome"),
             write_compromise,
         )
-        .list("/api/processes/{process}/proposals", "Proposals the caller may read (`?state=live`, `?paragraph=12`), a page at a time", "readers", json!({"type": "string"}), list_proposals)
+        .list("/api/processes/{process}/proposals", "Proposals the caller may read (`?state=live`, `?paragraph=12`), a page at a time", "readers", json!({"type": "string", "minLength": 1}), "ProposalPage", list_proposals)
+        .with_query(vec![
+            json!({"name": "state", "in": "query", "required": false, "schema": {"type": "string", "enum": ["live", "withdrawn", "accepted", "set-aside"]}, "description": "Only proposals in this state."}),
+            json!({"name": "paragraph", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Only proposals on this paragraph (its id where the proposal now stands, or where it was tabled)."}),
+        ])
         .post(
             "/api/processes/{process}/proposals",
             "Table a proposal against a paragraph (default: of the latest draft, in the caller's own name)",
-            "delegation",
+            "delegation", "TableProposalRequest",
             TableProposalRequest {
                 draft: None,
                 paragraph: "12".into(),
                 on_behalf_of: Some("g77".into()),
-                edit: Edit::Replace { span: [19, 23], text: "2035".into() },
+                edit: EditRequest::Replace { span: [19, 23], text: "2035".into() },
                 rationale: Some("Aligns with the 2035 review.".into()),
                 citation: None,
-            },
+            }, Reply::created("Outcome"),
             table_proposal,
         )
-        .get("/api/processes/{process}/proposals/{proposal}", "One proposal", "readers", get_proposal)
+        .get("/api/processes/{process}/proposals/{proposal}", "One proposal", "readers", Reply::ok("Proposal"), get_proposal)
         .post(
             "/api/processes/{process}/proposals/{proposal}/support",
             "Support a proposal",
-            "delegation",
-            OnBehalfRequest { on_behalf_of: None },
+            "delegation", "OnBehalfRequest",
+            OnBehalfRequest { on_behalf_of: None }, Reply::ok("Outcome"),
             support,
         )
         .post(
             "/api/processes/{process}/proposals/{proposal}/oppose",
             "Oppose a proposal",
-            "delegation",
-            OnBehalfRequest { on_behalf_of: None },
+            "delegation", "OnBehalfRequest",
+            OnBehalfRequest { on_behalf_of: None }, Reply::ok("Outcome"),
             oppose,
         )
         .post(
             "/api/processes/{process}/proposals/{proposal}/revise",
             "Revise one's own proposal",
-            "delegation (author)",
-            ReviseRequest { base_revision: 9, edit: Edit::Delete { span: [0, 10] }, rationale: None },
+            "delegation (author)", "ReviseRequest",
+            ReviseRequest { base_revision: 9, edit: EditRequest::Delete { span: [0, 10] }, rationale: None }, Reply::ok("Outcome"),
             revise,
         )
-        .post("/api/processes/{process}/proposals/{proposal}/withdraw", "Withdraw one's own proposal", "delegation (author)", json!({}), withdraw)
+        .post("/api/processes/{process}/proposals/{proposal}/withdraw", "Withdraw one's own proposal", "delegation (author)", "EmptyRequest", json!({}), Reply::ok("Outcome"), withdraw)
         .post(
             "/api/processes/{process}/proposals/{proposal}/decide",
             "Accept a proposal into the working text, or set it aside",
-            "co-facilitator",
-            DecideRequest { decision: Decision::Accept, base_revision: 9, session: Some("s1".into()) },
+            "co-facilitator", "DecideRequest",
+            DecideRequest { decision: Decision::Accept, base_revision: 9, session: Some("s1".into()) }, Reply::ok("Outcome"),
             decide,
         )
         .post(
             "/api/processes/{process}/revisions",
             "Produce the next revision from the working text: renumbered, with a cover letter",
-            "co-facilitator",
-            RevisionRequest { label: "Rev.1".into(), date: Some("7 April 2026".into()), publication: Publication::Circulated },
+            "co-facilitator", "RevisionRequest",
+            RevisionRequest { label: "Rev.1".into(), date: Some("7 April 2026".into()), publication: Publication::Circulated }, Reply::created("Outcome"),
             produce_revision,
         )
-        .list("/api/processes/{process}/sessions", "Sessions, with their agendas and decisions, a page at a time", "delegations and up", json!({"type": "string"}), list_sessions)
+        .list("/api/processes/{process}/sessions", "Sessions, with their agendas and decisions, a page at a time", "delegations and up", json!({"type": "string", "minLength": 1}), "SessionPage", list_sessions)
         .post(
             "/api/processes/{process}/sessions",
             "Schedule an informal session",
-            "secretariat, co-facilitator",
-            SessionRequest { date: "2026-04-14".into(), time: "10:00–13:00".into(), room: "CR 4".into(), agenda: vec!["12".into()] },
+            "secretariat, co-facilitator", "SessionRequest",
+            SessionRequest { date: "2026-04-14".into(), time: "10:00–13:00".into(), room: "CR 4".into(), agenda: vec!["12".into()] }, Reply::created("Outcome"),
             schedule_session,
         )
         .post(
             "/api/processes/{process}/sessions/{session}/decisions",
             "Record a decision taken in a session",
-            "secretariat, co-facilitator",
-            DecisionRequest { text: "Paragraphs 12 to 15 go to a small group.".into(), paragraphs: vec!["12".into()] },
+            "secretariat, co-facilitator", "DecisionRequest",
+            DecisionRequest { text: "Paragraphs 12 to 15 go to a small group.".into(), paragraphs: vec!["12".into()] }, Reply::created("Outcome"),
             record_decision,
         )
-        .get("/api/processes/{process}/compilation", "The compilation text: the latest draft with every live proposal under its paragraph (`?format=text`); the proposals only for those who may read them (`proposals_visible`)", "readers of the latest draft", compilation)
+        .get("/api/processes/{process}/compilation", "The compilation text: the latest draft with every live proposal under its paragraph (`?format=text`); the proposals only for those who may read them (`proposals_visible`)", "readers of the latest draft", Reply::ok("Compilation").or("text/plain", json!({"type": "string"})), compilation)
+        .with_query({
+            let mut q = schema::page_parameters(json!({"type": "string", "minLength": 1, "description": "A paragraph id"}));
+            q.push(json!({"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "text"], "default": "json"}, "description": "`text`: the whole compilation as plain text (not paged)."}));
+            q
+        })
         .post(
             "/api/processes/{process}/proposal-visibility",
             "Who reads the proposals: `participants` (the default) or `public` (the compilation published to observers and the public)",
-            "co-facilitator",
-            ProposalVisibilityRequest { visibility: accord_core::negotiation::ProposalVisibility::Public },
+            "co-facilitator", "ProposalVisibilityRequest",
+            ProposalVisibilityRequest { visibility: accord_core::negotiation::ProposalVisibility::Public }, Reply::ok("Outcome"),
             set_proposal_visibility,
         )
-        .get("/api/processes/{process}/readiness", "Readiness for adoption, and the bracket burn-down", "readers of the latest draft", readiness)
-        .get("/api/processes/{process}/endgame", "Where the end game stands: time zone, deadline for textual proposals (with the seconds left), silence, adoption", "anyone who may see the process", endgame)
-        .post("/api/processes/{process}/time-zone", "Set the process's time zone (IANA name); deadlines are read and shown in it", "secretariat, co-facilitator", TimeZoneRequest { zone: "America/New_York".into() }, set_time_zone)
+        .get("/api/processes/{process}/readiness", "Readiness for adoption, and the bracket burn-down", "readers of the latest draft", Reply::ok("Readiness"), readiness)
+        .get("/api/processes/{process}/endgame", "Where the end game stands: time zone, deadline for textual proposals (with the seconds left), silence, adoption", "anyone who may see the process", Reply::ok("Endgame"), endgame)
+        .post("/api/processes/{process}/time-zone", "Set the process's time zone (IANA name); deadlines are read and shown in it", "secretariat, co-facilitator", "TimeZoneRequest", TimeZoneRequest { zone: "America/New_York".into() }, Reply::created("Outcome"), set_time_zone)
         .post(
             "/api/processes/{process}/deadline",
             "Set the deadline for textual proposals (`until`: RFC 3339, or a local time in the process's zone), or lift it (`until: null`)",
-            "co-facilitator",
-            DeadlineRequest { until: Some("2026-12-04T18:00".into()), session: None },
+            "co-facilitator", "DeadlineRequest",
+            DeadlineRequest { until: Some("2026-12-04T18:00".into()), session: None }, Reply::created("Outcome"),
             set_deadline,
         )
-        .get("/api/processes/{process}/silence", "Where the silence stands: {state: running|broken|passed, draft, until, until_local, breaks: [{paragraph, by, reason, at}]}", "anyone who may see the process", silence_status)
-        .post("/api/processes/{process}/silence", "Place the latest draft (circulated, without brackets) under silence until an instant", "co-facilitator", SilenceRequest { until: "2026-12-10T18:00:00-05:00".into() }, start_silence)
+        .get("/api/processes/{process}/silence", "Where the silence stands: {state: running|broken|passed, draft, until, until_local, breaks: [{paragraph, by, reason, at}]}", "anyone who may see the process", Reply::ok("Silence"), silence_status)
+        .post("/api/processes/{process}/silence", "Place the latest draft (circulated, without brackets) under silence until an instant", "co-facilitator", "SilenceRequest", SilenceRequest { until: "2026-12-10T18:00:00-05:00".into() }, Reply::created("Outcome"), start_silence)
         .post(
             "/api/processes/{process}/silence/breaks",
             "Break silence on named paragraphs with the reasons (refused at or after the deadline)",
-            "delegation (for itself or its group)",
-            BreakRequest { paragraphs: vec!["12".into()], reason: "We cannot accept the new target date.".into(), on_behalf_of: None },
+            "delegation (for itself or its group)", "BreakRequest",
+            BreakRequest { paragraphs: vec!["12".into()], reason: "We cannot accept the new target date.".into(), on_behalf_of: None }, Reply::created("Outcome"),
             break_silence,
         )
-        .get("/api/processes/{process}/focal-points", "Focal points (name, e-mail) mail goes to: all of them for the secretariat and co-facilitators, one's own otherwise", "participants", get_focal_points)
+        .get("/api/processes/{process}/focal-points", "Focal points (name, e-mail) mail goes to: all of them for the secretariat and co-facilitators, one's own otherwise", "participants", Reply::ok("FocalPoints"), get_focal_points)
         .post(
             "/api/processes/{process}/focal-points",
-            "Replace a participant's focal points",
-            "secretariat, co-facilitator, or the participant itself",
-            FocalPointsRequest { participant: "delegation:estoria".into(), focal_points: vec![FocalPoint { name: "Ana Pérez".into(), email: "ana.perez@estoria-mission.example".into() }] },
+            "Replace a participant's focal points (a replacement: a retry reaches the same state, so it takes no Idempotency-Key)",
+            "secretariat, co-facilitator, or the participant itself", "FocalPointsRequest",
+            FocalPointsRequest { participant: "delegation:estoria".into(), focal_points: vec![FocalPoint { name: "Ana Pérez".into(), email: "ana.perez@estoria-mission.example".into() }] }, Reply::ok("FocalPoints"),
             set_focal_points,
         )
-        .get("/api/processes/{process}/outbox", "The mail the process's events caused: each message's recipient and state (queued, sent, failed with the server's answer), attempts", "secretariat, co-facilitator", outbox)
-        .post("/api/processes/{process}/adopt", "Adopt the text: refused (409) with every obstacle (`current.obstacles`) until none is left; then the text as adopted enters the series and the process becomes read-only", "co-facilitator", AdoptRequest { date: Some("16 December 2026".into()) }, adopt)
-        .list("/api/processes/{process}/events", "The event log, for audit, a page at a time (`?after=SEQ`: the events after that sequence number)", "secretariat, co-facilitator", json!({"type": "integer", "minimum": 0}), events)
-        .get("/api/processes/{process}/state", "The whole derived state, for audit: what replaying the log must rebuild", "secretariat", full_state);
-    let openapi = Arc::new(openapi(&api.endpoints));
+        .unkeyed()
+        .get("/api/processes/{process}/outbox", "The mail the process's events caused: each message's recipient and state (queued, sent, failed with the server's answer), attempts; a page at a time", "secretariat, co-facilitator", Reply::ok("Outbox"), outbox)
+        .with_query(schema::page_parameters(json!({"type": "integer", "description": "A message id"})))
+        .post("/api/processes/{process}/adopt", "Adopt the text: refused (409) with every obstacle (`current.obstacles`) until none is left; then the text as adopted enters the series and the process becomes read-only", "co-facilitator", "AdoptRequest", AdoptRequest { date: Some("16 December 2026".into()) }, Reply::created("Outcome"), adopt)
+        .list("/api/processes/{process}/events", "The event log, for audit, a page at a time (`?after=SEQ`: the events after that sequence number)", "secretariat, co-facilitator", json!({"type": "integer", "minimum": 0}), "EventPage", events)
+        .get("/api/processes/{process}/state", "The whole derived state, for audit: what replaying the log must rebuild", "secretariat", Reply::ok("State"), full_state);
+    let openapi = Arc::new(openapi::document(&api.endpoints));
     api.router
         .route(
             "/api/openapi.json",
@@ -369,214 +408,6 @@ fn example_info() -> ProcessInfo {
     }
 }
 
-fn openapi(endpoints: &[Endpoint]) -> Value {
-    let mut paths = serde_json::Map::new();
-    for e in endpoints {
-        let params: Vec<Value> = e
-            .path
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
-            .collect();
-        let mut op = json!({
-            "summary": e.summary,
-            "description": format!("Who may call it: {}.", e.who),
-            "parameters": params,
-            "security": [{"bearer": []}, {}],
-            "responses": {
-                "200": {"description": "Success", "content": {"application/json": {"schema": {"type": "object"}}}},
-                "400": {"$ref": "#/components/responses/Error"},
-                "401": {"$ref": "#/components/responses/Error"},
-                "403": {"$ref": "#/components/responses/Error"},
-                "404": {"$ref": "#/components/responses/Error"},
-                "405": {"$ref": "#/components/responses/Error"},
-                "409": {"$ref": "#/components/responses/Error"},
-                "413": {"$ref": "#/components/responses/Error"},
-                "415": {"$ref": "#/components/responses/Error"},
-                "422": {"$ref": "#/components/responses/Error"},
-                "503": {"$ref": "#/components/responses/Error"}
-            }
-        });
-        if let Some(list) = op["parameters"].as_array_mut() {
-            list.extend(e.query.iter().cloned());
-        }
-        if e.method == "post" {
-            op["responses"]["429"] = json!({
-                "description": "Too many changes from this actor: retry after the given seconds",
-                "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-            });
-        }
-        if let Some(example) = &e.request {
-            op["requestBody"] = json!({
-                "required": true,
-                "content": {"application/json": {"schema": {"type": "object"}, "example": example}}
-            });
-            op["parameters"]
-                .as_array_mut()
-                .into_iter()
-                .for_each(|p| p.push(json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LEN}, "description": "A key of the client's choosing, scoped to the caller, the method and the route: a retried request with the same key and the same path and body is recorded once and answered with the first outcome (authorization is checked first); the same key with another path or body is refused with 422 `idempotency-key-reused`. The most recent keys are kept (100,000 over the server), across restarts."})));
-        }
-        paths.entry(e.path.to_string()).or_insert_with(|| json!({}))[e.method] = op;
-    }
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Accord negotiation workspace API",
-            "version": env!("CARGO_PKG_VERSION"),
-            "description": "Processes, drafts, proposals, decisions and sessions of intergovernmental text negotiations. Authenticate with `Authorization: Bearer TOKEN` (tokens from `accord token create`); without a token you are the public."
-        },
-        "paths": paths,
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-                        "code": {"type": "string", "enum": ["bad-request", "unauthorized", "forbidden", "not-found", "conflict", "invalid", "idempotency-key-reused", "method-not-allowed", "payload-too-large", "unsupported-media-type", "too-many-requests", "unavailable"]},
-                        "message": {"type": "string"},
-                        "current": {"description": "For conflicts: the current state of what was contested."}
-                    }}}
-                }
-            },
-            "responses": {"Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
-        }
-    })
-}
-
-// ---------------------------------------------------------------------------
-// Request types: what clients send. Unknown fields are refused, so a typo is
-// an error rather than a silently ignored field.
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreateProcessRequest {
-    id: String,
-    #[serde(flatten)]
-    info: ProcessInfo,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ImportDraftRequest {
-    label: String,
-    text: String,
-    #[serde(default)]
-    publication: Publication,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PublishRequest {
-    publication: Publication,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProposalVisibilityRequest {
-    visibility: accord_core::negotiation::ProposalVisibility,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TableProposalRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    draft: Option<String>,
-    paragraph: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    on_behalf_of: Option<String>,
-    edit: Edit,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    rationale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    citation: Option<String>,
-}
-
-#[derive(Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct OnBehalfRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    on_behalf_of: Option<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReviseRequest {
-    base_revision: u64,
-    edit: Edit,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    rationale: Option<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DecideRequest {
-    decision: Decision,
-    base_revision: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    session: Option<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StatusRequest {
-    status: Status,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    note: Option<String>,
-    base_revision: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    session: Option<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct BracketRequest {
-    #[serde(flatten)]
-    resolution: BracketResolution,
-    base_revision: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    session: Option<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CompromiseRequest {
-    text: String,
-    base_revision: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    session: Option<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RevisionRequest {
-    label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    date: Option<String>,
-    #[serde(default)]
-    publication: Publication,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SessionRequest {
-    date: String,
-    #[serde(default)]
-    time: String,
-    #[serde(default)]
-    room: String,
-    #[serde(default)]
-    agenda: Vec<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DecisionRequest {
-    text: String,
-    #[serde(default)]
-    paragraphs: Vec<String>,
-}
-
 // ---------------------------------------------------------------------------
 // Plumbing: who calls, what they sent, how to answer.
 
@@ -585,13 +416,46 @@ fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
     if bytes.is_empty() {
         return Err(ApiError::bad_request("the request needs a JSON body"));
     }
-    serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request(format!(
-            "malformed request body at line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        ))
+    // serde would read a struct from an array too (`[null, null]`): every
+    // body is an object.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::bad_request("the request body must be a JSON object (`{…}`)"));
+    }
+    serde_json::from_slice(bytes).or_else(|e| {
+        // A number is its value, as JSON Schema reads it: `7.0` is the
+        // integer 7. Only on that refusal is the body read a second time.
+        let integral = || {
+            let mut v: Value = serde_json::from_slice(bytes).ok()?;
+            integral_numbers(&mut v).then(|| serde_json::from_value(v).ok())?
+        };
+        match e.classify() {
+            serde_json::error::Category::Data if e.to_string().contains("floating point") => integral(),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "malformed request body at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ))
+        })
     })
+}
+
+/// Rewrites integral floats (`7.0`) as integers; whether any was.
+fn integral_numbers(v: &mut Value) -> bool {
+    match v {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 2f64.powi(53)) else {
+                return false;
+            };
+            *v = if f < 0.0 { Value::from(f as i64) } else { Value::from(f as u64) };
+            true
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |any, x| integral_numbers(x) | any),
+        Value::Object(map) => map.values_mut().fold(false, |any, x| integral_numbers(x) | any),
+        _ => false,
+    }
 }
 
 /// The actor behind the request's bearer token (`None`: the public).
@@ -683,8 +547,15 @@ fn ok<T: Serialize>(value: &T) -> Response {
     json_response(StatusCode::OK, serde_json::to_string(value).unwrap_or_default())
 }
 
+/// 201: a write recorded its event.
 fn created(outcome: &Outcome) -> Response {
-    json_response(StatusCode::CREATED, serde_json::to_string(outcome).unwrap_or_default())
+    let view = wire::OutcomeView::from(outcome);
+    json_response(StatusCode::CREATED, serde_json::to_string(&view).unwrap_or_default())
+}
+
+/// 200: a write changed what exists.
+fn done(outcome: &Outcome) -> Response {
+    ok(&wire::OutcomeView::from(outcome))
 }
 
 /// The process, if the caller may see it (otherwise 404, not 403: a
@@ -723,20 +594,6 @@ fn read(slot: &ProcessSlot) -> Result<std::sync::RwLockReadGuard<'_, ProcessStat
 /// process's proposal visibility and the draft it was tabled on).
 fn may_read_proposal(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> bool {
     policy::may_read_proposal(s, actor, p)
-}
-
-/// A proposal as `actor` may see it: where it stands in a draft they may not
-/// read is not theirs to know.
-fn proposal_for(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> Proposal {
-    let mut p = p.clone();
-    let hidden = |d: &str| policy::readable_draft(s, actor, d).is_none();
-    if p.current.as_ref().is_some_and(|[d, _]| hidden(d)) {
-        p.current = None;
-    }
-    if p.incorporated_in.as_deref().is_some_and(hidden) {
-        p.incorporated_in = None;
-    }
-    p
 }
 
 async fn run(

@@ -14,6 +14,7 @@ pub mod api;
 pub mod error;
 pub mod listen;
 pub mod mail;
+mod nodes;
 mod ops;
 pub mod render;
 pub mod web;
@@ -49,8 +50,9 @@ pub fn app_with(ws: Arc<Workspace>, limits: Limits) -> axum::Router {
     let writes = Arc::new(api::RateLimiter::new(limits));
     let metrics = ops::Metrics::new(ws.clone());
     api::router_sharing(ws.clone(), writes.clone())
-        .merge(web::router(ws, writes))
+        .merge(web::router(ws.clone(), writes))
         .merge(ops::router(metrics.clone()))
+        .layer(axum::middleware::from_fn_with_state(ws, nodes::find_process))
         .layer(axum::middleware::from_fn_with_state(metrics, ops::count))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(trace)

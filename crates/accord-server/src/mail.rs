@@ -30,6 +30,8 @@ use lettre::{Message, SmtpTransport, Transport};
 
 /// Messages taken from the outbox per round.
 const BATCH: usize = 50;
+/// The longest an SMTP exchange may stall.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Drafts' attachments kept between messages (a circulation sends the same
 /// files to every recipient): at most this many drafts.
@@ -110,9 +112,7 @@ impl MailConfig {
     }
 
     fn transport(&self) -> SmtpTransport {
-        let mut b = SmtpTransport::builder_dangerous(&self.host)
-            .port(self.port)
-            .timeout(Some(Duration::from_secs(30)));
+        let mut b = SmtpTransport::builder_dangerous(&self.host).port(self.port).timeout(Some(SMTP_TIMEOUT));
         if let Some((u, p)) = &self.credentials {
             b = b.credentials(Credentials::new(u.clone(), p.clone()));
         }
@@ -144,7 +144,16 @@ pub fn spawn(ws: Arc<Workspace>, config: MailConfig) -> tokio::task::JoinHandle<
                 tokio::time::sleep(config.idle).await;
                 continue;
             }
+            // A claim lasts CLAIM_MS: a batch is left, for whoever claims it
+            // next, once there is no longer time for one more attempt
+            // (the transport's timeout) within it.
+            let claimed = std::time::Instant::now();
+            let last_start =
+                Duration::from_millis(accord_store::CLAIM_MS as u64).saturating_sub(SMTP_TIMEOUT * 2);
             for m in due {
+                if claimed.elapsed() > last_start {
+                    break;
+                }
                 deliver(&ws, &config, &transport, &cache, m).await;
             }
         }

@@ -101,6 +101,21 @@ impl Metrics {
         out.push_str("# HELP accord_live_viewers Live screens following this node's changes.\n");
         out.push_str("# TYPE accord_live_viewers gauge\n");
         let _ = writeln!(out, "accord_live_viewers {}", self.ws.changes.receiver_count());
+        out.push_str("# HELP accord_catch_up_lag_seconds Time from another node's event (its clock) to this node applying it.\n");
+        out.push_str("# TYPE accord_catch_up_lag_seconds histogram\n");
+        let (lag, lag_count, lag_sum_ms) = self.ws.lag.read();
+        let mut cumulative = 0;
+        for (bound, n) in accord_workspace::follow::LAG_BUCKETS_MS.iter().zip(lag) {
+            cumulative += n;
+            let _ = writeln!(
+                out,
+                "accord_catch_up_lag_seconds_bucket{{le=\"{}\"}} {cumulative}",
+                *bound as f64 / 1000.0
+            );
+        }
+        let _ = writeln!(out, "accord_catch_up_lag_seconds_bucket{{le=\"+Inf\"}} {lag_count}");
+        let _ = writeln!(out, "accord_catch_up_lag_seconds_sum {}", lag_sum_ms as f64 / 1000.0);
+        let _ = writeln!(out, "accord_catch_up_lag_seconds_count {lag_count}");
         out
     }
 }
@@ -131,6 +146,10 @@ pub(crate) fn router(metrics: Arc<Metrics>) -> Router {
 
 async fn readyz(State(metrics): State<Arc<Metrics>>) -> Response {
     match metrics.ws.check_writable().await {
+        Ok(()) if !metrics.ws.following.is_current() => plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: catching up with the other nodes' events\n".into(),
+        ),
         Ok(()) => plain(StatusCode::OK, "ready\n".into()),
         Err(e) => plain(StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {e}\n")),
     }

@@ -132,3 +132,195 @@ async fn the_openapi_document_is_stable() {
     assert_eq!(doc["openapi"].as_str().map(|v| &v[..2]), Some("3."), "{doc}");
     insta::assert_json_snapshot!("openapi", doc);
 }
+
+/// Schemathesis found it: a bodyless `PUT` on a GET route was refused 415
+/// (no JSON body) instead of 405 — the media-type check ran before routing.
+#[tokio::test]
+async fn a_method_a_route_does_not_answer_is_a_405_whatever_its_body() {
+    let f = fixture().await;
+    for (path, body) in [("/api/health", None), ("/api/processes", None), ("/api/processes", Some("text"))] {
+        let mut req = Request::builder().method("PUT").uri(path);
+        if body.is_some() {
+            req = req.header("content-type", "text/plain");
+        }
+        let req = req.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+        let res = f.app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "PUT {path}");
+        assert!(res.headers().contains_key("allow"), "PUT {path}: no Allow header");
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+        let e: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(e["error"]["code"], "method-not-allowed");
+    }
+    // A POST route still refuses a body that is not JSON.
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/processes")
+        .header("authorization", format!("Bearer {}", f.admin))
+        .header("content-type", "text/plain")
+        .body(Body::from("id=ocean"))
+        .unwrap();
+    assert_eq!(f.app.clone().oneshot(req).await.unwrap().status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+/// The compilation is paged like every list: a default and a maximum page,
+/// the next page's cursor (a paragraph id) in `next`.
+#[tokio::test]
+async fn the_compilation_is_paged_by_paragraph() {
+    let f = fixture().await;
+    let body = json!({"id": "ocean", "title": "Ocean data", "public": true});
+    assert_eq!(f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await.0, StatusCode::CREATED);
+    let text =
+        "Draft outcome\n\n1. We agree [to act].\n\n2. We decide to review.\n\n3. We invite all States.\n";
+    let draft = json!({"label": "Zero draft", "text": text, "publication": "public"});
+    let (st, e) = f.call("POST", "/api/processes/ocean/drafts", Some(&f.admin), Some(draft)).await;
+    assert_eq!(st, StatusCode::CREATED, "{e}");
+
+    let (st, whole) = f.call("GET", "/api/processes/ocean/compilation", Some(&f.admin), None).await;
+    assert_eq!(st, StatusCode::OK, "{whole}");
+    assert_eq!(whole["paragraphs"].as_array().map(Vec::len), Some(3));
+    assert_eq!(whole["next"], Value::Null);
+
+    let mut seen = Vec::new();
+    let mut uri = "/api/processes/ocean/compilation?limit=2".to_string();
+    loop {
+        let (st, page) = f.call("GET", &uri, Some(&f.admin), None).await;
+        assert_eq!(st, StatusCode::OK, "{page}");
+        let ids: Vec<String> = page["paragraphs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["paragraph"]["id"].as_str().unwrap().to_string())
+            .collect();
+        assert!(ids.len() <= 2);
+        seen.extend(ids);
+        match page["next"].as_str() {
+            Some(next) => uri = format!("/api/processes/ocean/compilation?limit=2&after={next}"),
+            None => break,
+        }
+    }
+    let all: Vec<&str> = whole["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["paragraph"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(seen, all, "the pages together are the whole compilation, in order, once");
+
+    for bad in ["?limit=0", "?limit=1001", "?after=no-such-paragraph"] {
+        let (st, e) =
+            f.call("GET", &format!("/api/processes/ocean/compilation{bad}"), Some(&f.admin), None).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {e}");
+        assert_eq!(e["error"]["code"], "bad-request");
+    }
+}
+
+/// Schemathesis found them: a body that is an array was read as a struct
+/// (`[null, null]` set a deadline), and `7.0` — an integer to JSON Schema —
+/// was refused where an integer is taken.
+#[tokio::test]
+async fn bodies_are_objects_and_integral_numbers_are_integers() {
+    let f = fixture().await;
+    let body = json!({"id": "ocean", "title": "Ocean data", "co_facilitators": ["Norland"], "public": true});
+    assert_eq!(f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await.0, StatusCode::CREATED);
+    let (st, e) =
+        f.call("POST", "/api/processes/ocean/deadline", Some(&f.admin), Some(json!([null, null]))).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("JSON object"), "{e}");
+
+    let draft = json!({"label": "Zero draft", "text": "Draft outcome\n\n1. We agree [to act].\n", "publication": "public"});
+    assert_eq!(
+        f.call("POST", "/api/processes/ocean/drafts", Some(&f.admin), Some(draft)).await.0,
+        StatusCode::CREATED
+    );
+    let cofac = {
+        let ws_token = f.call("GET", "/api/processes/ocean/working", Some(&f.admin), None).await;
+        assert_eq!(ws_token.0, StatusCode::OK);
+        ws_token.1["paragraphs"][0]["revision"].as_u64().unwrap()
+    };
+    // The same revision written as a float is the same request.
+    let status = json!({"status": "agreed", "base_revision": cofac as f64});
+    assert!(status.to_string().contains(".0"), "{status}");
+    let (st, e) = f.call("POST", "/api/processes/ocean/working/1/status", Some(&f.admin), Some(status)).await;
+    assert_ne!(st, StatusCode::BAD_REQUEST, "{e}");
+    // A fraction is still no revision.
+    let status = json!({"status": "agreed", "base_revision": 1.5});
+    let (st, e) = f.call("POST", "/api/processes/ocean/working/1/status", Some(&f.admin), Some(status)).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("line 1"), "{e}");
+    // A write that takes no fields refuses one.
+    let (st, e) = f
+        .call("POST", "/api/processes/ocean/proposals/p1/withdraw", Some(&f.admin), Some(json!({"x": 1})))
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+}
+
+/// Schemathesis found it: `?state=null` (no state) answered an empty list.
+#[tokio::test]
+async fn an_unknown_proposal_state_filter_is_refused() {
+    let f = fixture().await;
+    let body = json!({"id": "ocean", "title": "Ocean data", "public": true});
+    assert_eq!(f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await.0, StatusCode::CREATED);
+    let (st, e) = f.call("GET", "/api/processes/ocean/proposals?state=null", Some(&f.admin), None).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["error"]["code"], "bad-request");
+    let (st, e) = f.call("GET", "/api/processes/ocean/proposals?state=set-aside", Some(&f.admin), None).await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+}
+
+/// The outbox is paged like every list (`?limit=&after=ID`, `next`).
+#[tokio::test]
+async fn the_outbox_is_paged() {
+    let f = fixture().await;
+    let body = json!({"id": "ocean", "title": "Ocean data", "co_facilitators": ["Norland"], "public": true});
+    assert_eq!(f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await.0, StatusCode::CREATED);
+    for d in ["norland", "estoria"] {
+        let participant = json!({"id": d, "name": d, "kind": "member-state"});
+        let (st, e) =
+            f.call("POST", "/api/processes/ocean/participants", Some(&f.admin), Some(participant)).await;
+        assert_eq!(st, StatusCode::CREATED, "{e}");
+        let points = json!({"participant": format!("delegation:{d}"), "focal_points": [
+            {"name": "One", "email": format!("one@{d}.example")}, {"name": "Two", "email": format!("two@{d}.example")}]});
+        let (st, e) = f.call("POST", "/api/processes/ocean/focal-points", Some(&f.admin), Some(points)).await;
+        assert_eq!(st, StatusCode::OK, "{e}");
+    }
+    let draft = json!({"label": "Zero draft", "text": "Draft outcome\n\n1. We agree.\n", "publication": "circulated"});
+    assert_eq!(
+        f.call("POST", "/api/processes/ocean/drafts", Some(&f.admin), Some(draft)).await.0,
+        StatusCode::CREATED
+    );
+
+    let (st, whole) = f.call("GET", "/api/processes/ocean/outbox", Some(&f.admin), None).await;
+    assert_eq!(st, StatusCode::OK, "{whole}");
+    let all: Vec<Value> = whole["messages"].as_array().unwrap().iter().map(|m| m["id"].clone()).collect();
+    assert!(all.len() >= 4, "{whole}");
+    assert_eq!(whole["next"], Value::Null);
+    let mut seen = Vec::new();
+    let mut uri = "/api/processes/ocean/outbox?limit=3".to_string();
+    loop {
+        let (st, page) = f.call("GET", &uri, Some(&f.admin), None).await;
+        assert_eq!(st, StatusCode::OK, "{page}");
+        let ids = page["messages"].as_array().unwrap();
+        assert!(ids.len() <= 3);
+        seen.extend(ids.iter().map(|m| m["id"].clone()));
+        match page["next"].as_i64() {
+            Some(next) => uri = format!("/api/processes/ocean/outbox?limit=3&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, all);
+    let (st, _) = f.call("GET", "/api/processes/ocean/outbox?limit=0", Some(&f.admin), None).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+}
+
+/// A proposal's edit refuses unknown fields like every request body (a
+/// misspelt field used to be ignored, the edit recorded without it).
+#[tokio::test]
+async fn an_edit_with_an_unknown_field_is_refused() {
+    let f = fixture().await;
+    let body = json!({"id": "ocean", "title": "Ocean data", "public": true});
+    assert_eq!(f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await.0, StatusCode::CREATED);
+    let table = json!({"paragraph": "1", "edit": {"kind": "delete", "span": [0, 2], "spam": [3, 4]}});
+    let (st, e) = f.call("POST", "/api/processes/ocean/proposals", Some(&f.admin), Some(table)).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("spam"), "{e}");
+}

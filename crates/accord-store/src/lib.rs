@@ -29,13 +29,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod listen;
 mod outbox;
 mod postgres_outbox;
 mod postgres_store;
 mod sqlite_outbox;
 mod sqlite_store;
 
-pub use outbox::{FocalPointRecord, OutboxRecord, OutboxState, OutboxUpdate};
+pub use outbox::{FocalPointRecord, OutboxRecord, OutboxState, OutboxUpdate, CLAIM_MS};
 pub use postgres_store::Postgres;
 pub use sqlite_store::Sqlite;
 
@@ -169,8 +170,12 @@ pub trait Store: Send {
     fn focal_points(&mut self) -> Result<Vec<FocalPointRecord>, StoreError>;
     /// The outbox of one process, oldest first.
     fn outbox(&mut self, process: &str) -> Result<Vec<OutboxRecord>, StoreError>;
-    /// At most `limit` messages to deliver at `now_ms` (queued, or failed and
-    /// due for another attempt), oldest first.
+    /// At most `limit` messages to deliver at `now_ms` (queued, or failed
+    /// and due for another attempt), oldest first. A store shared by several
+    /// nodes (PostgreSQL) claims them: each is not due again for
+    /// [`CLAIM_MS`], so two nodes' workers never take the same message at
+    /// once; the attempt's outcome ([`Store::record_attempt`]) then sets when
+    /// it is due, if ever.
     fn outbox_due(&mut self, now_ms: i64, limit: usize) -> Result<Vec<OutboxRecord>, StoreError>;
     /// Records an attempt's outcome for the message with this id.
     fn record_attempt(&mut self, id: i64, update: &OutboxUpdate) -> Result<(), StoreError>;
@@ -191,6 +196,17 @@ pub trait Store: Send {
         events.retain(|e| e.seq > after);
         events.truncate(limit);
         Ok(events)
+    }
+    /// Every process's last sequence number in the log: how a node finds
+    /// what it has missed (other nodes' writes) without reading any event.
+    /// Stores override this default, which reads every event.
+    fn process_heads(&mut self) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut heads: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+        for e in self.events()? {
+            let head = heads.entry(e.process).or_default();
+            *head = (*head).max(e.seq);
+        }
+        Ok(heads.into_iter().collect())
     }
     /// Whether the store would accept a write now (a read-only database
     /// would refuse every one): checked at start and by readiness probes.
@@ -234,11 +250,57 @@ pub trait Store: Send {
 /// Opens the store a URL names: `postgres://…` or `postgresql://…` for
 /// PostgreSQL, anything else is a SQLite file path.
 pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if is_postgres(url) {
         Ok(Box::new(Postgres::connect(url)?))
     } else {
         Ok(Box::new(Sqlite::open(std::path::Path::new(url))?))
     }
+}
+
+/// Refuses a database whose schema a newer Accord has migrated past what
+/// this one knows: its writes could break what the newer one relies on.
+pub(crate) fn refuse_newer(current: i64, migrations: &[Migration]) -> Result<(), StoreError> {
+    let known = migrations.iter().map(|m| m.version).max().unwrap_or(0);
+    if current > known {
+        return Err(StoreError::Unavailable(format!(
+            "the database's schema is version {current}, newer than this version of Accord knows \
+             ({known}): a newer Accord has migrated it; run that version (or newer) on it"
+        )));
+    }
+    Ok(())
+}
+
+/// Opens the store a URL names for a server: as [`open`], except that a
+/// PostgreSQL database (shared by several nodes) must already be at this
+/// Accord's schema (`accord migrate`); SQLite, one node's own file, is
+/// brought up to date.
+pub fn open_for_serving(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    if is_postgres(url) {
+        Ok(Box::new(Postgres::connect_current(url)?))
+    } else {
+        Ok(Box::new(Sqlite::open(std::path::Path::new(url))?))
+    }
+}
+
+/// Brings the schema of the database a URL names up to date: the versions
+/// before and after (equal: nothing to do).
+pub fn migrate(url: &str) -> Result<(i64, i64), StoreError> {
+    if is_postgres(url) {
+        let client = postgres::Client::connect(url, postgres::NoTls)
+            .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
+        Postgres::from_client(client).migrate()
+    } else {
+        // Opening migrates; the version it was at is read first.
+        let path = std::path::Path::new(url);
+        let before = if path.exists() { Sqlite::schema_version_of(path)? } else { 0 };
+        let mut store = Sqlite::open(path)?;
+        Ok((before, store.schema_version()?))
+    }
+}
+
+/// Whether `url` names a PostgreSQL database (the store [`open`] opens for it).
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// A migration: its version and SQL.

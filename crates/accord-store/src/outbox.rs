@@ -3,6 +3,12 @@
 //! rows; who receives what is decided by the workspace, delivery by the
 //! server's mail worker.
 
+/// How long a worker's claim on a due message lasts ([`crate::Store::outbox_due`]):
+/// if the worker's node dies mid-batch, its messages are due again after
+/// this. A worker stops delivering a batch while its claim still has the
+/// time of one more attempt, so no other worker takes a message it sends.
+pub const CLAIM_MS: i64 = 60 * 1000;
+
 /// A focal point: a person to write to for a participant (a delegation,
 /// group, observer or co-facilitator, by actor label) in a process.
 #[derive(Debug, Clone, PartialEq, Eq)]

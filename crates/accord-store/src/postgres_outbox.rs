@@ -4,9 +4,7 @@ use postgres::{Client, GenericClient};
 
 use crate::{FocalPointRecord, OutboxRecord, OutboxState, OutboxUpdate, StoreError};
 
-fn unavailable(e: postgres::Error) -> StoreError {
-    StoreError::Unavailable(e.to_string())
-}
+use crate::postgres_store::unavailable;
 
 const SELECT: &str = "SELECT id, message_id, process, seq, kind, draft, recipient_actor, recipient_name, \
     recipient_email, subject, body, state, attempts, next_attempt_at_ms, last_error, created_at_ms, sent_at_ms \
@@ -83,16 +81,26 @@ pub(crate) fn of_process(client: &mut Client, process: &str) -> Result<Vec<Outbo
     Ok(rows.into_iter().map(row).collect())
 }
 
-/// Messages due at `now_ms`, oldest first.
+/// Claims the messages due at `now_ms`, oldest first: each is not due again
+/// for [`crate::CLAIM_MS`], so another node's worker leaves it alone (rows
+/// another worker is claiming at this moment are skipped, not waited for).
 pub(crate) fn due(client: &mut Client, now_ms: i64, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let until = now_ms.saturating_add(crate::CLAIM_MS);
+    let returning = SELECT.trim_start_matches("SELECT ").trim_end_matches(" FROM outbox");
     let rows = client
         .query(
-            &format!("{SELECT} WHERE next_attempt_at_ms IS NOT NULL AND next_attempt_at_ms <= $1 ORDER BY id LIMIT $2"),
-            &[&now_ms, &limit],
+            &format!(
+                "UPDATE outbox SET next_attempt_at_ms = $3 WHERE id IN (SELECT id FROM outbox \
+                 WHERE next_attempt_at_ms IS NOT NULL AND next_attempt_at_ms <= $1 ORDER BY id LIMIT $2 \
+                 FOR UPDATE SKIP LOCKED) RETURNING {returning}"
+            ),
+            &[&now_ms, &limit, &until],
         )
         .map_err(unavailable)?;
-    Ok(rows.into_iter().map(row).collect())
+    let mut claimed: Vec<OutboxRecord> = rows.into_iter().map(row).collect();
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
 }
 
 /// Records an attempt's outcome.

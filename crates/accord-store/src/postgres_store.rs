@@ -14,6 +14,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, sql: include_str!("../migrations/postgres/0001_events.sql") },
     Migration { version: 2, sql: include_str!("../migrations/postgres/0002_accounts.sql") },
     Migration { version: 3, sql: include_str!("../migrations/postgres/0003_outbox.sql") },
+    Migration { version: 4, sql: include_str!("../migrations/postgres/0004_notify.sql") },
 ];
 
 /// A PostgreSQL store.
@@ -21,8 +22,12 @@ pub struct Postgres {
     client: Client,
 }
 
-fn unavailable(e: postgres::Error) -> StoreError {
-    StoreError::Unavailable(e.to_string())
+pub(crate) fn unavailable(e: postgres::Error) -> StoreError {
+    // The server's own message, not only "db error".
+    match e.as_db_error() {
+        Some(db) => StoreError::Unavailable(format!("PostgreSQL: {}", db.message())),
+        None => StoreError::Unavailable(e.to_string()),
+    }
 }
 
 impl Postgres {
@@ -36,7 +41,46 @@ impl Postgres {
         Ok(store)
     }
 
-    fn migrate(&mut self) -> Result<(), StoreError> {
+    /// A store on an open connection, schema as it is (see [`Postgres::migrate`]).
+    pub(crate) fn from_client(client: Client) -> Postgres {
+        Postgres { client }
+    }
+
+    /// Connects to `url` without migrating: a database whose schema is
+    /// behind this Accord's is refused, naming `accord migrate` (several
+    /// nodes share the database: its schema changes when an operator says
+    /// so, not when some node restarts).
+    pub fn connect_current(url: &str) -> Result<Postgres, StoreError> {
+        let client = Client::connect(url, NoTls)
+            .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
+        let mut store = Postgres { client };
+        let has_schema: bool = store
+            .client
+            .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])
+            .map_err(unavailable)?
+            .get(0);
+        let current: i64 = if has_schema {
+            store
+                .client
+                .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])
+                .map_err(unavailable)?
+                .get(0)
+        } else {
+            0
+        };
+        crate::refuse_newer(current, MIGRATIONS)?;
+        let known = MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0);
+        if current < known {
+            return Err(StoreError::Unavailable(format!(
+                "the database's schema is at version {current} and this Accord needs version {known}: \
+                 run `accord migrate --database-url …` first"
+            )));
+        }
+        Ok(store)
+    }
+
+    /// Brings the schema up to date; the versions before and after.
+    pub fn migrate(&mut self) -> Result<(i64, i64), StoreError> {
         let mut tx = self.client.transaction().map_err(unavailable)?;
         // One migrator at a time, across processes.
         tx.batch_execute(
@@ -48,6 +92,8 @@ impl Postgres {
             .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])
             .map_err(unavailable)?
             .get(0);
+        crate::refuse_newer(current, MIGRATIONS)?;
+        let mut now = current;
         for m in MIGRATIONS.iter().filter(|m| m.version > current) {
             tx.batch_execute(m.sql)
                 .map_err(|e| StoreError::Unavailable(format!("migration {}: {e}", m.version)))?;
@@ -56,8 +102,10 @@ impl Postgres {
                 &[&m.version, &now_ms()],
             )
             .map_err(unavailable)?;
+            now = m.version;
         }
-        tx.commit().map_err(unavailable)
+        tx.commit().map_err(unavailable)?;
+        Ok((current, now))
     }
 
     fn rows_to_events(rows: Vec<postgres::Row>) -> Vec<EventRecord> {
@@ -187,6 +235,14 @@ impl Store for Postgres {
             )
             .map_err(unavailable)?;
         Ok(Self::rows_to_events(rows))
+    }
+
+    fn process_heads(&mut self) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows = self
+            .client
+            .query("SELECT process, MAX(seq) FROM events GROUP BY process ORDER BY process", &[])
+            .map_err(unavailable)?;
+        Ok(rows.into_iter().map(|r| (r.get(0), r.get::<_, i64>(1) as u64)).collect())
     }
 
     fn add_token(&mut self, t: &TokenRecord) -> Result<(), StoreError> {

@@ -75,7 +75,10 @@ pub(crate) fn of_process(conn: &Connection, process: &str) -> Result<Vec<OutboxR
     rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
 }
 
-/// Messages due at `now_ms`, oldest first.
+/// Messages due at `now_ms`, oldest first. Not claimed, unlike PostgreSQL's:
+/// one server holds a SQLite data directory (its lock), so no other worker
+/// can take them, and a server restarted after a crash sends at once what
+/// the dead one had taken.
 pub(crate) fn due(conn: &Connection, now_ms: i64, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let mut stmt = conn

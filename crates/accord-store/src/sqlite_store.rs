@@ -55,6 +55,53 @@ impl Sqlite {
         Self::setup(conn)
     }
 
+    /// Writes a consistent copy of the whole database to `target` (a new
+    /// file), online: `VACUUM INTO` reads one snapshot while writers go on
+    /// (WAL), and the copy is compact and self-contained (no WAL beside it).
+    pub fn backup_to(&mut self, target: &Path) -> Result<(), StoreError> {
+        if target.exists() {
+            return Err(StoreError::Unavailable(format!(
+                "{}: already exists; name a new file",
+                target.display()
+            )));
+        }
+        let target = target.to_str().ok_or_else(|| {
+            StoreError::Unavailable(format!("{}: the backup's path must be valid UTF-8", target.display()))
+        })?;
+        self.conn
+            .execute("VACUUM INTO ?1", [target])
+            .map(|_| ())
+            .map_err(|e| StoreError::Unavailable(format!("cannot write the backup {target}: {e}")))
+    }
+
+    /// The schema version of the database file at `path`, read without
+    /// migrating it (0: a file without Accord's schema).
+    pub fn schema_version_of(path: &Path) -> Result<i64, StoreError> {
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+        let exists: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| {
+                StoreError::Unavailable(format!("{}: not an SQLite database: {e}", path.display()))
+            })?;
+        if !exists {
+            return Ok(0);
+        }
+        conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+            .map_err(unavailable)
+    }
+
+    /// The schema version the database is at.
+    pub fn schema_version(&mut self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+            .map_err(unavailable)
+    }
+
     /// A store in memory, for tests.
     pub fn in_memory() -> Result<Sqlite, StoreError> {
         Self::setup(Connection::open_in_memory().map_err(unavailable)?)
@@ -72,7 +119,8 @@ impl Sqlite {
         Ok(store)
     }
 
-    fn migrate(&mut self) -> Result<(), StoreError> {
+    /// Brings the schema up to date; the versions before and after.
+    pub fn migrate(&mut self) -> Result<(i64, i64), StoreError> {
         let tx = self.conn.transaction().map_err(unavailable)?;
         tx.execute_batch(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)",
@@ -81,6 +129,8 @@ impl Sqlite {
         let current: i64 = tx
             .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
             .map_err(unavailable)?;
+        crate::refuse_newer(current, MIGRATIONS)?;
+        let mut now = current;
         for m in MIGRATIONS.iter().filter(|m| m.version > current) {
             tx.execute_batch(m.sql)
                 .map_err(|e| StoreError::Unavailable(format!("migration {}: {e}", m.version)))?;
@@ -89,8 +139,10 @@ impl Sqlite {
                 params![m.version, now_ms()],
             )
             .map_err(unavailable)?;
+            now = m.version;
         }
-        tx.commit().map_err(unavailable)
+        tx.commit().map_err(unavailable)?;
+        Ok((current, now))
     }
 
     fn query_events(&mut self, sql: &str, process: Option<&str>) -> Result<Vec<EventRecord>, StoreError> {
@@ -204,6 +256,17 @@ impl Store for Sqlite {
             &format!("{SELECT_EVENTS} WHERE process = ?1 AND seq > {after} ORDER BY seq LIMIT {limit}"),
             Some(process),
         )
+    }
+
+    fn process_heads(&mut self) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT process, MAX(seq) FROM events GROUP BY process ORDER BY process")
+            .map_err(unavailable)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))
+            .map_err(unavailable)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
     }
 
     fn check_writable(&mut self) -> Result<(), StoreError> {

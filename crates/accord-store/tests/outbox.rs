@@ -158,4 +158,20 @@ fn postgres_keeps_the_outbox_when_a_server_is_given() {
                 as u64
     );
     scenario(&mut s, &process);
+    // Several nodes share this database: a message one worker claims is not
+    // due to another until the claim ends.
+    s.append_with_outbox(&[event(&process, 2)], &[message(&process, 2, "delta")]).unwrap();
+    let mine = |s: &mut Postgres, now: i64| -> Vec<String> {
+        s.outbox_due(now, 10_000)
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.process == process && m.recipient_email.starts_with("delta"))
+            .map(|m| m.message_id)
+            .collect()
+    };
+    let mut other = Postgres::connect(&url).unwrap();
+    assert_eq!(mine(&mut s, 10_000).len(), 1, "the first worker claims it");
+    assert!(mine(&mut other, 10_000).is_empty(), "a second worker does not get it while claimed");
+    assert!(mine(&mut other, 10_000 + accord_store::CLAIM_MS - 1).is_empty());
+    assert_eq!(mine(&mut other, 10_000 + accord_store::CLAIM_MS).len(), 1, "due again when the claim ends");
 }

@@ -138,10 +138,11 @@ impl KeyIndex {
         self.order.drain(..).filter_map(|k| map.remove(&k).map(|e| (k, e))).collect()
     }
 
-    /// Forgets the keys of `process`'s events after `seq` (they were not
-    /// recorded: the store failed and the process was reloaded).
-    pub fn forget_after(&mut self, process: &str, seq: u64) {
-        self.map.retain(|_, e| e.process != process || e.outcome.seq <= seq);
+    /// Forgets every key of `process`: the process is rebuilt from the log,
+    /// and the log's keys are what is kept (a key of an event the store
+    /// refused must not answer a retry, whatever its sequence number).
+    pub fn forget_process(&mut self, process: &str) {
+        self.map.retain(|_, e| e.process != process);
         let map = &self.map;
         self.order.retain(|k| map.contains_key(k));
     }

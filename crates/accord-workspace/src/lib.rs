@@ -15,15 +15,17 @@
 pub mod accounts;
 pub mod demo;
 pub mod error;
+pub mod follow;
 pub mod idempotency;
 pub mod import;
 pub mod lock;
 pub mod log;
 pub mod outbox;
 pub mod secrets;
+mod store_thread;
 pub mod transfer;
 pub mod workspace;
 
 pub use error::WorkspaceError;
 pub use idempotency::RequestKey;
-pub use workspace::{Change, ProcessSlot, Workspace};
+pub use workspace::{CatchUp, Change, ProcessSlot, Workspace};

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 
 use accord_core::negotiation::{Action, Actor, DomainError, Event, Outcome, ProcessState};
-use accord_store::{EventRecord, OutboxRecord, Store, StoreError, TokenRecord};
+use accord_store::{EventRecord, Store, StoreError, TokenRecord};
 use tokio::sync::oneshot;
 
 use crate::error::WorkspaceError;
@@ -22,20 +22,32 @@ use crate::idempotency::{KeyEntry, KeyIndex, RequestKey, StoredKey, KEY_CAPACITY
 use crate::log::{LogError, LogEvent};
 use crate::outbox::{self, FocalIndex};
 use crate::secrets::{new_token_secret, system_clock, token_hash};
+use crate::store_thread::{store_thread, Job};
 
-/// Most events committed in one transaction.
-const MAX_BATCH: usize = 1024;
+/// Most tries at one action when other writers keep extending its process
+/// first (each try checks the action again against the log).
+const MAX_ATTEMPTS: u32 = 24;
 
-/// Work run on the store's thread.
-type StoreTask = Box<dyn FnOnce(&mut dyn Store) + Send>;
+/// How one try at an action ended.
+enum Attempted {
+    /// Recorded (or recorded before, by the first request with its key).
+    Done(Outcome),
+    /// Another writer extended the process first; try again.
+    Behind(StoreError),
+}
 
-enum Job {
-    /// An event and the outbox messages it causes, recorded together.
-    Append(EventRecord, Vec<OutboxRecord>, oneshot::Sender<Result<(), StoreError>>),
-    ProcessEvents(String, oneshot::Sender<Result<Vec<EventRecord>, StoreError>>),
-    Token(String, oneshot::Sender<Result<Option<TokenRecord>, StoreError>>),
-    AddToken(TokenRecord, oneshot::Sender<Result<(), StoreError>>),
-    Run(StoreTask),
+/// Most events read from the log at once when catching up.
+const CATCH_UP_PAGE: usize = 1024;
+
+/// What [`Workspace::catch_up`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatchUp {
+    /// The log holds nothing of the process.
+    Absent,
+    /// The state holds every event the log has; this many were new.
+    Current(usize),
+    /// A change of this node's is on its way to the store: try again shortly.
+    Busy,
 }
 
 /// A change that live viewers should see: sent after it is durable.
@@ -59,6 +71,12 @@ pub struct ProcessSlot {
     /// failure): a front end's cache of something derived from the state is
     /// good while both this and the state's `seq` are unchanged.
     generation: AtomicU64,
+    /// This node's events of the process sent to the store and not yet
+    /// answered.
+    pending: AtomicU64,
+    /// Whether the state holds an event the store refused: no new change is
+    /// made on it until it is rebuilt from the log ([`Workspace::repair`]).
+    stale: std::sync::atomic::AtomicBool,
 }
 
 impl ProcessSlot {
@@ -67,6 +85,8 @@ impl ProcessSlot {
             durable: tokio::sync::watch::Sender::new(state.seq),
             state: RwLock::new(state),
             generation: AtomicU64::new(0),
+            pending: AtomicU64::new(0),
+            stale: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -90,6 +110,10 @@ pub struct Workspace {
     pub(crate) focal: RwLock<FocalIndex>,
     /// Durable changes, for live viewers (server-sent events).
     pub changes: tokio::sync::broadcast::Sender<Change>,
+    /// How long other writers' events took to reach this node.
+    pub lag: crate::follow::LagHistogram,
+    /// Whether this node follows other writers, and is caught up with them.
+    pub following: crate::follow::Following,
 }
 
 /// Rebuilds every process from a log.
@@ -106,22 +130,29 @@ fn replay_keyed(
 ) -> Result<BTreeMap<String, ProcessState>, String> {
     let mut out: BTreeMap<String, ProcessState> = BTreeMap::new();
     for r in records {
-        let mut event = LogEvent::read(&r.payload)
-            .and_then(|e| e.to_event())
-            .map_err(|e| format!("event {} of process {}: {e}", r.seq, r.process))?;
-        let key = event.idempotency_key.take();
         let state = out.entry(r.process.clone()).or_insert_with(|| ProcessState::new(&r.process));
-        let outcome = state
-            .apply_recorded(&event)
-            .map_err(|e| format!("event {} of process {} does not apply: {e}", r.seq, r.process))?;
-        if let Some(k) = key.as_deref().and_then(StoredKey::from_log) {
-            keys.insert(
-                k.scope,
-                KeyEntry { process: r.process.clone(), fingerprint: k.fingerprint, outcome },
-            );
-        }
+        absorb(state, r, keys)?;
     }
     Ok(out)
+}
+
+/// Applies one recorded event to its process's state (a replay, a catch-up
+/// with other nodes' events); its request key goes to `keys`.
+fn absorb(state: &mut ProcessState, r: &EventRecord, keys: &mut KeyIndex) -> Result<Outcome, String> {
+    let mut event = LogEvent::read(&r.payload)
+        .and_then(|e| e.to_event())
+        .map_err(|e| format!("event {} of process {}: {e}", r.seq, r.process))?;
+    let key = event.idempotency_key.take();
+    let outcome = state
+        .apply_recorded(&event)
+        .map_err(|e| format!("event {} of process {} does not apply: {e}", r.seq, r.process))?;
+    if let Some(k) = key.as_deref().and_then(StoredKey::from_log) {
+        keys.insert(
+            k.scope,
+            KeyEntry { process: r.process.clone(), fingerprint: k.fingerprint, outcome: outcome.clone() },
+        );
+    }
+    Ok(outcome)
 }
 
 /// The record the store keeps for an event: its payload in the log's own
@@ -137,72 +168,6 @@ pub fn record_of(event: &Event) -> Result<EventRecord, LogError> {
         idempotency_key: event.idempotency_key.clone(),
         payload: LogEvent::from_event(event)?.write(),
     })
-}
-
-fn store_thread(mut store: Box<dyn Store>, jobs: mpsc::Receiver<Job>) {
-    while let Ok(first) = jobs.recv() {
-        type Appended = (EventRecord, Vec<OutboxRecord>, oneshot::Sender<Result<(), StoreError>>);
-        let mut appends: Vec<Appended> = Vec::new();
-        let mut others = Vec::new();
-        let mut next = Some(first);
-        while let Some(job) = next.take() {
-            match job {
-                Job::Append(r, m, tx) => appends.push((r, m, tx)),
-                other => others.push(other),
-            }
-            if appends.len() < MAX_BATCH {
-                next = jobs.try_recv().ok();
-            }
-        }
-        if !appends.is_empty() {
-            let records: Vec<EventRecord> = appends.iter().map(|(r, _, _)| r.clone()).collect();
-            let messages: Vec<OutboxRecord> =
-                appends.iter().flat_map(|(_, m, _)| m.iter().cloned()).collect();
-            let _span = tracing::debug_span!("store.append", events = records.len()).entered();
-            match store.append_with_outbox(&records, &messages) {
-                Ok(()) => {
-                    for (_, _, tx) in appends {
-                        let _ = tx.send(Ok(()));
-                    }
-                }
-                Err(e) if appends.len() > 1 => {
-                    tracing::warn!(error = %e, events = appends.len(), "a group commit failed; appending one by one");
-                    // Find out which failed: each on its own.
-                    for (r, m, tx) in appends {
-                        let _ = tx.send(store.append_with_outbox(std::slice::from_ref(&r), &m));
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "the store refused an event");
-                    for (_, _, tx) in appends {
-                        let _ = tx.send(Err(e.clone()));
-                    }
-                }
-            }
-        }
-        for job in others {
-            match job {
-                Job::ProcessEvents(p, tx) => {
-                    let _span = tracing::debug_span!("store.process_events", process = %p).entered();
-                    let _ = tx.send(store.process_events(&p));
-                }
-                Job::Token(h, tx) => {
-                    // The token's hash is not logged: it names a credential.
-                    let _span = tracing::debug_span!("store.token").entered();
-                    let _ = tx.send(store.token(&h));
-                }
-                Job::AddToken(t, tx) => {
-                    let _span = tracing::debug_span!("store.add_token", actor = %t.actor).entered();
-                    let _ = tx.send(store.add_token(&t));
-                }
-                Job::Run(f) => {
-                    let _span = tracing::debug_span!("store.run").entered();
-                    f(store.as_mut())
-                }
-                Job::Append(..) => {}
-            }
-        }
-    }
 }
 
 impl Workspace {
@@ -243,6 +208,8 @@ impl Workspace {
             keys: Mutex::new(keys),
             focal: RwLock::new(focal),
             changes: tokio::sync::broadcast::channel(4096).0,
+            lag: Default::default(),
+            following: Default::default(),
         }))
     }
 
@@ -294,6 +261,12 @@ impl Workspace {
     /// ([`RequestKey`]). The actor's authorization is checked before the key
     /// is looked up; a key recorded for another request of the same scope is
     /// refused ([`WorkspaceError::KeyReused`]).
+    ///
+    /// Another node on the same database may have extended the process
+    /// first: the store then refuses the event ([`StoreError::Conflict`]),
+    /// the process is brought up to the log, and the action is checked again
+    /// against what is now there — so a client sees a conflict only when its
+    /// action is no longer valid, never because two nodes raced.
     #[tracing::instrument(level = "debug", skip_all, fields(process, action = action.name()))]
     pub async fn execute_keyed(
         &self,
@@ -303,22 +276,69 @@ impl Workspace {
         key: Option<RequestKey>,
     ) -> Result<Outcome, WorkspaceError> {
         let key = key.map(|k| k.stored(process, &actor));
-        let mut retried: Option<StoredKey> = None;
-        let slot = {
-            let existing = self.processes.read().map_err(poisoned)?.get(process).cloned();
-            match existing {
-                Some(s) => s,
-                None if matches!(action, Action::CreateProcess { .. }) => {
-                    let mut map = self.processes.write().map_err(poisoned)?;
-                    map.entry(process.to_string())
-                        .or_insert_with(|| ProcessSlot::new(ProcessState::new(process)))
-                        .clone()
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let slot = self.slot_for(process, &action).await?;
+            match self.attempt(process, &slot, actor.clone(), action.clone(), key.clone()).await? {
+                Attempted::Done(outcome) => return Ok(outcome),
+                Attempted::Behind(e) if attempt < MAX_ATTEMPTS => {
+                    tracing::debug!(process, attempt, error = %e, "another writer was first; checking the action again");
+                    // A little apart, so that two nodes racing do not race again.
+                    let spread = u64::from(
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.subsec_nanos()),
+                    );
+                    let ceiling = 1u64 << attempt.min(6);
+                    tokio::time::sleep(std::time::Duration::from_micros(spread % (ceiling * 1000))).await;
                 }
-                None => return Err(DomainError::NotFound(format!("no process `{process}`")).into()),
+                Attempted::Behind(e) => return Err(WorkspaceError::from(e)),
             }
-        };
+        }
+    }
+
+    /// The slot of `process`: one this node has, one another node created
+    /// (read from the log now), or a new one for a process being created.
+    async fn slot_for(&self, process: &str, action: &Action) -> Result<Arc<ProcessSlot>, WorkspaceError> {
+        if let Some(s) = self.processes.read().map_err(poisoned)?.get(process).cloned() {
+            return Ok(s);
+        }
+        if self.catch_up(process).await? != CatchUp::Absent {
+            if let Some(s) = self.processes.read().map_err(poisoned)?.get(process).cloned() {
+                return Ok(s);
+            }
+        }
+        if matches!(action, Action::CreateProcess { .. }) {
+            let mut map = self.processes.write().map_err(poisoned)?;
+            return Ok(map
+                .entry(process.to_string())
+                .or_insert_with(|| ProcessSlot::new(ProcessState::new(process)))
+                .clone());
+        }
+        Err(DomainError::NotFound(format!("no process `{process}`")).into())
+    }
+
+    /// One try at recording `action`: done (recorded now, or by the first
+    /// request with this key), or behind (another writer extended the
+    /// process first; the slot now holds what the log holds).
+    async fn attempt(
+        &self,
+        process: &str,
+        slot: &ProcessSlot,
+        actor: Actor,
+        action: Action,
+        key: Option<StoredKey>,
+    ) -> Result<Attempted, WorkspaceError> {
         let (outcome, done) = {
             let mut state = slot.state.write().map_err(poisoned)?;
+            if slot.stale.load(Ordering::Acquire) {
+                drop(state);
+                self.repair(process, slot).await;
+                return Ok(Attempted::Behind(StoreError::Conflict(
+                    "the process was being rebuilt from the log".into(),
+                )));
+            }
             let first = match &key {
                 Some(k) => {
                     // Who may act is checked before the key: a key never
@@ -354,39 +374,58 @@ impl Workspace {
                 event.idempotency_key = None;
                 let outcome = state.apply(&event)?;
                 let messages = outbox::messages(&before, &state, &event, &focal);
-                retried = key.clone();
-                if let Some(k) = key {
+                if let Some(k) = &key {
                     let entry = KeyEntry {
                         process: process.to_string(),
-                        fingerprint: k.fingerprint,
+                        fingerprint: k.fingerprint.clone(),
                         outcome: outcome.clone(),
                     };
-                    self.keys.lock().map_err(poisoned)?.insert(k.scope, entry);
+                    self.keys.lock().map_err(poisoned)?.insert(k.scope.clone(), entry);
                 }
                 let (tx, rx) = oneshot::channel();
                 // Sent under the lock: the store receives a process's events in order.
-                let sent = self.send(Job::Append(record, messages, tx));
+                slot.pending.fetch_add(1, Ordering::AcqRel);
+                let sent = self.send(Job::Append(record, messages, slot.generation(), tx));
+                if sent.is_err() {
+                    slot.pending.fetch_sub(1, Ordering::AcqRel);
+                    slot.stale.store(true, Ordering::Release);
+                }
                 (outcome, Ok(sent.map(|()| rx)))
             }
         };
         let done = match done {
             Ok(Ok(rx)) => rx,
             Ok(Err(e)) => {
-                self.reload(process, &slot).await;
+                self.repair(process, slot).await;
                 return Err(e);
             }
             Err(seq) => {
                 let mut durable = slot.durable.subscribe();
                 let wait = durable.wait_for(|d| *d >= seq);
                 return match tokio::time::timeout(std::time::Duration::from_secs(30), wait).await {
-                    Ok(Ok(_)) => Ok(outcome),
+                    // The first request's event is durable if its key is
+                    // still there: a refused one's goes when the process is
+                    // rebuilt (before the log's head passes it).
+                    Ok(Ok(_)) => match key.as_ref().map(|k| self.recorded(k)).transpose()?.flatten() {
+                        Some(first) if first.seq == seq => Ok(Attempted::Done(first)),
+                        _ => Ok(Attempted::Behind(StoreError::Conflict(
+                            "the first request with this key was not recorded".into(),
+                        ))),
+                    },
                     _ => Err(WorkspaceError::Unavailable(
                         "the first request with this key is not recorded yet".into(),
                     )),
                 };
             }
         };
-        match done.await {
+        let answer = done.await;
+        slot.pending.fetch_sub(1, Ordering::AcqRel);
+        if !matches!(answer, Ok(Ok(()))) {
+            // Memory holds an event the log does not: no change is made on
+            // it from now on, and it is rebuilt once nothing is in flight.
+            slot.stale.store(true, Ordering::Release);
+        }
+        match answer {
             Ok(Ok(())) => {
                 slot.durable.send_if_modified(|d| {
                     let newer = *d < outcome.seq;
@@ -400,18 +439,21 @@ impl Workspace {
                     seq: outcome.seq,
                     paragraph: outcome.paragraph.clone(),
                 });
-                Ok(outcome)
+                Ok(Attempted::Done(outcome))
             }
             Ok(Err(e)) => {
-                self.reload(process, &slot).await;
+                self.repair(process, slot).await;
                 // Another writer may have recorded this very request first.
-                match retried.as_ref().map(|k| self.recorded(k)).transpose()?.flatten() {
-                    Some(first) => Ok(first),
-                    None => Err(WorkspaceError::from(e)),
+                if let Some(first) = key.as_ref().map(|k| self.recorded(k)).transpose()?.flatten() {
+                    return Ok(Attempted::Done(first));
+                }
+                match e {
+                    StoreError::Conflict(_) => Ok(Attempted::Behind(e)),
+                    e => Err(WorkspaceError::from(e)),
                 }
             }
             Err(_) => {
-                self.reload(process, &slot).await;
+                self.repair(process, slot).await;
                 Err(WorkspaceError::Unavailable("the store stopped before recording the change".into()))
             }
         }
@@ -428,34 +470,192 @@ impl Workspace {
         }
     }
 
-    /// Replaces a process's state by what the log holds.
-    async fn reload(&self, process: &str, slot: &ProcessSlot) {
-        tracing::warn!(process, "reloading the process from the log after a store failure");
-        let (tx, rx) = oneshot::channel();
-        if self.send(Job::ProcessEvents(process.to_string(), tx)).is_err() {
+    /// Rebuilds a stale process (one whose state holds an event the store
+    /// refused) from the log, once none of this node's events of it is in
+    /// flight: those were made on the refused one, and the store refuses
+    /// them too (their generation is the refused one's). Until then no new
+    /// change is made on the state. Whoever finds the process stale calls
+    /// this; one of them rebuilds it, the others find it repaired. The log is
+    /// read again a few times if the store fails.
+    async fn repair(&self, process: &str, slot: &ProcessSlot) {
+        let mut wait = std::time::Duration::from_millis(20);
+        loop {
+            if !slot.stale.load(Ordering::Acquire) {
+                return;
+            }
+            if slot.pending.load(Ordering::Acquire) > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                continue;
+            }
+            // Nothing of this node's is in flight and nothing new starts
+            // while the process is stale: the log is what memory must be.
+            // (Unless another caller rebuilds it first, and it goes stale
+            // again: then this reading is old, and is not used.)
+            let generation = slot.generation();
+            let (tx, rx) = oneshot::channel();
+            if self.send(Job::ProcessEvents(process.to_string(), tx)).is_err() {
+                return;
+            }
+            let records = match rx.await {
+                Ok(Ok(records)) => records,
+                Ok(Err(e)) if wait < std::time::Duration::from_secs(2) => {
+                    tracing::warn!(process, error = %e, "cannot read the log to rebuild the process; trying again");
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                    continue;
+                }
+                Ok(Err(e)) => {
+                    tracing::error!(process, error = %e, "cannot read the log to rebuild the process");
+                    return;
+                }
+                Err(_) => return,
+            };
+            let mut recorded = KeyIndex::new(KEY_CAPACITY);
+            let mut states = match replay_keyed(&records, &mut recorded) {
+                Ok(states) => states,
+                Err(e) => {
+                    tracing::error!(process, error = %e, "the log of the process does not replay");
+                    return;
+                }
+            };
+            let state = states.remove(process).unwrap_or_else(|| ProcessState::new(process));
+            let Ok(mut s) = slot.state.write() else { return };
+            if !slot.stale.load(Ordering::Acquire)
+                || slot.pending.load(Ordering::Acquire) > 0
+                || slot.generation() != generation
+            {
+                continue; // Another caller rebuilt it meanwhile.
+            }
+            tracing::info!(process, seq = state.seq, "rebuilt the process from the log");
+            if let Ok(mut keys) = self.keys.lock() {
+                // The process's keys are the log's: those of refused events
+                // go, those another writer recorded come (a retry through
+                // this node then answers their first outcome).
+                keys.forget_process(process);
+                for (scope, entry) in recorded.into_entries() {
+                    keys.insert(scope, entry);
+                }
+            }
+            slot.durable.send_replace(state.seq);
+            let seq = state.seq;
+            *s = state;
+            slot.generation.fetch_add(1, Ordering::AcqRel);
+            slot.stale.store(false, Ordering::Release);
+            drop(s);
+            // Viewers see the process as the log has it (another node's
+            // events may be in it).
+            let _ = self.changes.send(Change { process: process.to_string(), seq, paragraph: None });
             return;
         }
-        let Ok(Ok(records)) = rx.await else { return };
-        let mut recorded = KeyIndex::new(KEY_CAPACITY);
-        if let Ok(mut states) = replay_keyed(&records, &mut recorded) {
-            let state = states.remove(process).unwrap_or_else(|| ProcessState::new(process));
-            if let Ok(mut s) = slot.state.write() {
-                if let Ok(mut keys) = self.keys.lock() {
-                    // Keys of what the log does not hold go; keys of what
-                    // another writer recorded come (a retry through this
-                    // server then answers their first outcome).
-                    keys.forget_after(process, state.seq);
-                    for (scope, entry) in recorded.into_entries() {
-                        if keys.get(&scope).is_none() {
-                            keys.insert(scope, entry);
+    }
+
+    /// Brings `process` up to what the log holds: the events other writers
+    /// (other nodes on the same database) appended since this node's last,
+    /// applied in order and shown to live viewers. A process this node has
+    /// never seen is read whole. Returns [`CatchUp::Busy`] while one of this
+    /// node's own changes to the process is on its way to the store (the
+    /// caller tries again shortly).
+    pub async fn catch_up(&self, process: &str) -> Result<CatchUp, WorkspaceError> {
+        let mut applied = 0;
+        loop {
+            let existing = self.processes.read().map_err(poisoned)?.get(process).cloned();
+            let from = existing.as_ref().map_or(0, |s| *s.durable.borrow());
+            let generation = existing.as_ref().map_or(0, |s| s.generation());
+            let records = self.process_events_after(process, from, CATCH_UP_PAGE).await?;
+            if records.is_empty() {
+                return Ok(if existing.is_none() { CatchUp::Absent } else { CatchUp::Current(applied) });
+            }
+            let full = records.len() == CATCH_UP_PAGE;
+            // A slot only for a process the log has: a request naming any
+            // other never grows the map.
+            let slot = match existing {
+                Some(s) => s,
+                None => self
+                    .processes
+                    .write()
+                    .map_err(poisoned)?
+                    .entry(process.to_string())
+                    .or_insert_with(|| ProcessSlot::new(ProcessState::new(process)))
+                    .clone(),
+            };
+            let now = (self.clock)();
+            let mut changes = Vec::new();
+            let mut broken = None;
+            {
+                let mut state = slot.state.write().map_err(poisoned)?;
+                if slot.stale.load(Ordering::Acquire)
+                    || slot.pending.load(Ordering::Acquire) > 0
+                    || state.seq != *slot.durable.borrow()
+                    || slot.generation() != generation
+                {
+                    return Ok(CatchUp::Busy);
+                }
+                let mut keys = self.keys.lock().map_err(poisoned)?;
+                let have = state.seq;
+                for r in records.iter().filter(|r| r.seq > have) {
+                    if r.seq != state.seq + 1 {
+                        broken = Some(format!(
+                            "event {} of process {} follows event {}",
+                            r.seq, process, state.seq
+                        ));
+                        break;
+                    }
+                    match absorb(&mut state, r, &mut keys) {
+                        Ok(outcome) => {
+                            self.lag.observe(now.saturating_sub(r.at_ms));
+                            changes.push(Change {
+                                process: process.to_string(),
+                                seq: outcome.seq,
+                                paragraph: outcome.paragraph,
+                            });
+                        }
+                        Err(e) => {
+                            broken = Some(e);
+                            break;
                         }
                     }
                 }
                 slot.durable.send_replace(state.seq);
-                *s = state;
-                slot.generation.fetch_add(1, Ordering::AcqRel);
+            }
+            if let Some(e) = broken {
+                tracing::error!(process, error = %e, "another writer's event does not apply here; rebuilding");
+                slot.stale.store(true, Ordering::Release);
+                self.repair(process, &slot).await;
+                return Err(WorkspaceError::Log(e));
+            }
+            applied += changes.len();
+            for c in changes {
+                let _ = self.changes.send(c);
+            }
+            if !full {
+                return Ok(CatchUp::Current(applied));
             }
         }
+    }
+
+    /// The processes the log holds events of that this node has not applied
+    /// (a sweep: what lost wake-ups would otherwise leave behind).
+    pub async fn behind(&self) -> Result<Vec<String>, WorkspaceError> {
+        let heads = self.with_store(|st| st.process_heads()).await??;
+        let map = self.processes.read().map_err(poisoned)?;
+        Ok(heads
+            .into_iter()
+            .filter(|(p, head)| map.get(p).is_none_or(|s| *s.durable.borrow() < *head))
+            .map(|(p, _)| p)
+            .collect())
+    }
+
+    /// The last sequence number of `process` this node has applied and the
+    /// store has made durable (0: none).
+    pub fn durable_seq(&self, process: &str) -> u64 {
+        self.processes.read().ok().and_then(|m| m.get(process).map(|s| *s.durable.borrow())).unwrap_or(0)
+    }
+
+    /// Reads the focal points again (another node may have changed them).
+    pub async fn refresh_focal_points(&self) -> Result<(), WorkspaceError> {
+        let points = self.with_store(|st| st.focal_points()).await??;
+        *self.focal.write().map_err(poisoned)? = outbox::index(points);
+        Ok(())
     }
 
     /// The clock's reading, in milliseconds since the epoch.

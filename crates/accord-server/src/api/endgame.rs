@@ -271,20 +271,20 @@ pub(super) async fn set_focal_points(
 
 /// The focal points `actor` may see: all of them for the secretariat and
 /// co-facilitators, a participant's own otherwise.
-fn focal_points_of(ws: &Workspace, p: &str, actor: Option<&Actor>) -> Value {
+fn focal_points_of(ws: &Workspace, p: &str, actor: Option<&Actor>) -> super::wire::FocalPoints {
     let all = ws.process(p).is_some_and(|slot| {
         slot.state.read().is_ok_and(|s| {
             matches!(actor, Some(Actor::Secretariat { .. })) || policy::is_co_facilitator(&s, actor)
         })
     });
     let own = actor.map(Actor::label);
-    let list: Vec<Value> = ws
+    let focal_points = ws
         .focal_points(p)
         .into_iter()
         .filter(|f| all || own.as_deref() == Some(f.actor.as_str()))
-        .map(|f| json!({"participant": f.actor, "name": f.name, "email": f.email}))
+        .map(|f| super::wire::FocalPointView { participant: f.actor, name: f.name, email: f.email })
         .collect();
-    json!({ "focal_points": list })
+    super::wire::FocalPoints { focal_points }
 }
 
 pub(super) async fn get_focal_points(
@@ -300,11 +300,21 @@ pub(super) async fn get_focal_points(
 }
 
 /// `GET …/outbox`: every message the process's events caused, with its state.
+/// `GET …/outbox?limit=&after=ID`: a page of the outbox.
+#[derive(Deserialize)]
+pub(super) struct OutboxQuery {
+    /// The id of the previous page's last message.
+    after: Option<i64>,
+    limit: Option<usize>,
+}
+
 pub(super) async fn outbox(
     State(ws): State<Ws>,
     Path(p): Path<String>,
+    Query(q): Query<OutboxQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let limit = PageQuery { limit: q.limit, after: None }.limit()?;
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let admin = matches!(actor, Some(Actor::Secretariat { .. }))
@@ -315,6 +325,16 @@ pub(super) async fn outbox(
         )
         .into());
     }
-    let list: Vec<Value> = ws.outbox(&p).await?.iter().map(accord_workspace::outbox::message_json).collect();
-    Ok(ok(&json!({ "messages": list })))
+    // The store's messages come in id order; the answer is one page of them.
+    let after = q.after.unwrap_or(i64::MIN);
+    let records = ws.outbox(&p).await?;
+    let mut page: Vec<_> = records.iter().filter(|m| m.id > after).take(limit + 1).collect();
+    let next = if page.len() > limit {
+        page.truncate(limit);
+        page.last().map(|m| m.id)
+    } else {
+        None
+    };
+    let messages: Vec<Value> = page.into_iter().map(accord_workspace::outbox::message_json).collect();
+    Ok(ok(&json!({ "messages": messages, "next": next })))
 }

@@ -1,5 +1,5 @@
-//! The API's guard around every route: a request body must say it is JSON
-//! (415 otherwise), and every error answer is in the documented JSON form —
+//! The API's guards: a request body must say it is JSON (415 otherwise, on
+//! the routes that take one), and every error answer is in the documented JSON form —
 //! including the framework's own refusals (405 with an empty body, 413 and
 //! malformed query strings in plain text), which no handler sees.
 
@@ -15,11 +15,11 @@ use crate::error::ApiError;
 /// Longest framework message kept when it is rewritten as JSON.
 const MAX_MESSAGE: usize = 4096;
 
-/// Refuses a body that is not declared JSON, and rewrites non-JSON errors.
-pub(super) async fn guard(req: Request, next: Next) -> Response {
-    let method = req.method().clone();
-    let writes = matches!(method, Method::POST | Method::PUT | Method::PATCH);
-    if writes && req.body().size_hint().exact() != Some(0) && !declares_json(&req) {
+/// Refuses a body that is not declared JSON (415). A layer of the routes
+/// that take a body only, so that a method a route does not answer is a 405
+/// whatever its body (before, a bodyless `PUT` on a GET route was a 415).
+pub(super) async fn require_json(req: Request, next: Next) -> Response {
+    if req.body().size_hint().exact() != Some(0) && !declares_json(&req) {
         return ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
@@ -27,6 +27,12 @@ pub(super) async fn guard(req: Request, next: Next) -> Response {
         )
         .into_response();
     }
+    next.run(req).await
+}
+
+/// Rewrites the framework's non-JSON errors in the documented JSON form.
+pub(super) async fn guard(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
     let res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) || is_json(res.headers()) {

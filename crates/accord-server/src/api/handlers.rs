@@ -1,10 +1,12 @@
 //! The API's handlers: each reads who calls and what they sent, acts
 //! through the workspace or reads its state, and answers JSON.
 
+use super::wire::*;
 use super::*;
+use accord_core::negotiation::CompilationParagraph;
 
 pub(super) async fn health() -> Response {
-    ok(&json!({"status": "ok"}))
+    ok(&Health { status: "ok" })
 }
 
 pub(super) async fn ready(State(ws): State<Ws>) -> Result<Response, ApiError> {
@@ -19,16 +21,7 @@ pub(super) async fn ready(State(ws): State<Ws>) -> Result<Response, ApiError> {
             format!("the store refuses changes ({reason})"),
         )
     })?;
-    Ok(ok(&json!({"status": "ready"})))
-}
-
-#[derive(Serialize)]
-pub(super) struct ProcessSummary<'a> {
-    id: &'a str,
-    title: &'a str,
-    public: bool,
-    drafts: usize,
-    seq: u64,
+    Ok(ok(&Health { status: "ready" }))
 }
 
 pub(super) async fn list_processes(State(ws): State<Ws>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -37,19 +30,16 @@ pub(super) async fn list_processes(State(ws): State<Ws>, headers: HeaderMap) -> 
     for slot in ws.processes() {
         let s = read(&slot)?;
         if policy::may_see_process(&s, actor.as_ref()) {
-            out.push(
-                serde_json::to_value(ProcessSummary {
-                    id: &s.id,
-                    title: &s.info.title,
-                    public: s.info.public,
-                    drafts: policy::readable_drafts(&s, actor.as_ref()).count(),
-                    seq: s.seq,
-                })
-                .unwrap_or_default(),
-            );
+            out.push(ProcessSummary {
+                id: s.id.clone(),
+                title: s.info.title.clone(),
+                public: s.info.public,
+                drafts: policy::readable_drafts(&s, actor.as_ref()).count(),
+                seq: s.seq,
+            });
         }
     }
-    Ok(ok(&json!({ "processes": out })))
+    Ok(ok(&ProcessList { processes: out }))
 }
 
 pub(super) async fn create_process(
@@ -62,26 +52,9 @@ pub(super) async fn create_process(
     Ok(created(&outcome))
 }
 
-#[derive(Serialize)]
-pub(super) struct DraftSummary<'a> {
-    id: &'a str,
-    label: &'a str,
-    publication: Publication,
-    produced: bool,
-    at: String,
-    paragraphs: usize,
-}
-
 pub(super) fn draft_summaries<'a>(s: &'a ProcessState, actor: Option<&Actor>) -> Vec<DraftSummary<'a>> {
     policy::readable_drafts(s, actor)
-        .map(|d| DraftSummary {
-            id: &d.id,
-            label: &d.label,
-            publication: d.publication,
-            produced: d.produced,
-            at: accord_core::negotiation::rfc3339(d.at_ms),
-            paragraphs: d.document.paragraphs.len(),
-        })
+        .map(|d| DraftSummary { head: DraftHead::of(d), paragraphs: d.document.paragraphs.len() })
         .collect()
 }
 
@@ -95,14 +68,14 @@ pub(super) async fn get_process(
     let s = read(&slot)?;
     let delegate_or_up =
         policy::visible_from(&s, actor.as_ref()).is_some_and(|f| f <= Publication::Circulated);
-    Ok(ok(&json!({
-        "id": s.id,
-        "info": s.info,
-        "participants": if delegate_or_up { serde_json::to_value(&s.participants).unwrap_or_default() } else { json!([]) },
-        "drafts": draft_summaries(&s, actor.as_ref()),
-        "sessions": if delegate_or_up { serde_json::to_value(&s.sessions).unwrap_or_default() } else { json!([]) },
-        "seq": s.seq,
-    })))
+    Ok(ok(&ProcessView {
+        id: &s.id,
+        info: &s.info,
+        participants: if delegate_or_up { &s.participants } else { &[] },
+        drafts: draft_summaries(&s, actor.as_ref()),
+        sessions: if delegate_or_up { &s.sessions } else { &[] },
+        seq: s.seq,
+    }))
 }
 
 pub(super) async fn add_participant(
@@ -111,7 +84,7 @@ pub(super) async fn add_participant(
     headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let participant: Participant = body(&bytes)?;
+    let participant: Participant = body::<ParticipantRequest>(&bytes)?.into();
     let outcome = run(&ws, &p, &headers, &bytes, Action::AddParticipant { participant }).await?;
     Ok(created(&outcome))
 }
@@ -126,8 +99,8 @@ pub(super) async fn list_drafts(
     let slot = visible_process(&ws, &p, actor.as_ref())?;
     let s = read(&slot)?;
     let summaries = draft_summaries(&s, actor.as_ref());
-    let (list, next) = page(&summaries, |d| d.id, |_| true, |_| true, &q)?;
-    Ok(ok(&json!({ "drafts": list, "next": next })))
+    let (list, next) = page(&summaries, |d| d.head.id, |_| true, |_| true, &q)?;
+    Ok(ok(&DraftPage { drafts: list, next }))
 }
 
 pub(super) async fn import_draft(
@@ -172,11 +145,7 @@ pub(super) async fn get_draft(
     let body = cache
         .entry(key)
         .or_insert_with(|| {
-            let head = json!({
-                "id": draft.id, "label": draft.label, "publication": draft.publication,
-                "produced": draft.produced, "at": accord_core::negotiation::rfc3339(draft.at_ms),
-            })
-            .to_string();
+            let head = serde_json::to_string(&DraftHead::of(draft)).unwrap_or_default();
             let document = serde_json::to_string(&draft.document).unwrap_or_default();
             let mut out = String::with_capacity(head.len() + document.len() + 16);
             out.push_str(&head[..head.len() - 1]);
@@ -199,7 +168,7 @@ pub(super) async fn publish(
     let req: PublishRequest = body(&bytes)?;
     let outcome =
         run(&ws, &p, &headers, &bytes, Action::Publish { draft: d, publication: req.publication }).await?;
-    Ok(ok(&outcome))
+    Ok(done(&outcome))
 }
 
 pub(super) async fn set_proposal_visibility(
@@ -210,7 +179,7 @@ pub(super) async fn set_proposal_visibility(
 ) -> Result<Response, ApiError> {
     let req: ProposalVisibilityRequest = body(&bytes)?;
     let action = Action::SetProposalVisibility { visibility: req.visibility };
-    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
+    Ok(done(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn compare_drafts(
@@ -245,15 +214,15 @@ pub(super) async fn get_working(
         )
         .into());
     }
-    Ok(ok(&json!({
-        "draft": s.latest().map(|d| &d.id),
-        "title": s.working.title,
-        "headings": s.working.headings,
-        "paragraphs": s.working_paragraphs(),
-        "deleted": s.deleted,
-        "accepted": s.accepted,
-        "seq": s.seq,
-    })))
+    Ok(ok(&WorkingView {
+        draft: s.latest().map(|d| d.id.as_str()),
+        title: s.working.title.as_deref(),
+        headings: &s.working.headings,
+        paragraphs: s.working_paragraphs(),
+        deleted: &s.deleted,
+        accepted: &s.accepted,
+        seq: s.seq,
+    }))
 }
 
 pub(super) async fn set_status(
@@ -270,7 +239,7 @@ pub(super) async fn set_status(
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
+    Ok(done(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn resolve_bracket(
@@ -285,11 +254,11 @@ pub(super) async fn resolve_bracket(
     let action = Action::ResolveBracket {
         paragraph: para,
         bracket,
-        resolution: r.resolution,
+        resolution: r.resolution()?,
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
+    Ok(done(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn write_compromise(
@@ -305,12 +274,36 @@ pub(super) async fn write_compromise(
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
+    Ok(done(&run(&ws, &p, &headers, &bytes, action).await?))
+}
+
+/// A proposal's state as a list filter (`?state=live`): an unknown one is
+/// a 400, not an empty list.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+pub(super) enum StateFilter {
+    Live,
+    Withdrawn,
+    Accepted,
+    SetAside,
+}
+
+impl StateFilter {
+    fn admits(self, state: accord_core::negotiation::ProposalState) -> bool {
+        use accord_core::negotiation::ProposalState as S;
+        matches!(
+            (self, state),
+            (StateFilter::Live, S::Live)
+                | (StateFilter::Withdrawn, S::Withdrawn)
+                | (StateFilter::Accepted, S::Accepted)
+                | (StateFilter::SetAside, S::SetAside)
+        )
+    }
 }
 
 #[derive(Deserialize)]
 pub(super) struct ProposalFilter {
-    state: Option<String>,
+    state: Option<StateFilter>,
     paragraph: Option<String>,
     limit: Option<usize>,
     after: Option<String>,
@@ -333,16 +326,16 @@ pub(super) async fn list_proposals(
         |x| &x.id,
         |x| may_read_proposal(&s, actor.as_ref(), x),
         |x| {
-            f.state.as_deref().is_none_or(|st| serde_json::to_value(x.state).is_ok_and(|v| v == st))
+            f.state.is_none_or(|st| st.admits(x.state))
                 && f.paragraph.as_deref().is_none_or(|para| {
-                    let x = proposal_for(&s, actor.as_ref(), x);
-                    x.current.as_ref().is_some_and(|c| c[1] == para) || x.paragraph == para
+                    let x = ProposalView::of(&s, actor.as_ref(), x);
+                    x.current.is_some_and(|c| c[1] == para) || x.paragraph == para
                 })
         },
         &q,
     )?;
-    let list: Vec<Proposal> = list.into_iter().map(|x| proposal_for(&s, actor.as_ref(), x)).collect();
-    Ok(ok(&json!({ "proposals": list, "next": next })))
+    let proposals = list.into_iter().map(|x| ProposalView::of(&s, actor.as_ref(), x)).collect();
+    Ok(ok(&ProposalPage { proposals, next }))
 }
 
 pub(super) async fn table_proposal(
@@ -371,7 +364,7 @@ pub(super) async fn table_proposal(
         draft,
         paragraph: r.paragraph,
         on_behalf_of: r.on_behalf_of.or(own).unwrap_or_default(),
-        edit: r.edit,
+        edit: r.edit.into(),
         rationale: r.rationale,
         citation: r.citation,
     };
@@ -390,7 +383,7 @@ pub(super) async fn get_proposal(
         .proposal(&id)
         .filter(|x| may_read_proposal(&s, actor.as_ref(), x))
         .ok_or_else(|| ApiError::not_found(format!("no proposal `{id}` in process `{p}`")))?;
-    Ok(ok(&proposal_for(&s, actor.as_ref(), proposal)))
+    Ok(ok(&ProposalView::of(&s, actor.as_ref(), proposal)))
 }
 
 pub(super) fn own_name(headers_actor: &Option<Actor>, given: Option<String>) -> String {
@@ -418,7 +411,7 @@ pub(super) async fn stance(
     } else {
         Action::Oppose { proposal: id, on_behalf_of }
     };
-    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
+    Ok(done(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn support(
@@ -446,9 +439,13 @@ pub(super) async fn revise(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let r: ReviseRequest = body(&bytes)?;
-    let action =
-        Action::Revise { proposal: id, base_revision: r.base_revision, edit: r.edit, rationale: r.rationale };
-    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
+    let action = Action::Revise {
+        proposal: id,
+        base_revision: r.base_revision,
+        edit: r.edit.into(),
+        rationale: r.rationale,
+    };
+    Ok(done(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn withdraw(
@@ -457,7 +454,10 @@ pub(super) async fn withdraw(
     headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    Ok(ok(&run(&ws, &p, &headers, &bytes, Action::Withdraw { proposal: id }).await?))
+    if !bytes.is_empty() {
+        body::<EmptyRequest>(&bytes)?;
+    }
+    Ok(done(&run(&ws, &p, &headers, &bytes, Action::Withdraw { proposal: id }).await?))
 }
 
 pub(super) async fn decide(
@@ -473,7 +473,7 @@ pub(super) async fn decide(
         base_revision: r.base_revision,
         session: r.session,
     };
-    Ok(ok(&run(&ws, &p, &headers, &bytes, action).await?))
+    Ok(done(&run(&ws, &p, &headers, &bytes, action).await?))
 }
 
 pub(super) async fn produce_revision(
@@ -508,7 +508,7 @@ pub(super) async fn list_sessions(
         );
     }
     let (list, next) = page(&s.sessions, |x| &x.id, |_| true, |_| true, &q)?;
-    Ok(ok(&json!({ "sessions": list, "next": next })))
+    Ok(ok(&SessionPage { sessions: list, next }))
 }
 
 pub(super) async fn schedule_session(
@@ -534,14 +534,16 @@ pub(super) async fn record_decision(
 }
 
 #[derive(Deserialize)]
-pub(super) struct FormatQuery {
+pub(super) struct CompilationQuery {
     format: Option<String>,
+    limit: Option<usize>,
+    after: Option<String>,
 }
 
 pub(super) async fn compilation(
     State(ws): State<Ws>,
     Path(p): Path<String>,
-    Query(q): Query<FormatQuery>,
+    Query(q): Query<CompilationQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let actor = caller(&ws, &headers, Some(&p)).await?;
@@ -560,42 +562,59 @@ pub(super) async fn compilation(
             return Err(ApiError::bad_request(format!("unknown format `{other}`; use json or text")))
         }
     }
+    let first_page = q.after.is_none() && q.limit.is_none();
+    let page_query = PageQuery { limit: q.limit, after: q.after };
+    // Every reader of the proposals sees the same first page: cache it for
+    // the state it reflects.
+    let key = (p.clone(), slot.generation());
+    if proposals_visible && first_page {
+        let cache = ws.compilations.lock().map_err(|_| ApiError::unavailable("lock"))?;
+        if let Some((seq, json)) = cache.get(&key).filter(|(seq, _)| *seq == s.seq) {
+            debug_assert_eq!(*seq, s.seq);
+            return Ok(json_bytes(json.clone()));
+        }
+    }
+    let mut paragraphs = s.compilation();
     if !proposals_visible {
         // Until the co-facilitators publish it: the paragraphs only.
-        let paragraphs: Vec<_> = s
-            .compilation()
-            .into_iter()
-            .map(|mut c| {
-                c.proposals.clear();
-                c
-            })
-            .collect();
-        return Ok(ok(&json!({
-            "draft": latest.id, "label": latest.label, "paragraphs": paragraphs, "proposals_visible": false,
-        })));
+        paragraphs.iter_mut().for_each(|c| c.proposals.clear());
     }
-    // Every reader of the proposals sees the same compilation: cache it for
-    // the state it reflects.
-    let mut cache = ws.compilations.lock().map_err(|_| ApiError::unavailable("lock"))?;
-    let key = (p.clone(), slot.generation());
-    let json = match cache.get(&key) {
-        Some((seq, json)) if *seq == s.seq => json.clone(),
-        _ => {
-            let json = Bytes::from(
-                serde_json::to_string(&json!({
-                    "draft": latest.id,
-                    "label": latest.label,
-                    "paragraphs": s.compilation(),
-                    "proposals_visible": true,
-                }))
-                .unwrap_or_default(),
-            );
-            cache.retain(|(process, _), _| *process != p);
-            cache.insert(key, (s.seq, json.clone()));
-            json
-        }
+    let (page, next) = compilation_page(&paragraphs, &page_query)?;
+    let view = CompilationView {
+        draft: &latest.id,
+        label: &latest.label,
+        paragraphs: &page,
+        proposals_visible,
+        next,
     };
+    let json = Bytes::from(serde_json::to_string(&view).unwrap_or_default());
+    if proposals_visible && first_page {
+        let mut cache = ws.compilations.lock().map_err(|_| ApiError::unavailable("lock"))?;
+        cache.retain(|(process, _), _| *process != p);
+        cache.insert(key, (s.seq, json.clone()));
+    }
     Ok(json_bytes(json))
+}
+
+/// One page of the compilation: at most `limit` paragraphs, and fewer once
+/// the page holds a page's worth of proposals (a paragraph's proposals are
+/// never split), so that no page grows with the whole negotiation.
+fn compilation_page<'a>(
+    paragraphs: &[CompilationParagraph<'a>],
+    q: &PageQuery,
+) -> Result<(Vec<CompilationParagraph<'a>>, Option<String>), ApiError> {
+    let (mut page, mut next) = page(paragraphs, |c| &c.paragraph.id, |_| true, |_| true, q)?;
+    let mut proposals = 0;
+    if let Some(cut) = page.iter().position(|c| {
+        proposals += c.proposals.len();
+        proposals >= MAX_PAGE
+    }) {
+        if cut + 1 < page.len() {
+            page.truncate(cut + 1);
+            next = page.last().map(|c| c.paragraph.id.clone());
+        }
+    }
+    Ok((page.into_iter().cloned().collect(), next))
 }
 
 pub(super) async fn readiness(
@@ -611,12 +630,13 @@ pub(super) async fn readiness(
     let latest = policy::readable_latest(&s, actor.as_ref())
         .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
     let working = policy::may_read_working(&s, actor.as_ref()).then(|| accord_core::readiness(&s.working));
-    Ok(ok(&json!({
-        "draft": latest.id,
-        "readiness": accord_core::readiness(&latest.document),
-        "working": working,
-        "burn_down": if working.is_some() { serde_json::to_value(&s.burn_down).unwrap_or_default() } else { Value::Null },
-    })))
+    let burn_down = working.is_some().then_some(s.burn_down.as_slice());
+    Ok(ok(&ReadinessView {
+        draft: &latest.id,
+        readiness: accord_core::readiness(&latest.document),
+        working,
+        burn_down,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -655,8 +675,8 @@ pub(super) async fn events(
     } else {
         None
     };
-    let list: Vec<Value> = page.into_iter().map(|(_, v)| v).collect();
-    Ok(ok(&json!({ "events": list, "next": next })))
+    let events = page.into_iter().map(|(_, v)| v).collect();
+    Ok(ok(&EventPage { events, next }))
 }
 
 pub(super) async fn full_state(

@@ -36,21 +36,29 @@ pub const SESSION_MS: i64 = 12 * 3600 * 1000;
 /// without bound.
 pub const MAX_TRACKED: usize = 10_000;
 
+/// How long a cached session is trusted before the store is asked again: a
+/// logout on another node (several nodes share the store) ends the session
+/// here within this time.
+pub const SESSION_RECHECK_MS: i64 = 5_000;
+
+/// A cached session: the record, its account, and when the store was read.
+type Cached = (WebSessionRecord, Account, i64);
+
 /// Caches a session (the store keeps them all; this is only a cache). At the
 /// bound, expired sessions go first, then all: they are read again from the store.
 fn cache_session(
-    sessions: &mut HashMap<String, (WebSessionRecord, Account)>,
+    sessions: &mut HashMap<String, Cached>,
     record: WebSessionRecord,
     account: Account,
     now: i64,
 ) {
     if sessions.len() >= MAX_TRACKED {
-        sessions.retain(|_, (s, _)| s.expires_at_ms > now);
+        sessions.retain(|_, (s, _, _)| s.expires_at_ms > now);
         if sessions.len() >= MAX_TRACKED {
             sessions.clear();
         }
     }
-    sessions.insert(record.hash.clone(), (record, account));
+    sessions.insert(record.hash.clone(), (record, account, now));
 }
 
 /// Why a login did not give a session.
@@ -113,7 +121,7 @@ impl Viewer {
 pub struct WebState {
     /// The workspace.
     pub ws: Arc<Workspace>,
-    sessions: RwLock<HashMap<String, (WebSessionRecord, Account)>>,
+    sessions: RwLock<HashMap<String, Cached>>,
     throttle: Mutex<LoginThrottle>,
     /// The write quota, shared with the API.
     pub(crate) writes: Arc<crate::api::RateLimiter>,
@@ -177,7 +185,9 @@ impl WebState {
             let now = self.ws.now_ms();
             let cached = self.sessions.read().ok().and_then(|m| m.get(&hash).cloned());
             let found = match cached {
-                Some((s, a)) if s.expires_at_ms > now => Some((s, a)),
+                Some((s, a, read_at)) if s.expires_at_ms > now && now - read_at < SESSION_RECHECK_MS => {
+                    Some((s, a))
+                }
                 _ => {
                     let h = hash.clone();
                     let record = self

@@ -1,0 +1,54 @@
+//! What a node does for being one of several on one database: a request
+//! naming a process that another node created a moment ago finds it, even
+//! before this node's follower has caught up (the handlers look processes
+//! up in memory, synchronously).
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::Workspace;
+
+/// Before the handlers: a process the path names and this node does not
+/// hold is read from the log (one indexed query; a process the log does not
+/// have costs that query and nothing is kept).
+pub(crate) async fn find_process(State(ws): State<Arc<Workspace>>, req: Request, next: Next) -> Response {
+    if ws.following.is_on() {
+        if let Some(p) = process_in_path(req.uri().path()) {
+            if ws.process(p).is_none() {
+                if let Err(e) = ws.catch_up(p).await {
+                    tracing::warn!(process = p, error = %e, "cannot read a process another node created");
+                }
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// The process a path names: `/api/processes/{p}/…` or `/p/{p}/…`.
+fn process_in_path(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/api/processes/").or_else(|| path.strip_prefix("/p/"))?;
+    let id = rest.split('/').next()?;
+    // Ids are slugs; anything else is no process (and no query for it).
+    (!id.is_empty()
+        && id.len() <= 128
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    .then_some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_process_is_the_segment_after_the_prefix() {
+        assert_eq!(process_in_path("/api/processes/ocean-data/proposals"), Some("ocean-data"));
+        assert_eq!(process_in_path("/p/csw_70"), Some("csw_70"));
+        assert_eq!(process_in_path("/api/processes"), None);
+        assert_eq!(process_in_path("/api/processes/"), None);
+        assert_eq!(process_in_path("/p/a%2Fb/x"), None);
+        assert_eq!(process_in_path("/login"), None);
+    }
+}
