@@ -43,7 +43,7 @@ const LIVE_PARA = '13';
 const LIVE_BUDGET_MS = 1000;
 // How long a viewer's screen is watched after an edit (the old screen broke after 4 s).
 const LIVE_FOLLOW_MS = 10_500;
-const WHOLE_RUN_MS = 240_000;
+const WHOLE_RUN_MS = 360_000;
 
 const bin = process.argv[2] || process.env.ACCORD_BIN;
 if (!bin) {
@@ -261,7 +261,11 @@ async function run(browser, base, password) {
     const before = await para.locator('.proposal').evaluateAll((els) => els.map((e) => e.id));
     await para.locator('details.table-proposal summary').click();
     await para.locator('select[name=kind]').selectOption('replace');
-    await para.locator('input[name=find]').fill('[2031/2033]');
+    // The words are selected in the paragraph, not retyped: the form takes them.
+    await page.evaluate(() => { window.getSelection().removeAllRanges(); return window.find('[2031/2033]'); });
+    await para.locator('p[dir]').first().dispatchEvent('mouseup');
+    const taken = await para.locator('input[name=find]').inputValue();
+    assert(taken === '[2031/2033]', `selecting “[2031/2033]” put “${taken}” in the form`);
     await para.locator('textarea[name=text]').fill('2032');
     await para.locator('select[name=on_behalf_of]').selectOption('valdoria');
     await para.locator('input[name=rationale]').fill(RATIONALE);
@@ -296,6 +300,29 @@ async function run(browser, base, password) {
   });
   const pid = typeof proposal === 'string' ? proposal.split(' ')[0] : null;
 
+  await check('a1. a refused proposal comes back with what was typed and why, under its paragraph', async () => {
+    const page = vPage;
+    await goto(page, `${P}/compilation`);
+    const para = page.locator('#para-27');
+    await para.locator('details.table-proposal summary').click();
+    await para.locator('#kind-27').selectOption('replace');
+    await para.locator('#find-27').fill('words that are not in the paragraph');
+    await para.locator('#text-27').fill('a long compromise nobody wants to type twice');
+    await para.locator('#rationale-27').fill('typed once');
+    const nav = page.waitForEvent('load');
+    await para.getByRole('button', { name: 'Table the proposal' }).click();
+    await nav;
+    const again = page.locator('#para-27');
+    const error = squash(await again.locator('#proposal-error').textContent());
+    assert(error.includes('is not in the paragraph'), `the refusal reads “${error}”`);
+    assert(await again.locator('details.table-proposal').evaluate((d) => d.open), 'the form is not open');
+    const kept = [await again.locator('#find-27').inputValue(), await again.locator('#text-27').inputValue(), await again.locator('#rationale-27').inputValue()];
+    assert(kept.join('|') === 'words that are not in the paragraph|a long compromise nobody wants to type twice|typed once', `the form holds ${JSON.stringify(kept)}`);
+    const v = await axe(page);
+    assert(v.length === 0, v.map((x) => `${x.id}: ${x.help}`).join('\n'));
+    return error;
+  });
+
   // b. The co-facilitator accepts it and produces Rev.2.
   await check('a2. valdoria revises the G77 proposal p7 she tabled; the compilation shows the new wording', async () => {
     const page = await valdoria.newPage();
@@ -319,6 +346,13 @@ async function run(browser, base, password) {
     assert((await page.evaluate(() => window.__xss)) === undefined, 'the payload ran for the co-facilitator');
     await page.fill('#rev-label', 'Rev.2');
     await submit(page, page.locator('#produce-revision'));
+    // The preview: what is taken in, the numbering, the cover letter; then yes.
+    const preview = squash(await page.locator('main [role=alert]').textContent());
+    assert(preview.startsWith('Produce “Rev.2” from the working text of Rev.1') && preview.includes(`${pid} (Valdoria, paragraph 27)`) && preview.includes("Its cover letter"),
+      `the preview reads “${preview.slice(0, 300)}”`);
+    const axeRev = await axe(page);
+    assert(axeRev.length === 0, axeRev.map((x) => `${x.id}: ${x.help}`).join('\n'));
+    await submit(page, page.getByRole('button', { name: 'Yes, produce the revision' }));
     assert(new URL(page.url()).pathname === P, `after producing the revision the browser is at ${page.url()}`);
     const link = page.locator(`table.list a[href="${P}/drafts/d3"]`);
     assert((await link.count()) === 1 && squash(await link.textContent()) === 'Rev.2', 'the process home lists no Rev.2 as d3');
@@ -332,6 +366,30 @@ async function run(browser, base, password) {
     const seen = squash(await vPage.locator('#para-27 p').first().textContent());
     assert(seen === text, `valdoria reads “${seen}”`);
     return `d3: “${text}”`;
+  });
+
+  await check('b2. the accepted proposal stays on the compilation, folded, with its fate; its history says who did what and when', async () => {
+    assert(rev2 && pid, 'no Rev.2 from check b');
+    const page = await valdoria.newPage();
+    try {
+      await goto(page, `${P}/compilation`);
+      const kept = page.locator(`details.decided #proposal-${pid}`);
+      assert((await kept.count()) === 1, `${pid} is not kept among the decided proposals`);
+      assert(!(await kept.isVisible()), `${pid} is not folded`);
+      const fate = squash(await kept.locator('.fate').textContent());
+      // Decided in the session under way (the demo's of 14 April), which the form preselects.
+      assert(/^Accepted by the co-facilitators( in the informal session of [^;]+)?; taken into Rev\.2\.$/.test(fate), `the fate reads “${fate}”`);
+      await goto(page, `${P}/proposals/${pid}`);
+      const steps = (await page.locator('#history li').allTextContents()).map(squash);
+      assert(steps.length === 2, `the history has ${steps.length} steps: ${JSON.stringify(steps)}`);
+      assert(/Tabled by Valdoria, with the rationale/.test(steps[0]), `the first step reads “${steps[0]}”`);
+      assert(/Accepted by Norland \(co-facilitator\)/.test(steps[1]), `the second step reads “${steps[1]}”`);
+      const v = await axe(page);
+      assert(v.length === 0, v.map((x) => `${x.id}: ${x.help}`).join('\n'));
+      return `${fate} History: ${steps.map((x) => x.split(' — ')[1]).join(' → ')}`;
+    } finally {
+      await page.close();
+    }
   });
 
   // c. The comparison of Rev.1 and Rev.2 shows the change.
@@ -504,7 +562,7 @@ async function run(browser, base, password) {
     ['login', anon, '/login'],
     ['home (delegation)', valdoria, '/'],
     ['process home (delegation)', valdoria, P],
-    ['process home (secretariat)', secretariat, P],
+    ['process home (secretariat, forms open)', secretariat, P, { openDetails: true }],
     ['draft d2 (delegation)', valdoria, `${P}/drafts/d2`],
     ['draft d3 (delegation)', valdoria, `${P}/drafts/d3`],
     ['comparison d1 → d2', valdoria, `${P}/compare?old=d1&new=d2`],
@@ -512,6 +570,7 @@ async function run(browser, base, password) {
     ['compilation (delegation, forms open)', valdoria, `${P}/compilation`, { openDetails: true }],
     ['compilation (co-facilitator)', cofac, `${P}/compilation`],
     ['working text (co-facilitator)', cofac, `${P}/working`],
+    ['proposal history (delegation)', valdoria, `${P}/proposals/p7`],
     ['sessions (delegation)', valdoria, `${P}/sessions`],
     ['sessions (co-facilitator)', cofac, `${P}/sessions`],
     ['live screen (delegation)', valdoria, liveUrl, { live: true }],
@@ -552,7 +611,13 @@ async function run(browser, base, password) {
         await page.goto(url);
         if (opts.openDetails) await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
         const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        if (over > 0) wide.push(`${name} (${over} px too wide)`);
+        if (over > 0) {
+          // Name what sticks out, so the fix is plain.
+          const culprits = await page.evaluate(() => [...document.querySelectorAll('main *')]
+            .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .slice(-3).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).split(' ')[0] : ''}`));
+          wide.push(`${name} (${over} px too wide: ${culprits.join(', ')})`);
+        }
       } finally {
         await page.close();
       }
@@ -657,7 +722,7 @@ async function run(browser, base, password) {
     try {
       const kPage = await login(kestrel, 'kestrel', password);
       await goto(kPage, `${P}/compilation`);
-      const theirs = kPage.locator('.proposal', { hasText: '(tabled by Valdoria)' });
+      const theirs = kPage.locator('.proposal:not(.decided-proposal)', { hasText: '(tabled by Valdoria)' });
       const n = await theirs.count();
       assert(n > 0, 'no proposal tabled by Valdoria in a group\'s name on the compilation');
       const first = theirs.first();
@@ -677,9 +742,13 @@ async function run(browser, base, password) {
       assert((await page.locator(`#proposal-${id}`).count()) === 1, `one click withdrew ${id}`);
       await submit(page, page.locator(`#proposal-${id} form[action$="/withdraw"] button`));
       await submit(page, page.getByRole('button', { name: 'Yes, withdraw it' }));
-      assert((await page.locator(`#proposal-${id}`).count()) === 0, `${id} is still on the compilation`);
+      // No longer live: on record under its paragraph, folded, with who withdrew it.
+      const kept = page.locator(`details.decided #proposal-${id}`);
+      assert((await kept.count()) === 1, `${id} is not among the decided proposals, folded`);
+      const fate = squash(await kept.locator('.fate').textContent());
+      assert(fate === 'Withdrawn by Valdoria.', `${id}'s fate reads “${fate}”`);
       await page.close();
-      return `${id}: kestrel is told who may; valdoria withdrew it after “${heading}”`;
+      return `${id}: kestrel is told who may; valdoria withdrew it after “${heading}”; kept folded: “${fate}”`;
     } finally {
       await kestrel.close();
     }
@@ -756,6 +825,10 @@ async function run(browser, base, password) {
       await page.fill('#import-label', 'Rev.from-Word');
       await page.selectOption('#import-publication', 'internal');
       await submit(page, page.locator('#import-form button[type=submit]'));
+      // The file is read first: the next page says what it holds, nothing recorded yet.
+      const said = squash(await page.locator('main [role=alert]').textContent());
+      assert(/^Import from-word\.docx as “Rev\.from-Word”, internal: \d+ paragraphs/.test(said), `the preview reads “${said}”`);
+      await submit(page, page.getByRole('button', { name: 'Yes, import it' }));
       assert(/\/drafts\/d\d+$/.test(page.url()), `after the upload the page is ${page.url()}`);
       const text = squash(await page.locator('main').textContent());
       assert(text.includes('Rev.from-Word'), 'the new draft page does not name its label');
@@ -767,6 +840,8 @@ async function run(browser, base, password) {
     }
   });
 
+  await secretariatDay(browser, base, secretariat, password);
+
   relay.close();
 
   // No page threw or opened a dialog along the way.
@@ -774,6 +849,199 @@ async function run(browser, base, password) {
     assert(pageErrors.length === 0, pageErrors.join('\n'));
     return '';
   });
+}
+
+// ---------------------------------------------------------------------------
+// i. The secretariat's and co-facilitators' day on the web (issue 15, item 1):
+//    a process created, delegations and a group registered, accounts made from
+//    their invitation links, a draft uploaded (a bad file first), a session
+//    scheduled by paragraph numbers and a decision recorded — each action
+//    confirmed in words first, each page checked by axe and at 390 px.
+
+const NEW = 'ocean-data-second-round';
+const NP = `/p/${NEW}`;
+const NEW_DRAFT = [
+  'Draft outcome: ocean data, second round',
+  '',
+  '1. Recalling its resolution 80/12,',
+  '',
+  '2. Decides to convene [a high-level meeting] in 2028 to review progress;',
+  '',
+  '3. Requests the Secretary-General to report on [the implementation/progress].',
+  '',
+].join('\n');
+
+async function noViolations(page, what) {
+  const v = await axe(page);
+  assert(v.length === 0, `${what}: ${v.map((x) => `${x.id} (${x.nodes.length}×): ${x.help} — ${x.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`).join('\n')}`);
+}
+async function fitsPhone(page, what) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.setViewportSize(size);
+  assert(over <= 0, `${what} is ${over} px too wide at 390 px`);
+}
+/** Submits a two-step form: the confirmation's words, then its button. */
+async function confirmed(page, button, heading, yes) {
+  await submit(page, button);
+  const h = squash(await page.locator('main h1').textContent());
+  assert(h === heading, `the confirmation reads “${h}”, not “${heading}”`);
+  const said = squash(await page.locator('main [role=alert]').textContent());
+  await noViolations(page, `the confirmation “${h}”`);
+  await submit(page, page.getByRole('button', { name: yes }));
+  return said;
+}
+/** Follows an invitation link in a fresh browser: the account made, logged in. */
+async function acceptInvitation(browser, base, link, username, password) {
+  const ctx = await newContext(browser, base);
+  const page = await ctx.newPage();
+  await goto(page, link);
+  await noViolations(page, 'the invitation page');
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await submit(page, page.getByRole('button', { name: 'Create account' }));
+  const who = squash(await page.locator('header .who').textContent());
+  assert(who.includes(`${username} (`), `after accepting the header reads “${who}”`);
+  return { ctx, page };
+}
+
+async function secretariatDay(browser, base, secretariat, password) {
+  const sec = await secretariat.newPage();
+  const accounts = [];
+  try {
+    await check('i1. the secretariat creates a process on the web; the confirmation says what it will be first', async () => {
+      await goto(sec, '/');
+      await noViolations(sec, 'the home page with the creation form');
+      await sec.fill('#cp-title', 'Ocean data, second round');
+      await sec.fill('#cp-mandate', 'resolution 80/12');
+      await sec.fill('#cp-opening', '2026-12-01');
+      await sec.fill('#cp-deadline', '2027-03-15');
+      await sec.fill('#cp-cofacs', 'Norland');
+      const said = await confirmed(sec, sec.locator('#create-process button[type=submit]'), 'Create “Ocean data, second round”?', 'Yes, create the process');
+      assert(said.includes(`at the address ${NP}`) && said.includes('The text closes on 15 March 2027.'), `the confirmation said “${said}”`);
+      assert(new URL(sec.url()).pathname === NP, `after creating, the browser is at ${sec.url()}`);
+      const line = squash(await sec.locator('main p.muted').first().textContent());
+      assert(line.includes('opens 1 December 2026 · text closes 15 March 2027') && line.includes('co-facilitators: Norland'), `the process says “${line}”`);
+      await noViolations(sec, 'the new process home (secretariat)');
+      await fitsPhone(sec, 'the new process home');
+      return said;
+    });
+
+    const links = {};
+    await check('i2. the secretariat registers two delegations (an invitation link each) and a group of them', async () => {
+      for (const name of ['Valdoria', 'Estoria']) {
+        await goto(sec, NP);
+        if (!(await sec.locator('#register').evaluate((d) => d.open))) await sec.locator('#register summary').click();
+        await sec.fill('#reg-name', name);
+        await sec.selectOption('#reg-kind', 'member-state');
+        const said = await confirmed(sec, sec.locator('#register-form button[type=submit]'), `Register ${name}?`, 'Yes, register it');
+        assert(said.includes(`Register ${name} as a Member State delegation`), `the confirmation said “${said}”`);
+        const link = squash(await sec.locator('#invitation-link code').textContent());
+        const text = squash(await sec.locator('#invitation-link').textContent());
+        assert(/^\/invite\/\S+$/.test(link) && text.includes(`for ${name}'s delegation`), `the invitation reads “${text}”`);
+        links[name] = link;
+      }
+      if (!(await sec.locator('#register').evaluate((d) => d.open))) await sec.locator('#register summary').click();
+      await sec.fill('#reg-name', 'Coastal group');
+      await sec.selectOption('#reg-kind', 'group');
+      await sec.check('#member-valdoria');
+      await sec.check('#member-estoria');
+      const said = await confirmed(sec, sec.locator('#register-form button[type=submit]'), 'Register Coastal group?', 'Yes, register it');
+      assert(said.includes('speaking for Valdoria, Estoria'), `the confirmation said “${said}”`);
+      const rows = await sec.locator('#participants tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim()).join(' | ')));
+      assert(rows.length === 3 && rows[2] === 'Coastal group | group of delegations | Valdoria, Estoria', `the participants read ${JSON.stringify(rows)}`);
+      // And the co-facilitator's account, from the invitations form.
+      await sec.selectOption('#invite-role', 'co-facilitator:Norland');
+      await submit(sec, sec.locator('form[action$="/invitations"] button[type=submit]'));
+      links.cofac = squash(await sec.locator('#invitation-link code').textContent());
+      await sec.fill('#observer-name', 'Ocean Watch');
+      await submit(sec, sec.locator('#observer-form button[type=submit]'));
+      assert(squash(await sec.locator('#invitation-link').textContent()).includes('for observer Ocean Watch'), 'no observer invitation');
+      return `rows: ${rows.join('; ')}`;
+    });
+
+    await check('i3. each invitation link makes an account in the new process', async () => {
+      assert(links.Valdoria && links.cofac, 'no invitation links from check i2');
+      const valdoria = await acceptInvitation(browser, base, links.Valdoria, 'valdoria-second', 'a long demo password 2');
+      const cofac = await acceptInvitation(browser, base, links.cofac, 'norland-second', 'a long demo password 3');
+      accounts.push(valdoria, cofac);
+      assert(new URL(valdoria.page.url()).pathname === NP, `the delegate lands at ${valdoria.page.url()}`);
+      return 'valdoria-second (delegation), norland-second (co-facilitator)';
+    });
+
+    await check('i4. a bad file is refused with the form as typed; a text draft is previewed, then imported, circulated', async () => {
+      await goto(sec, NP);
+      await sec.setInputFiles('#import-file', { name: 'blank.txt', mimeType: 'text/plain', buffer: Buffer.from('\n   \n') });
+      await sec.fill('#import-label', 'Zero draft');
+      await sec.locator('#import-form button[type=submit]').click();
+      await sec.waitForSelector('#import-error');
+      const error = squash(await sec.locator('#import-error').textContent());
+      assert(error.includes('blank.txt') && error.includes('Nothing was imported.'), `the error reads “${error}”`);
+      assert((await sec.inputValue('#import-label')) === 'Zero draft', 'the label typed was lost');
+      await noViolations(sec, 'the process page with an upload error');
+      await sec.setInputFiles('#import-file', { name: 'zero.txt', mimeType: 'text/plain', buffer: Buffer.from(NEW_DRAFT) });
+      await sec.selectOption('#import-publication', 'circulated');
+      const said = await confirmed(sec, sec.locator('#import-form button[type=submit]'), 'Import “Zero draft”?', 'Yes, import it');
+      assert(/^Import zero\.txt as “Zero draft”, circulated to delegations: 3 paragraphs( under \d+ headings?)?, 2 brackets/.test(said), `the preview said “${said}”`);
+      assert(new URL(sec.url()).pathname === `${NP}/drafts/d1`, `after importing the browser is at ${sec.url()}`);
+      const n = await sec.locator('main section.paragraph').count();
+      assert(n === 3, `the draft shows ${n} paragraphs`);
+      const [valdoria] = accounts;
+      await goto(valdoria.page, `${NP}/drafts/d1`);
+      return `${said.split(':')[0]}; the new delegation reads it`;
+    });
+
+    await check('i5. the co-facilitator schedules a session by paragraph numbers and records a decision in it', async () => {
+      const cofac = accounts[1]?.page;
+      assert(cofac, 'no co-facilitator account from check i3');
+      await goto(cofac, `${NP}/sessions`);
+      await cofac.fill('#s-date', '2026-12-09');
+      await cofac.fill('#s-time', '10:00–13:00');
+      await cofac.fill('#s-room', 'Conference Room 4');
+      await cofac.fill('#s-agenda', '2, 3');
+      const said = await confirmed(cofac, cofac.locator('form[action$="/sessions"] button[type=submit]'), 'Schedule this session?', 'Yes, schedule it');
+      assert(said.includes('Informal session of 9 December 2026, 10:00–13:00 · Conference Room 4 — agenda: paragraphs 2, 3'), `the confirmation said “${said}”`);
+      const heading = squash(await cofac.locator('section.session h2').first().textContent());
+      assert(heading === 'Informal session of 9 December 2026, 10:00–13:00 · Conference Room 4', `the session reads “${heading}”`);
+      await cofac.locator('details.record-decision summary').first().click();
+      await cofac.fill('#decision-s1', 'Paragraph 3 to a small group led by Estoria');
+      await cofac.fill('#decision-paras-s1', '3');
+      const rec = await confirmed(cofac, cofac.locator('details.record-decision button[type=submit]').first(), 'Record this decision?', 'Yes, record it');
+      assert(rec.includes('(on paragraph 3)'), `the confirmation said “${rec}”`);
+      const decisions = (await cofac.locator('ol.decisions li').allTextContents()).map(squash);
+      assert(decisions.some((d) => d.includes('Paragraph 3 to a small group')), `the decisions read ${JSON.stringify(decisions)}`);
+      await cofac.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+      await noViolations(cofac, 'the sessions page (co-facilitator, forms open)');
+      await fitsPhone(cofac, 'the sessions page');
+      // The delegation sees it on the process home, by date and paragraph numbers.
+      const valdoria = accounts[0].page;
+      await goto(valdoria, NP);
+      const next = squash(await valdoria.locator('section[aria-labelledby=sessions-h] li').first().textContent());
+      assert(next === 'Informal session of 9 December 2026, 10:00–13:00 · Conference Room 4 — agenda: paragraphs 2, 3', `the delegation reads “${next}”`);
+      if (SHOTS) {
+        await cofac.setViewportSize({ width: 1280, height: 900 });
+        await goto(cofac, `${NP}/sessions`);
+        await screenshot(cofac, 'sessions');
+        await cofac.setViewportSize({ width: 390, height: 844 });
+        await screenshot(cofac, 'sessions-phone');
+      }
+      return `${heading}; decision: ${decisions[0]}`;
+    });
+
+    await check('i6. screenshots of the secretariat\'s process page (1280 and 390 px)', async () => {
+      await sec.setViewportSize({ width: 1280, height: 900 });
+      await goto(sec, NP);
+      await fitsPhone(sec, 'the process home with its draft and participants (secretariat)');
+      const wide = await screenshot(sec, 'secretariat-process');
+      await sec.setViewportSize({ width: 390, height: 844 });
+      const narrow = await screenshot(sec, 'secretariat-process-phone');
+      return `${wide}; ${narrow}`;
+    });
+  } finally {
+    await sec.close();
+    for (const a of accounts) await a.ctx.close();
+  }
 }
 
 // ---------------------------------------------------------------------------

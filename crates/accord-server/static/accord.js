@@ -47,4 +47,29 @@
       });
     }
   }
+
+  // Tabling starts from the paragraph's words: selecting them in a paragraph
+  // of the compilation copies them into its proposal form (no retyping).
+  function fromSelection() {
+    var sel = window.getSelection();
+    if (!sel || sel.isCollapsed) { return; }
+    var node = sel.anchorNode;
+    var el = node && (node.nodeType === 1 ? node : node.parentElement);
+    var section = el && el.closest("section.paragraph");
+    var p = section && section.querySelector("p[dir]");
+    var find = section && section.querySelector("details.table-proposal input[name=find]");
+    if (!p || !find || !p.contains(sel.focusNode)) { return; }
+    var text = sel.toString();
+    // Not the margin's number nor the status badge.
+    var num = p.querySelector(".num");
+    var badge = p.querySelector(".badge");
+    if (num && text.indexOf(num.textContent) === 0) { text = text.slice(num.textContent.length); }
+    if (badge && text.slice(-badge.textContent.length) === badge.textContent) { text = text.slice(0, -badge.textContent.length); }
+    text = text.trim();
+    if (!text) { return; }
+    find.value = text;
+    find.closest("details").open = true;
+  }
+  document.addEventListener("mouseup", fromSelection);
+  document.addEventListener("keyup", fromSelection);
 })();

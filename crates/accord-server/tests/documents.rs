@@ -6,6 +6,7 @@
 
 #[path = "../../accord-formats/tests/docx_support/mod.rs"]
 mod docx_support;
+mod web_support;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -195,6 +196,26 @@ impl Fixture {
         self.send(req).await
     }
 
+    /// Imports a draft file as the process page does: the upload answers a
+    /// confirmation that says what the file holds (nothing recorded yet),
+    /// whose own form then imports it. Answers the second step.
+    async fn import(&self, who: &Browser, fields: &[(&str, &str)], file: (&str, &[u8])) -> Answer {
+        let before = self.events().await;
+        let ask = self.upload("/p/ocean/import", who, fields, Some(file)).await;
+        assert_eq!(ask.status, StatusCode::OK, "{}", ask.text());
+        assert!(ask.text().contains("Yes, import it"), "{}", ask.text());
+        assert_eq!(self.events().await, before, "the first step records nothing");
+        let carried = web_support::hidden_fields(&ask.text(), "/p/ocean/import/confirm");
+        let body =
+            web_support::encode(&carried.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>());
+        let req = Request::post("/p/ocean/import/confirm")
+            .header(header::COOKIE, &who.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
     async fn events(&self) -> usize {
         self.ws.process_events("ocean").await.unwrap().len()
     }
@@ -360,27 +381,19 @@ async fn the_secretariat_imports_word_pdf_and_text_files_by_their_content() {
 
     // A Word file, named as a PDF: read by its content.
     let word = accord_formats::docx::write::draft(&f.draft("d2"));
-    let done = f
-        .upload(
-            "/p/ocean/import",
-            &ana,
-            &[("label", "Rev.2"), ("publication", "public")],
-            Some(("rev2.pdf", &word)),
-        )
-        .await;
+    let done = f.import(&ana, &[("label", "Rev.2"), ("publication", "public")], ("rev2.pdf", &word)).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
     assert_eq!(done.header(header::LOCATION), "/p/ocean/drafts/d3");
     assert_eq!(texts(&f.draft("d3")), texts(&f.draft("d2")));
 
     // Text.
-    let done =
-        f.upload("/p/ocean/import", &ana, &[("label", "Rev.3")], Some(("rev3.txt", ZERO.as_bytes()))).await;
+    let done = f.import(&ana, &[("label", "Rev.3")], ("rev3.txt", ZERO.as_bytes())).await;
     assert_eq!(done.header(header::LOCATION), "/p/ocean/drafts/d4", "{}", done.text());
     assert_eq!(texts(&f.draft("d4")), texts(&f.draft("d1")));
 
     // Akoma Ntoso (the zero draft's own export).
     let xml = f.get("/p/ocean/drafts/d1/export.xml", None).await.body;
-    let done = f.upload("/p/ocean/import", &ana, &[("label", "Rev.3 bis")], Some(("rev3.xml", &xml))).await;
+    let done = f.import(&ana, &[("label", "Rev.3 bis")], ("rev3.xml", &xml)).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
     let d = done.header(header::LOCATION).rsplit('/').next().unwrap().to_string();
     assert_eq!(texts(&f.draft(&d)), texts(&f.draft("d1")));
@@ -388,7 +401,7 @@ async fn the_secretariat_imports_word_pdf_and_text_files_by_their_content() {
     // A PDF (our own print of the zero draft).
     if tool("pdftotext") {
         let pdf = accord_print::draft_pdf(&f.draft("d1"), &accord_print::PrintOptions::default()).unwrap();
-        let done = f.upload("/p/ocean/import", &ana, &[("label", "Rev.4")], Some(("rev4.pdf", &pdf))).await;
+        let done = f.import(&ana, &[("label", "Rev.4")], ("rev4.pdf", &pdf)).await;
         assert_eq!(done.header(header::LOCATION), "/p/ocean/drafts/d6", "{}", done.text());
         let imported = f.draft("d6");
         assert_eq!(imported.paragraphs.len(), 3);
@@ -448,6 +461,8 @@ async fn bad_files_get_the_importers_error_and_nothing_is_imported() {
         let page = done.text();
         assert!(page.contains(name) && page.contains(expected), "{name}: {page}");
         assert!(page.contains("Nothing was imported."), "{page}");
+        // The process page again, the form as it was typed.
+        assert!(page.contains("id=\"import-error\"") && page.contains("value=\"Rev.9\""), "{page}");
         assert_eq!(f.events().await, before, "{name}: the log is unchanged");
     }
 
@@ -483,7 +498,7 @@ async fn bad_files_get_the_importers_error_and_nothing_is_imported() {
 async fn marked_up_base(f: &Fixture) -> Vec<u8> {
     let ana = f.login("ana").await;
     let file = docx_support::marked_up();
-    let done = f.upload("/p/ocean/import", &ana, &[("label", "Rev.2")], Some(("base.docx", &file))).await;
+    let done = f.import(&ana, &[("label", "Rev.2")], ("base.docx", &file)).await;
     assert_eq!(done.header(header::LOCATION), "/p/ocean/drafts/d3", "{}", done.text());
     file
 }

@@ -161,7 +161,13 @@ async fn a_group_proposal_is_changed_only_by_its_tabler_or_the_focal_point_after
     let (actor, kind, _) = f.last_event().await;
     assert_eq!((actor.as_str(), kind.as_str()), ("delegation:norway", "withdraw"));
     let page = f.get("/p/ocean/compilation", Some(&norway)).await;
-    assert!(!page.text.contains("id=\"proposal-p1\""), "withdrawn proposals leave the compilation");
+    // Withdrawn proposals leave the live ones and stay on record, folded.
+    assert!(
+        page.text.contains("<div class=\"proposal decided-proposal\" id=\"proposal-p1\">")
+            && page.text.contains("Withdrawn by Norway."),
+        "{}",
+        page.text
+    );
 }
 
 /// The text of a Word file's body (its `word/document.xml`).
@@ -282,10 +288,12 @@ async fn readers_see_words_not_internal_ids_and_every_paragraph_has_its_badge() 
     let norland = f.login("norland").await;
     let fields =
         [("date", "2026-04-14"), ("time", "10:00–13:00"), ("room", "Conference Room 4"), ("agenda", "2")];
-    assert_eq!(f.post("/p/ocean/sessions", &norland, &fields).await.status, StatusCode::SEE_OTHER);
+    let (ask, done) = f.post_confirmed("/p/ocean/sessions", &norland, &fields).await;
+    assert!(ask.text.contains("agenda: paragraph 2"), "{}", ask.text);
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
     let page = f.get("/p/ocean/sessions", Some(&norland)).await;
     assert!(
-        page.text.contains("<h2>Informal session of 2026-04-14, 10:00–13:00 · Conference Room 4</h2>"),
+        page.text.contains(">Informal session of 14 April 2026, 10:00–13:00 · Conference Room 4</h2>"),
         "{}",
         page.text
     );
@@ -329,13 +337,16 @@ async fn the_letters_of_the_seed_and_a_revision_s_cover_letter_are_shown_with_th
     assert!(print.text.contains("<details class=\"letters\" open>"), "the print view opens the letters");
     // A revision's cover letter, produced from the working text, is shown with it.
     let norland = f.login("norland").await;
-    let done = f
-        .post(
+    let (ask, done) = f
+        .post_confirmed(
             "/p/ocean/revisions",
             &norland,
             &[("label", "Rev.1"), ("date", "9 April 2026"), ("publication", "public")],
         )
         .await;
+    // The first step said what the revision will be, its cover letter included.
+    assert!(ask.text.contains("Produce “Rev.1” from the working text of"), "{}", ask.text);
+    assert!(ask.text.contains("Its cover letter, from"), "{}", ask.text);
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
     let page = f.get("/p/ocean/drafts/d3", None).await;
     assert!(page.text.contains("The letter with this draft"), "{}", &page.text[..3000.min(page.text.len())]);

@@ -3,6 +3,8 @@
 
 use super::*;
 
+use accord_core::negotiation::ProposalState;
+
 /// A proposal as the compilation shows it.
 pub struct PropView {
     id: String,
@@ -23,6 +25,10 @@ pub struct PropView {
     revision: u64,
     /// The proposal's own wording, when it has one (what a revision changes).
     new_text: Option<String>,
+    /// When it was tabled, in the process's time zone ("9 December 2026").
+    tabled_on: String,
+    /// Its fate, once decided or withdrawn (empty: live).
+    fate: String,
 }
 
 /// A paragraph of the compilation.
@@ -33,6 +39,10 @@ pub struct CompParaView {
     status: &'static str,
     status_class: &'static str,
     proposals: Vec<PropView>,
+    /// Accepted, set-aside and withdrawn proposals on it: shown folded.
+    decided: Vec<PropView>,
+    /// Its proposal form, refused: shown open, as typed.
+    typed: Option<Typed>,
 }
 
 #[derive(Template)]
@@ -54,7 +64,47 @@ pub(super) struct CompilationPage {
     published: bool,
     /// What a reader who may not read the proposals is told.
     hidden_note: &'static str,
+    /// Decided proposals whose paragraph is no longer in the text.
+    orphans: Vec<PropView>,
+    /// The sessions a decision may be recorded in: id, title.
+    sessions: Vec<(String, String)>,
+    /// The session decisions go to by default: the latest one that has
+    /// begun (by its date), none before the first.
+    current_session: String,
+    kinds: [(&'static str, &'static str); 7],
+    /// Why a proposal on no paragraph of the page was refused.
+    refusal: String,
 }
+
+/// A proposal form as it was typed, and why it was refused.
+#[derive(Default)]
+pub struct Typed {
+    /// The paragraph's id.
+    pub paragraph: String,
+    /// The kind of change chosen.
+    pub kind: String,
+    /// The words it concerns.
+    pub find: String,
+    /// The new text.
+    pub text: String,
+    /// In whose name.
+    pub on_behalf_of: String,
+    /// The rationale.
+    pub rationale: String,
+    /// Why it was not tabled.
+    pub error: String,
+}
+
+/// The kinds of change the proposal form offers: stable name, words.
+pub(super) const KINDS: [(&str, &str); 7] = [
+    ("replace", "Replace words"),
+    ("insert", "Insert after words"),
+    ("delete", "Delete words"),
+    ("bracket", "Bracket words"),
+    ("alternatives", "Offer alternatives to words"),
+    ("add-paragraph", "Add a paragraph after this one"),
+    ("delete-paragraph", "Delete this paragraph"),
+];
 
 /// What a reader who may not read the proposals is told.
 const PROPOSALS_HIDDEN: &str =
@@ -73,6 +123,44 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
     };
     let names_of = |ids: &[String]| ids.iter().map(|i| s.name_of(i)).collect::<Vec<_>>().join(", ");
     let proposals_visible = policy::may_read_proposals(&s, a);
+    let view = |q: &accord_core::negotiation::Proposal| PropView {
+        id: q.id.clone(),
+        author: s.name_of(&q.author),
+        tabled_by: if q.tabled_by == q.author { String::new() } else { s.name_of(&q.tabled_by) },
+        what: q.describe(),
+        rationale: q.rationale.clone().unwrap_or_default(),
+        supporters: names_of(&q.supporters),
+        opponents: names_of(&q.opponents),
+        own: own.as_deref().is_some_and(|d| policy::may_act_for(&s, d, &q.author)),
+        may_change: own.as_deref().is_some_and(|d| policy::may_change_proposal(&s, d, q)),
+        who_may_change: policy::who_may_change_proposal(&s, q),
+        revised_by: q.revised_by.as_deref().map(|d| s.name_of(d)).unwrap_or_default(),
+        revision: q.revision,
+        new_text: match &q.edit {
+            Edit::Replace { text, .. } | Edit::AddParagraph { text } => Some(text.clone()),
+            Edit::Insert { text, .. } => Some(text.trim().to_string()),
+            Edit::Alternatives { alternatives, .. } => Some(alternatives.join(" / ")),
+            _ => None,
+        },
+        tabled_on: accord_core::negotiation::clock::local_date(q.tabled_at_ms, s.time_zone()),
+        fate: history::fate(&s, a, q),
+    };
+    // Decided proposals stay on record under the paragraph they now stand on.
+    let latest_id = s.latest().map(|d| d.id.clone()).unwrap_or_default();
+    let mut decided: HashMap<&str, Vec<PropView>> = HashMap::new();
+    let mut orphans = Vec::new();
+    if proposals_visible {
+        for q in s.proposals.iter().filter(|q| q.state != ProposalState::Live) {
+            if !policy::may_read_proposal(&s, a, q) {
+                continue;
+            }
+            match &q.current {
+                Some([d, para]) if *d == latest_id => decided.entry(para.as_str()).or_default().push(view(q)),
+                Some(_) => {}
+                None => orphans.push(view(q)),
+            }
+        }
+    }
     let paragraphs = s
         .compilation()
         .into_iter()
@@ -82,44 +170,14 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
             }
             let pv = para_view(c.paragraph);
             CompParaView {
+                decided: decided.remove(c.paragraph.id.as_str()).unwrap_or_default(),
+                typed: None,
                 id: pv.id,
                 number: pv.number,
                 html: pv.html,
                 status: pv.status,
                 status_class: pv.status_class,
-                proposals: c
-                    .proposals
-                    .iter()
-                    .map(|e| {
-                        let q = e.proposal;
-                        PropView {
-                            id: q.id.clone(),
-                            author: e.author_name.clone(),
-                            tabled_by: if q.tabled_by == q.author {
-                                String::new()
-                            } else {
-                                s.name_of(&q.tabled_by)
-                            },
-                            what: q.describe(),
-                            rationale: q.rationale.clone().unwrap_or_default(),
-                            supporters: names_of(&q.supporters),
-                            opponents: names_of(&q.opponents),
-                            own: own.as_deref().is_some_and(|d| policy::may_act_for(&s, d, &q.author)),
-                            may_change: own.as_deref().is_some_and(|d| policy::may_change_proposal(&s, d, q)),
-                            who_may_change: policy::who_may_change_proposal(&s, q),
-                            revised_by: q.revised_by.as_deref().map(|d| s.name_of(d)).unwrap_or_default(),
-                            revision: q.revision,
-                            new_text: match &q.edit {
-                                Edit::Replace { text, .. } | Edit::AddParagraph { text } => {
-                                    Some(text.clone())
-                                }
-                                Edit::Insert { text, .. } => Some(text.trim().to_string()),
-                                Edit::Alternatives { alternatives, .. } => Some(alternatives.join(" / ")),
-                                _ => None,
-                            },
-                        }
-                    })
-                    .collect(),
+                proposals: c.proposals.iter().map(|e| view(e.proposal)).collect(),
             }
         })
         .collect();
@@ -144,7 +202,57 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
         proposals_visible,
         published: s.proposal_visibility == ProposalVisibility::Public,
         hidden_note: PROPOSALS_HIDDEN,
+        orphans,
+        sessions: s.sessions.iter().map(|x| (x.id.clone(), forms::session_title(x))).collect(),
+        current_session: {
+            let now = accord_core::negotiation::clock::rfc3339_in(web.ws.now_ms(), s.time_zone());
+            let today = now.get(..10).unwrap_or_default();
+            s.sessions
+                .iter()
+                .filter(|x| x.date.as_str() <= today)
+                .max_by(|a, b| a.date.cmp(&b.date))
+                .map(|x| x.id.clone())
+                .unwrap_or_default()
+        },
+        refusal: String::new(),
+        kinds: KINDS,
     })
+}
+
+/// The compilation again, the refused proposal form open and filled as it
+/// was typed, the refusal above it (the status is the refusal's).
+pub(super) fn proposal_refused(
+    web: &WebState,
+    v: &Viewer,
+    headers: &HeaderMap,
+    pid: &str,
+    form: &HashMap<String, String>,
+    e: ApiError,
+) -> Response {
+    let keep =
+        !wants_json(headers) && !matches!(e.status, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS);
+    let page_again = keep.then(|| compilation_view(web, v, pid).ok()).flatten();
+    match page_again {
+        Some(mut c) => {
+            let typed = Typed {
+                paragraph: field(form, "paragraph").to_string(),
+                kind: field(form, "kind").to_string(),
+                find: field(form, "find").to_string(),
+                text: field(form, "text").to_string(),
+                on_behalf_of: field(form, "on_behalf_of").to_string(),
+                rationale: field(form, "rationale").to_string(),
+                error: e.message.clone(),
+            };
+            match c.paragraphs.iter_mut().find(|p| p.id == typed.paragraph) {
+                Some(p) => p.typed = Some(typed),
+                None => c.refusal = e.message.clone(),
+            }
+            let mut r = page(v, &c);
+            *r.status_mut() = e.status;
+            r
+        }
+        None => error_page(v, headers, e, &format!("/p/{pid}/compilation")),
+    }
 }
 
 pub(super) async fn compilation_page(

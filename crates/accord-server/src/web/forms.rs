@@ -14,29 +14,50 @@ pub(super) async fn act(
     action: Result<Action, ApiError>,
     back: &str,
 ) -> Response {
-    let back = form
-        .get("back")
-        .filter(|b| b.starts_with(&format!("/p/{pid}/")) && !b.contains("//"))
-        .cloned()
-        .unwrap_or_else(|| back.to_string());
-    if let Err(e) = check_csrf(v, form) {
-        return error_page(v, headers, e, &back);
-    }
-    let Some(actor) = v.actor_in(pid) else {
-        return error_page(v, headers, ApiError::unauthorized("log in to act in this process"), &back);
-    };
-    let action = match action {
-        Ok(a) => a,
-        Err(e) => return error_page(v, headers, e, &back),
-    };
-    if let Err(e) = web.writes.take(&actor.label()) {
-        return error_page(v, headers, e, &back);
-    }
-    match web.ws.execute(pid, actor, action, None).await {
+    let back = back_of(pid, form, back);
+    match run_form(web, v, headers, pid, form, action, &back).await {
         Ok(outcome) if wants_json(headers) => axum::Json(outcome).into_response(),
         Ok(_) => Redirect::to(&back).into_response(),
-        Err(e) => error_page(v, headers, e.into(), &back),
+        Err(r) => r,
     }
+}
+
+/// Where a form goes back to: its own `back` field when it is a page of
+/// this process, else `back`.
+pub(super) fn back_of(pid: &str, form: &HashMap<String, String>, back: &str) -> String {
+    form.get("back")
+        .filter(|b| b.starts_with(&format!("/p/{pid}/")) && !b.contains("//"))
+        .cloned()
+        .unwrap_or_else(|| back.to_string())
+}
+
+/// Runs an action from a form as the viewer (CSRF, login and write quota
+/// checked); the error page, going back to `back`, when it was not taken.
+pub(super) async fn run_form(
+    web: &WebState,
+    v: &Viewer,
+    headers: &HeaderMap,
+    pid: &str,
+    form: &HashMap<String, String>,
+    action: Result<Action, ApiError>,
+    back: &str,
+) -> Result<accord_core::negotiation::Outcome, Response> {
+    check_csrf(v, form).map_err(|e| error_page(v, headers, e, back))?;
+    let action = action.map_err(|e| error_page(v, headers, e, back))?;
+    run_action(web, v, pid, action).await.map_err(|e| error_page(v, headers, e, back))
+}
+
+/// Takes `action` as the viewer (login and write quota checked; the form's
+/// token already was).
+pub(super) async fn run_action(
+    web: &WebState,
+    v: &Viewer,
+    pid: &str,
+    action: Action,
+) -> Result<accord_core::negotiation::Outcome, ApiError> {
+    let actor = v.actor_in(pid).ok_or_else(|| ApiError::unauthorized("log in to act in this process"))?;
+    web.writes.take(&actor.label())?;
+    Ok(web.ws.execute(pid, actor, action, None).await?)
 }
 
 pub(super) fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
@@ -155,7 +176,20 @@ pub(super) async fn table_proposal(
         None => Err(ApiError::not_found(format!("no process `{pid}`"))),
     };
     let back = format!("/p/{pid}/compilation#para-{}", field(&form, "paragraph"));
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    if let Err(e) = check_csrf(&v, &form) {
+        return error_page(&v, &headers, e, &back);
+    }
+    // A refusal keeps what was typed: the compilation again, the form filled.
+    let action = match action {
+        Ok(a) => a,
+        Err(e) => return compilation::proposal_refused(&web, &v, &headers, &pid, &form, e),
+    };
+    match run_action(&web, &v, &pid, action).await {
+        Ok(outcome) if wants_json(&headers) => axum::Json(outcome).into_response(),
+        Ok(o) => Redirect::to(&format!("/p/{pid}/compilation#proposal-{}", o.proposal.unwrap_or_default()))
+            .into_response(),
+        Err(e) => compilation::proposal_refused(&web, &v, &headers, &pid, &form, e),
+    }
 }
 
 /// The co-facilitators publish the compilation, or take it back.
@@ -473,7 +507,141 @@ pub(super) async fn produce_revision(
         lineage: None,
     });
     let back = format!("/p/{pid}");
+    // The first step says what the revision will be: counts, what is taken
+    // in, the new numbering and the cover letter.
+    if !confirm::confirmed(&form) && !wants_json(&headers) {
+        let fail = |e: ApiError| error_page(&v, &headers, e, &format!("/p/{pid}/compilation"));
+        if let Err(e) = check_csrf(&v, &form) {
+            return fail(e);
+        }
+        let Some(actor) = v.actor_in(&pid) else {
+            return fail(ApiError::unauthorized("log in to act in this process"));
+        };
+        let Ok(a) = &action else { return fail(ApiError::bad_request("the revision could not be read")) };
+        let message = match admin::revision_preview(&web, &pid, &actor, a) {
+            Ok(m) => m,
+            Err(e) => return fail(e),
+        };
+        let ask = confirm::Ask {
+            heading: format!("Produce {}?", field(&form, "label").trim()),
+            message,
+            action: format!("/p/{pid}/revisions"),
+            note: None,
+            confirm_label: "Yes, produce the revision",
+            cancel: format!("/p/{pid}/working"),
+        };
+        return confirm::ask(&v, &form, ask);
+    }
     act(&web, &v, &headers, &pid, &form, action, &back).await
+}
+
+/// A session as the pages show it.
+pub struct SessionView {
+    id: String,
+    /// "Informal session of 9 December 2026, 10:00–13:00 · Conference Room 4".
+    heading: String,
+    /// The agenda: (paragraph id, its number).
+    agenda: Vec<(String, String)>,
+    decisions: Vec<String>,
+}
+
+/// Paragraph `id`'s number in the working text (the id itself when it has none).
+pub(super) fn number_in_working(s: &ProcessState, id: &str) -> String {
+    s.working
+        .paragraphs
+        .iter()
+        .find(|p| p.id == id)
+        .and_then(|p| p.number.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// A session's decision for a reader: paragraphs by their numbers and
+/// delegations by their names, not the ids the log keeps.
+pub(super) fn decision_words(
+    s: &ProcessState,
+    session: &accord_core::negotiation::Session,
+    d: &accord_core::negotiation::SessionDecision,
+) -> String {
+    let numbers: Vec<String> = d.paragraphs.iter().map(|p| number_in_working(s, p)).collect();
+    let on = match numbers.as_slice() {
+        [] => String::new(),
+        [one] => format!(" (paragraph {one})"),
+        many => format!(" (paragraphs {})", many.join(", ")),
+    };
+    match d.action {
+        "decide" => {
+            // The summary names the proposal: "accepted p3 (replace by valdoria)".
+            let decided = d.summary.split_whitespace().find_map(|w| {
+                s.proposals.iter().find(|p| p.id == w && p.decided_in.as_deref() == Some(session.id.as_str()))
+            });
+            match decided {
+                Some(p) => format!(
+                    "{} {} of {}: {}{on}",
+                    if d.summary.starts_with("accepted") { "Accepted" } else { "Set aside" },
+                    p.id,
+                    s.name_of(&p.author),
+                    p.describe()
+                ),
+                None => d.summary.clone(),
+            }
+        }
+        "record-decision" => format!("{}{on}", d.summary),
+        _ => {
+            let mut words = d.summary.clone();
+            for (id, n) in d.paragraphs.iter().zip(&numbers) {
+                words = words.replace(&format!("paragraph {id}:"), &format!("paragraph {n}:"));
+            }
+            let mut c = words.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+        }
+    }
+}
+
+/// "Informal session of 9 December 2026, 10:00 · Room 4".
+pub(super) fn session_title(x: &accord_core::negotiation::Session) -> String {
+    let mut t = format!("Informal session of {}", admin::date_words(&x.date));
+    if !x.time.is_empty() {
+        t.push_str(&format!(", {}", x.time));
+    }
+    if !x.room.is_empty() {
+        t.push_str(&format!(" · {}", x.room));
+    }
+    t
+}
+
+/// A session in one line, its agenda by paragraph numbers.
+pub(super) fn session_line(s: &ProcessState, x: &accord_core::negotiation::Session) -> String {
+    let agenda: Vec<String> = x.agenda.iter().map(|a| number_in_working(s, a)).collect();
+    match agenda.as_slice() {
+        [] => session_title(x),
+        [one] => format!("{} — agenda: paragraph {one}", session_title(x)),
+        many => format!("{} — agenda: paragraphs {}", session_title(x), many.join(", ")),
+    }
+}
+
+/// The working text's paragraph ids for a list of paragraph numbers (or ids)
+/// separated by commas: "3, 5, 12".
+pub(super) fn paragraphs_by_number(s: &ProcessState, list: &str) -> Result<Vec<String>, ApiError> {
+    list.split([',', ';'])
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            let a = a.strip_prefix("paragraph").or_else(|| a.strip_prefix("Paragraph")).map_or(a, str::trim);
+            s.working
+                .paragraphs
+                .iter()
+                .find(|p| p.number.as_deref() == Some(a))
+                .or_else(|| s.working.paragraphs.iter().find(|p| p.id == a))
+                .map(|p| p.id.clone())
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid",
+                        format!("the working text has no paragraph {a}; give paragraph numbers separated by commas"),
+                    )
+                })
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -481,7 +649,7 @@ pub(super) async fn produce_revision(
 pub(super) struct SessionsPage {
     frame: Frame,
     nav: Nav,
-    sessions: Vec<accord_core::negotiation::Session>,
+    sessions: Vec<SessionView>,
     can_edit: bool,
 }
 
@@ -500,7 +668,17 @@ pub(super) async fn sessions_page(
             ));
         }
         let can_edit = matches!(a, Some(Actor::Secretariat { .. })) || policy::is_co_facilitator(s, a);
-        Ok(SessionsPage { frame: frame(&v), nav: nav(s, a), sessions: s.sessions.clone(), can_edit })
+        let sessions = s
+            .sessions
+            .iter()
+            .map(|x| SessionView {
+                id: x.id.clone(),
+                heading: session_title(x),
+                agenda: x.agenda.iter().map(|p| (p.clone(), number_in_working(s, p))).collect(),
+                decisions: x.decisions.iter().map(|d| decision_words(s, x, d)).collect(),
+            })
+            .collect();
+        Ok(SessionsPage { frame: frame(&v), nav: nav(s, a), sessions, can_edit })
     });
     match result {
         Ok(p) => page(&v, &p),
@@ -508,6 +686,19 @@ pub(super) async fn sessions_page(
     }
 }
 
+/// Reads the process's state for a form (`f` of it), or says why not.
+fn with_state<T>(
+    web: &WebState,
+    pid: &str,
+    f: impl FnOnce(&ProcessState) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let slot = web.ws.process(pid).ok_or_else(|| ApiError::not_found(format!("no process `{pid}`")))?;
+    let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+    f(&s)
+}
+
+/// `POST /p/{process}/sessions`: a session is scheduled (two steps), its
+/// agenda given by paragraph numbers.
 pub(super) async fn schedule_session(
     State(web): State<Web>,
     headers: HeaderMap,
@@ -515,20 +706,44 @@ pub(super) async fn schedule_session(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let v = web.viewer(&headers).await;
-    let action = Ok(Action::ScheduleSession {
-        date: field(&form, "date").trim().to_string(),
-        time: field(&form, "time").trim().to_string(),
-        room: field(&form, "room").trim().to_string(),
-        agenda: field(&form, "agenda")
-            .split(',')
-            .map(|a| a.trim().to_string())
-            .filter(|a| !a.is_empty())
-            .collect(),
-    });
+    let (date, time, room) = (
+        field(&form, "date").trim().to_string(),
+        field(&form, "time").trim().to_string(),
+        field(&form, "room").trim().to_string(),
+    );
+    let agenda = with_state(&web, &pid, |s| paragraphs_by_number(s, field(&form, "agenda")));
+    let preview_of = {
+        let session = accord_core::negotiation::Session {
+            id: String::new(),
+            date: date.clone(),
+            time: time.clone(),
+            room: room.clone(),
+            agenda: agenda.as_ref().cloned().unwrap_or_default(),
+            decisions: Vec::new(),
+        };
+        let line = with_state(&web, &pid, |s| Ok(session_line(s, &session))).unwrap_or_default();
+        move || {
+            admin::Preview {
+            heading: "Schedule this session?".into(),
+            message: format!(
+                "Schedule: {line}. Every delegation of the process sees it on the sessions page and the                  process's home; decisions can then be recorded in it."
+            ),
+            confirm_label: "Yes, schedule it",
+        }
+        }
+    };
+    let action = agenda.map(|agenda| Action::ScheduleSession { date, time, room, agenda });
     let back = format!("/p/{pid}/sessions");
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    let route = back.clone();
+    match admin::two_step(&web, &v, &headers, &pid, &form, action, &route, &back, preview_of).await {
+        Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
+        Ok(o) => Redirect::to(&format!("{back}#session-{}", o.session.unwrap_or_default())).into_response(),
+        Err(r) => r,
+    }
 }
 
+/// `POST /p/{process}/sessions/{session}/decisions`: a decision of the
+/// session is recorded (two steps), with the paragraphs it concerns.
 pub(super) async fn record_decision(
     State(web): State<Web>,
     headers: HeaderMap,
@@ -536,11 +751,35 @@ pub(super) async fn record_decision(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let v = web.viewer(&headers).await;
-    let action = Ok(Action::RecordDecision {
-        session: session.clone(),
-        text: field(&form, "text").trim().to_string(),
-        paragraphs: Vec::new(),
-    });
+    let text = field(&form, "text").trim().to_string();
+    let paragraphs = with_state(&web, &pid, |s| paragraphs_by_number(s, field(&form, "paragraphs")));
+    let message = with_state(&web, &pid, |s| {
+        let title = s.sessions.iter().find(|x| x.id == session).map(session_title).unwrap_or_default();
+        let numbers: Vec<String> =
+            paragraphs.as_ref().map(|ps| ps.iter().map(|p| number_in_working(s, p)).collect()).unwrap_or_default();
+        let on = match numbers.as_slice() {
+            [] => String::new(),
+            [one] => format!(" (on paragraph {one})"),
+            many => format!(" (on paragraphs {})", many.join(", ")),
+        };
+        Ok(format!(
+            "Record in the {}: “{text}”{on}. It is recorded with your name and shown to every delegation;              a record is not removed, only followed by another.",
+            title.replacen("Informal session", "informal session", 1)
+        ))
+    })
+    .unwrap_or_default();
+    let action =
+        paragraphs.map(|paragraphs| Action::RecordDecision { session: session.clone(), text, paragraphs });
     let back = format!("/p/{pid}/sessions#session-{session}");
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    let route = format!("/p/{pid}/sessions/{session}/decisions");
+    let preview = || admin::Preview {
+        heading: "Record this decision?".into(),
+        message,
+        confirm_label: "Yes, record it",
+    };
+    match admin::two_step(&web, &v, &headers, &pid, &form, action, &route, &back, preview).await {
+        Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(r) => r,
+    }
 }

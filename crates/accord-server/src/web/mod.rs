@@ -6,12 +6,14 @@
 //! logged-in account's actor, so the rules of `negotiation::policy` apply to
 //! the browser exactly as to the API.
 
+mod admin;
 pub mod auth;
 mod compilation;
 mod confirm;
 mod documents;
 mod endgame;
 mod forms;
+mod history;
 pub mod live;
 mod login;
 pub mod markup;
@@ -64,7 +66,12 @@ pub(crate) fn router(ws: Arc<Workspace>, writes: Arc<crate::api::RateLimiter>) -
             "/static/accord.js",
             get(|| async { static_file("text/javascript", include_str!("../../static/accord.js")) }),
         )
+        .route("/processes", post(admin::create_process))
         .route("/p/{process}", get(process_home))
+        .route("/p/{process}/participants", post(admin::register))
+        .route("/p/{process}/settings", post(admin::update_process))
+        .route("/p/{process}/observers", post(admin::invite_observer))
+        .route("/p/{process}/drafts/{draft}/publication", post(admin::publication))
         .route("/p/{process}/invitations", post(invite))
         .route("/p/{process}/endgame/{verb}", post(endgame::action))
         .route("/p/{process}/feed.atom", get(endgame::feed))
@@ -89,7 +96,12 @@ pub(crate) fn router(ws: Arc<Workspace>, writes: Arc<crate::api::RateLimiter>) -
             "/p/{process}/import",
             post(uploads::import_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
+        .route(
+            "/p/{process}/import/confirm",
+            post(uploads::import_confirm).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
         .route("/p/{process}/proposals", post(table_proposal))
+        .route("/p/{process}/proposals/{proposal}", get(history::proposal_page))
         .route("/p/{process}/proposals/{proposal}/{verb}", post(proposal_action))
         .route("/p/{process}/working", get(working_page))
         .route("/p/{process}/working/{paragraph}/{verb}", post(working_action))
@@ -276,6 +288,8 @@ fn check_csrf(v: &Viewer, form: &HashMap<String, String>) -> Result<(), ApiError
 struct IndexPage {
     frame: Frame,
     processes: Vec<(String, String, usize)>,
+    /// The viewer is the secretariat, not tied to one process: may create one.
+    can_create: bool,
 }
 
 async fn index(State(web): State<Web>, headers: HeaderMap) -> Response {
@@ -284,13 +298,17 @@ async fn index(State(web): State<Web>, headers: HeaderMap) -> Response {
     for slot in web.ws.processes() {
         if let Ok(s) = slot.state.read() {
             let actor = v.actor_in(&s.id);
-            if policy::may_see_process(&s, actor.as_ref()) {
+            if s.exists() && policy::may_see_process(&s, actor.as_ref()) {
                 let n = policy::readable_drafts(&s, actor.as_ref()).count();
                 processes.push((s.id.clone(), s.info.title.clone(), n));
             }
         }
     }
-    page(&v, &IndexPage { frame: frame(&v), processes })
+    let can_create = v
+        .account
+        .as_ref()
+        .is_some_and(|a| matches!(a.actor, Actor::Secretariat { .. }) && a.process.is_none());
+    page(&v, &IndexPage { frame: frame(&v), processes, can_create })
 }
 
 #[derive(Template)]
@@ -300,9 +318,13 @@ struct ProcessPage {
     nav: Nav,
     title: String,
     mandate: String,
-    deadline: String,
     co_facilitators: String,
-    drafts: Vec<(String, String, &'static str, usize, String)>,
+    /// Opening, text-closing and adoption dates in words ("" when unknown).
+    dates: String,
+    drafts: Vec<DraftRow>,
+    /// May change who reads a draft (the secretariat, a co-facilitator).
+    can_publish: bool,
+    circulations: [(&'static str, &'static str); 3],
     has_readiness: bool,
     ready: bool,
     readiness_line: String,
@@ -314,10 +336,45 @@ struct ProcessPage {
     /// May import a draft (the secretariat, a co-facilitator).
     can_import: bool,
     participants: Vec<(String, String)>,
+    /// Every delegation and group, for the secretariat's list.
+    registered: Vec<admin::ParticipantView>,
     cofac_names: Vec<String>,
     invitation: String,
+    /// Whom the invitation link is for, in words.
+    invitation_for: String,
+    /// Why the last upload was refused, shown by the import form.
+    import_error: String,
+    /// The import form's label and circulation as they were typed.
+    import_label: String,
+    import_publication: String,
     /// The end game's section, rendered by `endgame::section`.
     endgame: String,
+    /// The process's description, for the secretariat's form that changes it.
+    info: accord_core::negotiation::ProcessInfo,
+}
+
+/// A draft in the process page's list.
+pub struct DraftRow {
+    id: String,
+    label: String,
+    /// Its circulation's stable name (what the circulation control selects).
+    publication: &'static str,
+    /// Its circulation in words.
+    circulation: &'static str,
+    paragraphs: usize,
+    entered: String,
+}
+
+/// The circulations a draft may have: stable name, words.
+const CIRCULATIONS: [(&str, &str); 3] =
+    [("internal", "internal"), ("circulated", "circulated to delegations"), ("public", "public")];
+
+fn publication_name(p: Publication) -> &'static str {
+    match p {
+        Publication::Internal => "internal",
+        Publication::Circulated => "circulated",
+        Publication::Public => "public",
+    }
 }
 
 fn publication_label(p: Publication) -> &'static str {
@@ -333,14 +390,13 @@ fn process_page(web: &WebState, v: &Viewer, pid: &str, invitation: String) -> Re
     let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
     let a = actor.as_ref();
     let drafts: Vec<_> = policy::readable_drafts(&s, a)
-        .map(|d| {
-            (
-                d.id.clone(),
-                d.label.clone(),
-                publication_label(d.publication),
-                d.document.paragraphs.len(),
-                accord_core::negotiation::rfc3339(d.at_ms)[..10].to_string(),
-            )
+        .map(|d| DraftRow {
+            id: d.id.clone(),
+            label: d.label.clone(),
+            publication: publication_name(d.publication),
+            circulation: publication_label(d.publication),
+            paragraphs: d.document.paragraphs.len(),
+            entered: admin::date_words(&accord_core::negotiation::rfc3339(d.at_ms)[..10]),
         })
         .collect();
     let latest = policy::readable_drafts(&s, a).next_back();
@@ -368,21 +424,26 @@ fn process_page(web: &WebState, v: &Viewer, pid: &str, invitation: String) -> Re
     let delegate_or_up = policy::visible_from(&s, a).is_some_and(|f| f <= Publication::Circulated);
     let burn_svg = if delegate_or_up { markup::burn_down_svg(&s.burn_down) } else { String::new() };
     let sessions = if delegate_or_up {
-        s.sessions
-            .iter()
-            .map(|x| format!("{} {} {} — {} · agenda: {}", x.id, x.date, x.time, x.room, x.agenda.join(", ")))
-            .collect()
+        s.sessions.iter().map(|x| forms::session_line(&s, x)).collect()
     } else {
         Vec::new()
     };
+    let dates =
+        [("opens", &s.info.opening), ("text closes", &s.info.deadline), ("adoption", &s.info.adoption)]
+            .iter()
+            .filter_map(|(what, d)| d.as_ref().map(|d| format!("{what} {}", admin::date_words(d))))
+            .collect::<Vec<_>>()
+            .join(" · ");
     Ok(ProcessPage {
         frame: frame(v),
         nav: nav(&s, a),
         title: s.info.title.clone(),
         mandate: s.info.mandate.clone(),
-        deadline: s.info.deadline.clone().unwrap_or_default(),
         co_facilitators: s.info.co_facilitators.join(", "),
+        dates,
         drafts,
+        can_publish: policy::may_read_working(&s, a),
+        circulations: CIRCULATIONS,
         has_readiness,
         ready,
         readiness_line,
@@ -398,9 +459,15 @@ fn process_page(web: &WebState, v: &Viewer, pid: &str, invitation: String) -> Re
             .filter(|p| p.kind != accord_core::negotiation::ParticipantKind::Group)
             .map(|p| (p.id.clone(), p.name.clone()))
             .collect(),
+        registered: admin::participant_views(&s),
         cofac_names: s.info.co_facilitators.clone(),
         invitation,
+        invitation_for: String::new(),
+        import_error: String::new(),
+        import_label: String::new(),
+        import_publication: "circulated".into(),
         endgame: String::new(),
+        info: s.info.clone(),
     })
 }
 

@@ -75,8 +75,93 @@ fn unprocessable(message: String) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
 }
 
-/// `POST /p/{process}/import` (multipart): a draft file imported as the
-/// process's next draft, by the secretariat or a co-facilitator.
+/// The process page again, its import form showing why the upload was
+/// refused and what was typed (the file must be chosen again: browsers do
+/// not let a page choose it).
+fn import_refused(
+    web: &WebState,
+    v: &Viewer,
+    headers: &HeaderMap,
+    pid: &str,
+    e: ApiError,
+    form: &HashMap<String, String>,
+) -> Response {
+    if wants_json(headers) || e.status == StatusCode::UNAUTHORIZED || e.status == StatusCode::FORBIDDEN {
+        return error_page(v, headers, e, &format!("/p/{pid}"));
+    }
+    match process_page(web, v, pid, String::new()) {
+        Ok(mut p) => {
+            p.import_error = e.message;
+            p.import_label = field(form, "label").to_string();
+            p.import_publication = match field(form, "publication") {
+                x @ ("internal" | "public") => x.to_string(),
+                _ => "circulated".into(),
+            };
+            let mut r = page(v, &p);
+            *r.status_mut() = e.status;
+            r
+        }
+        Err(_) => error_page(v, headers, e, &format!("/p/{pid}")),
+    }
+}
+
+fn publication_of(form: &HashMap<String, String>) -> Publication {
+    match field(form, "publication") {
+        "internal" => Publication::Internal,
+        "public" => Publication::Public,
+        _ => Publication::Circulated,
+    }
+}
+
+/// What importing `canonical` as `label` will do, in words.
+fn import_preview(
+    s: &ProcessState,
+    file: &str,
+    label: &str,
+    publication: Publication,
+    canonical: &str,
+) -> String {
+    let d = accord_core::canonical::read(canonical);
+    let brackets: usize = d.paragraphs.iter().map(|p| p.brackets.len()).sum();
+    let mut m = format!(
+        "Import {file} as “{label}”, {}: {} paragraph{}",
+        publication_label(publication),
+        d.paragraphs.len(),
+        if d.paragraphs.len() == 1 { "" } else { "s" }
+    );
+    if !d.headings.is_empty() {
+        m.push_str(&format!(
+            " under {} heading{}",
+            d.headings.len(),
+            if d.headings.len() == 1 { "" } else { "s" }
+        ));
+    }
+    m.push_str(&match brackets {
+        0 => ", no bracket".to_string(),
+        1 => ", 1 bracket".to_string(),
+        n => format!(", {n} brackets"),
+    });
+    if let Some(t) = &d.title {
+        m.push_str(&format!(", titled “{t}”"));
+    }
+    if let Some(first) = d.paragraphs.first() {
+        let words: String = first.text.chars().take(120).collect();
+        let more = if first.text.chars().count() > 120 { "…" } else { "" };
+        m.push_str(&format!(". It begins: “{words}{more}”"));
+    }
+    m.push_str(&match s.latest() {
+        Some(prev) => format!(
+            ". It becomes the next draft after {}, and live proposals follow their paragraphs into it.",
+            prev.label
+        ),
+        None => ". It becomes the process's first draft.".to_string(),
+    });
+    m
+}
+
+/// `POST /p/{process}/import` (multipart): a draft file, read and checked,
+/// then a confirmation that says what importing it will do (the text read
+/// travels with the confirmation, in canonical form; nothing is recorded yet).
 pub(super) async fn import_upload(
     State(web): State<Web>,
     headers: HeaderMap,
@@ -104,38 +189,94 @@ pub(super) async fn import_upload(
     }
     let (form, file) = match read_upload(multipart).await {
         Ok(u) => u,
-        Err(e) => return error_page(&v, &headers, e, &back),
+        Err(e) => return import_refused(&web, &v, &headers, &pid, e, &HashMap::new()),
     };
     if let Err(e) = check_csrf(&v, &form) {
         return error_page(&v, &headers, e, &back);
     }
-    let publication = match field(&form, "publication") {
-        "internal" => Publication::Internal,
-        "public" => Publication::Public,
-        _ => Publication::Circulated,
-    };
+    let publication = publication_of(&form);
     let label = field(&form, "label").trim().to_string();
     if label.is_empty() {
-        return error_page(&v, &headers, ApiError::bad_request("give the draft's label (\"Rev.2\")"), &back);
+        let e = ApiError::bad_request("give the draft's label (\"Rev.2\"); nothing was imported");
+        return import_refused(&web, &v, &headers, &pid, e, &form);
     }
     let Some((name, bytes)) = file else {
-        return error_page(&v, &headers, ApiError::bad_request("choose a file to import"), &back);
+        let e = ApiError::bad_request("choose a file to import; nothing was imported");
+        return import_refused(&web, &v, &headers, &pid, e, &form);
     };
     let canonical = match blocking(move || canonical_of_upload(bytes)).await {
         Ok(c) => c,
         Err(m) => {
             let e = unprocessable(format!("{name}: {m}. Nothing was imported."));
-            return error_page(&v, &headers, e, &back);
+            return import_refused(&web, &v, &headers, &pid, e, &form);
         }
     };
-    let action = Action::ImportDraft { label, canonical, publication, lineage: None };
-    if let Err(e) = web.writes.take(&actor.label()) {
-        return error_page(&v, &headers, e, &back);
+    let action = Action::ImportDraft {
+        label: label.clone(),
+        canonical: canonical.clone(),
+        publication,
+        lineage: None,
+    };
+    if wants_json(&headers) {
+        // Scripts take the action at once, as with every form.
+        if let Err(e) = web.writes.take(&actor.label()) {
+            return error_page(&v, &headers, e, &back);
+        }
+        return match web.ws.execute(&pid, actor, action, None).await {
+            Ok(o) => axum::Json(o).into_response(),
+            Err(e) => error_page(&v, &headers, e.into(), &back),
+        };
     }
-    match web.ws.execute(&pid, actor, action, None).await {
-        Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
+    if let Err(e) = admin::dry_run(&web, &pid, &actor, &action) {
+        let e = ApiError { message: format!("{name}: {} Nothing was imported.", e.message), ..e };
+        return import_refused(&web, &v, &headers, &pid, e, &form);
+    }
+    let message = match in_process(&web, &pid, &v, |s, _| {
+        Ok(import_preview(s, &name, &label, publication, &canonical))
+    }) {
+        Ok(m) => m,
+        Err(e) => return error_page(&v, &headers, e, &back),
+    };
+    let carried: HashMap<String, String> = [
+        ("label", label.clone()),
+        ("publication", field(&form, "publication").to_string()),
+        ("canonical", canonical),
+        ("file", name),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let ask = confirm::Ask {
+        heading: format!("Import “{label}”?"),
+        message,
+        action: format!("/p/{pid}/import/confirm"),
+        note: None,
+        confirm_label: "Yes, import it",
+        cancel: format!("/p/{pid}#import-h"),
+    };
+    confirm::ask(&v, &carried, ask)
+}
+
+/// `POST /p/{process}/import/confirm`: the confirmed import of a draft read
+/// by [`import_upload`]; the text is checked again as any import is.
+pub(super) async fn import_confirm(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(pid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let v = web.viewer(&headers).await;
+    let label = field(&form, "label").trim().to_string();
+    let action = Ok(Action::ImportDraft {
+        label,
+        canonical: field(&form, "canonical").to_string(),
+        publication: publication_of(&form),
+        lineage: None,
+    });
+    let back = format!("/p/{pid}");
+    match run_form(&web, &v, &headers, &pid, &form, action, &back).await {
         Ok(o) => Redirect::to(&format!("/p/{pid}/drafts/{}", o.draft.unwrap_or_default())).into_response(),
-        Err(e) => error_page(&v, &headers, e.into(), &back),
+        Err(r) => r,
     }
 }
 

@@ -160,13 +160,44 @@ pub fn hidden_fields(html: &str, action: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The entities askama writes, back to text.
+/// The entities askama writes (named or numeric), back to text.
 pub fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let c = match entity {
+            "quot" => Some('"'),
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "apos" => Some('\''),
+            e if e.starts_with("#x") || e.starts_with("#X") => {
+                u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32)
+            }
+            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Fixture {
@@ -212,6 +243,28 @@ impl Fixture {
             .body(Body::from(encode(&all)))
             .unwrap();
         self.send(req).await
+    }
+
+    /// Posts a form that asks first: the first answer must be the
+    /// confirmation page (nothing recorded), whose own form is then sent.
+    /// Answers (the confirmation page, the second step's answer).
+    pub async fn post_confirmed(
+        &self,
+        path: &str,
+        who: &Browser,
+        fields: &[(&str, &str)],
+    ) -> (Answer, Answer) {
+        let before = self.ws.process("ocean").map(|s| s.state.read().unwrap().seq);
+        let ask = self.post(path, who, fields).await;
+        assert_eq!(ask.status, StatusCode::OK, "{path}: {}", ask.text);
+        let after = self.ws.process("ocean").map(|s| s.state.read().unwrap().seq);
+        assert_eq!(before, after, "{path}: the first step recorded nothing");
+        let carried = hidden_fields(&ask.text, path);
+        assert!(carried.contains(&("confirm".into(), "yes".into())), "{path}: {}", ask.text);
+        let fields: Vec<(&str, &str)> =
+            carried.iter().filter(|(k, _)| k != "csrf").map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let done = self.post(path, who, &fields).await;
+        (ask, done)
     }
 
     /// The number of events process `ocean` has recorded.
