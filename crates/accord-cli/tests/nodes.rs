@@ -43,22 +43,6 @@ fn requirements(test: &str) -> Option<(String, PathBuf)> {
     }
 }
 
-/// A database of the test's own on the server `base` names; its URL.
-fn fresh_database(base: &str, name: &str) -> String {
-    let mut client = postgres::Client::connect(base, postgres::NoTls).expect("connect to PostgreSQL");
-    // One statement at a time: neither may run inside a transaction block.
-    client
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .expect("drop the old database");
-    client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create the test's database");
-    let (url, query) = base.split_once('?').map_or((base, None), |(u, q)| (u, Some(q)));
-    let (server, _) = url.rsplit_once('/').expect("a database URL has a path");
-    match query {
-        Some(q) => format!("{server}/{name}?{q}"),
-        None => format!("{server}/{name}"),
-    }
-}
-
 /// A database of the test's own, migrated as an operator would (`accord
 /// migrate`) before any node starts.
 fn migrated_database(base: &str, name: &str) -> String {

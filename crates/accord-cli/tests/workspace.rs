@@ -506,6 +506,9 @@ fn the_workspace_runs_on_postgresql_when_a_server_is_given() {
         eprintln!("skipping the PostgreSQL workspace test: ACCORD_TEST_POSTGRES_URL is not set (with CI set this fails)");
         return;
     };
+    // A database of its own: other tests leave rows in theirs that are no
+    // negotiation (the store's conformance test writes bare payloads).
+    let url = fresh_database(&url, &format!("accord_workspace_pg_{}", std::process::id()));
     let data = temp_dir("pg");
     let process = format!(
         "pg-{}-{}",

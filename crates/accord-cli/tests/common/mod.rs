@@ -191,3 +191,19 @@ pub fn log_in(addr: &str, user: &str, password: &str) -> String {
     assert!(head.to_lowercase().contains("httponly") && head.contains("SameSite=Lax"), "{head}");
     set_cookie(&head, "accord_session").unwrap()
 }
+
+/// A database of the test's own on the server `base` names; its URL.
+pub fn fresh_database(base: &str, name: &str) -> String {
+    let mut client = postgres::Client::connect(base, postgres::NoTls).expect("connect to PostgreSQL");
+    // One statement at a time: neither may run inside a transaction block.
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .expect("drop the old database");
+    client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create the test's database");
+    let (url, query) = base.split_once('?').map_or((base, None), |(u, q)| (u, Some(q)));
+    let (server, _) = url.rsplit_once('/').expect("a database URL has a path");
+    match query {
+        Some(q) => format!("{server}/{name}?{q}"),
+        None => format!("{server}/{name}"),
+    }
+}
