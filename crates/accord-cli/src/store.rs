@@ -53,7 +53,9 @@ pub(crate) fn open(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
 /// at this version's schema (`accord migrate`); a SQLite file is migrated.
 pub(crate) fn open_serving(store: &StoreOptions) -> Result<Arc<Workspace>, Failure> {
     let backend = accord_store::open_for_serving(&store_url(store)?).map_err(|e| Failure(e.to_string()))?;
-    Workspace::open(backend).map_err(|e| Failure(e.to_string()))
+    // At once, however long the log: processes load as they are asked for
+    // and in the background (`accord_workspace::loading`).
+    Workspace::open_lazily(backend).map_err(|e| Failure(e.to_string()))
 }
 
 /// Opens the workspace holding its data directory's lock (SQLite): for

@@ -694,6 +694,7 @@ fn serve(
         if let Some(url) = store.database_url.as_deref().filter(|u| accord_store::is_postgres(u)) {
             accord_workspace::follow::follow(&ws, url).map_err(|e| Failure(e.to_string()))?;
         }
+        ws.load_in_background();
         if demo {
             let tokens = demo::load(&ws).await.map_err(|e| Failure(format!("demo: {e}")))?;
             if !tokens.is_empty() {

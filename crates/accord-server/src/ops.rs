@@ -95,6 +95,11 @@ impl Metrics {
         );
         let _ = writeln!(out, "accord_processes {}", processes.len());
         out.push_str(
+            "# HELP accord_processes_to_load Processes of the log not loaded yet (a node starting).\n\
+             # TYPE accord_processes_to_load gauge\n",
+        );
+        let _ = writeln!(out, "accord_processes_to_load {}", self.ws.loading.remaining());
+        out.push_str(
             "# HELP accord_events Events of those processes, applied.\n# TYPE accord_events gauge\n",
         );
         let _ = writeln!(out, "accord_events {events}");
@@ -145,6 +150,9 @@ pub(crate) fn router(metrics: Arc<Metrics>) -> Router {
 }
 
 async fn readyz(State(metrics): State<Arc<Metrics>>) -> Response {
+    if let Some(e) = metrics.ws.loading.broken() {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {e}\n"));
+    }
     match metrics.ws.check_writable().await {
         Ok(()) if !metrics.ws.following.is_current() => plain(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -77,3 +77,37 @@ async fn a_read_only_store_is_not_ready() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(body.starts_with("not ready: ") && body.contains("read-only"), "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_starting_lazily_serves_a_process_before_it_has_loaded_the_rest() {
+    let f = fixture().await;
+    drop(f.app);
+    let store = accord_store::Sqlite::open(&common::store_path(&f.dir)).unwrap();
+    let ws =
+        accord_workspace::Workspace::open_lazily_with_clock(Box::new(store), common::fixed_clock()).unwrap();
+    let app = accord_server::app(ws.clone());
+    let (_, _, m) = text(&app, "/metrics").await;
+    assert!(m.contains("accord_processes 0\n") && m.contains("accord_processes_to_load 1\n"), "{m}");
+    // A request naming the process loads it and is answered, though the
+    // background loading has not started.
+    let (status, _, body) = text(&app, "/api/processes/ocean").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, _, m) = text(&app, "/metrics").await;
+    assert!(m.contains("accord_processes 1\n") && m.contains("accord_processes_to_load 0\n"), "{m}");
+    // A listing waits for the background loading and misses nothing.
+    let store = accord_store::Sqlite::open(&common::store_path(&f.dir)).unwrap();
+    let ws =
+        accord_workspace::Workspace::open_lazily_with_clock(Box::new(store), common::fixed_clock()).unwrap();
+    let app = accord_server::app(ws.clone());
+    let listing = tokio::spawn({
+        let app = app.clone();
+        async move { text(&app, "/api/processes").await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert!(!listing.is_finished(), "the listing waits while a process is still to load");
+    assert_eq!(text(&app, "/readyz").await.0, StatusCode::OK, "probes do not wait");
+    ws.load_in_background();
+    let (status, _, body) = listing.await.unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("\"ocean\""), "{body}");
+}

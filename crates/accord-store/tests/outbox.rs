@@ -128,7 +128,8 @@ fn an_existing_sqlite_database_gains_the_outbox_and_keeps_its_events() {
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
-            "DROP TABLE outbox; DROP TABLE focal_points; DELETE FROM schema_migrations WHERE version = 3;",
+            "DROP TABLE outbox; DROP TABLE focal_points; DROP TABLE login_counters; \
+             DELETE FROM schema_migrations WHERE version >= 3;",
         )
         .unwrap();
     }

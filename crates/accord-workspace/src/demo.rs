@@ -54,6 +54,7 @@ fn span(text: &str, paragraph: &str, phrase: &str) -> Result<[u32; 2], Workspace
 /// Loads the demo process into `ws` unless it is already there. Returns the
 /// tokens made for trying it, as (who, secret) pairs.
 pub async fn load(ws: &Workspace) -> Result<Vec<(String, String)>, WorkspaceError> {
+    ws.ensure_loaded(PROCESS).await?;
     if ws.process(PROCESS).is_some() {
         return Ok(Vec::new());
     }

@@ -18,11 +18,13 @@ pub mod error;
 pub mod follow;
 pub mod idempotency;
 pub mod import;
+pub mod loading;
 pub mod lock;
 pub mod log;
 pub mod outbox;
 pub mod secrets;
 mod store_thread;
+pub mod synthetic;
 pub mod transfer;
 pub mod workspace;
 

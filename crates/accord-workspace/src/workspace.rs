@@ -114,6 +114,8 @@ pub struct Workspace {
     pub lag: crate::follow::LagHistogram,
     /// Whether this node follows other writers, and is caught up with them.
     pub following: crate::follow::Following,
+    /// The processes of the log not loaded yet ([`Workspace::open_lazily`]).
+    pub loading: crate::loading::Loading,
 }
 
 /// Rebuilds every process from a log.
@@ -178,22 +180,53 @@ impl Workspace {
 
     /// As [`Workspace::open`], with the clock given (tests).
     pub fn open_with_clock(
-        mut store: Box<dyn Store>,
+        store: Box<dyn Store>,
         clock: Box<dyn Fn() -> i64 + Send + Sync>,
     ) -> Result<Arc<Workspace>, WorkspaceError> {
-        let records = store.events()?;
+        Self::open_inner(store, clock, false)
+    }
+
+    /// Opens `store` holding no process yet: the log's processes are loaded
+    /// when first named, and by [`Workspace::load_in_background`] (see
+    /// [`crate::loading`]). How a server starts at once on a large log.
+    pub fn open_lazily(store: Box<dyn Store>) -> Result<Arc<Workspace>, WorkspaceError> {
+        Self::open_inner(store, Box::new(system_clock), true)
+    }
+
+    /// As [`Workspace::open_lazily`], with the clock given (tests).
+    pub fn open_lazily_with_clock(
+        store: Box<dyn Store>,
+        clock: Box<dyn Fn() -> i64 + Send + Sync>,
+    ) -> Result<Arc<Workspace>, WorkspaceError> {
+        Self::open_inner(store, clock, true)
+    }
+
+    fn open_inner(
+        mut store: Box<dyn Store>,
+        clock: Box<dyn Fn() -> i64 + Send + Sync>,
+        lazily: bool,
+    ) -> Result<Arc<Workspace>, WorkspaceError> {
         let mut keys = KeyIndex::new(KEY_CAPACITY);
-        let states = replay_keyed(&records, &mut keys).map_err(WorkspaceError::Log)?;
+        let (states, to_load, events) = if lazily {
+            let heads = store.process_heads()?;
+            let events: u64 = heads.iter().map(|(_, seq)| seq).sum();
+            (BTreeMap::new(), heads.into_iter().map(|(p, _)| p).collect(), events)
+        } else {
+            let records = store.events()?;
+            let states = replay_keyed(&records, &mut keys).map_err(WorkspaceError::Log)?;
+            (states, std::collections::BTreeSet::new(), records.len() as u64)
+        };
         let tokens = store.tokens()?;
         let focal = outbox::index(store.focal_points()?);
         if let Err(e) = store.check_writable() {
             tracing::warn!(error = %e, "the store refuses writes: every change will be answered as unavailable (503) until it accepts them");
         }
         tracing::info!(
-            events = records.len(),
-            processes = states.len(),
+            events,
+            processes = states.len() + to_load.len(),
+            loaded = states.len(),
             tokens = tokens.len(),
-            "replayed the event log"
+            "opened the event log"
         );
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
@@ -210,7 +243,63 @@ impl Workspace {
             changes: tokio::sync::broadcast::channel(4096).0,
             lag: Default::default(),
             following: Default::default(),
+            loading: crate::loading::Loading::of(to_load),
         }))
+    }
+
+    /// Loads `process` from the log if it is one not loaded yet; a request
+    /// naming it can then be answered from memory.
+    pub async fn ensure_loaded(&self, process: &str) -> Result<(), WorkspaceError> {
+        if self.loading.contains(process) {
+            match self.catch_up(process).await? {
+                CatchUp::Current(_) | CatchUp::Absent => self.loading.loaded(process),
+                // A write of this process is in flight, so it is loaded.
+                CatchUp::Busy => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads every process not loaded yet, one after another, on a task of
+    /// its own; a process that cannot be read now is tried again a second
+    /// later. [`crate::loading::Loading::wait`] tells when it is done.
+    pub fn load_in_background(self: &Arc<Self>) {
+        if self.loading.is_done() {
+            return;
+        }
+        let ws = self.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let total = ws.loading.remaining();
+            while let Some(p) = ws.loading.next() {
+                match ws.ensure_loaded(&p).await {
+                    // A log that does not replay will not replay later: the
+                    // process is not served, and the node says it is not
+                    // ready (as an eager start would have refused to start).
+                    Err(WorkspaceError::Log(e)) => {
+                        tracing::error!(process = %p, error = %e, "this process's log does not replay; it is not served");
+                        if let Ok(mut map) = ws.processes.write() {
+                            map.remove(&p);
+                        }
+                        ws.loading.failed(&p, &e);
+                    }
+                    Err(e) => {
+                        tracing::warn!(process = %p, error = %e, "cannot load a process yet; trying again");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                    Ok(()) => {}
+                }
+                if ws.loading.contains(&p) {
+                    // A write of it is in flight: it is loaded once that ends.
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+            }
+            tracing::info!(
+                processes = total,
+                ms = started.elapsed().as_millis() as u64,
+                "loaded every process"
+            );
+        });
     }
 
     fn send(&self, job: Job) -> Result<(), WorkspaceError> {

@@ -5,12 +5,9 @@
 //! given) with the same state hash; a file cut, reordered or altered is
 //! refused with the line at fault, before anything is written.
 
-use accord_core::negotiation::{
-    Action, Actor, Edit, Event, Participant, ParticipantKind, ProcessInfo, ProcessState, Publication,
-};
 use accord_store::{EventRecord, Sqlite, Store};
 use accord_workspace::transfer::{self, TransferError};
-use accord_workspace::workspace::{record_of, replay};
+use accord_workspace::workspace::replay;
 use accord_workspace::Workspace;
 
 const FIXTURE_2026_12: &str = include_str!("fixtures/event-log-2026-12-01.jsonl");
@@ -100,78 +97,12 @@ fn a_file_cut_reordered_or_altered_is_refused_with_the_line_at_fault() {
     assert!(matches!(e, TransferError::Hash { .. } | TransferError::Replay(_)), "{e}");
 }
 
-/// A process of `n` events: created, ten delegations, a draft, then
-/// proposals and support (as a request would be checked, one at a time).
-fn process_of(id: &str, n: u64) -> Vec<EventRecord> {
-    let mut state = ProcessState::new(id);
-    let mut events = Vec::new();
-    let sec = Actor::Secretariat { name: "Ana".into() };
-    let cofac = Actor::CoFacilitator { name: "Norland".into() };
-    let mut act = |state: &mut ProcessState, actor: Actor, mut action: Action| {
-        state.prepare(&mut action, &actor);
-        let event = Event {
-            process: id.into(),
-            seq: state.seq + 1,
-            at_ms: 1_775_000_000_000 + state.seq as i64 * 10,
-            actor,
-            against: state.latest().map(|d| d.id.clone()),
-            idempotency_key: None,
-            action,
-        };
-        state.apply(&event).unwrap_or_else(|e| panic!("event {}: {e}", event.seq));
-        events.push(record_of(&event).unwrap());
-    };
-    let info = ProcessInfo {
-        title: "Ten thousand".into(),
-        co_facilitators: vec!["Norland".into()],
-        ..Default::default()
-    };
-    act(&mut state, sec.clone(), Action::CreateProcess { info });
-    for d in 0..10 {
-        let participant = Participant {
-            id: format!("d{d}"),
-            name: format!("D{d}"),
-            kind: ParticipantKind::MemberState,
-            members: vec![],
-        };
-        act(&mut state, sec.clone(), Action::AddParticipant { participant });
-    }
-    let text = "Draft\n\n1. Decides to act.\n\n2. Requests a report.\n";
-    let canonical = accord_core::canonical::write(&accord_core::parse(text));
-    let import = Action::ImportDraft {
-        label: "Zero draft".into(),
-        canonical,
-        publication: Publication::Circulated,
-        lineage: None,
-    };
-    act(&mut state, cofac, import);
-    let mut k = 0u64;
-    while state.seq < n {
-        let d = format!("d{}", k % 10);
-        let action = if k % 3 == 2 {
-            Action::Support { proposal: format!("p{}", k / 3 * 2 + 1), on_behalf_of: d.clone() }
-        } else {
-            Action::TableProposal {
-                draft: "d1".into(),
-                paragraph: if k.is_multiple_of(2) { "1" } else { "2" }.into(),
-                on_behalf_of: d.clone(),
-                edit: Edit::Insert { at: 0, text: format!("Also {k}, ") },
-                rationale: Some(format!("reason {k}")),
-                citation: None,
-            }
-        };
-        act(&mut state, Actor::Delegation { delegation: d }, action);
-        k += 1;
-    }
-    events
-}
-
 #[test]
 fn ten_thousand_events_move_from_sqlite_to_postgres_with_the_same_state() {
     let unique = std::process::id() as u64 * 1000
         + std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_millis() as u64;
     let process = format!("transfer-{unique}");
-    let records = process_of(&process, 10_000);
+    let records = accord_workspace::synthetic::process(&process, 10_000).unwrap();
     assert_eq!(records.len(), 10_000);
     let dir = tempfile::tempdir().unwrap();
     let mut sqlite = Sqlite::open(&dir.path().join("accord.sqlite3")).unwrap();
