@@ -79,6 +79,7 @@ pub(crate) fn to_plain(text: &str) -> Plain {
                 marker: marker.to_owned(),
                 text: inline(body, &refs),
                 source_lines: SourceLines { first: no, last: no },
+                emphasis: Vec::new(),
             });
             keep(&mut out, "");
             continue;

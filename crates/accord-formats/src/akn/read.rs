@@ -305,7 +305,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         let index = n.attribute((ACCORD_NS, "n")).and_then(|x| x.parse().ok());
         let text = elements(n).map(|b| self.text_of(b)).collect::<Vec<_>>().join(" ");
         let marker = n.attribute("marker").unwrap_or("").to_string();
-        self.notes.push((index, Footnote { marker, text, source_lines: lines(n) }));
+        self.notes.push((index, Footnote { marker, text, source_lines: lines(n), emphasis: Vec::new() }));
     }
 
     fn cover_page(&mut self, c: Node<'a, 'i>) {
@@ -561,6 +561,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             references: restored.1,
             footnotes,
             source_lines: lines(n),
+            emphasis: Vec::new(),
         });
         // Sub-paragraphs: in hierarchy children, or a preamble item's blockList.
         // Children take the part's kind (preamble or body), not their parent's.
@@ -606,6 +607,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             references: Vec::new(),
             footnotes: Vec::new(),
             source_lines: SourceLines::default(),
+            emphasis: Vec::new(),
         });
     }
 

@@ -420,6 +420,7 @@ fn attach_notes(
                     marker: m,
                     text: notes.get(key).cloned().unwrap_or_default(),
                     source_lines: SourceLines { first: line, last: line },
+                    emphasis: Vec::new(),
                 });
             }
         }
