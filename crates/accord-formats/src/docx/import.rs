@@ -146,6 +146,7 @@ fn read_view(bytes: &[u8], limits: Limits, accepted: bool) -> Result<Import, Doc
     let mut draft = accord_core::parse_owned(text);
     draft.furniture.extend(furniture);
     let placement = place_blocks(&draft, &blocks, &first_lines);
+    place_emphasis(&mut draft, &blocks, &placement);
     attach_notes(&mut draft, &blocks, &placement, (&note_order, &custom_marks), &notes);
     let tracked_changes = tracked_changes(&blocks, &placement, &draft);
     let comments = comments(&blocks, &placement, &draft, &comment_texts);
@@ -267,6 +268,29 @@ fn place_blocks(draft: &Draft, blocks: &[Block], first_lines: &[u32]) -> Vec<Pla
         placed.push(Placed { paragraph: Some(j), shift });
     }
     placed
+}
+
+/// Each block's bold, italic and underline onto the paragraph it became
+/// (headings keep none: their style sets them, not the author).
+fn place_emphasis(draft: &mut Draft, blocks: &[Block], placed: &[Placed]) {
+    let mut touched = Vec::new();
+    for (b, at) in blocks.iter().zip(placed) {
+        let Some(j) = at.paragraph.filter(|_| !b.emphasis.is_empty()) else { continue };
+        let p = &mut draft.paragraphs[j];
+        let len = p.text.chars().count();
+        p.emphasis.extend(b.emphasis.iter().map(|e| accord_core::Emphasis {
+            start: clamp(i64::from(e.start) + at.shift, len),
+            end: clamp(i64::from(e.end) + at.shift, len),
+            ..*e
+        }));
+        touched.push(j);
+    }
+    touched.dedup();
+    for j in touched {
+        let p = &mut draft.paragraphs[j];
+        let len = p.text.chars().count() as u32;
+        p.emphasis = accord_core::emphasis::normalize(std::mem::take(&mut p.emphasis), len);
+    }
 }
 
 fn clamp(v: i64, len: usize) -> u32 {
