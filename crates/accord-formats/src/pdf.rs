@@ -19,6 +19,15 @@
 //! absurdly larger than the file is refused) and its standard error is
 //! drained at the same time, keeping only its tail, so no pipe can fill and
 //! stall it.
+//!
+//! On a machine with two cores or more, a PDF of several pages is laid out
+//! by two poppler processes at once, the first half of the pages and the
+//! rest, joined in order: `-layout` lays out each page on its own, so the
+//! joined text is byte for byte the text of one run (the twins' parity
+//! tests check it), in a little more than half the time. The split point
+//! comes from counting the file's page objects, which needs no parsing; a
+//! wrong count only makes the halves uneven (the second starts where the
+//! first stops and runs to the last page), never changes the text.
 
 use std::io::{Read, Write};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -144,44 +153,57 @@ pub fn to_text_with_options(bytes: &[u8], options: &PdfOptions) -> Result<String
     let io = |e: std::io::Error| PdfError::Io(e.to_string());
     let mut file = tempfile::Builder::new().prefix("accord-").suffix(".pdf").tempfile().map_err(io)?;
     file.write_all(bytes).and_then(|()| file.flush()).map_err(io)?;
-    let child = Command::new(&options.program)
-        .arg("-layout")
-        .args(["-enc", "UTF-8"])
-        .arg(file.path())
-        .arg("-")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
+    let limit = options.text_limit_for(bytes.len());
+    let timeout = options.timeout_for(bytes.len());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pages = count_page_objects(bytes);
+    let halves = cores >= 2 && pages >= MIN_PAGES_TO_SPLIT;
+    let spawn = |first: Option<usize>, last: Option<usize>| {
+        let mut command = Command::new(&options.program);
+        command.arg("-layout").args(["-enc", "UTF-8"]);
+        if let Some(f) = first {
+            command.arg("-f").arg(f.to_string());
+        }
+        if let Some(l) = last {
+            command.arg("-l").arg(l.to_string());
+        }
+        command.arg(file.path()).arg("-").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        command.spawn().map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 PdfError::ToolMissing(options.program.clone())
             } else {
                 PdfError::Io(e.to_string())
             }
-        })?;
-    let limit = options.text_limit_for(bytes.len());
-    let run = run_bounded(child, options.timeout_for(bytes.len()), limit)?;
-    drop(file);
-    let status = match run.end {
-        End::Exited(status) => status,
-        End::TimedOut(limit) => {
-            return Err(PdfError::TimedOut { seconds: limit.as_secs() + u64::from(limit.subsec_nanos() > 0) })
-        }
-        End::TooMuchText => return Err(PdfError::TooMuchText { limit, input: bytes.len() }),
+        })
     };
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    if !status.success() {
-        if stderr.contains("password") || stderr.contains("ncrypt") || has_encrypt_dictionary(bytes) {
-            return Err(PdfError::Encrypted);
+    let stdout = if halves {
+        let middle = pages / 2;
+        let first = spawn(None, Some(middle))?;
+        let second = match spawn(Some(middle + 1), None) {
+            Ok(c) => c,
+            Err(e) => {
+                reap(first);
+                return Err(e);
+            }
+        };
+        let (one, two) = std::thread::scope(|s| {
+            let other = s.spawn(|| run_bounded(second, timeout, limit));
+            let one = run_bounded(first, timeout, limit);
+            let two = other.join().unwrap_or_else(|_| Err(PdfError::Io("reading pdftotext panicked".into())));
+            (one, two)
+        });
+        let mut text = outcome(one?, bytes, limit, false)?;
+        text.extend_from_slice(&outcome(two?, bytes, limit, true)?);
+        if text.len() > limit {
+            return Err(PdfError::TooMuchText { limit, input: bytes.len() });
         }
-        let reason = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("unreadable").trim();
-        // Poppler's own lines are short; a flood of garbage is cut.
-        let reason: String = reason.chars().take(300).collect();
-        return Err(PdfError::Broken(reason));
-    }
-    let text = String::from_utf8(run.stdout)
-        .map_err(|_| PdfError::Io("pdftotext wrote text that is not UTF-8".into()))?;
+        text
+    } else {
+        outcome(run_bounded(spawn(None, None)?, timeout, limit)?, bytes, limit, false)?
+    };
+    drop(file);
+    let text =
+        String::from_utf8(stdout).map_err(|_| PdfError::Io("pdftotext wrote text that is not UTF-8".into()))?;
     if text.chars().all(|c| c.is_whitespace()) {
         let pages = text.matches('\u{c}').count().max(1);
         return Err(PdfError::NoText { pages });
@@ -197,6 +219,61 @@ pub fn read(bytes: &[u8]) -> Result<Draft, PdfError> {
 /// As [`read`], under these limits.
 pub fn read_with_options(bytes: &[u8], options: &PdfOptions) -> Result<Draft, PdfError> {
     Ok(accord_core::parse_owned(to_text_with_options(bytes, options)?))
+}
+
+/// Fewer pages than this are laid out by one process: a second one would
+/// cost more to start than it saves.
+const MIN_PAGES_TO_SPLIT: usize = 6;
+
+/// What a run of poppler gave: its text, or the error its end and its
+/// standard error say. For the second half (`tail`), a first page past the
+/// last is no text: the count was too high and the first half ran to the end.
+fn outcome(run: Run, bytes: &[u8], limit: usize, tail: bool) -> Result<Vec<u8>, PdfError> {
+    let status = match run.end {
+        End::Exited(status) => status,
+        End::TimedOut(limit) => {
+            return Err(PdfError::TimedOut { seconds: limit.as_secs() + u64::from(limit.subsec_nanos() > 0) })
+        }
+        End::TooMuchText => return Err(PdfError::TooMuchText { limit, input: bytes.len() }),
+    };
+    if status.success() {
+        return Ok(run.stdout);
+    }
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    if tail && stderr.contains("Wrong page range") {
+        return Ok(Vec::new());
+    }
+    if stderr.contains("password") || stderr.contains("ncrypt") || has_encrypt_dictionary(bytes) {
+        return Err(PdfError::Encrypted);
+    }
+    let reason = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("unreadable").trim();
+    // Poppler's own lines are short; a flood of garbage is cut.
+    let reason: String = reason.chars().take(300).collect();
+    Err(PdfError::Broken(reason))
+}
+
+/// Stops and reaps a child that will not be read.
+fn reap(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The page objects written in the file's bytes (`/Type /Page`, not
+/// `/Pages`): the page count of most PDFs, zero where the page objects are
+/// compressed in object streams (then one process lays out everything).
+/// One pass over the bytes, no parsing.
+fn count_page_objects(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    let mut rest = bytes;
+    while let Some(k) = rest.windows(5).position(|w| w == b"/Type") {
+        rest = &rest[k + 5..];
+        let after = rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());
+        let name = &rest[after..];
+        if name.starts_with(b"/Page") && !name.get(5).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            count += 1;
+        }
+    }
+    count
 }
 
 /// How a bounded run ended.

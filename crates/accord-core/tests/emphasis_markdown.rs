@@ -1,0 +1,60 @@
+//! Markdown emphasis read into the model (issue 12, "`*emphasis*` as
+//! emphasis"): the markers leave the text, their spans lie on the
+//! paragraph's characters — on the real Paris Agreement as published, and
+//! on the shapes a Markdown draft uses (list items, sub-items, continuation
+//! lines, bold, both).
+
+use accord_core::{EmphasisKind, Paragraph};
+
+const PARIS: &str = "../../../shared/drafts/unfccc-paris-2015/";
+
+fn spans(p: &Paragraph) -> Vec<(EmphasisKind, String)> {
+    let chars: Vec<char> = p.text.chars().collect();
+    p.emphasis.iter().map(|e| (e.kind, chars[e.start as usize..e.end as usize].iter().collect())).collect()
+}
+
+fn starting<'d>(d: &'d accord_core::Draft, words: &str) -> &'d Paragraph {
+    d.paragraphs.iter().find(|p| p.text.starts_with(words)).unwrap_or_else(|| panic!("no paragraph {words:?}"))
+}
+
+#[test]
+fn the_paris_agreement_keeps_its_italic_preambular_verbs() {
+    use EmphasisKind::Italic;
+    let md = std::fs::read_to_string(format!("{PARIS}paris-agreement-final-12-dec-2015.md")).unwrap();
+    let d = accord_core::parse(&md);
+    assert_eq!(spans(starting(&d, "Being Parties")), [(Italic, "Being".to_owned())]);
+    assert_eq!(spans(starting(&d, "Also recognizing the specific")), [(Italic, "Also recognizing".to_owned())]);
+    assert_eq!(spans(starting(&d, "Taking full account")), [(Italic, "Taking full account".to_owned())]);
+    // Every preambular paragraph written `*Verb* …` opens with its verb in italics.
+    let written = md.lines().filter(|l| l.starts_with('*') && l[1..].contains("* ") && !l.starts_with("* ")).count();
+    let italic_openings = d
+        .paragraphs
+        .iter()
+        .filter(|p| p.emphasis.first().is_some_and(|e| e.kind == Italic && e.start == 0))
+        .count();
+    assert!(written >= 20, "{written}");
+    assert_eq!(italic_openings, written - 1, "all but the editor's introduction, which is front matter");
+    // The text is the text: no marker left in any paragraph.
+    assert!(d.paragraphs.iter().all(|p| !p.text.contains("*Being")));
+}
+
+#[test]
+fn list_items_sub_items_continuations_bold_and_both() {
+    use EmphasisKind::*;
+    let md = "## Article 1\n\n1. The *purpose* of this **Agreement** is:\n\n    1.  To ***hold*** the increase;\n\n2. Parties _shall_ act\n   and **report\n   regularly**.\n\n## Article 2\n\n1. a_b_c stays 2 * 3 plain.\n\n[^1]: note\n";
+    let d = accord_core::parse(md);
+    let p = |id: &str| d.paragraphs.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("{id}: {:#?}", d.paragraphs));
+    let first = &d.paragraphs[0];
+    assert_eq!(first.text, "The purpose of this Agreement is:");
+    assert_eq!(spans(first), [(Italic, "purpose".to_owned()), (Bold, "Agreement".to_owned())]);
+    let sub = &d.paragraphs[1];
+    assert_eq!(sub.text, "To hold the increase;");
+    assert_eq!(spans(sub), [(Italic, "hold".to_owned()), (Bold, "hold".to_owned())]);
+    let second = d.paragraphs.iter().find(|p| p.text.starts_with("Parties")).unwrap();
+    assert_eq!(second.text, "Parties shall act and report regularly.");
+    // A span left open at a line's end closes there (line by line).
+    assert_eq!(spans(second), [(Italic, "shall".to_owned()), (Bold, "report".to_owned())]);
+    let plain = d.paragraphs.iter().find(|p| p.text.starts_with("a_b_c")).unwrap();
+    assert!(plain.emphasis.is_empty(), "{:?}", plain.emphasis);
+    let _ = p;
+}
