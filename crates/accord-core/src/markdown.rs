@@ -295,8 +295,14 @@ fn inline_marked(s: &str, refs: &[String], spans: &mut Option<&mut Vec<(u32, u32
                 counted = (out.len(), counted.1 + out[counted.0..].chars().count() as u32);
                 let len = counted.1;
                 let run = chars[i..].iter().take_while(|&&x| x == c).count();
-                let word = |x: Option<&char>| x.is_some_and(|x| !x.is_whitespace());
-                let flanks = (word(chars.get(i + run)), i > 0 && word(chars.get(i - 1)));
+                // CommonMark's flanking: a marker opens before a word (or before
+                // punctuation when it follows a space or punctuation), closes after one.
+                let (before, after) = (i.checked_sub(1).map(|k| chars[k]), chars.get(i + run).copied());
+                let space = |x: Option<char>| x.is_none_or(char::is_whitespace);
+                let punct = |x: Option<char>| x.is_some_and(|x| !x.is_alphanumeric() && !x.is_whitespace());
+                let opens = !space(after) && (!punct(after) || space(before) || punct(before));
+                let closes = !space(before) && (!punct(before) || space(after) || punct(after));
+                let flanks = (opens, closes);
                 if run >= 2 {
                     toggle(&mut bold, EmphasisKind::Bold, len, flanks, spans);
                 }

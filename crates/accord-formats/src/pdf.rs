@@ -44,6 +44,10 @@ pub const PDFTOTEXT: &str = "pdftotext";
 /// Environment variable: the base time limit in seconds (default 10).
 pub const TIMEOUT_ENV: &str = "ACCORD_PDF_TIMEOUT";
 
+/// Environment variable: how many poppler processes may lay out one PDF
+/// (1 or 2; default 2 on a machine with two cores or more, else 1).
+pub const PROCESSES_ENV: &str = "ACCORD_PDF_PROCESSES";
+
 /// How much of poppler's standard error is kept for the error message.
 const STDERR_TAIL: usize = 16 * 1024;
 
@@ -62,16 +66,23 @@ pub struct PdfOptions {
     /// spaces and streams are compressed: a real draft's text stays well
     /// under 20 times its PDF).
     pub text_bytes_per_input_byte: usize,
+    /// How many poppler processes lay out one PDF at once: 2 splits the
+    /// pages in two halves (see the module documentation), 1 does not.
+    pub processes: usize,
 }
 
 impl Default for PdfOptions {
     /// `pdftotext` (or `ACCORD_PDFTOTEXT`), 10 s (or `ACCORD_PDF_TIMEOUT`
-    /// seconds) plus 1 s per MiB, and 32 MiB plus 64 bytes per byte of text.
+    /// seconds) plus 1 s per MiB, and 32 MiB plus 64 bytes per byte of text;
+    /// two processes on two cores or more (or `ACCORD_PDF_PROCESSES`).
     fn default() -> Self {
         let program = std::env::var("ACCORD_PDFTOTEXT").unwrap_or_else(|_| PDFTOTEXT.to_owned());
         let base = std::env::var(TIMEOUT_ENV).ok().and_then(|s| s.trim().parse::<f64>().ok());
         let base = base.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(10.0);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let processes = std::env::var(PROCESSES_ENV).ok().and_then(|s| s.trim().parse::<usize>().ok());
         PdfOptions {
+            processes: processes.unwrap_or(cores).clamp(1, 2),
             program,
             base_timeout: Duration::from_secs_f64(base.min(86_400.0)),
             timeout_per_mib: Duration::from_secs(1),
@@ -155,9 +166,7 @@ pub fn to_text_with_options(bytes: &[u8], options: &PdfOptions) -> Result<String
     file.write_all(bytes).and_then(|()| file.flush()).map_err(io)?;
     let limit = options.text_limit_for(bytes.len());
     let timeout = options.timeout_for(bytes.len());
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let pages = count_page_objects(bytes);
-    let halves = cores >= 2 && pages >= MIN_PAGES_TO_SPLIT;
+    let pages = if options.processes >= 2 { count_page_objects(bytes) } else { 0 };
     let spawn = |first: Option<usize>, last: Option<usize>| {
         let mut command = Command::new(&options.program);
         command.arg("-layout").args(["-enc", "UTF-8"]);
@@ -176,7 +185,7 @@ pub fn to_text_with_options(bytes: &[u8], options: &PdfOptions) -> Result<String
             }
         })
     };
-    let stdout = if halves {
+    let stdout = if pages >= MIN_PAGES_TO_SPLIT {
         let middle = pages / 2;
         let first = spawn(None, Some(middle))?;
         let second = match spawn(Some(middle + 1), None) {
