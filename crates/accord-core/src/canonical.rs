@@ -316,7 +316,12 @@ pub fn read(text: &str) -> Draft {
                 Ok(mut a) => {
                     let t = take_text(&mut a.text);
                     let emphasis = crate::emphasis::normalize(a.emphasis, t.chars().count() as u32);
-                    draft.footnotes.push(Footnote { marker: a.marker, text: t, source_lines: a.lines, emphasis });
+                    draft.footnotes.push(Footnote {
+                        marker: a.marker,
+                        text: t,
+                        source_lines: a.lines,
+                        emphasis,
+                    });
                 }
                 Err(e) => bad(&mut draft, no, &e.to_string()),
             },

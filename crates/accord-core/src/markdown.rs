@@ -187,7 +187,8 @@ pub(crate) fn place_emphasis(draft: &mut Draft, plain: &str, spans: &[LineSpan])
         while k < spans.len() && spans[k].0 <= last {
             k += 1;
         }
-        p.emphasis = crate::emphasis::normalize([std::mem::take(&mut p.emphasis), found].concat(), par.len() as u32);
+        p.emphasis =
+            crate::emphasis::normalize([std::mem::take(&mut p.emphasis), found].concat(), par.len() as u32);
     }
 }
 
@@ -269,7 +270,11 @@ fn inline_marked(s: &str, refs: &[String], spans: &mut Option<&mut Vec<(u32, u32
     // A marker closes the open span when it follows a word (`word*`) and
     // opens one when a word follows it (`*word`), as CommonMark's flanking
     // rules say; `regularly**.` with nothing open opens nothing.
-    let toggle = |open: &mut Option<u32>, kind, at: u32, (opens, closes): (bool, bool), spans: &mut Option<&mut Vec<_>>| {
+    let toggle = |open: &mut Option<u32>,
+                  kind,
+                  at: u32,
+                  (opens, closes): (bool, bool),
+                  spans: &mut Option<&mut Vec<_>>| {
         match open.take() {
             Some(start) if closes => {
                 if let Some(v) = spans.as_deref_mut() {

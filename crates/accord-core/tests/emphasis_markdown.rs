@@ -14,7 +14,10 @@ fn spans(p: &Paragraph) -> Vec<(EmphasisKind, String)> {
 }
 
 fn starting<'d>(d: &'d accord_core::Draft, words: &str) -> &'d Paragraph {
-    d.paragraphs.iter().find(|p| p.text.starts_with(words)).unwrap_or_else(|| panic!("no paragraph {words:?}"))
+    d.paragraphs
+        .iter()
+        .find(|p| p.text.starts_with(words))
+        .unwrap_or_else(|| panic!("no paragraph {words:?}"))
 }
 
 #[test]
@@ -23,10 +26,14 @@ fn the_paris_agreement_keeps_its_italic_preambular_verbs() {
     let md = std::fs::read_to_string(format!("{PARIS}paris-agreement-final-12-dec-2015.md")).unwrap();
     let d = accord_core::parse(&md);
     assert_eq!(spans(starting(&d, "Being Parties")), [(Italic, "Being".to_owned())]);
-    assert_eq!(spans(starting(&d, "Also recognizing the specific")), [(Italic, "Also recognizing".to_owned())]);
+    assert_eq!(
+        spans(starting(&d, "Also recognizing the specific")),
+        [(Italic, "Also recognizing".to_owned())]
+    );
     assert_eq!(spans(starting(&d, "Taking full account")), [(Italic, "Taking full account".to_owned())]);
     // Every preambular paragraph written `*Verb* …` opens with its verb in italics.
-    let written = md.lines().filter(|l| l.starts_with('*') && l[1..].contains("* ") && !l.starts_with("* ")).count();
+    let written =
+        md.lines().filter(|l| l.starts_with('*') && l[1..].contains("* ") && !l.starts_with("* ")).count();
     let italic_openings = d
         .paragraphs
         .iter()

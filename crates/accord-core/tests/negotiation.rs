@@ -711,9 +711,15 @@ fn emphasis_follows_accepted_edits_into_the_revision_and_replays() {
     let mut log = Log::with_draft(draft);
     assert_eq!(log.state.drafts[0].document.paragraphs[0].emphasis, [italic(0, 24)]);
     let p1 = log.text(0, "1");
-    let inside = log.table("alpha", "alpha", "1", Edit::Replace { span: span(&p1, "its"), text: "all its".into() });
+    let inside =
+        log.table("alpha", "alpha", "1", Edit::Replace { span: span(&p1, "its"), text: "all its".into() });
     let p2 = log.text(0, "2");
-    let at_edge = log.table("beta", "beta", "2", Edit::Insert { at: span(&p2, "Noting")[1], text: " with concern".into() });
+    let at_edge = log.table(
+        "beta",
+        "beta",
+        "2",
+        Edit::Insert { at: span(&p2, "Noting")[1], text: " with concern".into() },
+    );
     log.accept(&inside);
     log.accept(&at_edge);
     let working = |id: &str| log.state.working.paragraphs.iter().find(|p| p.id == id).unwrap().clone();

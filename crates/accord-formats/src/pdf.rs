@@ -211,8 +211,8 @@ pub fn to_text_with_options(bytes: &[u8], options: &PdfOptions) -> Result<String
         outcome(run_bounded(spawn(None, None)?, timeout, limit)?, bytes, limit, false)?
     };
     drop(file);
-    let text =
-        String::from_utf8(stdout).map_err(|_| PdfError::Io("pdftotext wrote text that is not UTF-8".into()))?;
+    let text = String::from_utf8(stdout)
+        .map_err(|_| PdfError::Io("pdftotext wrote text that is not UTF-8".into()))?;
     if text.chars().all(|c| c.is_whitespace()) {
         let pages = text.matches('\u{c}').count().max(1);
         return Err(PdfError::NoText { pages });

@@ -185,7 +185,8 @@ fn emphasis_is_b_i_u_innermost_valid_and_reads_back() {
         Emphasis { kind: Bold, start: at("its"), end: at("70/1") + 2 },
         Emphasis { kind: Underline, start: at("& more"), end: at("more") + 4 },
     ];
-    p.emphasis = accord_core::emphasis::normalize(std::mem::take(&mut p.emphasis), p.text.chars().count() as u32);
+    p.emphasis =
+        accord_core::emphasis::normalize(std::mem::take(&mut p.emphasis), p.text.chars().count() as u32);
     let xml = akn::write(&d, &AknOptions::default());
     assert!(xml.contains("<i>Recalling </i>"), "{xml}");
     assert!(xml.contains("<b><i>its </i></b>"), "{xml}");

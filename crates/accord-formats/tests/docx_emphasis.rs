@@ -69,7 +69,10 @@ fn run_properties_styles_and_defaults_set_the_spans() {
     assert_eq!(ps[0].text, "Recalling its resolution 70/1,");
     assert_eq!(spans_of(&ps[0]), [(Italic, "Recalling".to_owned())]);
     assert_eq!(ps[1].text, "Noting with concern the report of the Secretary-General,");
-    assert_eq!(spans_of(&ps[1]), [(Italic, "Noting".into()), (Bold, " with ".into()), (Underline, " the report".into())]);
+    assert_eq!(
+        spans_of(&ps[1]),
+        [(Italic, "Noting".into()), (Bold, " with ".into()), (Underline, " the report".into())]
+    );
     assert_eq!(spans_of(&ps[2]), [(Bold, "Decides".into()), (Italic, " to act;".into())]);
 }
 
@@ -81,7 +84,10 @@ fn a_plain_text_draft_goes_out_with_italic_verbs_and_comes_back_with_them() {
     let back = docx::read(&docx::write::draft(&draft)).unwrap().draft;
     let spans: Vec<_> = back.paragraphs.iter().map(spans_of).collect();
     use EmphasisKind::Italic;
-    assert_eq!(spans, [vec![(Italic, "Recalling also".to_owned())], vec![(Italic, "Deeply concerned".into())], vec![]]);
+    assert_eq!(
+        spans,
+        [vec![(Italic, "Recalling also".to_owned())], vec![(Italic, "Deeply concerned".into())], vec![]]
+    );
     // From then on the model's own spans are written: the round trip is exact.
     let again = docx::read(&docx::write::draft(&back)).unwrap().draft;
     assert_eq!(again.paragraphs, back.paragraphs);
@@ -107,7 +113,8 @@ fn a_footnote_marker_inside_an_italic_span_does_not_cut_it() {
 /// Raw spans: (paragraph, kind, start, length), the paragraph and start
 /// taken modulo what the draft has.
 fn raw_spans() -> impl Strategy<Value = Vec<(usize, EmphasisKind, u32, u32)>> {
-    let kind = prop_oneof![Just(EmphasisKind::Italic), Just(EmphasisKind::Bold), Just(EmphasisKind::Underline)];
+    let kind =
+        prop_oneof![Just(EmphasisKind::Italic), Just(EmphasisKind::Bold), Just(EmphasisKind::Underline)];
     prop::collection::vec((0..16usize, kind, 0..200u32, 1..14u32), 1..20)
 }
 
@@ -122,18 +129,20 @@ fn word() -> impl Strategy<Value = String> {
 }
 
 fn draft_text() -> impl Strategy<Value = String> {
-    (prop::collection::vec(prop::collection::vec(word(), 2..12), 1..8), 0..8usize).prop_map(|(ps, preambular)| {
-        let mut text = String::from("Draft resolution\n\nPreamble\n\n");
-        let preambular = preambular.min(ps.len());
-        for (n, words) in ps.iter().enumerate() {
-            if n == preambular {
-                text.push_str("Operative part\n\n");
+    (prop::collection::vec(prop::collection::vec(word(), 2..12), 1..8), 0..8usize).prop_map(
+        |(ps, preambular)| {
+            let mut text = String::from("Draft resolution\n\nPreamble\n\n");
+            let preambular = preambular.min(ps.len());
+            for (n, words) in ps.iter().enumerate() {
+                if n == preambular {
+                    text.push_str("Operative part\n\n");
+                }
+                let (verb, end) = if n < preambular { ("Recalling", ',') } else { ("Decides", ';') };
+                text.push_str(&format!("{}. {verb} {}{end}\n\n", n + 1, words.join(" ")));
             }
-            let (verb, end) = if n < preambular { ("Recalling", ',') } else { ("Decides", ';') };
-            text.push_str(&format!("{}. {verb} {}{end}\n\n", n + 1, words.join(" ")));
-        }
-        text
-    })
+            text
+        },
+    )
 }
 
 proptest! {

@@ -41,7 +41,8 @@ fn pages_pdf(pages: usize, decoys: usize) -> Vec<u8> {
         out.extend(format!("{off:010} 00000 n \n").into_bytes());
     }
     out.extend(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).into_bytes(),
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
+            .into_bytes(),
     );
     out
 }

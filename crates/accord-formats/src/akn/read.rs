@@ -15,8 +15,8 @@
 use std::collections::HashMap;
 
 use accord_core::{
-    canonical, Bracket, Draft, Emphasis, EmphasisKind, Footnote, Heading, Letter, Line, Paragraph, ParagraphKind, Reference,
-    ReferenceKind, SourceLines, Status,
+    canonical, Bracket, Draft, Emphasis, EmphasisKind, Footnote, Heading, Letter, Line, Paragraph,
+    ParagraphKind, Reference, ReferenceKind, SourceLines, Status,
 };
 use roxmltree::{Document, Node};
 

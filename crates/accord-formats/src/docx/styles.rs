@@ -142,7 +142,6 @@ fn chain_in<'s>(styles: &'s HashMap<String, Style>, id: Option<&str>) -> Vec<&'s
 }
 
 impl Styles {
-
     /// The heading level a style gives (0 for Title, 1–9 for headings and
     /// outline levels), `None` for body text.
     pub fn heading(&self, id: Option<&str>) -> Option<u8> {

@@ -92,7 +92,8 @@ pub(crate) fn written_emphasis(draft_has_emphasis: bool, p: &Paragraph) -> Vec<E
 
 /// Whether any paragraph or footnote of the draft carries emphasis.
 pub(crate) fn has_emphasis(draft: &Draft) -> bool {
-    draft.paragraphs.iter().any(|p| !p.emphasis.is_empty()) || draft.footnotes.iter().any(|f| !f.emphasis.is_empty())
+    draft.paragraphs.iter().any(|p| !p.emphasis.is_empty())
+        || draft.footnotes.iter().any(|f| !f.emphasis.is_empty())
 }
 
 /// A deleted run (the text as `w:delText`).

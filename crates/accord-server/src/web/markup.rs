@@ -385,7 +385,10 @@ mod tests {
         ];
         let changed = [(at("its"), at("[resolution"))];
         let html = paragraph_html_marked(&p, &changed);
-        assert!(html.starts_with("<em>Recalling </em><span class=\"bracket\" data-depth=\"1\"><em>["), "{html}");
+        assert!(
+            html.starts_with("<em>Recalling </em><span class=\"bracket\" data-depth=\"1\"><em>["),
+            "{html}"
+        );
         assert!(html.contains("<mark class=\"changed\"><em>its </em></mark>"), "{html}");
         assert!(html.contains("<strong>70/1</strong>"), "{html}");
         assert!(html.ends_with("<strong> &amp; more.</strong>"), "{html}");
