@@ -94,7 +94,7 @@ fn a_plain_text_draft_goes_out_with_italic_verbs_and_comes_back_with_them() {
 }
 
 #[test]
-fn a_footnote_marker_inside_an_italic_span_does_not_cut_it() {
+fn a_footnote_marker_inside_an_italic_span_does_not_cut_it_and_notes_keep_theirs() {
     let text = "Draft decision\n\nPreamble\n\n1. Recalling the Agreement1 and its goals,\n";
     let mut draft = accord_core::parse(text);
     draft.footnotes = vec![accord_core::Footnote {
@@ -108,6 +108,9 @@ fn a_footnote_marker_inside_an_italic_span_does_not_cut_it() {
     let back = docx::read(&docx::write::draft(&draft)).unwrap().draft;
     assert_eq!(back.paragraphs[0].text, draft.paragraphs[0].text);
     assert_eq!(back.paragraphs[0].emphasis, draft.paragraphs[0].emphasis);
+    // The footnote's own emphasis goes out and comes back too.
+    assert_eq!(back.footnotes[0].text, "Adopted in Paris.");
+    assert_eq!(back.footnotes[0].emphasis, draft.footnotes[0].emphasis);
 }
 
 /// Raw spans: (paragraph, kind, start, length), the paragraph and start
