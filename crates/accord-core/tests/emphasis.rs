@@ -1,8 +1,9 @@
-//! Markdown emphasis read into the model (issue 12, "`*emphasis*` as
-//! emphasis"): the markers leave the text, their spans lie on the
-//! paragraph's characters — on the real Paris Agreement as published, and
-//! on the shapes a Markdown draft uses (list items, sub-items, continuation
-//! lines, bold, both).
+//! Emphasis in the model: Markdown emphasis read into it (issue 12,
+//! "`*emphasis*` as emphasis") — the markers leave the text, their spans
+//! lie on the paragraph's characters, on the real Paris Agreement as
+//! published and on the shapes a Markdown draft uses (list items,
+//! sub-items, continuation lines, bold, both) — and spans kept sane across
+//! any edit of the text (property test).
 
 use accord_core::{EmphasisKind, Paragraph};
 
@@ -64,4 +65,44 @@ fn list_items_sub_items_continuations_bold_and_both() {
     assert_eq!(spans(second), [(Italic, "shall".to_owned()), (Bold, "report".to_owned())]);
     let plain = d.paragraphs.iter().find(|p| p.text.starts_with("a_b_c")).unwrap();
     assert!(plain.emphasis.is_empty(), "{:?}", plain.emphasis);
+}
+
+mod carrying {
+    use accord_core::emphasis::{carry, normalize};
+    use accord_core::{Emphasis, EmphasisKind};
+    use proptest::prelude::*;
+
+    fn kind() -> impl Strategy<Value = EmphasisKind> {
+        prop_oneof![Just(EmphasisKind::Italic), Just(EmphasisKind::Bold), Just(EmphasisKind::Underline)]
+    }
+
+    proptest! {
+        /// Any edit of any text keeps any spans well formed: inside the new
+        /// text, normalized, and those wholly before the edit unchanged.
+        #[test]
+        fn spans_stay_sane_across_any_edit(
+            old in "[a-cé ]{0,40}",
+            cut in (0usize..41, 0usize..41),
+            insert in "[a-cé ]{0,12}",
+            raw in prop::collection::vec((kind(), 0u32..40, 1u32..10), 0..6),
+        ) {
+            let chars: Vec<char> = old.chars().collect();
+            let (a, b) = (cut.0.min(chars.len()), cut.1.min(chars.len()));
+            let (a, b) = (a.min(b), a.max(b));
+            let new: String = chars[..a].iter().chain(insert.chars().collect::<Vec<_>>().iter()).chain(&chars[b..]).collect();
+            let len = chars.len() as u32;
+            let spans = normalize(raw.into_iter().map(|(kind, s, n)| Emphasis { kind, start: s, end: s + n }).collect(), len);
+            let carried = carry(&old, &spans, &new);
+            let new_len = new.chars().count() as u32;
+            prop_assert_eq!(&normalize(carried.clone(), new_len), &carried);
+            prop_assert!(carried.iter().all(|e| e.start < e.end && e.end <= new_len));
+            // Spans ending before the first changed character are kept as they were.
+            let prefix = old.chars().zip(new.chars()).take_while(|(x, y)| x == y).count() as u32;
+            for s in spans.iter().filter(|s| s.end < prefix) {
+                prop_assert!(carried.contains(s), "{:?} lost in {:?}", s, carried);
+            }
+            // No edit: no change.
+            prop_assert_eq!(carry(&old, &spans, &old), spans.clone());
+        }
+    }
 }
