@@ -51,6 +51,8 @@ fn run_properties_styles_and_defaults_set_the_spans() {
             r("", "Decides"),
             r(r#"<w:b w:val="false"/><w:i/>"#, " to act;"),
         ),
+        // Arabic: the complex-script italic.
+        format!("<w:p>{}{}</w:p>", r("<w:iCs/><w:rtl/>", "إذ تشير"), r("", " إلى قرارها،")),
     ]
     .concat();
     let numbering = part(
@@ -64,7 +66,7 @@ fn run_properties_styles_and_defaults_set_the_spans() {
     ]);
     let d = docx::read(&bytes).unwrap().draft;
     let ps = &d.paragraphs;
-    assert_eq!(ps.len(), 3, "{ps:#?}");
+    assert_eq!(ps.len(), 4, "{ps:#?}");
     // The text is the text: emphasis lies beside it.
     assert_eq!(ps[0].text, "Recalling its resolution 70/1,");
     assert_eq!(spans_of(&ps[0]), [(Italic, "Recalling".to_owned())]);
@@ -74,6 +76,7 @@ fn run_properties_styles_and_defaults_set_the_spans() {
         [(Italic, "Noting".into()), (Bold, " with ".into()), (Underline, " the report".into())]
     );
     assert_eq!(spans_of(&ps[2]), [(Bold, "Decides".into()), (Italic, " to act;".into())]);
+    assert_eq!(spans_of(&ps[3]), [(Italic, "إذ تشير".into())]);
 }
 
 #[test]

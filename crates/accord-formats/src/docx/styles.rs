@@ -27,13 +27,18 @@ pub struct RunProps {
 
 impl RunProps {
     /// Reads a `w:rPr` element. `w:b w:val="0"` (or `false`, `off`) is off;
-    /// `w:u w:val="none"` is no underline.
+    /// `w:u w:val="none"` is no underline; the complex-script forms
+    /// (`w:bCs`, `w:iCs`: Arabic) count where the plain ones are absent.
     pub fn read(rpr: Option<Node<'_, '_>>) -> RunProps {
         let Some(rpr) = rpr else { return RunProps::default() };
         let flag = |name: &str| {
             child(rpr, name).map(|t| val(t).is_none_or(|v| !matches!(v, "0" | "false" | "off" | "none")))
         };
-        RunProps { bold: flag("b"), italic: flag("i"), underline: flag("u") }
+        RunProps {
+            bold: flag("b").or_else(|| flag("bCs")),
+            italic: flag("i").or_else(|| flag("iCs")),
+            underline: flag("u"),
+        }
     }
 
     /// These properties over `base`: what they set wins.
