@@ -7,6 +7,9 @@
 #
 #   accord     target/release/examples/read FILE.pdf (crates/accord-formats/examples/read.rs)
 #   pdftotext  pdftotext -layout FILE.pdf /dev/null (text only: no model)
+#   2 procs    the same reader with ACCORD_PDF_PROCESSES=2: the pages in two halves laid out
+#              by two poppler processes at once (the default when a core is free)
+#   1 proc     ACCORD_PDF_PROCESSES=1: poppler once over all pages (the default on a busy machine)
 # Requirements: cargo, python3, poppler-utils. Knobs: RUNS (5).
 set -euo pipefail
 export LC_ALL=C
@@ -33,11 +36,17 @@ for _ in range(runs):
 print(f"{min(walls) * 1000:.1f} {min(cpus) * 1000:.1f}")
 PY
 }
-printf '%-36s %7s %10s %10s %13s %13s %9s %9s\n' file "PDF KB" "accord ms" "accord CPU" "pdftotext ms" "pdftotext CPU" "wall ×" "CPU ×"
+printf '%-36s %7s %10s %10s %13s %13s %9s %9s %12s %12s %9s %12s %12s %9s\n' file "PDF KB" "accord ms" "accord CPU" \
+  "pdftotext ms" "pdftotext CPU" "wall ×" "CPU ×" "2 procs ms" "2 procs CPU" "2 procs ×" "1 proc ms" "1 proc CPU" "1 proc ×"
 for d in "$ROOT"/../shared/drafts/unfccc-paris-2015/*.pdf; do
   read -r aw ac <<<"$(best "$READ" "$d")"
   read -r pw pc <<<"$(best pdftotext -layout "$d" /dev/null)"
-  printf '%-36s %7d %10s %10s %13s %13s %8.2fx %8.2fx\n' "$(basename "$d")" $(( $(stat -c %s "$d") / 1024 )) "$aw" "$ac" "$pw" "$pc" \
+  printf '%-36s %7d %10s %10s %13s %13s %8.2fx %8.2fx' "$(basename "$d")" $(( $(stat -c %s "$d") / 1024 )) "$aw" "$ac" "$pw" "$pc" \
     "$(python3 -c "print($pw/$aw)")" "$(python3 -c "print($pc/$ac)")"
+  read -r tw tc <<<"$(ACCORD_PDF_PROCESSES=2 best "$READ" "$d")"
+  read -r ow oc <<<"$(ACCORD_PDF_PROCESSES=1 best "$READ" "$d")"
+  printf ' %12s %12s %8.2fx %12s %12s %8.2fx\n' "$tw" "$tc" "$(python3 -c "print($pw/$tw)")" "$ow" "$oc" "$(python3 -c "print($pw/$ow)")"
 done
-echo "× = pdftotext alone / accord (1.00x: as fast; below 1: accord slower). Load: $(cut -d' ' -f1 /proc/loadavg)"
+echo "× = pdftotext alone / accord (1.00x: as fast; below 1: accord slower); accord = the default (2 processes"
+echo "when a core is free, else 1); 2 procs / 1 proc = ACCORD_PDF_PROCESSES=2 / 1."
+echo "Load: $(cut -d' ' -f1 /proc/loadavg)"

@@ -82,6 +82,11 @@ struct ParagraphAttrs {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     footnotes: Vec<String>,
     lines: SourceLines,
+    // Added after the first canonical drafts were stored (in event logs):
+    // absent means none, and none is not written, so old texts read and
+    // write back the same.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    emphasis: Vec<Emphasis>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     text: Option<String>,
 }
@@ -94,6 +99,8 @@ fn is_open(s: &Status) -> bool {
 struct FootnoteAttrs {
     marker: String,
     lines: SourceLines,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    emphasis: Vec<Emphasis>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     text: Option<String>,
 }
@@ -162,6 +169,7 @@ pub fn write(draft: &Draft) -> String {
             note: p.status_note.clone(),
             footnotes: p.footnotes.clone(),
             lines: p.source_lines,
+            emphasis: p.emphasis.clone(),
             text: None,
         };
         record(&mut out, "paragraph", &mut a, &p.text, |a, t| a.text = Some(t));
@@ -170,7 +178,12 @@ pub fn write(draft: &Draft) -> String {
         write_heading(&mut out, h);
     }
     for f in &draft.footnotes {
-        let mut a = FootnoteAttrs { marker: f.marker.clone(), lines: f.source_lines, text: None };
+        let mut a = FootnoteAttrs {
+            marker: f.marker.clone(),
+            lines: f.source_lines,
+            emphasis: f.emphasis.clone(),
+            text: None,
+        };
         record(&mut out, "footnote", &mut a, &f.text, |a, t| a.text = Some(t));
     }
     for l in &draft.furniture {
@@ -278,6 +291,7 @@ pub fn read(text: &str) -> Draft {
             "paragraph" => match serde_json::from_str::<ParagraphAttrs>(json) {
                 Ok(mut a) => {
                     let text = take_text(&mut a.text);
+                    let text_len = text.chars().count() as u32;
                     unit_texts.push((false, draft.paragraphs.len(), text_line));
                     draft.paragraphs.push(Paragraph {
                         id: a.id,
@@ -293,6 +307,7 @@ pub fn read(text: &str) -> Draft {
                         references: Vec::new(),
                         footnotes: a.footnotes,
                         source_lines: a.lines,
+                        emphasis: crate::emphasis::normalize(a.emphasis, text_len),
                     });
                 }
                 Err(e) => bad(&mut draft, no, &e.to_string()),
@@ -300,7 +315,13 @@ pub fn read(text: &str) -> Draft {
             "footnote" => match serde_json::from_str::<FootnoteAttrs>(json) {
                 Ok(mut a) => {
                     let t = take_text(&mut a.text);
-                    draft.footnotes.push(Footnote { marker: a.marker, text: t, source_lines: a.lines });
+                    let emphasis = crate::emphasis::normalize(a.emphasis, t.chars().count() as u32);
+                    draft.footnotes.push(Footnote {
+                        marker: a.marker,
+                        text: t,
+                        source_lines: a.lines,
+                        emphasis,
+                    });
                 }
                 Err(e) => bad(&mut draft, no, &e.to_string()),
             },

@@ -264,6 +264,7 @@ fn footnotes(src: &[SrcLine<'_>], pages: &[(usize, usize)], roles: &mut [Role]) 
                         marker: marker.to_owned(),
                         text: rest.to_owned(),
                         source_lines: SourceLines { first: l.no, last: l.no },
+                        emphasis: Vec::new(),
                     });
                 }
                 None => {

@@ -22,6 +22,7 @@
 pub(crate) mod brackets;
 pub mod canonical;
 pub mod compare;
+pub mod emphasis;
 mod front;
 mod furniture;
 mod label;

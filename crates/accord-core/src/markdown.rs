@@ -9,8 +9,17 @@
 //! model by the same rules. Line numbers are kept, so every source span
 //! points into the Markdown file. What is not text (front matter, link
 //! definitions, `{:toc}`) is kept as front matter or furniture, never lost.
+//!
+//! Emphasis (`*x*`, `_x_` italic, `**x**`, `__x__` bold, `***x***` both)
+//! is taken out of the text with its place noted, line by line (a span
+//! left open closes at its line's end), and laid on the parsed paragraphs
+//! afterwards by [`place_emphasis`].
 
-use crate::model::{Footnote, Line, SourceLines};
+use crate::model::{Draft, Emphasis, EmphasisKind, Footnote, Line, SourceLines};
+
+/// An emphasised span of one output line: (1-based line, start, end in
+/// characters of the plain line, kind).
+pub(crate) type LineSpan = (u32, u32, u32, EmphasisKind);
 
 /// True when the text is Markdown rather than plain text: YAML front matter,
 /// or several `#` headings, footnote definitions or emphasised openings.
@@ -48,6 +57,8 @@ pub(crate) struct Plain {
     pub furniture: Vec<Line>,
     /// The YAML front matter, verbatim.
     pub front_matter: Vec<Line>,
+    /// Emphasis taken out of body lines.
+    pub emphasis: Vec<LineSpan>,
 }
 
 /// Converts a Markdown draft (see the module documentation).
@@ -79,6 +90,7 @@ pub(crate) fn to_plain(text: &str) -> Plain {
                 marker: marker.to_owned(),
                 text: inline(body, &refs),
                 source_lines: SourceLines { first: no, last: no },
+                emphasis: Vec::new(),
             });
             keep(&mut out, "");
             continue;
@@ -107,11 +119,77 @@ pub(crate) fn to_plain(text: &str) -> Plain {
             keep(&mut out, &title);
             continue;
         }
-        keep(&mut out, &list_item(raw, &refs));
+        let mut spans = Vec::new();
+        let item = list_item(raw, &refs, &mut spans);
+        out.emphasis.extend(spans.into_iter().map(|(s, e, k)| (no, s, e, k)));
+        keep(&mut out, &item);
     }
     out.footnotes.extend(footnote.take());
     out.text.pop();
     out
+}
+
+/// Lays the emphasis taken out of the lines of `plain` (the converted text)
+/// onto the paragraphs parsed from it: each paragraph line found in the
+/// paragraph's text (its label taken off the first, one space joining the
+/// next), and its spans moved with it. A line not found keeps its words
+/// and loses its emphasis; the text is never touched. Linear in the text.
+pub(crate) fn place_emphasis(draft: &mut Draft, plain: &str, spans: &[LineSpan]) {
+    if spans.is_empty() {
+        return;
+    }
+    let lines: Vec<&str> = plain.split('\n').collect();
+    let mut by_line: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for (j, p) in draft.paragraphs.iter().enumerate() {
+        let last = p.source_lines.last.min(p.source_lines.first.saturating_add(lines.len() as u32));
+        for l in p.source_lines.first..=last {
+            by_line.entry(l).or_insert(j);
+        }
+    }
+    let mut k = 0;
+    while k < spans.len() {
+        let Some(&j) = by_line.get(&spans[k].0) else {
+            k += 1;
+            continue;
+        };
+        let p = &mut draft.paragraphs[j];
+        let (first, last) = (p.source_lines.first, p.source_lines.last);
+        let par: Vec<char> = p.text.chars().collect();
+        let mut cursor: Option<usize> = None;
+        let mut found = Vec::new();
+        for no in first..=last.min(lines.len() as u32) {
+            let line: Vec<char> = lines[no as usize - 1].trim_end().chars().collect();
+            if line.iter().all(|c| c.is_whitespace()) {
+                continue;
+            }
+            let lead = line.iter().take_while(|c| c.is_whitespace()).count();
+            let matches = |at: usize, d: usize| {
+                let m = (line.len() - d).min(30);
+                m > 0 && par.get(at..at + m) == Some(&line[d..d + m])
+            };
+            let place = match cursor {
+                None => (lead..=line.len().min(lead + 80)).find(|&d| matches(0, d)).map(|d| (0, d)),
+                Some(c) => (c..c + 4).find(|&at| matches(at, lead)).map(|at| (at, lead)),
+            };
+            let Some((at, d)) = place else { break };
+            cursor = Some(at + line.len() - d);
+            while k < spans.len() && spans[k].0 < no {
+                k += 1;
+            }
+            while k < spans.len() && spans[k].0 == no {
+                let (_, s, e, kind) = spans[k];
+                let map = |x: u32| (at + (x as usize).saturating_sub(d)).min(par.len()) as u32;
+                found.push(Emphasis { kind, start: map(s), end: map(e) });
+                k += 1;
+            }
+        }
+        // Spans of lines not reached (or not found) are dropped.
+        while k < spans.len() && spans[k].0 <= last {
+            k += 1;
+        }
+        p.emphasis =
+            crate::emphasis::normalize([std::mem::take(&mut p.emphasis), found].concat(), par.len() as u32);
+    }
 }
 
 /// `[^12]: text` → (`12`, `text`).
@@ -145,21 +223,29 @@ fn link_labels(lines: &[&str]) -> Vec<String> {
 
 /// A list item as the text parser reads it: `1. ` at the margin stays a
 /// paragraph number, a nested `1. ` becomes `(1) `, `* ` / `- ` a bullet.
-fn list_item(raw: &str, refs: &[String]) -> String {
+fn list_item(raw: &str, refs: &[String], spans: &mut Vec<(u32, u32, EmphasisKind)>) -> String {
     let indent: usize =
         raw.chars().take_while(|c| *c == ' ' || *c == '\t').map(|c| if c == '\t' { 4 } else { 1 }).sum();
     let t = raw.trim_start();
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let ordered = digits > 0 && digits <= 4 && t[digits..].starts_with(". ");
     let pad = " ".repeat(indent);
-    if ordered && indent >= 2 {
-        return format!("{pad}({}) {}", &t[..digits], inline(t[digits + 2..].trim_start(), refs));
-    }
-    if let Some(rest) = t.strip_prefix("* ").or_else(|| t.strip_prefix("- ")).or_else(|| t.strip_prefix("+ "))
+    let (prefix, body) = if ordered && indent >= 2 {
+        (format!("{pad}({}) ", &t[..digits]), t[digits + 2..].trim_start())
+    } else if let Some(rest) =
+        t.strip_prefix("* ").or_else(|| t.strip_prefix("- ")).or_else(|| t.strip_prefix("+ "))
     {
-        return format!("{pad}• {}", inline(rest, refs));
+        (format!("{pad}• "), rest)
+    } else {
+        (pad, t)
+    };
+    let shift = prefix.chars().count() as u32;
+    let text = inline_marked(body, refs, &mut Some(&mut *spans));
+    for s in spans.iter_mut() {
+        s.0 += shift;
+        s.1 += shift;
     }
-    format!("{pad}{}", inline(t, refs))
+    prefix + &text
 }
 
 /// Inline Markdown out: emphasis and strike-through markers, `[^n]`
@@ -167,9 +253,41 @@ fn list_item(raw: &str, refs: &[String]) -> String {
 /// their text, backslash escapes. Brackets that are not links are the
 /// draft's own and stay.
 fn inline(s: &str, refs: &[String]) -> String {
+    inline_marked(s, refs, &mut None)
+}
+
+/// As [`inline`], noting where emphasis stood (in characters of the result)
+/// when `spans` is given.
+fn inline_marked(s: &str, refs: &[String], spans: &mut Option<&mut Vec<(u32, u32, EmphasisKind)>>) -> String {
     let mut out = String::with_capacity(s.len());
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
+    // Where the open italic and bold spans started, in characters of `out`.
+    let (mut italic, mut bold): (Option<u32>, Option<u32>) = (None, None);
+    // (bytes, characters) of `out` counted so far: counting only what was
+    // added since keeps a long line linear.
+    let mut counted = (0usize, 0u32);
+    // A marker closes the open span when it follows a word (`word*`) and
+    // opens one when a word follows it (`*word`), as CommonMark's flanking
+    // rules say; `regularly**.` with nothing open opens nothing.
+    let toggle = |open: &mut Option<u32>,
+                  kind,
+                  at: u32,
+                  (opens, closes): (bool, bool),
+                  spans: &mut Option<&mut Vec<_>>| {
+        match open.take() {
+            Some(start) if closes => {
+                if let Some(v) = spans.as_deref_mut() {
+                    if start < at {
+                        v.push((start, at, kind));
+                    }
+                }
+            }
+            Some(start) => *open = Some(start),
+            None if opens => *open = Some(at),
+            None => {}
+        }
+    };
     while i < chars.len() {
         let c = chars[i];
         match c {
@@ -179,7 +297,24 @@ fn inline(s: &str, refs: &[String]) -> String {
                 continue;
             }
             '*' | '_' if is_emphasis(&chars, i) => {
-                i += 1;
+                counted = (out.len(), counted.1 + out[counted.0..].chars().count() as u32);
+                let len = counted.1;
+                let run = chars[i..].iter().take_while(|&&x| x == c).count();
+                // CommonMark's flanking: a marker opens before a word (or before
+                // punctuation when it follows a space or punctuation), closes after one.
+                let (before, after) = (i.checked_sub(1).map(|k| chars[k]), chars.get(i + run).copied());
+                let space = |x: Option<char>| x.is_none_or(char::is_whitespace);
+                let punct = |x: Option<char>| x.is_some_and(|x| !x.is_alphanumeric() && !x.is_whitespace());
+                let opens = !space(after) && (!punct(after) || space(before) || punct(before));
+                let closes = !space(before) && (!punct(before) || space(after) || punct(after));
+                let flanks = (opens, closes);
+                if run >= 2 {
+                    toggle(&mut bold, EmphasisKind::Bold, len, flanks, spans);
+                }
+                if run % 2 == 1 {
+                    toggle(&mut italic, EmphasisKind::Italic, len, flanks, spans);
+                }
+                i += run;
                 continue;
             }
             '~' if chars.get(i + 1) == Some(&'~') => {
@@ -210,6 +345,14 @@ fn inline(s: &str, refs: &[String]) -> String {
         }
         out.push(c);
         i += 1;
+    }
+    let end = out.chars().count() as u32;
+    for (open, kind) in [(italic, EmphasisKind::Italic), (bold, EmphasisKind::Bold)] {
+        if let (Some(start), Some(v)) = (open, spans.as_deref_mut()) {
+            if start < end {
+                v.push((start, end, kind));
+            }
+        }
     }
     out
 }

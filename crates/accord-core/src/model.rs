@@ -206,6 +206,51 @@ pub struct Paragraph {
     pub footnotes: Vec<String>,
     /// The source lines the paragraph came from.
     pub source_lines: SourceLines,
+    /// Bold, italic and underlined spans over `text` (see [`Emphasis`]):
+    /// empty for plain-text sources, which carry none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub emphasis: Vec<Emphasis>,
+}
+
+/// How a span of text is set: the inline formatting a draft's source can
+/// carry (a Word run's `w:i`, `w:b`, `w:u`; Markdown's `*…*`, `**…**`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EmphasisKind {
+    /// Italic: preambular verbs in UN drafts, titles of cited texts.
+    Italic,
+    /// Bold.
+    Bold,
+    /// Underlined.
+    Underline,
+}
+
+impl EmphasisKind {
+    /// The stable name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmphasisKind::Italic => "italic",
+            EmphasisKind::Bold => "bold",
+            EmphasisKind::Underline => "underline",
+        }
+    }
+}
+
+/// A span of a paragraph's (or footnote's) text set in one emphasis.
+///
+/// Emphasis lies beside the text, never in it: the text is the same
+/// characters with or without it, so brackets, comparison, lineage and
+/// hashes see no difference. Spans of one kind never overlap or touch
+/// (they are merged); spans of different kinds overlap freely (bold
+/// italic). [`crate::emphasis`] keeps them so and carries them across edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Emphasis {
+    /// Italic, bold or underline.
+    pub kind: EmphasisKind,
+    /// Character offset where it starts.
+    pub start: u32,
+    /// Character offset just past its end.
+    pub end: u32,
 }
 
 /// A bracketed span of a paragraph's text.
@@ -281,6 +326,9 @@ pub struct Footnote {
     pub text: String,
     /// Source line range.
     pub source_lines: SourceLines,
+    /// Bold, italic and underlined spans over `text`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub emphasis: Vec<Emphasis>,
 }
 
 /// How serious a diagnostic is.

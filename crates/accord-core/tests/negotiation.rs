@@ -31,6 +31,10 @@ fn del(d: &str) -> Actor {
 
 impl Log {
     fn new() -> Log {
+        Log::with_draft(accord_core::parse(DRAFT))
+    }
+
+    fn with_draft(draft: accord_core::Draft) -> Log {
         let mut log = Log { state: ProcessState::new("p"), events: Vec::new(), clock: 1_000 };
         let info = ProcessInfo {
             title: "Test".into(),
@@ -46,7 +50,7 @@ impl Log {
             let participant = Participant { id: id.into(), name: id.to_uppercase(), kind, members };
             log.ok(secretariat(), Action::AddParticipant { participant });
         }
-        let canonical = canonical::write(&accord_core::parse(DRAFT));
+        let canonical = canonical::write(&draft);
         log.ok(
             cofac(),
             Action::ImportDraft {
@@ -690,4 +694,56 @@ fn a_delegations_live_proposals_on_a_draft_are_bounded() {
     log.state.apply(&withdraw).unwrap();
     let again = event(&log.state, del("alpha"), tabling(MAX_LIVE_PROPOSALS));
     assert!(log.state.apply(&again).is_ok());
+}
+
+/// Emphasis travels in the log inside the canonical draft, follows accepted
+/// edits by the rule of `accord_core::emphasis`, lands in the next revision,
+/// and the log replays to the same state.
+#[test]
+fn emphasis_follows_accepted_edits_into_the_revision_and_replays() {
+    use accord_core::{Emphasis, EmphasisKind::*};
+    let mut draft = accord_core::parse(DRAFT);
+    let italic = |start, end| Emphasis { kind: Italic, start, end };
+    // "Recalling its resolution" italic (a verb and more, to see a word replaced inside it).
+    draft.paragraphs[0].emphasis = vec![italic(0, 24)];
+    // "Noting" italic, "the report" bold.
+    draft.paragraphs[1].emphasis = vec![italic(0, 6), Emphasis { kind: Bold, start: 7, end: 17 }];
+    let mut log = Log::with_draft(draft);
+    assert_eq!(log.state.drafts[0].document.paragraphs[0].emphasis, [italic(0, 24)]);
+    let p1 = log.text(0, "1");
+    let inside =
+        log.table("alpha", "alpha", "1", Edit::Replace { span: span(&p1, "its"), text: "all its".into() });
+    let p2 = log.text(0, "2");
+    let at_edge = log.table(
+        "beta",
+        "beta",
+        "2",
+        Edit::Insert { at: span(&p2, "Noting")[1], text: " with concern".into() },
+    );
+    log.accept(&inside);
+    log.accept(&at_edge);
+    let working = |id: &str| log.state.working.paragraphs.iter().find(|p| p.id == id).unwrap().clone();
+    assert_eq!(working("1").text, "Recalling all its resolution 70/1,");
+    assert_eq!(working("1").emphasis, [italic(0, 28)], "words replaced inside the span stay italic");
+    assert_eq!(working("2").text, "Noting with concern the report,");
+    assert_eq!(working("2").emphasis, [italic(0, 6), Emphasis { kind: Bold, start: 20, end: 30 }]);
+    log.ok(
+        cofac(),
+        Action::ProduceRevision {
+            label: "Rev.1".into(),
+            date: None,
+            publication: Publication::Circulated,
+            canonical: None,
+            lineage: None,
+        },
+    );
+    let rev = &log.state.drafts[1].document;
+    assert_eq!(rev.paragraphs[0].emphasis, [italic(0, 28)]);
+    let replayed = ProcessState::replay("p", &log.events).unwrap();
+    assert_eq!(serde_json::to_value(&replayed).unwrap(), serde_json::to_value(&log.state).unwrap());
+    // A canonical draft of before emphasis (no attribute) reads as none and
+    // writes back byte for byte.
+    let old = canonical::write(&accord_core::parse(DRAFT));
+    assert!(!old.contains("emphasis"));
+    assert_eq!(canonical::write(&canonical::read(&old)), old);
 }

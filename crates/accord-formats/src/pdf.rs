@@ -19,6 +19,15 @@
 //! absurdly larger than the file is refused) and its standard error is
 //! drained at the same time, keeping only its tail, so no pipe can fill and
 //! stall it.
+//!
+//! When a core is free (two cores or more, the load below the cores less
+//! one), a PDF of several pages is laid out by two poppler processes at once, the first half of the pages and the
+//! rest, joined in order: `-layout` lays out each page on its own, so the
+//! joined text is byte for byte the text of one run (the twins' parity
+//! tests check it), in a little more than half the time. The split point
+//! comes from counting the file's page objects, which needs no parsing; a
+//! wrong count only makes the halves uneven (the second starts where the
+//! first stops and runs to the last page), never changes the text.
 
 use std::io::{Read, Write};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -34,6 +43,11 @@ pub const PDFTOTEXT: &str = "pdftotext";
 
 /// Environment variable: the base time limit in seconds (default 10).
 pub const TIMEOUT_ENV: &str = "ACCORD_PDF_TIMEOUT";
+
+/// Environment variable: how many poppler processes lay out one PDF (1 or
+/// 2). Unset: 2 when a core is free — two cores or more and a one-minute
+/// load average below the cores less one — else 1.
+pub const PROCESSES_ENV: &str = "ACCORD_PDF_PROCESSES";
 
 /// How much of poppler's standard error is kept for the error message.
 const STDERR_TAIL: usize = 16 * 1024;
@@ -53,16 +67,22 @@ pub struct PdfOptions {
     /// spaces and streams are compressed: a real draft's text stays well
     /// under 20 times its PDF).
     pub text_bytes_per_input_byte: usize,
+    /// How many poppler processes lay out one PDF at once: 2 splits the
+    /// pages in two halves (see the module documentation), 1 does not.
+    pub processes: usize,
 }
 
 impl Default for PdfOptions {
     /// `pdftotext` (or `ACCORD_PDFTOTEXT`), 10 s (or `ACCORD_PDF_TIMEOUT`
-    /// seconds) plus 1 s per MiB, and 32 MiB plus 64 bytes per byte of text.
+    /// seconds) plus 1 s per MiB, and 32 MiB plus 64 bytes per byte of text;
+    /// two processes when a core is free (or as `ACCORD_PDF_PROCESSES` says).
     fn default() -> Self {
         let program = std::env::var("ACCORD_PDFTOTEXT").unwrap_or_else(|_| PDFTOTEXT.to_owned());
         let base = std::env::var(TIMEOUT_ENV).ok().and_then(|s| s.trim().parse::<f64>().ok());
         let base = base.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(10.0);
+        let processes = std::env::var(PROCESSES_ENV).ok().and_then(|s| s.trim().parse::<usize>().ok());
         PdfOptions {
+            processes: processes.unwrap_or_else(free_core_processes).clamp(1, 2),
             program,
             base_timeout: Duration::from_secs_f64(base.min(86_400.0)),
             timeout_per_mib: Duration::from_secs(1),
@@ -144,43 +164,54 @@ pub fn to_text_with_options(bytes: &[u8], options: &PdfOptions) -> Result<String
     let io = |e: std::io::Error| PdfError::Io(e.to_string());
     let mut file = tempfile::Builder::new().prefix("accord-").suffix(".pdf").tempfile().map_err(io)?;
     file.write_all(bytes).and_then(|()| file.flush()).map_err(io)?;
-    let child = Command::new(&options.program)
-        .arg("-layout")
-        .args(["-enc", "UTF-8"])
-        .arg(file.path())
-        .arg("-")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
+    let limit = options.text_limit_for(bytes.len());
+    let timeout = options.timeout_for(bytes.len());
+    let pages = if options.processes >= 2 { count_page_objects(bytes) } else { 0 };
+    let spawn = |first: Option<usize>, last: Option<usize>| {
+        let mut command = Command::new(&options.program);
+        command.arg("-layout").args(["-enc", "UTF-8"]);
+        if let Some(f) = first {
+            command.arg("-f").arg(f.to_string());
+        }
+        if let Some(l) = last {
+            command.arg("-l").arg(l.to_string());
+        }
+        command.arg(file.path()).arg("-").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        command.spawn().map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 PdfError::ToolMissing(options.program.clone())
             } else {
                 PdfError::Io(e.to_string())
             }
-        })?;
-    let limit = options.text_limit_for(bytes.len());
-    let run = run_bounded(child, options.timeout_for(bytes.len()), limit)?;
-    drop(file);
-    let status = match run.end {
-        End::Exited(status) => status,
-        End::TimedOut(limit) => {
-            return Err(PdfError::TimedOut { seconds: limit.as_secs() + u64::from(limit.subsec_nanos() > 0) })
-        }
-        End::TooMuchText => return Err(PdfError::TooMuchText { limit, input: bytes.len() }),
+        })
     };
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    if !status.success() {
-        if stderr.contains("password") || stderr.contains("ncrypt") || has_encrypt_dictionary(bytes) {
-            return Err(PdfError::Encrypted);
+    let stdout = if pages >= MIN_PAGES_TO_SPLIT {
+        let middle = pages / 2;
+        let first = spawn(None, Some(middle))?;
+        let second = match spawn(Some(middle + 1), None) {
+            Ok(c) => c,
+            Err(e) => {
+                reap(first);
+                return Err(e);
+            }
+        };
+        let (one, two) = std::thread::scope(|s| {
+            let other = s.spawn(|| run_bounded(second, timeout, limit));
+            let one = run_bounded(first, timeout, limit);
+            let two = other.join().unwrap_or_else(|_| Err(PdfError::Io("reading pdftotext panicked".into())));
+            (one, two)
+        });
+        let mut text = outcome(one?, bytes, limit, false)?;
+        text.extend_from_slice(&outcome(two?, bytes, limit, true)?);
+        if text.len() > limit {
+            return Err(PdfError::TooMuchText { limit, input: bytes.len() });
         }
-        let reason = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("unreadable").trim();
-        // Poppler's own lines are short; a flood of garbage is cut.
-        let reason: String = reason.chars().take(300).collect();
-        return Err(PdfError::Broken(reason));
-    }
-    let text = String::from_utf8(run.stdout)
+        text
+    } else {
+        outcome(run_bounded(spawn(None, None)?, timeout, limit)?, bytes, limit, false)?
+    };
+    drop(file);
+    let text = String::from_utf8(stdout)
         .map_err(|_| PdfError::Io("pdftotext wrote text that is not UTF-8".into()))?;
     if text.chars().all(|c| c.is_whitespace()) {
         let pages = text.matches('\u{c}').count().max(1);
@@ -197,6 +228,79 @@ pub fn read(bytes: &[u8]) -> Result<Draft, PdfError> {
 /// As [`read`], under these limits.
 pub fn read_with_options(bytes: &[u8], options: &PdfOptions) -> Result<Draft, PdfError> {
     Ok(accord_core::parse_owned(to_text_with_options(bytes, options)?))
+}
+
+/// 2 when a second poppler would find a core of its own, else 1: on a
+/// machine already busy the second process only adds its own start-up (the
+/// halves cost 10–20 % more CPU than one run) to the wait for a core.
+/// Linux's `/proc/loadavg` tells; elsewhere the core count alone decides.
+fn free_core_processes() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 {
+        return 1;
+    }
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|l| l.parse::<f64>().ok()));
+    match load {
+        Some(l) if l > (cores - 1) as f64 => 1,
+        _ => 2,
+    }
+}
+
+/// Fewer pages than this are laid out by one process: a second one would
+/// cost more to start than it saves.
+const MIN_PAGES_TO_SPLIT: usize = 6;
+
+/// What a run of poppler gave: its text, or the error its end and its
+/// standard error say. For the second half (`tail`), a first page past the
+/// last is no text: the count was too high and the first half ran to the end.
+fn outcome(run: Run, bytes: &[u8], limit: usize, tail: bool) -> Result<Vec<u8>, PdfError> {
+    let status = match run.end {
+        End::Exited(status) => status,
+        End::TimedOut(limit) => {
+            return Err(PdfError::TimedOut { seconds: limit.as_secs() + u64::from(limit.subsec_nanos() > 0) })
+        }
+        End::TooMuchText => return Err(PdfError::TooMuchText { limit, input: bytes.len() }),
+    };
+    if status.success() {
+        return Ok(run.stdout);
+    }
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    if tail && stderr.contains("Wrong page range") {
+        return Ok(Vec::new());
+    }
+    if stderr.contains("password") || stderr.contains("ncrypt") || has_encrypt_dictionary(bytes) {
+        return Err(PdfError::Encrypted);
+    }
+    let reason = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("unreadable").trim();
+    // Poppler's own lines are short; a flood of garbage is cut.
+    let reason: String = reason.chars().take(300).collect();
+    Err(PdfError::Broken(reason))
+}
+
+/// Stops and reaps a child that will not be read.
+fn reap(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The page objects written in the file's bytes (`/Type /Page`, not
+/// `/Pages`): the page count of most PDFs, zero where the page objects are
+/// compressed in object streams (then one process lays out everything).
+/// One pass over the bytes, no parsing.
+fn count_page_objects(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    let mut rest = bytes;
+    while let Some(k) = rest.windows(5).position(|w| w == b"/Type") {
+        rest = &rest[k + 5..];
+        let after = rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());
+        let name = &rest[after..];
+        if name.starts_with(b"/Page") && !name.get(5).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            count += 1;
+        }
+    }
+    count
 }
 
 /// How a bounded run ended.

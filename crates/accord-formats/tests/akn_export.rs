@@ -173,6 +173,29 @@ fn brackets_nest_and_cross_paragraphs_with_markers() {
 }
 
 #[test]
+fn emphasis_is_b_i_u_innermost_valid_and_reads_back() {
+    use accord_core::{Emphasis, EmphasisKind::*};
+    let mut d = parse("Preamble\n\n1. Recalling [its [resolution 70/1]] & more,\n\n2. Noting the report,\n");
+    let p = &mut d.paragraphs[0];
+    let at = |s: &str| p.text.find(s).map(|b| p.text[..b].chars().count() as u32).unwrap();
+    // Italic from the verb into the nested bracket and the reference; bold and
+    // underline overlapping it.
+    p.emphasis = vec![
+        Emphasis { kind: Italic, start: 0, end: at("tion") },
+        Emphasis { kind: Bold, start: at("its"), end: at("70/1") + 2 },
+        Emphasis { kind: Underline, start: at("& more"), end: at("more") + 4 },
+    ];
+    p.emphasis =
+        accord_core::emphasis::normalize(std::mem::take(&mut p.emphasis), p.text.chars().count() as u32);
+    let xml = akn::write(&d, &AknOptions::default());
+    assert!(xml.contains("<i>Recalling </i>"), "{xml}");
+    assert!(xml.contains("<b><i>its </i></b>"), "{xml}");
+    assert!(xml.contains("<u>&amp; more</u>"), "{xml}");
+    validate(&[("emphasis".into(), xml.clone())]);
+    assert_same("emphasis", &d, &akn::read(xml.as_bytes()).unwrap());
+}
+
+#[test]
 fn what_xml_cannot_hold_still_reads_back() {
     let mut d = parse("1. First paragraph.\n\n2. Second <paragraph> & \"quotes\".\n");
     d.paragraphs[0].text = "form\u{c}feed, CR\r\nLF, tab\tand NUL\u{0} & <markup>".into();

@@ -153,6 +153,7 @@ fn model() -> impl Strategy<Value = Draft> {
                         references: Vec::new(),
                         footnotes,
                         source_lines: SourceLines { first: l, last: l + k },
+                        emphasis: Vec::new(),
                     }
                 })
                 .collect();
@@ -181,6 +182,7 @@ fn model() -> impl Strategy<Value = Draft> {
                         marker,
                         text,
                         source_lines: SourceLines { first: 1, last: 2 },
+                        emphasis: Vec::new(),
                     })
                     .collect(),
                 letters: letters

@@ -94,11 +94,13 @@ fn footnotes_go_out_as_word_footnotes() {
             marker: "1".into(),
             text: "To be discussed.".into(),
             source_lines: [9, 9].into(),
+            emphasis: Vec::new(),
         },
         accord_core::Footnote {
             marker: "2".into(),
             text: "FCCC/CP/2015/1.".into(),
             source_lines: [10, 10].into(),
+            emphasis: Vec::new(),
         },
     ];
     draft.paragraphs[0].footnotes = vec!["1".into()];

@@ -86,14 +86,33 @@ pub(crate) enum Block<'a> {
     },
 }
 
+/// How a piece of text is set: italic, bold, underlined (each written only when on).
+#[derive(Debug, Serialize, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Set {
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    italic: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    bold: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    underline: bool,
+}
+
 /// A piece of paragraph text.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub(crate) enum Run {
     /// Text as written.
-    Text { text: String },
+    Text {
+        text: String,
+        #[serde(flatten)]
+        set: Set,
+    },
     /// A word no line may break inside (see [`pieces`]).
-    Keep { keep: String },
+    Keep {
+        keep: String,
+        #[serde(flatten)]
+        set: Set,
+    },
     /// A footnote marker, with the note set at the foot of the page.
     Note { marker: String, note: String },
 }
@@ -200,15 +219,41 @@ pub(crate) fn pieces(text: &str) -> Vec<Run> {
         let word = &text[i..end];
         if breaks_badly(word) {
             if i > plain_from {
-                out.push(Run::Text { text: text[plain_from..i].to_owned() });
+                out.push(Run::Text { text: text[plain_from..i].to_owned(), set: Set::default() });
             }
-            out.push(Run::Keep { keep: word.to_owned() });
+            out.push(Run::Keep { keep: word.to_owned(), set: Set::default() });
             plain_from = end;
         }
         i = end;
     }
     if plain_from < text.len() || out.is_empty() {
-        out.push(Run::Text { text: text[plain_from..].to_owned() });
+        out.push(Run::Text { text: text[plain_from..].to_owned(), set: Set::default() });
+    }
+    out
+}
+
+/// [`pieces`] of the paragraph's bytes `from..to`, cut where its emphasis
+/// changes and set as it says.
+fn styled_pieces(p: &Paragraph, from: usize, to: usize) -> Vec<Run> {
+    if p.emphasis.is_empty() {
+        return pieces(&p.text[from..to]);
+    }
+    // Character offsets of the spans as byte offsets of the text.
+    let bytes: Vec<usize> = p.text.char_indices().map(|(b, _)| b).chain([p.text.len()]).collect();
+    let len = (bytes.len() - 1) as u32;
+    let mut out = Vec::new();
+    for (a, b, style) in accord_core::emphasis::pieces(len, &p.emphasis) {
+        let (x, y) = (bytes[a as usize].max(from), bytes[b as usize].min(to));
+        if x >= y {
+            continue;
+        }
+        let set = Set { italic: style.italic, bold: style.bold, underline: style.underline };
+        for mut run in pieces(&p.text[x..y]) {
+            if let Run::Text { set: s, .. } | Run::Keep { set: s, .. } = &mut run {
+                *s = set;
+            }
+            out.push(run);
+        }
     }
     out
 }
@@ -231,13 +276,13 @@ fn runs(p: &Paragraph, notes: &HashMap<&str, &str>, trailing: &[(&str, &str)]) -
     let mut pos = 0;
     for (a, b, m) in cuts {
         if a > pos {
-            out.extend(pieces(&p.text[pos..a]));
+            out.extend(styled_pieces(p, pos, a));
         }
         out.push(Run::Note { marker: m.to_owned(), note: notes[m].to_owned() });
         pos = b;
     }
     if pos < p.text.len() || out.is_empty() {
-        out.extend(pieces(&p.text[pos..]));
+        out.extend(styled_pieces(p, pos, p.text.len()));
     }
     for m in unplaced {
         out.push(Run::Note { marker: m.to_owned(), note: notes[m].to_owned() });
@@ -418,7 +463,7 @@ mod tests {
         let kept: Vec<&str> = runs
             .iter()
             .filter_map(|r| match r {
-                Run::Keep { keep } => Some(keep.as_str()),
+                Run::Keep { keep, .. } => Some(keep.as_str()),
                 _ => None,
             })
             .collect();
@@ -429,8 +474,8 @@ mod tests {
         let joined: String = runs
             .iter()
             .map(|r| match r {
-                Run::Keep { keep } => keep.as_str(),
-                Run::Text { text } => text.as_str(),
+                Run::Keep { keep, .. } => keep.as_str(),
+                Run::Text { text, .. } => text.as_str(),
                 Run::Note { .. } => "",
             })
             .collect();

@@ -202,3 +202,22 @@ fn footnotes_are_set_at_the_foot_of_their_page_and_read_back() {
         }
     }
 }
+
+#[test]
+fn emphasis_is_set_in_italic_and_bold_and_the_words_read_back() {
+    use accord_core::{Emphasis, EmphasisKind};
+    let text = "Draft resolution\n\nPreamble\n\n1. Recalling its resolution 70/1,\n\nOperative part\n\n2. Decides to act now;\n";
+    let plain = parse(text);
+    let mut draft = plain.clone();
+    draft.paragraphs[0].emphasis = vec![Emphasis { kind: EmphasisKind::Italic, start: 0, end: 9 }];
+    draft.paragraphs[1].emphasis = vec![Emphasis { kind: EmphasisKind::Bold, start: 11, end: 14 }];
+    let pdf = draft_pdf(&draft, &PrintOptions::default()).expect("a draft with emphasis prints");
+    let Some(table) = common::pdffonts(&pdf) else { return };
+    assert!(table.contains("NotoSerif-Italic"), "{table}");
+    assert!(table.contains("NotoSerif-Bold"), "{table}");
+    let without = draft_pdf(&plain, &PrintOptions::default()).unwrap();
+    let Some(plain_table) = common::pdffonts(&without) else { return };
+    assert!(!plain_table.contains("NotoSerif-Italic"), "{plain_table}");
+    let Some(back) = common::pdftotext(&pdf) else { return };
+    assert_eq!(essentials(&parse(&back)), essentials(&plain));
+}

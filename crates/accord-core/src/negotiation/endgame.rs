@@ -550,6 +550,7 @@ impl ProcessState {
                     footnotes: Vec::new(),
                     brackets: Vec::new(),
                     references: Vec::new(),
+                    emphasis: Vec::new(),
                     ..draft.paragraphs[k].clone()
                 };
                 draft.paragraphs.insert(k, chapeau);

@@ -41,6 +41,7 @@ impl ProcessState {
                     footnotes: Vec::new(),
                     parent: None,
                     option: None,
+                    emphasis: Vec::new(),
                     ..after.clone()
                 };
                 Ok(WorkingChange::Add { at: k + 1, paragraph: Box::new(paragraph) })
@@ -100,7 +101,11 @@ impl ProcessState {
 
     /// Sets working paragraph `k`'s text; returns its id.
     pub(super) fn set_working_text(&mut self, k: usize, text: String, seq: u64) -> String {
-        self.working.paragraphs[k].text = text;
+        let p = &mut self.working.paragraphs[k];
+        // Emphasis follows the edit (crate::emphasis: words replaced inside
+        // an italic verb stay italic, words added at its edge are plain).
+        p.emphasis = crate::emphasis::carry(&p.text, &p.emphasis, &text);
+        p.text = text;
         let id = self.working.paragraphs[k].id.clone();
         self.revisions.insert(id.clone(), seq);
         self.rederive_working();

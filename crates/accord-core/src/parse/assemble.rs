@@ -518,6 +518,7 @@ pub(crate) fn assemble(units: Vec<Unit>, draft: &mut Draft) {
             references: Vec::new(),
             footnotes: Vec::new(),
             source_lines: SourceLines { first: u.first_line, last: u.last_line },
+            emphasis: Vec::new(),
         });
     }
 

@@ -50,16 +50,28 @@ pub fn parse(text: &str) -> Draft {
         return canonical::read(text);
     }
     if markdown::is_markdown(text) {
-        return build(cut_markdown(text));
+        let (cut, marks) = cut_markdown(text);
+        return with_emphasis(build(cut), marks);
     }
     let cut = cut(text, &[]);
     build(cut)
 }
 
+/// The emphasis a Markdown draft's lines carried: the plain text (kept only
+/// when there is emphasis to place) and the spans.
+type Marks = (String, Vec<markdown::LineSpan>);
+
+/// The draft with the Markdown emphasis laid on its paragraphs.
+fn with_emphasis(mut draft: Draft, (plain, spans): Marks) -> Draft {
+    markdown::place_emphasis(&mut draft, &plain, &spans);
+    draft
+}
+
 /// Markdown turned into the plain shape line for line, cut with its `#`
 /// lines as headings, and what the conversion set aside put back.
-fn cut_markdown(text: &str) -> Cut {
-    let plain = markdown::to_plain(text);
+fn cut_markdown(text: &str) -> (Cut, Marks) {
+    let mut plain = markdown::to_plain(text);
+    let spans = std::mem::take(&mut plain.emphasis);
     let mut cut = cut(&plain.text, &plain.headings);
     cut.footnotes.extend(plain.footnotes);
     cut.furniture.extend(plain.furniture);
@@ -67,7 +79,8 @@ fn cut_markdown(text: &str) -> Cut {
     let mut front = plain.front_matter;
     front.append(&mut cut.front.front_matter);
     cut.front.front_matter = front;
-    cut
+    let kept = if spans.is_empty() { String::new() } else { plain.text };
+    (cut, (kept, spans))
 }
 
 /// As [`parse`], taking the text by value: it is freed as soon as the lines
@@ -78,9 +91,9 @@ pub fn parse_owned(text: String) -> Draft {
         return canonical::read(&text);
     }
     if markdown::is_markdown(&text) {
-        let cut = cut_markdown(&text);
+        let (cut, marks) = cut_markdown(&text);
         drop(text);
-        return build(cut);
+        return with_emphasis(build(cut), marks);
     }
     let cut = cut(&text, &[]);
     drop(text);

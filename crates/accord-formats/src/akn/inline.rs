@@ -2,9 +2,11 @@
 //! `<inline name="bracket">` (holding their own `[` `]`), alternatives as
 //! `<inline name="option">`, references as `ref` — each with the model's
 //! facts about it in Accord's attributes, so the reader restores them
-//! without deriving them again. Every character is written exactly once.
+//! without deriving them again. Emphasis is innermost: `<b>`, `<i>`, `<u>`
+//! around the characters, cut wherever an element begins or ends. Every
+//! character is written exactly once.
 
-use accord_core::{Bracket, Reference, ReferenceKind};
+use accord_core::{Bracket, Emphasis, Reference, ReferenceKind};
 
 use super::xml::{attr, id_part, text};
 
@@ -15,13 +17,29 @@ pub(crate) struct Inlines<'a> {
     /// Byte offset of each character (and of the end), for character offsets.
     pub(crate) at: &'a [usize],
     pub(crate) refs: &'a [&'a Reference],
+    /// The paragraph's bold, italic and underlined spans.
+    pub(crate) emphasis: &'a [Emphasis],
     /// Brackets and references written as elements.
     pub(crate) written: usize,
 }
 
 impl Inlines<'_> {
     fn chars(&mut self, a: u32, b: u32) {
-        text(self.out, &self.text[self.at[a as usize]..self.at[b as usize]], true);
+        if self.emphasis.is_empty() || a >= b {
+            text(self.out, &self.text[self.at[a as usize]..self.at[b as usize]], true);
+            return;
+        }
+        let local = accord_core::emphasis::slice(self.emphasis, a, b);
+        for (x, y, style) in accord_core::emphasis::pieces(b - a, &local) {
+            let tags = [(style.bold, "b"), (style.italic, "i"), (style.underline, "u")];
+            for (_, tag) in tags.iter().filter(|t| t.0) {
+                self.out.push_str(&format!("<{tag}>"));
+            }
+            text(self.out, &self.text[self.at[(a + x) as usize]..self.at[(a + y) as usize]], true);
+            for (_, tag) in tags.iter().rev().filter(|t| t.0) {
+                self.out.push_str(&format!("</{tag}>"));
+            }
+        }
     }
 
     /// Text from `a` to `b` with the references lying wholly inside it.

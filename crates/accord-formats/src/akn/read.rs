@@ -15,8 +15,8 @@
 use std::collections::HashMap;
 
 use accord_core::{
-    canonical, Bracket, Draft, Footnote, Heading, Letter, Line, Paragraph, ParagraphKind, Reference,
-    ReferenceKind, SourceLines, Status,
+    canonical, Bracket, Draft, Emphasis, EmphasisKind, Footnote, Heading, Letter, Line, Paragraph,
+    ParagraphKind, Reference, ReferenceKind, SourceLines, Status,
 };
 use roxmltree::{Document, Node};
 
@@ -238,6 +238,8 @@ struct Marks {
     chars: u32,
     brackets: Vec<Bracket>,
     references: Vec<Reference>,
+    /// `b`, `i`, `u` elements as spans (they are read whatever `complete` says).
+    emphasis: Vec<Emphasis>,
     complete: bool,
 }
 
@@ -305,7 +307,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         let index = n.attribute((ACCORD_NS, "n")).and_then(|x| x.parse().ok());
         let text = elements(n).map(|b| self.text_of(b)).collect::<Vec<_>>().join(" ");
         let marker = n.attribute("marker").unwrap_or("").to_string();
-        self.notes.push((index, Footnote { marker, text, source_lines: lines(n) }));
+        self.notes.push((index, Footnote { marker, text, source_lines: lines(n), emphasis: Vec::new() }));
     }
 
     fn cover_page(&mut self, c: Node<'a, 'i>) {
@@ -445,6 +447,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         let eid = n.attribute("eId").unwrap_or("");
         let (mut text, mut option_label) = (String::new(), None);
         let mut restored: (Vec<Bracket>, Vec<Reference>) = (Vec::new(), Vec::new());
+        let mut emphasis = Vec::new();
         if self.ours {
             option_label = heading;
             // The text is the paragraph's own first `p` (in content or intro, or its own).
@@ -455,6 +458,7 @@ impl<'a, 'i> Reader<'a, 'i> {
                     ..Marks::default()
                 };
                 self.collect_marked(p, &mut text, &mut m);
+                emphasis = accord_core::emphasis::normalize(std::mem::take(&mut m.emphasis), m.chars);
                 if m.complete {
                     m.brackets
                         .sort_by_key(|b| (b.start, std::cmp::Reverse(b.end), std::cmp::Reverse(b.depth)));
@@ -561,6 +565,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             references: restored.1,
             footnotes,
             source_lines: lines(n),
+            emphasis,
         });
         // Sub-paragraphs: in hierarchy children, or a preamble item's blockList.
         // Children take the part's kind (preamble or body), not their parent's.
@@ -606,6 +611,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             references: Vec::new(),
             footnotes: Vec::new(),
             source_lines: SourceLines::default(),
+            emphasis: Vec::new(),
         });
     }
 
@@ -734,6 +740,15 @@ impl<'a, 'i> Reader<'a, 'i> {
                         }),
                         None => m.complete = false,
                     }
+                }
+                (tag @ ("b" | "i" | "u"), _) => {
+                    self.collect_marked(c, out, m);
+                    let kind = match tag {
+                        "b" => EmphasisKind::Bold,
+                        "i" => EmphasisKind::Italic,
+                        _ => EmphasisKind::Underline,
+                    };
+                    m.emphasis.push(Emphasis { kind, start: chars, end: m.chars });
                 }
                 _ => self.collect_marked(c, out, m),
             }

@@ -714,7 +714,7 @@ impl Writer<'_> {
         brackets.sort_by_key(|b| (b.start, std::cmp::Reverse(b.end), b.depth));
         let mut refs: Vec<&Reference> = p.references.iter().collect();
         refs.sort_by_key(|r| r.start);
-        let mut inl = Inlines { out, text: &p.text, at: &at, refs: &refs, written: 0 };
+        let mut inl = Inlines { out, text: &p.text, at: &at, refs: &refs, emphasis: &p.emphasis, written: 0 };
         inl.span(0, (at.len() - 1) as u32, &brackets);
         // Attribute values cannot carry what XML cannot hold: such a paragraph's
         // marks are derived from its text on reading.

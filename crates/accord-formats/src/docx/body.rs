@@ -1,7 +1,9 @@
 //! The Word body as a list of blocks: one per Word paragraph (table cells and
 //! text boxes included), each with its base text — the text with every
 //! tracked change rejected — and, beside it, the changes, comment anchors
-//! and footnote references, positioned in characters of that base text.
+//! and footnote references, positioned in characters of that base text,
+//! and how that text is set (bold, italic, underline: run properties over
+//! character and paragraph styles).
 //!
 //! Base text is what the negotiation tabled: a delegation's marked-up file
 //! is the draft plus its proposals. Inserted paragraph marks are undone here
@@ -9,6 +11,8 @@
 //! is computed afterwards on the base paragraphs, counts what the base
 //! document counted.
 
+use accord_core::emphasis::Style as Set;
+use accord_core::Emphasis;
 use roxmltree::Node;
 
 use super::numbering::{Numbering, Suffix};
@@ -66,6 +70,8 @@ pub struct Block {
     pub notes: Vec<(bool, String)>,
     /// A page break stands before this block.
     pub page_break: bool,
+    /// Bold, italic and underlined spans of the base text.
+    pub emphasis: Vec<Emphasis>,
     numbering: Option<(String, usize)>,
     mark_inserted: Option<(Option<String>, Option<String>)>,
 }
@@ -200,6 +206,7 @@ impl<'s> Walker<'s> {
             |names: [&str; 2]| mark.and_then(|m| child(m, names[0]).or_else(|| child(m, names[1])));
         let mark_inserted = mark_child(added).map(change_meta);
         let mut run = RunState {
+            set: self.styles.paragraph_run(style),
             block: Block {
                 heading,
                 numbering,
@@ -251,7 +258,10 @@ impl<'s> Walker<'s> {
                     if toggle(rpr, "vanish") || toggle(rpr, "webHidden") {
                         continue;
                     }
+                    let outer = run.set;
+                    run.set = self.styles.run(outer, rpr);
                     self.inline(c, run, tracked, depth + 1)?;
+                    run.set = outer;
                 }
                 "ins" | "del" | "moveFrom" | "moveTo" => {
                     let (author, date) = change_meta(c);
@@ -395,6 +405,8 @@ fn change_meta(node: Node<'_, '_>) -> (Option<String>, Option<String>) {
 
 struct RunState {
     block: Block,
+    /// How the run being read is set.
+    set: Set,
     /// Open fields: `true` while in the instructions (before `separate`).
     fields: Vec<bool>,
     /// Blocks of text boxes met in the paragraph.
@@ -408,6 +420,10 @@ impl RunState {
         }
         let n = s.chars().count() as u32;
         let b = &mut self.block;
+        if tracked.is_none_or(|t| t.kind == RawKind::Delete) && !self.set.is_plain() {
+            let at = b.chars;
+            b.emphasis.extend(accord_core::emphasis::from_pieces([(at, at + n, self.set)]));
+        }
         match tracked {
             None => {
                 b.text.push_str(s);
@@ -478,6 +494,11 @@ pub fn finish(blocks: Vec<Block>, numbering: &mut Numbering) -> Vec<Block> {
             first.comment_starts.append(&mut b.comment_starts);
             first.comment_ends.append(&mut b.comment_ends);
             first.notes.append(&mut b.notes);
+            first.emphasis.extend(b.emphasis.iter().map(|e| Emphasis {
+                start: e.start + shift,
+                end: e.end + shift,
+                ..*e
+            }));
             first.text.push_str(&b.text);
             first.chars += b.chars;
             // The surviving mark is the second paragraph's: its properties apply.

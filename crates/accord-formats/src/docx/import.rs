@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use accord_core::{Draft, Footnote, Line, SourceLines};
+use accord_core::{Draft, Emphasis, Footnote, Line, SourceLines};
 
 use super::body::{self, Block, RawKind, Walker};
 use super::numbering::{Numbering, Suffix};
@@ -95,7 +95,7 @@ fn read_view(bytes: &[u8], limits: Limits, accepted: bool) -> Result<Import, Doc
     drop(doc);
     drop(document);
 
-    let mut notes: HashMap<(bool, String), String> = HashMap::new();
+    let mut notes: HashMap<(bool, String), (String, Vec<Emphasis>)> = HashMap::new();
     for (endnote, kind) in [(false, "footnotes"), (true, "endnotes")] {
         let Some(p) = part(kind) else { continue };
         let Some(t) = pkg.text(&p)? else { continue };
@@ -146,6 +146,7 @@ fn read_view(bytes: &[u8], limits: Limits, accepted: bool) -> Result<Import, Doc
     let mut draft = accord_core::parse_owned(text);
     draft.furniture.extend(furniture);
     let placement = place_blocks(&draft, &blocks, &first_lines);
+    place_emphasis(&mut draft, &blocks, &placement);
     attach_notes(&mut draft, &blocks, &placement, (&note_order, &custom_marks), &notes);
     let tracked_changes = tracked_changes(&blocks, &placement, &draft);
     let comments = comments(&blocks, &placement, &draft, &comment_texts);
@@ -153,12 +154,37 @@ fn read_view(bytes: &[u8], limits: Limits, accepted: bool) -> Result<Import, Doc
     Ok(Import { draft, tracked_changes, comments })
 }
 
-fn note_text(note: roxmltree::Node<'_, '_>, styles: &Styles) -> Result<String, DocxError> {
+/// A note's text, its paragraphs joined and runs of white space made one
+/// space, with its emphasis moved along.
+fn note_text(note: roxmltree::Node<'_, '_>, styles: &Styles) -> Result<(String, Vec<Emphasis>), DocxError> {
     let mut w = Walker::new(styles);
     w.blocks(note, 0)?;
-    let joined = w.blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join(" ");
-    // The note's own reference mark (its number) opens its first paragraph.
-    Ok(joined.split_whitespace().collect::<Vec<_>>().join(" "))
+    let (mut text, mut spans, mut len, mut space) = (String::new(), Vec::new(), 0u32, false);
+    for b in &w.blocks {
+        // Where each character of the block lands in the note's text.
+        let mut at = Vec::with_capacity(b.chars as usize + 1);
+        for c in b.text.chars() {
+            if c.is_whitespace() {
+                // Where the one space standing for the run would go.
+                space |= len > 0;
+                at.push(len);
+                continue;
+            }
+            if space {
+                text.push(' ');
+                len += 1;
+                space = false;
+            }
+            at.push(len);
+            text.push(c);
+            len += 1;
+        }
+        at.push(len);
+        space |= len > 0;
+        let place = |x: u32| at.get(x as usize).copied().unwrap_or(len);
+        spans.extend(b.emphasis.iter().map(|e| Emphasis { start: place(e.start), end: place(e.end), ..*e }));
+    }
+    Ok((text, accord_core::emphasis::normalize(spans, len)))
 }
 
 /// The text a person would have typed for this document: one line per Word
@@ -267,6 +293,29 @@ fn place_blocks(draft: &Draft, blocks: &[Block], first_lines: &[u32]) -> Vec<Pla
         placed.push(Placed { paragraph: Some(j), shift });
     }
     placed
+}
+
+/// Each block's bold, italic and underline onto the paragraph it became
+/// (headings keep none: their style sets them, not the author).
+fn place_emphasis(draft: &mut Draft, blocks: &[Block], placed: &[Placed]) {
+    let mut touched = Vec::new();
+    for (b, at) in blocks.iter().zip(placed) {
+        let Some(j) = at.paragraph.filter(|_| !b.emphasis.is_empty()) else { continue };
+        let p = &mut draft.paragraphs[j];
+        let len = p.text.chars().count();
+        p.emphasis.extend(b.emphasis.iter().map(|e| accord_core::Emphasis {
+            start: clamp(i64::from(e.start) + at.shift, len),
+            end: clamp(i64::from(e.end) + at.shift, len),
+            ..*e
+        }));
+        touched.push(j);
+    }
+    touched.dedup();
+    for j in touched {
+        let p = &mut draft.paragraphs[j];
+        let len = p.text.chars().count() as u32;
+        p.emphasis = accord_core::emphasis::normalize(std::mem::take(&mut p.emphasis), len);
+    }
 }
 
 fn clamp(v: i64, len: usize) -> u32 {
@@ -390,7 +439,7 @@ fn attach_notes(
     blocks: &[Block],
     placed: &[Placed],
     (order, custom): (&body::NoteOrder, &HashMap<NoteKey, String>),
-    notes: &HashMap<(bool, String), String>,
+    notes: &HashMap<(bool, String), (String, Vec<Emphasis>)>,
 ) {
     let marker = |key: &(bool, String)| {
         if let Some(m) = custom.get(key).filter(|m| !m.is_empty()) {
@@ -418,8 +467,9 @@ fn attach_notes(
                 let line = i as u32 + 1;
                 draft.footnotes.push(Footnote {
                     marker: m,
-                    text: notes.get(key).cloned().unwrap_or_default(),
+                    text: notes.get(key).map(|n| n.0.clone()).unwrap_or_default(),
                     source_lines: SourceLines { first: line, last: line },
+                    emphasis: notes.get(key).map(|n| n.1.clone()).unwrap_or_default(),
                 });
             }
         }

@@ -9,7 +9,8 @@
 
 use std::io::Write as _;
 
-use accord_core::{Draft, Paragraph, ParagraphKind, Status};
+use accord_core::emphasis::{self, Style};
+use accord_core::{Draft, Emphasis, EmphasisKind, Paragraph, ParagraphKind, Status};
 
 /// A WordprocessingML fragment under construction.
 pub(crate) type Xml = String;
@@ -36,11 +37,63 @@ pub(crate) fn esc(s: &str) -> String {
 
 /// A run of text, italic or not.
 pub(crate) fn run(text: &str, italic: bool) -> Xml {
+    styled_run(text, Style { italic, ..Style::default() })
+}
+
+/// A run of text set as `style` (`w:b`, `w:i`, `w:u`).
+pub(crate) fn styled_run(text: &str, style: Style) -> Xml {
     if text.is_empty() {
         return String::new();
     }
-    let props = if italic { "<w:rPr><w:i/></w:rPr>" } else { "" };
+    let props = run_props(style);
+    let props = if props.is_empty() { props } else { format!("<w:rPr>{props}</w:rPr>") };
     format!(r#"<w:r>{props}<w:t xml:space="preserve">{}</w:t></w:r>"#, esc(text))
+}
+
+/// The run properties (inside `w:rPr`) that set `style`.
+pub(crate) fn run_props(style: Style) -> String {
+    let mut props = String::new();
+    if style.bold {
+        props.push_str("<w:b/>");
+    }
+    if style.italic {
+        props.push_str("<w:i/>");
+    }
+    if style.underline {
+        props.push_str(r#"<w:u w:val="single"/>"#);
+    }
+    props
+}
+
+/// Runs for `chars[from..to]`, cut where the emphasis changes.
+pub(crate) fn styled_runs(chars: &[char], from: usize, to: usize, spans: &[Emphasis]) -> Xml {
+    let mut out = String::new();
+    let local = emphasis::slice(spans, from as u32, to as u32);
+    for (a, b, style) in emphasis::pieces((to - from) as u32, &local) {
+        let piece: String = chars[from + a as usize..from + b as usize].iter().collect();
+        out.push_str(&styled_run(&piece, style));
+    }
+    out
+}
+
+/// The emphasis a paragraph is written with: its own when the draft carries
+/// any (it came from a formatted source), otherwise the convention of UN
+/// drafts — the preambular verb in italics.
+pub(crate) fn written_emphasis(draft_has_emphasis: bool, p: &Paragraph) -> Vec<Emphasis> {
+    if draft_has_emphasis {
+        return p.emphasis.clone();
+    }
+    let verb = verb_chars(p) as u32;
+    if verb == 0 {
+        return Vec::new();
+    }
+    vec![Emphasis { kind: EmphasisKind::Italic, start: 0, end: verb }]
+}
+
+/// Whether any paragraph or footnote of the draft carries emphasis.
+pub(crate) fn has_emphasis(draft: &Draft) -> bool {
+    draft.paragraphs.iter().any(|p| !p.emphasis.is_empty())
+        || draft.footnotes.iter().any(|f| !f.emphasis.is_empty())
 }
 
 /// A deleted run (the text as `w:delText`).
@@ -323,6 +376,7 @@ pub fn draft(draft: &Draft) -> Vec<u8> {
         body.push_str(&paragraph(Some("DateLine"), None, "", &run(d, false)));
     }
     let (plan, instances) = plan_numbering(draft);
+    let emphasised = has_emphasis(draft);
     let mut notes = Vec::new();
     let mut headings = draft.headings.iter().peekable();
     let heading_xml = |h: &accord_core::Heading| {
@@ -345,38 +399,29 @@ pub fn draft(draft: &Draft) -> Vec<u8> {
         }
         let text = format!("{}{}", p.text, status_tag(p.status, p.status_note.as_deref()));
         let chars: Vec<char> = text.chars().collect();
-        let italic = verb_chars(p);
+        let spans = written_emphasis(emphasised, p);
         let markers = marker_positions(&p.text, &p.footnotes);
         let mut at = 0;
-        let mut cuts: Vec<(usize, Option<(usize, String)>)> =
-            markers.into_iter().map(|(s, e, m)| (s, Some((e, m)))).collect();
-        if italic > 0 {
-            cuts.push((italic, None));
-        }
-        cuts.sort_by_key(|c| c.0);
-        for (start, marker) in cuts {
+        for (start, end, m) in markers {
             if start < at {
                 continue;
             }
-            let piece: String = chars[at..start].iter().collect();
-            content.push_str(&run(&piece, at < italic));
+            content.push_str(&styled_runs(&chars, at, start, &spans));
             at = start;
-            if let Some((end, m)) = marker {
-                let note = draft.footnotes.iter().position(|f| f.marker == m);
-                if let Some(k) = note {
-                    let id = notes.len() + 1;
-                    notes.push(k);
-                    // The marker as the draft has it (not Word's count), so it reads back the same.
-                    content.push_str(&format!(
-                        r#"<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:customMarkFollows="1" w:id="{id}"/></w:r><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:t>{}</w:t></w:r>"#,
-                        esc(&m)
-                    ));
-                    at = end;
-                }
+            if let Some(k) = draft.footnotes.iter().position(|f| f.marker == m) {
+                let id = notes.len() + 1;
+                notes.push(k);
+                // The marker as the draft has it (not Word's count), so it reads back the same.
+                // Set like the text around it, so a marker inside an italic span does not cut it.
+                let props = run_props(emphasis::style_at(&spans, start as u32));
+                content.push_str(&format!(
+                    r#"<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:customMarkFollows="1" w:id="{id}"/></w:r><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/>{props}</w:rPr><w:t>{}</w:t></w:r>"#,
+                    esc(&m)
+                ));
+                at = end;
             }
         }
-        let rest: String = chars[at..].iter().collect();
-        content.push_str(&run(&rest, at < italic));
+        content.push_str(&styled_runs(&chars, at, chars.len(), &spans));
         body.push_str(&paragraph(None, plan[i], "", &content));
     }
     for h in headings {
@@ -391,7 +436,13 @@ pub fn draft(draft: &Draft) -> Vec<u8> {
             f.push_str(&format!(
                 r#"<w:footnote w:id="{}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>{}</w:p></w:footnote>"#,
                 id + 1,
-                run(&format!(" {}", draft.footnotes[*k].text), false)
+                {
+                    let f = &draft.footnotes[*k];
+                    let chars: Vec<char> = format!(" {}", f.text).chars().collect();
+                    let shifted: Vec<Emphasis> =
+                        f.emphasis.iter().map(|e| Emphasis { start: e.start + 1, end: e.end + 1, ..*e }).collect();
+                    styled_runs(&chars, 0, chars.len(), &shifted)
+                }
             ));
         }
         f.push_str("</w:footnotes>");

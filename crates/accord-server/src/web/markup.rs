@@ -26,11 +26,13 @@ pub fn paragraph_html(p: &Paragraph) -> String {
 /// As [`paragraph_html`], with the character spans `changed` in
 /// `<mark class="changed">` (the live screen's highlight of an edit). A
 /// change is cut where a bracket or reference begins or ends, so the marks
-/// nest inside them.
+/// nest inside them; the paragraph's emphasis (`<strong>`, `<em>`, `<u>`)
+/// is cut wherever any of them begins or ends, and nests innermost.
 pub fn paragraph_html_marked(p: &Paragraph, changed: &[(u32, u32)]) -> String {
     let chars: Vec<char> = p.text.chars().collect();
-    // (position, order, markup): at one position, a change's mark closes
-    // first, then brackets and references close, open, and a mark opens last.
+    // (position, order, markup): at one position, emphasis closes first,
+    // then a change's mark, then brackets and references close, open, a
+    // mark opens, and emphasis opens last — emphasis is innermost.
     let mut marks: Vec<(u32, u8, String)> = Vec::new();
     for b in &p.brackets {
         let class = if b.alternatives.is_some() { "bracket alts" } else { "bracket" };
@@ -40,10 +42,10 @@ pub fn paragraph_html_marked(p: &Paragraph, changed: &[(u32, u32)]) -> String {
         };
         marks.push((
             b.start,
-            3,
+            4,
             format!("<span class=\"{class}\" data-depth=\"{}\"{title}>", b.depth.min(9)),
         ));
-        marks.push((b.end, 1, "</span>".to_string()));
+        marks.push((b.end, 2, "</span>".to_string()));
     }
     for r in &p.references {
         // Links only where they nest cleanly with the brackets.
@@ -61,8 +63,8 @@ pub fn paragraph_html_marked(p: &Paragraph, changed: &[(u32, u32)]) -> String {
             _ => "<span class=\"ref\">".to_string(),
         };
         let close = if open.starts_with("<a") { "</a>" } else { "</span>" };
-        marks.push((r.start, 4, open));
-        marks.push((r.end, 2, close.to_string()));
+        marks.push((r.start, 5, open));
+        marks.push((r.end, 3, close.to_string()));
     }
     let mut cuts: Vec<u32> = marks.iter().map(|m| m.0).collect();
     cuts.sort_unstable();
@@ -71,10 +73,35 @@ pub fn paragraph_html_marked(p: &Paragraph, changed: &[(u32, u32)]) -> String {
         let mut from = start;
         for &cut in cuts.iter().filter(|&&c| c > start && c < end).chain(std::iter::once(&end)) {
             if cut > from {
-                marks.push((from, 5, "<mark class=\"changed\">".to_string()));
-                marks.push((cut, 0, "</mark>".to_string()));
+                marks.push((from, 6, "<mark class=\"changed\">".to_string()));
+                marks.push((cut, 1, "</mark>".to_string()));
             }
             from = cut;
+        }
+    }
+    if !p.emphasis.is_empty() {
+        // Emphasis, innermost, cut wherever any other element begins or ends.
+        let mut cuts: Vec<u32> = marks.iter().map(|m| m.0).collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        let len = chars.len() as u32;
+        for (a, b, style) in accord_core::emphasis::pieces(len, &p.emphasis) {
+            if style.is_plain() {
+                continue;
+            }
+            let (mut open, mut close) = (String::new(), String::new());
+            for (on, tag) in [(style.bold, "strong"), (style.italic, "em"), (style.underline, "u")] {
+                if on {
+                    open.push_str(&format!("<{tag}>"));
+                    close.insert_str(0, &format!("</{tag}>"));
+                }
+            }
+            let mut from = a;
+            for &cut in cuts.iter().filter(|&&c| c > a && c < b).chain(std::iter::once(&b)) {
+                marks.push((from, 7, open.clone()));
+                marks.push((cut, 0, close.clone()));
+                from = cut;
+            }
         }
     }
     marks.sort_by_key(|m| (m.0, m.1));
@@ -342,6 +369,48 @@ mod tests {
         }
         assert!(open.is_empty(), "{html}");
         assert_eq!(paragraph_html_marked(p, &[]), paragraph_html(p));
+    }
+
+    #[test]
+    fn emphasis_nests_innermost_and_keeps_every_character() {
+        use accord_core::{Emphasis, EmphasisKind};
+        let d = accord_core::parse("1. Recalling [its [resolution 70/1]] & more.\n");
+        let mut p = d.paragraphs[0].clone();
+        let at = |s: &str| p.text.find(s).map(|b| p.text[..b].chars().count() as u32).unwrap();
+        let len = p.text.chars().count() as u32;
+        // Italic from the verb into the inner bracket; bold over "70/1] & more".
+        p.emphasis = vec![
+            Emphasis { kind: EmphasisKind::Italic, start: 0, end: at("tion") },
+            Emphasis { kind: EmphasisKind::Bold, start: at("70/1"), end: len },
+        ];
+        let changed = [(at("its"), at("[resolution"))];
+        let html = paragraph_html_marked(&p, &changed);
+        assert!(
+            html.starts_with("<em>Recalling </em><span class=\"bracket\" data-depth=\"1\"><em>["),
+            "{html}"
+        );
+        assert!(html.contains("<mark class=\"changed\"><em>its </em></mark>"), "{html}");
+        assert!(html.contains("<strong>70/1</strong>"), "{html}");
+        assert!(html.ends_with("<strong> &amp; more.</strong>"), "{html}");
+        let mut open: Vec<String> = Vec::new();
+        for tag in html.split('<').skip(1).map(|t| t.split(['>', ' ']).next().unwrap()) {
+            match tag.strip_prefix('/') {
+                Some(name) => assert_eq!(open.pop().as_deref(), Some(name), "{html}"),
+                None => open.push(tag.to_string()),
+            }
+        }
+        assert!(open.is_empty(), "{html}");
+        let mut plain = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => plain.push(c),
+                _ => {}
+            }
+        }
+        assert_eq!(plain.replace("&amp;", "&"), p.text);
     }
 
     #[test]
