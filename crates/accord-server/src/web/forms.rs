@@ -4,7 +4,7 @@
 
 use super::*;
 
-/// Runs an action from a form, then goes back (or answers JSON).
+/// Runs an action from a form in one step, then goes back (or answers JSON).
 pub(super) async fn act(
     web: &WebState,
     v: &Viewer,
@@ -14,12 +14,25 @@ pub(super) async fn act(
     action: Result<Action, ApiError>,
     back: &str,
 ) -> Response {
+    act_with(web, v, headers, pid, form, action, back, |_, _| Ok(None)).await
+}
+
+/// Runs an action from a form, in two steps when `preview` asks for one
+/// ([`confirm::two_step`]), then goes back (or answers JSON).
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn act_with<'a>(
+    web: &WebState,
+    v: &Viewer,
+    headers: &HeaderMap,
+    pid: &str,
+    form: &HashMap<String, String>,
+    action: Result<Action, ApiError>,
+    back: &str,
+    preview: impl FnOnce(&Actor, &Action) -> Result<Option<confirm::Ask<'a>>, ApiError>,
+) -> Response {
     let back = back_of(pid, form, back);
-    match run_form(web, v, headers, pid, form, action, &back).await {
-        Ok(outcome) if wants_json(headers) => axum::Json(outcome).into_response(),
-        Ok(_) => Redirect::to(&back).into_response(),
-        Err(r) => r,
-    }
+    let done = confirm::two_step(web, v, headers, pid, form, action, &back, preview).await;
+    confirm::answer(headers, done, |_| back.clone())
 }
 
 /// Where a form goes back to: its own `back` field when it is a page of
@@ -271,20 +284,18 @@ pub(super) async fn proposal_action(
     };
     let back = format!("/p/{pid}/compilation");
     // Withdrawing cannot be undone: a second step, said in words.
-    if verb == "withdraw" && !confirm::confirmed(&form) && !wants_json(&headers) {
-        if let Some(message) = withdrawal(&web, &pid, &proposal) {
-            let ask = confirm::Ask {
-                heading: format!("Withdraw {proposal}?"),
+    let preview = |_: &Actor, _: &Action| {
+        Ok((verb == "withdraw").then(|| withdrawal(&web, &pid, &proposal)).flatten().map(|message| {
+            confirm::Ask::new(
+                format!("/p/{pid}/proposals/{proposal}/withdraw"),
+                format!("Withdraw {proposal}?"),
                 message,
-                action: format!("/p/{pid}/proposals/{proposal}/withdraw"),
-                note: None,
-                confirm_label: "Yes, withdraw it",
-                cancel: format!("{back}#proposal-{proposal}"),
-            };
-            return confirm::ask(&v, &form, ask);
-        }
-    }
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+                "Yes, withdraw it",
+            )
+            .cancel_to(format!("{back}#proposal-{proposal}"))
+        }))
+    };
+    act_with(&web, &v, &headers, &pid, &form, action, &back, preview).await
 }
 
 /// What withdrawing `proposal` does, in words (`None`: no such proposal,
@@ -421,26 +432,23 @@ pub(super) async fn working_action(
         other => Err(ApiError::not_found(format!("no action `{other}` on paragraphs"))),
     });
     // Taking an agreed paragraph back is a second step, said in words.
-    if let Ok(Action::SetStatus { status, .. }) = &action {
-        if !confirm::confirmed(&form) && !wants_json(&headers) {
-            if let Some((number, was)) = reopened(&web, &pid, &paragraph, *status) {
-                let ask = confirm::Ask {
-                    heading: format!("Reopen paragraph {number}?"),
-                    message: format!(
-                        "Paragraph {number} is {was}. Setting it to “{}” takes it back to negotiation; \
-                         the change is recorded with your name and the note below.",
-                        STATUSES.iter().find(|s| s.0 == status.as_str()).map_or("", |s| s.1)
-                    ),
-                    action: format!("/p/{pid}/working/{paragraph}/status"),
-                    note: Some(("note", "Why (shown with the status)")),
-                    confirm_label: "Yes, reopen it",
-                    cancel: back,
-                };
-                return confirm::ask(&v, &form, ask);
-            }
-        }
-    }
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    let preview = |_: &Actor, action: &Action| {
+        let Action::SetStatus { status, .. } = action else { return Ok(None) };
+        Ok(reopened(&web, &pid, &paragraph, *status).map(|(number, was)| {
+            confirm::Ask::new(
+                format!("/p/{pid}/working/{paragraph}/status"),
+                format!("Reopen paragraph {number}?"),
+                format!(
+                    "Paragraph {number} is {was}. Setting it to “{}” takes it back to negotiation; \
+                     the change is recorded with your name and the note below.",
+                    STATUSES.iter().find(|s| s.0 == status.as_str()).map_or("", |s| s.1)
+                ),
+                "Yes, reopen it",
+            )
+            .with_note("note", "Why (shown with the status)")
+        }))
+    };
+    act_with(&web, &v, &headers, &pid, &form, action, &back, preview).await
 }
 
 /// The paragraph's number and current status in words, when setting it to
@@ -509,30 +517,19 @@ pub(super) async fn produce_revision(
     let back = format!("/p/{pid}");
     // The first step says what the revision will be: counts, what is taken
     // in, the new numbering and the cover letter.
-    if !confirm::confirmed(&form) && !wants_json(&headers) {
-        let fail = |e: ApiError| error_page(&v, &headers, e, &format!("/p/{pid}/compilation"));
-        if let Err(e) = check_csrf(&v, &form) {
-            return fail(e);
-        }
-        let Some(actor) = v.actor_in(&pid) else {
-            return fail(ApiError::unauthorized("log in to act in this process"));
-        };
-        let Ok(a) = &action else { return fail(ApiError::bad_request("the revision could not be read")) };
-        let message = match admin::revision_preview(&web, &pid, &actor, a) {
-            Ok(m) => m,
-            Err(e) => return fail(e),
-        };
-        let ask = confirm::Ask {
-            heading: format!("Produce {}?", field(&form, "label").trim()),
-            message,
-            action: format!("/p/{pid}/revisions"),
-            note: None,
-            confirm_label: "Yes, produce the revision",
-            cancel: format!("/p/{pid}/working"),
-        };
-        return confirm::ask(&v, &form, ask);
-    }
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    let preview = |actor: &Actor, a: &Action| {
+        let message = admin::revision_preview(&web, &pid, actor, a)?;
+        Ok(Some(
+            confirm::Ask::new(
+                format!("/p/{pid}/revisions"),
+                format!("Produce {}?", field(&form, "label").trim()),
+                message,
+                "Yes, produce the revision",
+            )
+            .cancel_to(format!("/p/{pid}/working")),
+        ))
+    };
+    act_with(&web, &v, &headers, &pid, &form, action, &back, preview).await
 }
 
 /// A session as the pages show it.
@@ -712,7 +709,7 @@ pub(super) async fn schedule_session(
         field(&form, "room").trim().to_string(),
     );
     let agenda = with_state(&web, &pid, |s| paragraphs_by_number(s, field(&form, "agenda")));
-    let preview_of = {
+    let line = with_state(&web, &pid, |s| {
         let session = accord_core::negotiation::Session {
             id: String::new(),
             date: date.clone(),
@@ -721,25 +718,24 @@ pub(super) async fn schedule_session(
             agenda: agenda.as_ref().cloned().unwrap_or_default(),
             decisions: Vec::new(),
         };
-        let line = with_state(&web, &pid, |s| Ok(session_line(s, &session))).unwrap_or_default();
-        move || {
-            admin::Preview {
-            heading: "Schedule this session?".into(),
-            message: format!(
-                "Schedule: {line}. Every delegation of the process sees it on the sessions page and the                  process's home; decisions can then be recorded in it."
-            ),
-            confirm_label: "Yes, schedule it",
-        }
-        }
-    };
+        Ok(session_line(s, &session))
+    })
+    .unwrap_or_default();
     let action = agenda.map(|agenda| Action::ScheduleSession { date, time, room, agenda });
     let back = format!("/p/{pid}/sessions");
-    let route = back.clone();
-    match admin::two_step(&web, &v, &headers, &pid, &form, action, &route, &back, preview_of).await {
-        Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
-        Ok(o) => Redirect::to(&format!("{back}#session-{}", o.session.unwrap_or_default())).into_response(),
-        Err(r) => r,
-    }
+    let preview = |_: &Actor, _: &Action| {
+        Ok(Some(confirm::Ask::new(
+            back.clone(),
+            "Schedule this session?",
+            format!(
+                "Schedule: {line}. Every delegation of the process sees it on the sessions page and the \
+                 process's home; decisions can then be recorded in it."
+            ),
+            "Yes, schedule it",
+        )))
+    };
+    let done = confirm::two_step(&web, &v, &headers, &pid, &form, action, &back, preview).await;
+    confirm::answer(&headers, done, |o| format!("{back}#session-{}", o.session.clone().unwrap_or_default()))
 }
 
 /// `POST /p/{process}/sessions/{session}/decisions`: a decision of the
@@ -755,15 +751,18 @@ pub(super) async fn record_decision(
     let paragraphs = with_state(&web, &pid, |s| paragraphs_by_number(s, field(&form, "paragraphs")));
     let message = with_state(&web, &pid, |s| {
         let title = s.sessions.iter().find(|x| x.id == session).map(session_title).unwrap_or_default();
-        let numbers: Vec<String> =
-            paragraphs.as_ref().map(|ps| ps.iter().map(|p| number_in_working(s, p)).collect()).unwrap_or_default();
+        let numbers: Vec<String> = paragraphs
+            .as_ref()
+            .map(|ps| ps.iter().map(|p| number_in_working(s, p)).collect())
+            .unwrap_or_default();
         let on = match numbers.as_slice() {
             [] => String::new(),
             [one] => format!(" (on paragraph {one})"),
             many => format!(" (on paragraphs {})", many.join(", ")),
         };
         Ok(format!(
-            "Record in the {}: “{text}”{on}. It is recorded with your name and shown to every delegation;              a record is not removed, only followed by another.",
+            "Record in the {}: “{text}”{on}. It is recorded with your name and shown to every delegation; \
+             a record is not removed, only followed by another.",
             title.replacen("Informal session", "informal session", 1)
         ))
     })
@@ -772,14 +771,9 @@ pub(super) async fn record_decision(
         paragraphs.map(|paragraphs| Action::RecordDecision { session: session.clone(), text, paragraphs });
     let back = format!("/p/{pid}/sessions#session-{session}");
     let route = format!("/p/{pid}/sessions/{session}/decisions");
-    let preview = || admin::Preview {
-        heading: "Record this decision?".into(),
-        message,
-        confirm_label: "Yes, record it",
+    let preview = |_: &Actor, _: &Action| {
+        Ok(Some(confirm::Ask::new(route, "Record this decision?", message, "Yes, record it")))
     };
-    match admin::two_step(&web, &v, &headers, &pid, &form, action, &route, &back, preview).await {
-        Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
-        Ok(_) => Redirect::to(&back).into_response(),
-        Err(r) => r,
-    }
+    let done = confirm::two_step(&web, &v, &headers, &pid, &form, action, &back, preview).await;
+    confirm::answer(&headers, done, |_| back.clone())
 }
