@@ -44,6 +44,8 @@ const LIVE_BUDGET_MS = 1000;
 // How long a viewer's screen is watched after an edit (the old screen broke after 4 s).
 const LIVE_FOLLOW_MS = 10_500;
 const WHOLE_RUN_MS = 360_000;
+// A proposal's name for readers: `p7` → "proposal 7" (the id stays in URLs).
+const proposalName = (id) => id.replace(/^p(\d+)$/, 'proposal $1');
 
 const bin = process.argv[2] || process.env.ACCORD_BIN;
 if (!bin) {
@@ -269,7 +271,18 @@ async function run(browser, base, password) {
     await para.locator('textarea[name=text]').fill('2032');
     await para.locator('select[name=on_behalf_of]').selectOption('valdoria');
     await para.locator('input[name=rationale]').fill(RATIONALE);
-    await submit(page, para.getByRole('button', { name: 'Table the proposal' }));
+    // The preview first: the paragraph as it will read, nothing recorded, the form kept.
+    await submit(page, para.getByRole('button', { name: 'Preview the change' }));
+    const shown = squash(await page.locator('#para-27 #proposal-preview').textContent());
+    assert(shown.includes('Paragraph 27 will read:') && shown.includes('in 2032') && shown.includes('Taken out: [2031/2033]'), `the preview reads “${shown}”`);
+    const marked = squash(await page.locator('#para-27 #proposal-preview mark.changed').first().textContent());
+    assert(marked === '2032', `the preview marks “${marked}”`);
+    const still = await page.locator('#para-27 .proposal').count();
+    assert(still === before.length, `the preview tabled something: ${still} proposals, ${before.length} before`);
+    assert((await page.locator('#para-27 textarea[name=text]').inputValue()) === '2032', 'the preview lost the new text');
+    const pv = await axe(page);
+    assert(pv.length === 0, pv.map((x) => `${x.id}: ${x.help}`).join('\n'));
+    await submit(page, page.locator('#para-27').getByRole('button', { name: 'Table the proposal' }));
     assert(new URL(page.url()).pathname === `${P}/compilation`, `after tabling the browser is at ${page.url()}`);
     const after = await page.locator('#para-27 .proposal').evaluateAll((els) => els.map((e) => e.id));
     const fresh = after.filter((id) => !before.includes(id));
@@ -342,7 +355,7 @@ async function run(browser, base, password) {
     await goto(page, `${P}/compilation`);
     const block = page.locator(`#proposal-${pid}`);
     assert(squash(await block.locator('.rationale').textContent()).includes(XSS), 'the co-facilitator does not see the literal rationale');
-    await submit(page, block.getByRole('button', { name: `Accept ${pid}`, exact: true }));
+    await submit(page, block.getByRole('button', { name: `Accept ${proposalName(pid)}`, exact: true }));
     assert((await page.evaluate(() => window.__xss)) === undefined, 'the payload ran for the co-facilitator');
     await page.fill('#rev-label', 'Rev.2');
     await submit(page, page.locator('#produce-revision'));
@@ -735,7 +748,7 @@ async function run(browser, base, password) {
       await goto(page, `${P}/compilation`);
       await submit(page, page.locator(`#proposal-${id} form[action$="/withdraw"] button`));
       const heading = squash(await page.locator('main h1').textContent());
-      assert(heading === `Withdraw ${id}?`, `after one click the page reads “${heading}”`);
+      assert(heading === `Withdraw ${proposalName(id)}?`, `after one click the page reads “${heading}”`);
       const v = await axe(page);
       assert(v.length === 0, v.map((x) => `${x.id}: ${x.help}`).join('\n'));
       await goto(page, `${P}/compilation`);

@@ -280,7 +280,7 @@ pub(super) fn revision_preview(
                 .as_ref()
                 .map(|[_, para]| format!(", paragraph {}", number(&prev.document, para)))
                 .unwrap_or_default();
-            format!("{} ({}{on})", p.id, s.name_of(&p.author))
+            format!("{} ({}{on})", compilation::proposal_name(&p.id), s.name_of(&p.author))
         })
         .collect();
     m.push_str(&match accepted.as_slice() {

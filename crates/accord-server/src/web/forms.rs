@@ -151,10 +151,15 @@ pub(super) fn proposal_from_form(
                 .filter(|a| !a.is_empty())
                 .collect(),
         },
+        "unbracket" => unbracket(para, find)?,
         "add-paragraph" => Edit::AddParagraph { text: need_text("new paragraph's text")? },
         "delete-paragraph" => Edit::DeleteParagraph,
+        "move-paragraph" => {
+            Edit::MoveParagraph { after: move_after(&latest.document, para, field(form, "after"))? }
+        }
         other => return Err(ApiError::bad_request(format!("unknown kind of change `{other}`"))),
     };
+    let citation = field(form, "citation").trim();
     let rationale = field(form, "rationale").trim();
     let on_behalf_of = match field(form, "on_behalf_of") {
         "" => own.to_string(),
@@ -166,8 +171,78 @@ pub(super) fn proposal_from_form(
         on_behalf_of,
         edit,
         rationale: (!rationale.is_empty()).then(|| rationale.to_string()),
-        citation: None,
+        citation: (!citation.is_empty()).then(|| citation.to_string()),
     })
+}
+
+/// "Remove the brackets, keep the text": the innermost bracket of `para`
+/// around the words `find` (the paragraph's only bracket when no words are
+/// given) replaced by what it holds.
+fn unbracket(para: &accord_core::Paragraph, find: &str) -> Result<Edit, ApiError> {
+    let invalid = |m: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m);
+    let bracket = if find.trim().is_empty() {
+        match para.brackets.as_slice() {
+            [one] => one,
+            [] => return Err(invalid("the paragraph has no brackets to remove".into())),
+            _ => {
+                return Err(invalid(
+                    "the paragraph has several brackets: give words of the one to remove".into(),
+                ))
+            }
+        }
+    } else {
+        let [a, b] = span_of(&para.text, find)?;
+        para.brackets
+            .iter()
+            .filter(|x| x.start <= a && b <= x.end)
+            .max_by_key(|x| x.depth)
+            .ok_or_else(|| invalid(format!("“{find}” is not inside brackets")))?
+    };
+    if bracket.opens_before || bracket.closes_after {
+        return Err(invalid(
+            "that bracket runs across paragraphs; propose replacing the words instead".into(),
+        ));
+    }
+    if bracket.alternatives.is_some() || bracket.follows_bracket {
+        return Err(invalid(format!(
+            "{} holds alternatives: propose the wording you want with “Replace words” instead",
+            bracket.text
+        )));
+    }
+    let chars: Vec<char> = bracket.text.chars().collect();
+    let inner: String = match chars.as_slice() {
+        ['[', inner @ .., ']'] => inner.iter().collect(),
+        _ => return Err(invalid(format!("{} is not a whole bracket of the paragraph", bracket.text))),
+    };
+    Ok(Edit::Replace { span: [bracket.start, bracket.end], text: inner })
+}
+
+/// The paragraph a moved paragraph follows: `after` is a paragraph number
+/// of `draft` ("first" or empty: to the top).
+fn move_after(
+    draft: &accord_core::Draft,
+    para: &accord_core::Paragraph,
+    after: &str,
+) -> Result<Option<String>, ApiError> {
+    let after = after.trim();
+    let after =
+        after.strip_prefix("paragraph").or_else(|| after.strip_prefix("Paragraph")).map_or(after, str::trim);
+    if after.is_empty() || after.eq_ignore_ascii_case("first") || after == "0" {
+        return Ok(None);
+    }
+    let target = draft.paragraphs.iter().find(|p| p.number.as_deref() == Some(after)).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("there is no paragraph {after}; give the number of the paragraph it should follow"),
+        )
+    })?;
+    if target.id == para.id {
+        return Err(ApiError::bad_request(
+            "a paragraph cannot follow itself: give another paragraph's number",
+        ));
+    }
+    Ok(Some(target.id.clone()))
 }
 
 pub(super) async fn table_proposal(
@@ -193,15 +268,37 @@ pub(super) async fn table_proposal(
         return error_page(&v, &headers, e, &back);
     }
     // A refusal keeps what was typed: the compilation again, the form filled.
+    let refused =
+        |e| compilation::proposal_again(&web, &v, &headers, &pid, &form, compilation::Again::Refused(e));
     let action = match action {
         Ok(a) => a,
-        Err(e) => return compilation::proposal_refused(&web, &v, &headers, &pid, &form, e),
+        Err(e) => return refused(e),
     };
+    // "Preview": what the paragraph will read, checked as tabling would be,
+    // nothing recorded; the form again below it.
+    if field(&form, "step") == "preview" && !wants_json(&headers) {
+        let preview = v
+            .actor_in(&pid)
+            .ok_or_else(|| ApiError::unauthorized("log in to table proposals"))
+            .and_then(|actor| confirm::dry_run(&web, &pid, &actor, &action))
+            .and_then(|checked| with_state(&web, &pid, |s| compilation::tabling_preview(s, &checked)));
+        return match preview {
+            Ok(html) => compilation::proposal_again(
+                &web,
+                &v,
+                &headers,
+                &pid,
+                &form,
+                compilation::Again::Preview(html),
+            ),
+            Err(e) => refused(e),
+        };
+    }
     match run_action(&web, &v, &pid, action).await {
         Ok(outcome) if wants_json(&headers) => axum::Json(outcome).into_response(),
         Ok(o) => Redirect::to(&format!("/p/{pid}/compilation#proposal-{}", o.proposal.unwrap_or_default()))
             .into_response(),
-        Err(e) => compilation::proposal_refused(&web, &v, &headers, &pid, &form, e),
+        Err(e) => refused(e),
     }
 }
 
@@ -288,7 +385,7 @@ pub(super) async fn proposal_action(
         Ok((verb == "withdraw").then(|| withdrawal(&web, &pid, &proposal)).flatten().map(|message| {
             confirm::Ask::new(
                 format!("/p/{pid}/proposals/{proposal}/withdraw"),
-                format!("Withdraw {proposal}?"),
+                format!("Withdraw {}?", compilation::proposal_name(&proposal)),
                 message,
                 "Yes, withdraw it",
             )
@@ -305,11 +402,16 @@ fn withdrawal(web: &WebState, pid: &str, proposal: &str) -> Option<String> {
     let s = slot.state.read().ok()?;
     let p = s.proposal(proposal)?;
     let stances = p.supporters.len() + p.opponents.len();
+    let number = s
+        .draft(&p.draft)
+        .and_then(|d| d.document.paragraphs.iter().find(|q| q.id == p.paragraph))
+        .and_then(|q| q.number.clone())
+        .unwrap_or_else(|| p.paragraph.clone());
     Some(format!(
-        "{proposal} ({} on paragraph {}: {}) leaves the compilation for good{}; it cannot be tabled \
+        "{} ({} on paragraph {number}: {}) leaves the compilation for good{}; it cannot be tabled \
          again, only a new proposal can. The withdrawal is recorded with your delegation's name.",
+        compilation::proposal_title(proposal),
         s.name_of(&p.author),
-        p.paragraph,
         p.describe(),
         if stances == 0 { String::new() } else { format!(", with its {stances} supports and oppositions") },
     ))
@@ -575,7 +677,7 @@ pub(super) fn decision_words(
                 Some(p) => format!(
                     "{} {} of {}: {}{on}",
                     if d.summary.starts_with("accepted") { "Accepted" } else { "Set aside" },
-                    p.id,
+                    compilation::proposal_name(&p.id),
                     s.name_of(&p.author),
                     p.describe()
                 ),
