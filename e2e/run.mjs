@@ -269,7 +269,7 @@ async function run(browser, base, password) {
     const taken = await para.locator('input[name=find]').inputValue();
     assert(taken === '[2031/2033]', `selecting “[2031/2033]” put “${taken}” in the form`);
     await para.locator('textarea[name=text]').fill('2032');
-    await para.locator('select[name=on_behalf_of]').selectOption('valdoria');
+    await para.locator('#behalf-27').selectOption('valdoria');
     await para.locator('input[name=rationale]').fill(RATIONALE);
     // The preview first: the paragraph as it will read, nothing recorded, the form kept.
     await submit(page, para.getByRole('button', { name: 'Preview the change' }));

@@ -319,6 +319,74 @@ pub(super) fn revision_preview(
     Ok(m)
 }
 
+/// The cover letter of the revision `action` will make, as the text box of
+/// the confirmation shows it for editing: the generated body, then what a
+/// co-facilitator adds before signing — the paragraphs to focus on (where
+/// brackets remain), the next informal sessions (date, time, room) and the
+/// focal points. Paragraphs separated by an empty line.
+pub(super) fn cover_letter_draft(
+    web: &WebState,
+    pid: &str,
+    actor: &Actor,
+    action: &Action,
+) -> Result<String, ApiError> {
+    let Action::ProduceRevision { canonical: Some(text), .. } = confirm::dry_run(web, pid, actor, action)?
+    else {
+        return Ok(String::new());
+    };
+    let new = accord_core::canonical::read(&text);
+    let mut body: Vec<String> = new.letters.first().map(|l| l.body.clone()).unwrap_or_default();
+    let open: Vec<String> = new
+        .paragraphs
+        .iter()
+        .filter(|p| !p.brackets.is_empty() && !matches!(p.status, Status::Agreed | Status::AgreedAdRef))
+        .filter_map(|p| p.number.clone())
+        .collect();
+    if !open.is_empty() {
+        body.push(format!(
+            "We invite delegations to focus on {} {}, where brackets remain.",
+            if open.len() == 1 { "paragraph" } else { "paragraphs" },
+            and_list(&open)
+        ));
+    }
+    let slot = web.ws.process(pid).ok_or_else(|| ApiError::not_found(format!("no process `{pid}`")))?;
+    let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+    let now = accord_core::negotiation::clock::rfc3339_in(web.ws.now_ms(), s.time_zone());
+    let today = now.get(..10).unwrap_or_default();
+    let next: Vec<String> = s
+        .sessions
+        .iter()
+        .filter(|x| x.date.as_str() >= today)
+        .map(|x| forms::session_title(x).replacen("Informal session of ", "", 1).replace(" · ", " in "))
+        .collect();
+    match next.as_slice() {
+        [] => {}
+        [one] => body.push(format!("The next informal session will be held on {one}.")),
+        many => body.push(format!("The next informal sessions will be held on {}.", and_list(many))),
+    }
+    let focal: Vec<String> = web
+        .ws
+        .focal_points(pid)
+        .into_iter()
+        .filter(|f| f.actor.starts_with("co-facilitator:") || f.actor.starts_with("secretariat:"))
+        .map(|f| format!("{} ({})", f.name, f.email))
+        .collect();
+    if !focal.is_empty() {
+        body.push(format!("For any question, please contact {}.", and_list(&focal)));
+    }
+    body.push("Please accept, Excellency, the assurances of our highest consideration.".into());
+    Ok(body.join("\n\n"))
+}
+
+/// "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Participants and invitations.
 

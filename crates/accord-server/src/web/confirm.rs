@@ -33,6 +33,8 @@ pub(super) struct ConfirmPage {
     fields: Vec<(String, String)>,
     /// A note the second step asks for (field name, label, current value).
     note: Option<(String, String, String)>,
+    /// A longer text the second step lets one edit (field name, label, text).
+    area: Option<(String, String, String)>,
     confirm_label: String,
     cancel: String,
 }
@@ -47,6 +49,9 @@ pub(super) struct Ask<'a> {
     pub action: String,
     /// A field the second step asks for: (name, label).
     pub note: Option<(&'a str, &'a str)>,
+    /// A longer text the second step lets one edit: (name, label, the text
+    /// proposed).
+    pub area: Option<(&'a str, &'a str, String)>,
     /// The confirming button's words.
     pub confirm_label: &'a str,
     /// Where "Cancel" goes (empty: where the form came from).
@@ -67,9 +72,15 @@ impl<'a> Ask<'a> {
             message: message.into(),
             action: action.into(),
             note: None,
+            area: None,
             confirm_label,
             cancel: String::new(),
         }
+    }
+
+    /// The same, letting one edit `text` in field `name` before confirming.
+    pub(super) fn with_area(self, name: &'a str, label: &'a str, text: String) -> Self {
+        Ask { area: Some((name, label, text)), ..self }
     }
 
     /// The same, asking for a note in field `name`.
@@ -174,9 +185,15 @@ pub(super) fn answer(
 /// The confirmation page for `form`, which is carried over.
 pub(super) fn ask(v: &Viewer, form: &HashMap<String, String>, ask: Ask<'_>) -> Response {
     let note_field = ask.note.map(|(name, _)| name);
+    let area_field = ask.area.as_ref().map(|(name, _, _)| *name);
     let mut fields: Vec<(String, String)> = form
         .iter()
-        .filter(|(k, _)| k.as_str() != "csrf" && k.as_str() != CONFIRMED.0 && Some(k.as_str()) != note_field)
+        .filter(|(k, _)| {
+            k.as_str() != "csrf"
+                && k.as_str() != CONFIRMED.0
+                && Some(k.as_str()) != note_field
+                && Some(k.as_str()) != area_field
+        })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     // The same page for the same form: a stable order.
@@ -192,6 +209,7 @@ pub(super) fn ask(v: &Viewer, form: &HashMap<String, String>, ask: Ask<'_>) -> R
             action: ask.action,
             fields,
             note,
+            area: ask.area.map(|(name, label, text)| (name.to_string(), label.to_string(), text)),
             confirm_label: ask.confirm_label.to_string(),
             cancel: ask.cancel,
         },

@@ -609,18 +609,24 @@ pub(super) async fn produce_revision(
         _ => Publication::Circulated,
     };
     let date = Some(field(&form, "date").trim().to_string()).filter(|d| !d.is_empty());
-    let action = Ok(Action::ProduceRevision {
+    let mut action = Ok(Action::ProduceRevision {
         label: field(&form, "label").trim().to_string(),
         date,
         publication,
         canonical: None,
         lineage: None,
     });
+    // The confirmed step carries the cover letter as the co-facilitators
+    // edited it: it goes with the revision (its text is the working text's).
+    if confirm::confirmed(&form) && !field(&form, "letter").trim().is_empty() {
+        action = action.and_then(|a| with_letter(&web, &v, &pid, a, field(&form, "letter")));
+    }
     let back = format!("/p/{pid}");
     // The first step says what the revision will be: counts, what is taken
-    // in, the new numbering and the cover letter.
+    // in, the new numbering, and the cover letter to edit before it goes.
     let preview = |actor: &Actor, a: &Action| {
         let message = admin::revision_preview(&web, &pid, actor, a)?;
+        let letter = admin::cover_letter_draft(&web, &pid, actor, a)?;
         Ok(Some(
             confirm::Ask::new(
                 format!("/p/{pid}/revisions"),
@@ -628,10 +634,77 @@ pub(super) async fn produce_revision(
                 message,
                 "Yes, produce the revision",
             )
+            .with_area(
+                "letter",
+                "The cover letter, as it will be circulated (edit it here; paragraphs separated by an empty line)",
+                letter,
+            )
             .cancel_to(format!("/p/{pid}/working")),
         ))
     };
     act_with(&web, &v, &headers, &pid, &form, action, &back, preview).await
+}
+
+/// The most a cover letter's body may hold, in characters.
+const LETTER_MAX_CHARS: usize = 20_000;
+
+/// `action` (a revision) with its cover letter's body replaced by `letter`
+/// (paragraphs separated by an empty line): the revision's text as it would
+/// be made now, carrying the edited letter.
+fn with_letter(
+    web: &WebState,
+    v: &Viewer,
+    pid: &str,
+    action: Action,
+    letter: &str,
+) -> Result<Action, ApiError> {
+    if letter.chars().count() > LETTER_MAX_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "the cover letter is longer than {LETTER_MAX_CHARS} characters; nothing was produced"
+        )));
+    }
+    if letter.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(ApiError::bad_request("the cover letter holds control characters; nothing was produced"));
+    }
+    let actor = v.actor_in(pid).ok_or_else(|| ApiError::unauthorized("log in to act in this process"))?;
+    let Action::ProduceRevision { label, date, publication, canonical: Some(text), .. } =
+        confirm::dry_run(web, pid, &actor, &action)?
+    else {
+        return Ok(action);
+    };
+    let mut document = accord_core::canonical::read(&text);
+    if document.letters.is_empty() {
+        document.letters.push(accord_core::Letter::default());
+    }
+    document.letters[0].body = letter_paragraphs(letter);
+    Ok(Action::ProduceRevision {
+        label,
+        date,
+        publication,
+        canonical: Some(accord_core::canonical::write(&document)),
+        lineage: None,
+    })
+}
+
+/// A letter typed in a text box as its paragraphs: separated by an empty
+/// line, the lines of each joined by a space.
+pub(super) fn letter_paragraphs(letter: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in letter.lines().map(str::trim) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
+    }
+    out
 }
 
 /// A session as the pages show it.

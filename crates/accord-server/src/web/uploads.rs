@@ -250,6 +250,7 @@ pub(super) async fn import_upload(
         message,
         action: format!("/p/{pid}/import/confirm"),
         note: None,
+        area: None,
         confirm_label: "Yes, import it",
         cancel: format!("/p/{pid}#import-h"),
     };
