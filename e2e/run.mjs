@@ -202,6 +202,25 @@ async function goto(page, url) {
 // run against the pages as served, CSP included.
 const AXE_SOURCE = fs.readFileSync(AXE_PATH, 'utf8');
 
+// Presses Tab until the focus is on an element matching `selector` (at most
+// `max` times), checking the focus is visible there; answers how many Tabs.
+async function tabTo(page, selector, max = 80) {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate((sel) => {
+      const a = document.activeElement;
+      if (!a || !a.matches(sel)) return null;
+      const st = getComputedStyle(a);
+      return { visible: st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0 };
+    }, selector);
+    if (hit) {
+      assert(hit.visible, `the focus on ${selector} is not visible`);
+      return i;
+    }
+  }
+  throw new Error(`${max} Tabs never reached ${selector}`);
+}
+
 async function axe(page) {
   await page.evaluate(AXE_SOURCE);
   const r = await page.evaluate(
@@ -336,6 +355,40 @@ async function run(browser, base, password) {
     return error;
   });
 
+  await check('k. keyboard only (Tab, Enter, typing): a delegate previews a new paragraph, then tables it; the focus is always visible', async () => {
+    const page = await valdoria.newPage();
+    try {
+      await goto(page, `${P}/compilation#para-3`);
+      const before = await page.locator('#para-3 .proposal:not(.decided-proposal)').count();
+      let tabs = await tabTo(page, '#para-3 details.table-proposal summary');
+      await page.keyboard.press('Enter');
+      tabs += await tabTo(page, '#kind-3');
+      await page.keyboard.type('Add');
+      const kind = await page.locator('#kind-3').inputValue();
+      assert(kind === 'add-paragraph', `typing “Add” on the kind of change chose “${kind}”`);
+      tabs += await tabTo(page, '#text-3');
+      await page.keyboard.type('Calls for a review of progress at each session.');
+      tabs += await tabTo(page, '#para-3 button[name=step][value=preview]');
+      let nav = page.waitForEvent('load');
+      await page.keyboard.press('Enter');
+      await nav;
+      const shown = squash(await page.locator('#para-3 #proposal-preview').textContent());
+      assert(shown.includes('A new paragraph after paragraph 3') && shown.includes('Calls for a review of progress at each session.'), `the preview reads “${shown}”`);
+      assert((await page.locator('#para-3 .proposal:not(.decided-proposal)').count()) === before, 'the preview tabled it');
+      tabs += await tabTo(page, '#para-3 form.stacked button:not([name=step])');
+      nav = page.waitForEvent('load');
+      await page.keyboard.press('Enter');
+      await nav;
+      const after = await page.locator('#para-3 .proposal:not(.decided-proposal)').count();
+      assert(after === before + 1, `after Enter paragraph 3 has ${after} live proposals, ${before} before`);
+      const what = squash(await page.locator('#para-3 .proposal:not(.decided-proposal) .what').last().textContent());
+      assert(what.includes('Calls for a review of progress at each session.'), `the new proposal reads “${what}”`);
+      return `${tabs} Tabs, 3 Enters, no mouse; tabled “${what}”`;
+    } finally {
+      await page.close();
+    }
+  });
+
   // b. The co-facilitator accepts it and produces Rev.2.
   await check('a2. valdoria revises the G77 proposal p7 she tabled; the compilation shows the new wording', async () => {
     const page = await valdoria.newPage();
@@ -361,10 +414,15 @@ async function run(browser, base, password) {
     await submit(page, page.locator('#produce-revision'));
     // The preview: what is taken in, the numbering, the cover letter; then yes.
     const preview = squash(await page.locator('main [role=alert]').textContent());
-    assert(preview.startsWith('Produce “Rev.2” from the working text of Rev.1') && preview.includes(`${pid} (Valdoria, paragraph 27)`) && preview.includes("Its cover letter"),
+    assert(preview.startsWith('Produce “Rev.2” from the working text of Rev.1') && preview.includes(`${proposalName(pid)} (Valdoria, paragraph 27)`) && preview.includes("Its cover letter"),
       `the preview reads “${preview.slice(0, 300)}”`);
     const axeRev = await axe(page);
     assert(axeRev.length === 0, axeRev.map((x) => `${x.id}: ${x.help}`).join('\n'));
+    // The cover letter is edited before it goes out.
+    const letterBox = page.locator('#confirm-area');
+    const generated = await letterBox.inputValue();
+    assert(generated.startsWith('We have the honour to circulate Rev.2'), `the letter box holds “${generated.slice(0, 200)}”`);
+    await letterBox.fill(`${generated}\n\nThe co-facilitators thank delegations for their flexibility.`);
     await submit(page, page.getByRole('button', { name: 'Yes, produce the revision' }));
     assert(new URL(page.url()).pathname === P, `after producing the revision the browser is at ${page.url()}`);
     const link = page.locator(`table.list a[href="${P}/drafts/d3"]`);
@@ -374,6 +432,8 @@ async function run(browser, base, password) {
     assert(text.includes('We decide to convene a further high-level meeting on ocean data in 2032 to take stock of progress'),
       `paragraph 27 of d3 reads “${text}”`);
     assert(!text.includes('2031') && !text.includes('2033'), `paragraph 27 of d3 still has the alternatives: “${text}”`);
+    const letter = squash(await page.locator('#letter-1').textContent());
+    assert(letter.includes('The co-facilitators thank delegations for their flexibility.'), `the cover letter of d3 reads “${letter.slice(0, 300)}”`);
     // The delegation sees the new draft as well.
     await goto(vPage, `${P}/drafts/d3`);
     const seen = squash(await vPage.locator('#para-27 p').first().textContent());

@@ -662,10 +662,16 @@ fn comparison(
     };
     let (old, new) = (find(&q.old)?, find(&q.new)?);
     let c = accord_core::compare(&old.document, &new.document);
+    // What is compared, in the reader's words: label and date of each side.
+    let side = |d: &accord_core::negotiation::DraftVersion| match d.document.date.as_deref() {
+        Some(date) if !date.trim().is_empty() => format!("{}, {}", d.label, date.trim()),
+        _ => d.label.clone(),
+    };
+    let sides = crate::render::Sides { old: side(old), new: side(new) };
     let html = if standalone {
-        crate::render::comparison_html(&c, &old.document, &new.document)
+        crate::render::comparison_html_between(&c, &old.document, &new.document, sides)
     } else {
-        crate::render::comparison_fragment(&c, &old.document, &new.document)
+        crate::render::comparison_fragment_between(&c, &old.document, &new.document, sides)
     };
     Ok((html, nav(&s, a)))
 }
