@@ -477,7 +477,12 @@ async function run(browser, base, password) {
     assert(/2031/.test(del) && /2033/.test(del), `nothing deleted reads 2031/2033 (deletions: “${del}”)`);
     const body = squash(await cmp.textContent());
     assert(body.includes('take stock of progress'), 'the comparison lacks paragraph 27');
-    return `inserted “${ins}”; deleted “${del}”`;
+    // It says what it compares, above and in each column.
+    const sides = squash(await cmp.locator('p.sides').textContent());
+    assert(sides.startsWith('Comparing Rev.1') && sides.includes('with Rev.2'), `the comparison says “${sides}”`);
+    const column = squash(await cmp.locator('.pair .new .side').first().textContent());
+    assert(column.startsWith('Rev.2'), `a new column is labelled “${column}”`);
+    return `${sides.slice(0, 80)}…; inserted “${ins}”; deleted “${del}”`;
   });
 
   // d. The live screen: a co-facilitator's edit reaches a delegation within 1 s,
@@ -721,6 +726,32 @@ async function run(browser, base, password) {
   await shot('compilation', valdoria, `${P}/compilation`, { open: '#para-11 details.table-proposal' });
   await shot('comparison', valdoria, `${P}/compare?old=d1&new=d2`);
   await shot('working', cofac, `${P}/working`);
+  await shot('comparison-phone', valdoria, `${P}/compare?old=d2&new=d3`, { width: 390 });
+  await check('f. screenshot tabling-preview (1280 and 390 px)', async () => {
+    const out = [];
+    for (const [name, width] of [['tabling-preview', 1280], ['tabling-preview-phone', 390]]) {
+      const page = await valdoria.newPage();
+      try {
+        await page.setViewportSize({ width, height: 900 });
+        await goto(page, `${P}/compilation`);
+        const para = page.locator('#para-2');
+        await para.locator('details.table-proposal summary').click();
+        await para.locator('#kind-2').selectOption('add-paragraph');
+        await para.locator('#text-2').fill('Calls upon all States to share ocean data openly, [with due regard to national security].');
+        await submit(page, para.getByRole('button', { name: 'Preview the change' }));
+        const v = await axe(page);
+        assert(v.length === 0, v.map((x) => `${x.id}: ${x.help}`).join('\n'));
+        if (!SHOTS) continue;
+        fs.mkdirSync(SHOTS, { recursive: true });
+        const file = path.join(SHOTS, `${name}.png`);
+        await page.locator('#para-2').screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+        out.push(`${path.relative(process.cwd(), file)} (${Math.round(fs.statSync(file).size / 1024)} KiB)`);
+      } finally {
+        await page.close();
+      }
+    }
+    return out.join('; ') || 'not taken (ACCORD_SCREENSHOTS_DIR=-)';
+  });
   await check('f. screenshot live', async () => {
     // The co-facilitator's live screen just after an edit, with the changed words highlighted.
     assert(liveB, 'no live screen from check d1');

@@ -663,9 +663,16 @@ fn comparison(
     let (old, new) = (find(&q.old)?, find(&q.new)?);
     let c = accord_core::compare(&old.document, &new.document);
     // What is compared, in the reader's words: label and date of each side.
-    let side = |d: &accord_core::negotiation::DraftVersion| match d.document.date.as_deref() {
-        Some(date) if !date.trim().is_empty() => format!("{}, {}", d.label, date.trim()),
-        _ => d.label.clone(),
+    // A date line may name a draft before its date ("Rev.1 – 7 April
+    // 2026"): the date only, after the label.
+    let side = |d: &accord_core::negotiation::DraftVersion| {
+        let line = d.document.date.as_deref().map(str::trim).unwrap_or_default();
+        let date = line.split_once(" – ").or_else(|| line.split_once(" - ")).map_or(line, |(_, x)| x.trim());
+        if date.is_empty() {
+            d.label.clone()
+        } else {
+            format!("{}, {date}", d.label)
+        }
     };
     let sides = crate::render::Sides { old: side(old), new: side(new) };
     let html = if standalone {
