@@ -355,6 +355,18 @@ async function run(browser, base, password) {
     return error;
   });
 
+  await check('l. the draft page weighs under 100 KB with its CSS and script', async () => {
+    const sizes = {};
+    for (const url of [`${P}/drafts/d2`, '/static/accord.css', '/static/accord.js']) {
+      const r = await vPage.request.get(url);
+      assert(r.ok(), `GET ${url} answered ${r.status()}`);
+      sizes[url] = (await r.body()).length;
+    }
+    const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+    assert(total < 100 * 1024, `${total} bytes: ${JSON.stringify(sizes)}`);
+    return `${Math.round(total / 1024)} KiB (${Object.entries(sizes).map(([u, n]) => `${u} ${n} B`).join(', ')})`;
+  });
+
   await check('k. keyboard only (Tab, Enter, typing): a delegate previews a new paragraph, then tables it; the focus is always visible', async () => {
     const page = await valdoria.newPage();
     try {
@@ -649,6 +661,7 @@ async function run(browser, base, password) {
     ['compilation (co-facilitator)', cofac, `${P}/compilation`],
     ['working text (co-facilitator)', cofac, `${P}/working`],
     ['proposal history (delegation)', valdoria, `${P}/proposals/p7`],
+    ['where paragraph 27 comes from (delegation)', valdoria, `${P}/drafts/d3/origin/27`],
     ['sessions (delegation)', valdoria, `${P}/sessions`],
     ['sessions (co-facilitator)', cofac, `${P}/sessions`],
     ['live screen (delegation)', valdoria, liveUrl, { live: true }],
