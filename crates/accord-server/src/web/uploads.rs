@@ -366,8 +366,8 @@ struct MarkupPage {
     frame: Frame,
     nav: Nav,
     file: String,
-    /// (proposal, paragraph number, what, in whose name)
-    tabled: Vec<(String, String, String, String)>,
+    /// (proposal id, its name for readers, paragraph number, change, in whose name)
+    tabled: Vec<(String, String, String, String, String)>,
     /// (where, change, reason)
     unplaced: Vec<(String, String, String)>,
     failed: String,
@@ -481,7 +481,13 @@ async fn table_markup(
             tabled: tabled
                 .iter()
                 .map(|(id, p)| {
-                    (id.clone(), number_of(&p.paragraph), p.edit_summary(), s.name_of(&p.on_behalf_of))
+                    (
+                        id.clone(),
+                        compilation::proposal_title(id),
+                        number_of(&p.paragraph),
+                        p.edit_summary(),
+                        s.name_of(&p.on_behalf_of),
+                    )
                 })
                 .collect(),
             unplaced: plan.unplaced.clone(),
