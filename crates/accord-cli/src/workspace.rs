@@ -32,6 +32,18 @@ pub enum WorkspaceCommand {
         /// is `ACCORD_LOG` (error, warn, info — the default —, debug, trace).
         #[arg(long, value_enum, default_value_t = LogFormat::Auto)]
         log_format: LogFormat,
+        /// A proxy in front of this server (an address or a network, e.g.
+        /// `127.0.0.1` or `10.0.0.0/8`; repeat or separate with commas):
+        /// requests through it are from the client its `X-Forwarded-For`
+        /// names, so login limits count clients, not the proxy. Never name an
+        /// address clients can reach directly.
+        #[arg(
+            long = "trusted-proxy",
+            value_name = "ADDRESS[/BITS]",
+            env = "ACCORD_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<accord_server::proxies::Network>,
         #[command(flatten)]
         store: StoreOptions,
         #[command(flatten)]
@@ -403,9 +415,9 @@ pub(crate) fn with_state<T>(
 
 pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
     match command {
-        WorkspaceCommand::Serve { addr, demo, log_format, store, mail } => {
+        WorkspaceCommand::Serve { addr, demo, log_format, trusted_proxies, store, mail } => {
             init_logging(log_format)?;
-            serve(addr, demo, &store, &mail)
+            serve(addr, demo, accord_server::proxies::TrustedProxies::new(trusted_proxies), &store, &mail)
         }
         WorkspaceCommand::Token { action: TokenAction::Create { process, actor: who, label, store } } => {
             let who = actor(&who)?;
@@ -665,6 +677,7 @@ fn reset_hint(store: &StoreOptions) -> String {
 fn serve(
     addr: SocketAddr,
     demo: bool,
+    trusted: accord_server::proxies::TrustedProxies,
     store: &StoreOptions,
     mail: &crate::endgame::MailOptions,
 ) -> Result<ExitCode, Failure> {
@@ -708,7 +721,7 @@ fn serve(
         if let Some(config) = mail {
             accord_server::mail::spawn(ws.clone(), config);
         }
-        accord_server::serve(ws, addr, |bound| {
+        accord_server::serve_behind(ws, addr, trusted, |bound| {
             eprintln!("accord: serving http://{bound}/api/ (store: {where_}); the API is described at /api/openapi.json");
         })
         .await

@@ -67,6 +67,8 @@ impl Node {
         let mut child = accord()
             .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--database-url", url, "--data-dir"])
             .arg(data)
+            // Behind nginx on loopback, as `deploy/nginx/` documents.
+            .args(["--trusted-proxy", "127.0.0.1"])
             // The test's clients write far faster than a delegation would.
             .env("ACCORD_WRITE_BURST", "1000000")
             .env("ACCORD_WRITE_RATE", "1000000")
@@ -660,5 +662,52 @@ fn a_node_refuses_a_database_behind_its_schema_until_it_is_migrated() {
     let node = Node::start(&url, &data, free_port());
     let (st, _) = http(&node.addr, "GET", "/readyz", None, None, None).unwrap();
     assert!(st == 200 || st == 503, "the migrated database is served");
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// One login attempt through the form on `addr`, as the client `client`
+/// (the address a proxy in front of the node names); the answer's status.
+fn login_as_client(addr: &str, client: &str, user: &str, password: &str) -> u16 {
+    let (_, head, html) = form(addr, "GET", "/login", "", "");
+    let pre = set_cookie(&head, "accord_csrf").unwrap();
+    let body =
+        format!("csrf={}&username={user}&password={}&next=/", csrf_in(&html), password.replace(' ', "+"));
+    let mut s = TcpStream::connect(addr).unwrap();
+    let req = format!(
+        "POST /login HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {pre}\r\n\
+         X-Forwarded-For: {client}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = String::new();
+    let _ = std::io::Read::read_to_string(&mut s, &mut raw);
+    raw.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn login_limits_hold_across_nodes_and_count_clients_behind_the_proxy() {
+    let Some((base, _)) = requirements("login_limits_hold_across_nodes_and_count_clients_behind_the_proxy")
+    else {
+        return;
+    };
+    let url = migrated_database(&base, &format!("accord_nodes_login_{}", std::process::id()));
+    let data = temp_dir("nodes-login");
+    let a = Node::start(&url, &data, free_port());
+    let b = Node::start(&url, &data, free_port());
+    set_up(&url, &a.addr, 1);
+    cli_account(&url, "ana", "delegation:d0");
+    // A guesser alternating between the nodes gets one allowance, not one
+    // per node: the sixth wrong password in a row waits, on either node.
+    let guesser = "198.51.100.7";
+    for n in 0..5 {
+        let node = if n % 2 == 0 { &a } else { &b };
+        assert_eq!(login_as_client(&node.addr, guesser, "ana", "wrong"), 401, "wrong password {n}");
+    }
+    assert_eq!(login_as_client(&a.addr, guesser, "ana", "wrong"), 429, "node a counts node b's failures");
+    assert_eq!(login_as_client(&b.addr, guesser, "ana", PASSWORD), 429, "even the right password waits");
+    // The owner, at another address behind the same proxy, is not slowed:
+    // the node counts the client the proxy names, not the proxy.
+    assert_eq!(login_as_client(&b.addr, "203.0.113.20", "ana", PASSWORD), 303);
     let _ = std::fs::remove_dir_all(&data);
 }

@@ -16,6 +16,7 @@ pub mod listen;
 pub mod mail;
 mod nodes;
 mod ops;
+pub mod proxies;
 pub mod render;
 pub mod web;
 
@@ -104,6 +105,16 @@ pub async fn serve(
     addr: SocketAddr,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    serve_behind(ws, addr, proxies::TrustedProxies::default(), ready).await
+}
+
+/// As [`serve`], behind the `trusted` proxies (see [`proxies`]).
+pub async fn serve_behind(
+    ws: Arc<Workspace>,
+    addr: SocketAddr,
+    trusted: proxies::TrustedProxies,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
     // A deep accept queue: a room of delegates reconnecting at once (or a
     // thousand connections opened together) must not be turned away.
     let socket =
@@ -115,7 +126,7 @@ pub async fn serve(
     tracing::info!(address = %bound, "serving");
     ready(bound);
     let app = app_with(ws, Limits::from_env());
-    listen::serve_on(listener, app, listen::ConnectionLimits::default(), async {
+    listen::serve_behind(listener, app, listen::ConnectionLimits::default(), trusted, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await

@@ -15,6 +15,8 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 
+use crate::proxies::TrustedProxies;
+
 /// How long and how many connections are served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionLimits {
@@ -58,6 +60,19 @@ pub async fn serve_on(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
+    serve_behind(listener, app, limits, TrustedProxies::default(), shutdown).await
+}
+
+/// As [`serve_on`], behind the `trusted` proxies: a request through one of
+/// them is from the client its `X-Forwarded-For` names.
+pub async fn serve_behind(
+    listener: TcpListener,
+    app: axum::Router,
+    limits: ConnectionLimits,
+    trusted: TrustedProxies,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let trusted = Arc::new(trusted);
     let app = app.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(limits.body_timeout));
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let (stop, stopping) = watch::channel(false);
@@ -84,9 +99,12 @@ pub async fn serve_on(
         let _ = stream.set_nodelay(true);
         // The client's address, for the login limits (`ConnectInfo`).
         let app = app.clone();
+        let trusted = trusted.clone();
         let service = TowerToHyperService::new(tower::service_fn(
             move |mut request: hyper::Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                let client =
+                    std::net::SocketAddr::new(trusted.client(peer.ip(), request.headers()), peer.port());
+                request.extensions_mut().insert(axum::extract::ConnectInfo(client));
                 tower::ServiceExt::oneshot(app.clone(), request)
             },
         ));

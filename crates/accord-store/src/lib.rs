@@ -30,12 +30,14 @@
 #![warn(missing_docs)]
 
 pub mod listen;
+mod login_counters;
 mod outbox;
 mod postgres_outbox;
 mod postgres_store;
 mod sqlite_outbox;
 mod sqlite_store;
 
+pub use login_counters::{LoginCounter, LoginCounterChange, MAX_LOGIN_COUNTERS};
 pub use outbox::{FocalPointRecord, OutboxRecord, OutboxState, OutboxUpdate, CLAIM_MS};
 pub use postgres_store::Postgres;
 pub use sqlite_store::Sqlite;
@@ -245,6 +247,21 @@ pub trait Store: Send {
     fn web_session(&mut self, hash: &str, now_ms: i64) -> Result<Option<WebSessionRecord>, StoreError>;
     /// Ends a session.
     fn end_web_session(&mut self, hash: &str) -> Result<(), StoreError>;
+    /// The login counters under `keys` not expired at `now_ms`, in the
+    /// order of `keys` (see [`LoginCounter`]).
+    fn login_counters(
+        &mut self,
+        keys: &[String],
+        now_ms: i64,
+    ) -> Result<Vec<Option<LoginCounter>>, StoreError>;
+    /// Applies `changes` to the login counters at `now_ms` in one
+    /// transaction, forgets the expired ones and keeps at most
+    /// [`MAX_LOGIN_COUNTERS`].
+    fn change_login_counters(
+        &mut self,
+        changes: &[LoginCounterChange],
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
 }
 
 /// Opens the store a URL names: `postgres://…` or `postgresql://…` for

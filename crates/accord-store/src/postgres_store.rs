@@ -6,8 +6,8 @@ use postgres::{Client, NoTls};
 use crate::postgres_outbox as outbox;
 use crate::sqlite_store::now_ms;
 use crate::{
-    AccountRecord, EventRecord, FocalPointRecord, InvitationRecord, Migration, OutboxRecord, OutboxUpdate,
-    Store, StoreError, TokenRecord, WebSessionRecord,
+    AccountRecord, EventRecord, FocalPointRecord, InvitationRecord, LoginCounter, LoginCounterChange,
+    Migration, OutboxRecord, OutboxUpdate, Store, StoreError, TokenRecord, WebSessionRecord,
 };
 
 const MIGRATIONS: &[Migration] = &[
@@ -15,6 +15,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, sql: include_str!("../migrations/postgres/0002_accounts.sql") },
     Migration { version: 3, sql: include_str!("../migrations/postgres/0003_outbox.sql") },
     Migration { version: 4, sql: include_str!("../migrations/postgres/0004_notify.sql") },
+    Migration { version: 5, sql: include_str!("../migrations/postgres/0005_login_counters.sql") },
 ];
 
 /// A PostgreSQL store.
@@ -380,6 +381,22 @@ impl Store for Postgres {
             csrf: r.get(2),
             expires_at_ms: r.get(3),
         }))
+    }
+
+    fn login_counters(
+        &mut self,
+        keys: &[String],
+        now_ms: i64,
+    ) -> Result<Vec<Option<LoginCounter>>, StoreError> {
+        crate::login_counters::postgres::get(&mut self.client, keys, now_ms)
+    }
+
+    fn change_login_counters(
+        &mut self,
+        changes: &[LoginCounterChange],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        crate::login_counters::postgres::change(&mut self.client, changes, now_ms)
     }
 
     fn end_web_session(&mut self, hash: &str) -> Result<(), StoreError> {

@@ -6,14 +6,15 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 
 use crate::sqlite_outbox as outbox;
 use crate::{
-    AccountRecord, EventRecord, FocalPointRecord, InvitationRecord, Migration, OutboxRecord, OutboxUpdate,
-    Store, StoreError, TokenRecord, WebSessionRecord,
+    AccountRecord, EventRecord, FocalPointRecord, InvitationRecord, LoginCounter, LoginCounterChange,
+    Migration, OutboxRecord, OutboxUpdate, Store, StoreError, TokenRecord, WebSessionRecord,
 };
 
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, sql: include_str!("../migrations/sqlite/0001_events.sql") },
     Migration { version: 2, sql: include_str!("../migrations/sqlite/0002_accounts.sql") },
     Migration { version: 3, sql: include_str!("../migrations/sqlite/0003_outbox.sql") },
+    Migration { version: 4, sql: include_str!("../migrations/sqlite/0004_login_counters.sql") },
 ];
 
 /// A SQLite store.
@@ -388,6 +389,22 @@ impl Store for Sqlite {
             )
             .optional()
             .map_err(unavailable)
+    }
+
+    fn login_counters(
+        &mut self,
+        keys: &[String],
+        now_ms: i64,
+    ) -> Result<Vec<Option<LoginCounter>>, StoreError> {
+        crate::login_counters::sqlite::get(&self.conn, keys, now_ms)
+    }
+
+    fn change_login_counters(
+        &mut self,
+        changes: &[LoginCounterChange],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        crate::login_counters::sqlite::change(&mut self.conn, changes, now_ms)
     }
 
     fn end_web_session(&mut self, hash: &str) -> Result<(), StoreError> {

@@ -19,7 +19,7 @@ use accord_workspace::secrets::{new_token_secret, token_hash};
 use accord_workspace::Workspace;
 use axum::http::{header, HeaderMap, HeaderValue};
 
-use super::throttle::LoginThrottle;
+use super::throttle;
 
 pub use accord_workspace::accounts::{
     check_password, check_username, create_account, create_invitation, hash_password, Account,
@@ -122,7 +122,6 @@ pub struct WebState {
     /// The workspace.
     pub ws: Arc<Workspace>,
     sessions: RwLock<HashMap<String, Cached>>,
-    throttle: Mutex<LoginThrottle>,
     /// The write quota, shared with the API.
     pub(crate) writes: Arc<crate::api::RateLimiter>,
     /// Drafts' article HTML by (process, draft): drafts never change.
@@ -157,7 +156,6 @@ impl WebState {
         Arc::new(WebState {
             ws,
             sessions: RwLock::new(HashMap::new()),
-            throttle: Mutex::new(LoginThrottle::default()),
             writes,
             articles: Mutex::new(HashMap::new()),
             live: super::live::History::default(),
@@ -249,21 +247,30 @@ impl WebState {
         address: Option<IpAddr>,
     ) -> Result<String, LoginError> {
         let now = self.ws.now_ms();
-        if let Ok(t) = self.throttle.lock() {
-            t.check(username, address, now).map_err(|seconds| LoginError::Throttled { seconds })?;
-        }
+        let name = username.to_string();
+        self.ws
+            .with_store(move |st| throttle::check(st, &name, address, now))
+            .await
+            .map_err(|e| LoginError::Unavailable(e.to_string()))?
+            .map_err(|e| LoginError::Unavailable(e.to_string()))?
+            .map_err(|seconds| LoginError::Throttled { seconds })?;
         let account = authenticate(&self.ws, username, password)
             .await
             .map_err(|e| LoginError::Unavailable(e.to_string()))?;
+        let name = username.to_string();
         let Some(account) = account else {
-            if let Ok(mut t) = self.throttle.lock() {
-                t.failed(username, address, now);
-            }
+            // Counted before answering: a guesser cannot outrun the count.
+            self.ws
+                .with_store(move |st| throttle::failed(st, &name, address, now))
+                .await
+                .map_err(|e| LoginError::Unavailable(e.to_string()))?
+                .map_err(|e| LoginError::Unavailable(e.to_string()))?;
             return Err(LoginError::Refused);
         };
         let secret = self.start_session(account).await.map_err(LoginError::Unavailable)?;
-        if let Ok(mut t) = self.throttle.lock() {
-            t.succeeded(username, address, now);
+        // A success not recorded only leaves the pair's count standing.
+        if let Ok(Err(e)) = self.ws.with_store(move |st| throttle::succeeded(st, &name, address, now)).await {
+            tracing::warn!(error = %e, "cannot record a successful login in the login counters");
         }
         Ok(secret)
     }

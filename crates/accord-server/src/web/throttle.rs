@@ -12,12 +12,18 @@
 //!   account before, so a distributed attack cannot lock its owner out.
 //!
 //! A refused (throttled) attempt is not counted: waiting is enough to get the
-//! next try. A counter is forgotten 30 minutes after its last failure. Every
-//! map is bounded: a flood of made-up names or addresses cannot grow the server.
+//! next try. A counter is forgotten 30 minutes after its last failure.
+//!
+//! The counters live in the store (`accord_store::LoginCounter`), not in
+//! this node's memory: behind a proxy every node counts the same failures,
+//! so a guesser does not get one allowance per node. The store bounds their
+//! number, so a flood of made-up names or addresses cannot grow it. Keys are
+//! hashed: the store keeps no username or address in the clear here.
 
-use std::collections::HashMap;
-use std::hash::Hash;
 use std::net::IpAddr;
+
+use accord_store::{LoginCounter, LoginCounterChange, Store, StoreError};
+use accord_workspace::secrets::token_hash;
 
 /// Failures allowed per account and address before the back-off starts.
 pub const PAIR_ALLOWANCE: u32 = 5;
@@ -32,156 +38,127 @@ pub const MAX_WAIT_MS: i64 = 15 * 60 * 1000;
 pub const FORGET_AFTER_MS: i64 = 2 * MAX_WAIT_MS;
 /// How long a successful login makes its address known for the account.
 pub const KNOWN_FOR_MS: i64 = 30 * 24 * 3600 * 1000;
-/// Most entries kept in each map.
-pub const MAX_TRACKED: usize = 10_000;
-
-/// Failed logins of one key: how many, and when the last was.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Strikes {
-    count: u32,
-    last: i64,
+/// When the next attempt may be made after `c`, given the free allowance.
+fn next_allowed(c: &LoginCounter, allowance: u32) -> i64 {
+    if c.count < allowance {
+        return i64::MIN;
+    }
+    let doublings = (c.count - allowance).min(20);
+    c.last_ms + (1000_i64 << doublings).min(MAX_WAIT_MS)
 }
 
-impl Strikes {
-    /// When the next attempt may be made, given the free allowance.
-    fn next_allowed(&self, allowance: u32) -> i64 {
-        if self.count < allowance {
-            return i64::MIN;
-        }
-        let doublings = (self.count - allowance).min(20);
-        self.last + (1000_i64 << doublings).min(MAX_WAIT_MS)
-    }
+/// The four counters of one attempt: the account and address together, the
+/// address, the account, and the mark of an address known to the account.
+struct Keys {
+    pair: String,
+    address: String,
+    account: String,
+    known: String,
 }
 
-/// A map with a bound: at the bound, stale entries go first, then the older
-/// half, so the newest (an attack under way) are the ones kept.
-#[derive(Debug)]
-struct Bounded<K> {
-    entries: HashMap<K, Strikes>,
-    lifetime_ms: i64,
-}
-
-impl<K: Eq + Hash + Clone> Bounded<K> {
-    fn new(lifetime_ms: i64) -> Self {
-        Bounded { entries: HashMap::new(), lifetime_ms }
-    }
-
-    fn get(&self, key: &K, now: i64) -> Option<Strikes> {
-        self.entries.get(key).copied().filter(|s| now - s.last < self.lifetime_ms)
-    }
-
-    fn make_room(&mut self, key: &K, now: i64) {
-        if self.entries.len() < MAX_TRACKED || self.entries.contains_key(key) {
-            return;
-        }
-        let lifetime = self.lifetime_ms;
-        self.entries.retain(|_, s| now - s.last < lifetime);
-        if self.entries.len() >= MAX_TRACKED {
-            let mut times: Vec<i64> = self.entries.values().map(|s| s.last).collect();
-            times.sort_unstable();
-            let cut = times[times.len() / 2];
-            self.entries.retain(|_, s| s.last > cut);
-        }
-    }
-
-    fn strike(&mut self, key: &K, now: i64) {
-        let fresh = self.get(key, now).is_none();
-        self.make_room(key, now);
-        let e = self.entries.entry(key.clone()).or_insert(Strikes { count: 0, last: now });
-        if fresh {
-            e.count = 0;
-        }
-        e.count = e.count.saturating_add(1);
-        e.last = now;
-    }
-
-    /// Records a success (for the known-address map: `count` unused).
-    fn touch(&mut self, key: &K, now: i64) {
-        self.make_room(key, now);
-        self.entries.insert(key.clone(), Strikes { count: 0, last: now });
-    }
-
-    fn remove(&mut self, key: &K) {
-        self.entries.remove(key);
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.entries.len()
-    }
-}
-
-/// The login counters of one server.
-#[derive(Debug)]
-pub struct LoginThrottle {
-    pairs: Bounded<(String, Option<IpAddr>)>,
-    addresses: Bounded<Option<IpAddr>>,
-    accounts: Bounded<String>,
-    known: Bounded<(String, Option<IpAddr>)>,
-}
-
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        LoginThrottle {
-            pairs: Bounded::new(FORGET_AFTER_MS),
-            addresses: Bounded::new(FORGET_AFTER_MS),
-            accounts: Bounded::new(FORGET_AFTER_MS),
-            known: Bounded::new(KNOWN_FOR_MS),
+impl Keys {
+    fn of(username: &str, address: Option<IpAddr>) -> Keys {
+        let address = address.map_or_else(|| "-".to_string(), |a| a.to_string());
+        // The address has no space: "address username" is unambiguous.
+        let pair = token_hash(&format!("{address} {username}"));
+        Keys {
+            known: format!("known {pair}"),
+            pair: format!("pair {pair}"),
+            address: format!("address {}", token_hash(&address)),
+            account: format!("account {}", token_hash(username)),
         }
     }
 }
 
-impl LoginThrottle {
-    /// `Err(seconds)` when `username` from `address` must wait before trying
-    /// again. `address` is `None` when the connection's address is not known
-    /// (all such attempts share one counter).
-    pub fn check(&self, username: &str, address: Option<IpAddr>, now: i64) -> Result<(), u64> {
-        let pair = (username.to_string(), address);
-        let mut until = i64::MIN;
-        if let Some(s) = self.pairs.get(&pair, now) {
-            until = until.max(s.next_allowed(PAIR_ALLOWANCE));
-        }
-        if let Some(s) = self.addresses.get(&address, now) {
-            until = until.max(s.next_allowed(ADDRESS_ALLOWANCE));
-        }
-        if self.known.get(&pair, now).is_none() {
-            if let Some(s) = self.accounts.get(&pair.0, now) {
-                until = until.max(s.next_allowed(ACCOUNT_ALLOWANCE));
-            }
-        }
-        match until > now {
-            true => Err(u64::try_from((until - now + 999) / 1000).unwrap_or(1)),
-            false => Ok(()),
+/// `Ok(Err(seconds))` when `username` from `address` must wait before
+/// trying again. `address` is `None` when the connection's address is not
+/// known (all such attempts share one counter).
+pub fn check(
+    store: &mut dyn Store,
+    username: &str,
+    address: Option<IpAddr>,
+    now: i64,
+) -> Result<Result<(), u64>, StoreError> {
+    let k = Keys::of(username, address);
+    let found = store.login_counters(&[k.pair, k.address, k.account, k.known], now)?;
+    let [pair, address, account, known] = found[..] else {
+        return Err(StoreError::Unavailable("the store answered for the wrong login counters".into()));
+    };
+    let mut until = i64::MIN;
+    if let Some(c) = pair {
+        until = until.max(next_allowed(&c, PAIR_ALLOWANCE));
+    }
+    if let Some(c) = address {
+        until = until.max(next_allowed(&c, ADDRESS_ALLOWANCE));
+    }
+    if known.is_none() {
+        if let Some(c) = account {
+            until = until.max(next_allowed(&c, ACCOUNT_ALLOWANCE));
         }
     }
+    Ok(match until > now {
+        true => Err(u64::try_from((until - now + 999) / 1000).unwrap_or(1)),
+        false => Ok(()),
+    })
+}
 
-    /// Counts a failed login.
-    pub fn failed(&mut self, username: &str, address: Option<IpAddr>, now: i64) {
-        self.pairs.strike(&(username.to_string(), address), now);
-        self.addresses.strike(&address, now);
-        self.accounts.strike(&username.to_string(), now);
-    }
+/// Counts a failed login.
+pub fn failed(
+    store: &mut dyn Store,
+    username: &str,
+    address: Option<IpAddr>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let k = Keys::of(username, address);
+    let strike = |key: String| LoginCounterChange::Strike { key, lifetime_ms: FORGET_AFTER_MS };
+    store.change_login_counters(&[strike(k.pair), strike(k.address), strike(k.account)], now)
+}
 
-    /// Records a successful login: the pair's counter is cleared and the
-    /// address becomes known for the account. The address's and the
-    /// account's counters stay: logging in to one's own account must not
-    /// reset a spraying attacker's count.
-    pub fn succeeded(&mut self, username: &str, address: Option<IpAddr>, now: i64) {
-        let pair = (username.to_string(), address);
-        self.pairs.remove(&pair);
-        self.known.touch(&pair, now);
-    }
-
-    /// The number of entries kept, all maps together.
-    #[cfg(test)]
-    fn tracked(&self) -> usize {
-        self.pairs.len() + self.addresses.len() + self.accounts.len() + self.known.len()
-    }
+/// Records a successful login: the pair's counter is cleared and the
+/// address becomes known for the account. The address's and the account's
+/// counters stay: logging in to one's own account must not reset a spraying
+/// attacker's count.
+pub fn succeeded(
+    store: &mut dyn Store,
+    username: &str,
+    address: Option<IpAddr>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let k = Keys::of(username, address);
+    store.change_login_counters(
+        &[
+            LoginCounterChange::Remove { key: k.pair },
+            LoginCounterChange::Mark { key: k.known, lifetime_ms: KNOWN_FOR_MS },
+        ],
+        now,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The throttle on a store of its own, with the old call shapes.
+    struct T {
+        store: accord_store::Sqlite,
+        _dir: tempfile::TempDir,
+    }
+
+    impl T {
+        fn default() -> T {
+            let dir = tempfile::tempdir().unwrap();
+            T { store: accord_store::Sqlite::open(&dir.path().join("t.sqlite3")).unwrap(), _dir: dir }
+        }
+        fn check(&mut self, u: &str, a: Option<IpAddr>, now: i64) -> Result<(), u64> {
+            check(&mut self.store, u, a, now).unwrap()
+        }
+        fn failed(&mut self, u: &str, a: Option<IpAddr>, now: i64) {
+            failed(&mut self.store, u, a, now).unwrap();
+        }
+        fn succeeded(&mut self, u: &str, a: Option<IpAddr>, now: i64) {
+            succeeded(&mut self.store, u, a, now).unwrap();
+        }
+    }
 
     fn ip(last: u8) -> Option<IpAddr> {
         Some(IpAddr::from([192, 0, 2, last]))
@@ -189,7 +166,7 @@ mod tests {
 
     #[test]
     fn a_person_mistyping_is_slowed_then_forgiven() {
-        let mut t = LoginThrottle::default();
+        let mut t = T::default();
         for i in 0..PAIR_ALLOWANCE {
             assert_eq!(t.check("ana", ip(1), i64::from(i)), Ok(()));
             t.failed("ana", ip(1), i64::from(i));
@@ -211,7 +188,7 @@ mod tests {
 
     #[test]
     fn the_back_off_doubles_up_to_fifteen_minutes() {
-        let mut t = LoginThrottle::default();
+        let mut t = T::default();
         let mut now = 0;
         let mut waits = Vec::new();
         for _ in 0..PAIR_ALLOWANCE + 14 {
@@ -228,7 +205,7 @@ mod tests {
 
     #[test]
     fn spraying_many_names_from_one_address_is_slowed() {
-        let mut t = LoginThrottle::default();
+        let mut t = T::default();
         for i in 0..ADDRESS_ALLOWANCE {
             assert_eq!(t.check(&format!("user{i}"), ip(9), 0), Ok(()));
             t.failed(&format!("user{i}"), ip(9), 0);
@@ -240,7 +217,7 @@ mod tests {
 
     #[test]
     fn a_stranger_guessing_from_many_addresses_cannot_lock_the_owner_out() {
-        let mut t = LoginThrottle::default();
+        let mut t = T::default();
         t.succeeded("ana", ip(1), 0);
         for i in 0..200u8 {
             t.failed("ana", Some(IpAddr::from([198, 51, 100, i])), 10);
@@ -253,22 +230,11 @@ mod tests {
 
     #[test]
     fn success_does_not_reset_the_address_counter() {
-        let mut t = LoginThrottle::default();
+        let mut t = T::default();
         for i in 0..ADDRESS_ALLOWANCE {
             t.failed(&format!("user{i}"), ip(9), 0);
         }
         t.succeeded("attacker", ip(9), 1);
         assert!(t.check("user-next", ip(9), 2).is_err());
-    }
-
-    #[test]
-    fn the_maps_stay_bounded() {
-        let mut t = LoginThrottle::default();
-        for i in 0..(MAX_TRACKED as u32 + 5000) {
-            let addr = Some(IpAddr::from(i.to_be_bytes()));
-            t.failed(&format!("user{i}"), addr, i64::from(i));
-            t.succeeded(&format!("user{i}"), addr, i64::from(i));
-        }
-        assert!(t.tracked() <= 4 * MAX_TRACKED, "{}", t.tracked());
     }
 }
