@@ -4,23 +4,15 @@
 
 use super::*;
 
-/// Runs an action from a form in one step, then goes back (or answers JSON).
-pub(super) async fn act(
-    web: &WebState,
-    v: &Viewer,
-    headers: &HeaderMap,
-    pid: &str,
-    form: &HashMap<String, String>,
-    action: Result<Action, ApiError>,
-    back: &str,
-) -> Response {
-    act_with(web, v, headers, pid, form, action, back, |_, _| Ok(None)).await
+/// The preview of a form that needs no confirmation: its action is taken at once.
+pub(super) fn at_once<'a>(_: &Actor, _: &Action) -> Result<Option<confirm::Ask<'a>>, ApiError> {
+    Ok(None)
 }
 
 /// Runs an action from a form, in two steps when `preview` asks for one
 /// ([`confirm::two_step`]), then goes back (or answers JSON).
 #[allow(clippy::too_many_arguments)]
-pub(super) async fn act_with<'a>(
+pub(super) async fn act<'a>(
     web: &WebState,
     v: &Viewer,
     headers: &HeaderMap,
@@ -317,7 +309,7 @@ pub(super) async fn proposal_visibility(
     }
     .map(|visibility| Action::SetProposalVisibility { visibility });
     let back = format!("/p/{pid}/compilation");
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    act(&web, &v, &headers, &pid, &form, action, &back, at_once).await
 }
 
 pub(super) async fn proposal_action(
@@ -392,7 +384,7 @@ pub(super) async fn proposal_action(
             .cancel_to(format!("{back}#proposal-{proposal}"))
         }))
     };
-    act_with(&web, &v, &headers, &pid, &form, action, &back, preview).await
+    act(&web, &v, &headers, &pid, &form, action, &back, preview).await
 }
 
 /// What withdrawing `proposal` does, in words (`None`: no such proposal,
@@ -550,7 +542,7 @@ pub(super) async fn working_action(
             .with_note("note", "Why (shown with the status)")
         }))
     };
-    act_with(&web, &v, &headers, &pid, &form, action, &back, preview).await
+    act(&web, &v, &headers, &pid, &form, action, &back, preview).await
 }
 
 /// The paragraph's number and current status in words, when setting it to
@@ -593,7 +585,7 @@ pub(super) async fn bracket_action(
         })
     });
     let back = format!("/p/{pid}/working#para-{paragraph}");
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    act(&web, &v, &headers, &pid, &form, action, &back, at_once).await
 }
 
 pub(super) async fn produce_revision(
@@ -642,7 +634,7 @@ pub(super) async fn produce_revision(
             .cancel_to(format!("/p/{pid}/working")),
         ))
     };
-    act_with(&web, &v, &headers, &pid, &form, action, &back, preview).await
+    act(&web, &v, &headers, &pid, &form, action, &back, preview).await
 }
 
 /// The most a cover letter's body may hold, in characters.
