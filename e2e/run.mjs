@@ -44,6 +44,8 @@ const LIVE_BUDGET_MS = 1000;
 // How long a viewer's screen is watched after an edit (the old screen broke after 4 s).
 const LIVE_FOLLOW_MS = 10_500;
 const WHOLE_RUN_MS = 360_000;
+// A proposal's name for readers: `p7` → "proposal 7" (the id stays in URLs).
+const proposalName = (id) => id.replace(/^p(\d+)$/, 'proposal $1');
 
 const bin = process.argv[2] || process.env.ACCORD_BIN;
 if (!bin) {
@@ -200,6 +202,25 @@ async function goto(page, url) {
 // run against the pages as served, CSP included.
 const AXE_SOURCE = fs.readFileSync(AXE_PATH, 'utf8');
 
+// Presses Tab until the focus is on an element matching `selector` (at most
+// `max` times), checking the focus is visible there; answers how many Tabs.
+async function tabTo(page, selector, max = 80) {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate((sel) => {
+      const a = document.activeElement;
+      if (!a || !a.matches(sel)) return null;
+      const st = getComputedStyle(a);
+      return { visible: st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0 };
+    }, selector);
+    if (hit) {
+      assert(hit.visible, `the focus on ${selector} is not visible`);
+      return i;
+    }
+  }
+  throw new Error(`${max} Tabs never reached ${selector}`);
+}
+
 async function axe(page) {
   await page.evaluate(AXE_SOURCE);
   const r = await page.evaluate(
@@ -267,9 +288,20 @@ async function run(browser, base, password) {
     const taken = await para.locator('input[name=find]').inputValue();
     assert(taken === '[2031/2033]', `selecting “[2031/2033]” put “${taken}” in the form`);
     await para.locator('textarea[name=text]').fill('2032');
-    await para.locator('select[name=on_behalf_of]').selectOption('valdoria');
+    await para.locator('#behalf-27').selectOption('valdoria');
     await para.locator('input[name=rationale]').fill(RATIONALE);
-    await submit(page, para.getByRole('button', { name: 'Table the proposal' }));
+    // The preview first: the paragraph as it will read, nothing recorded, the form kept.
+    await submit(page, para.getByRole('button', { name: 'Preview the change' }));
+    const shown = squash(await page.locator('#para-27 #proposal-preview').textContent());
+    assert(shown.includes('Paragraph 27 will read:') && shown.includes('in 2032') && shown.includes('Taken out: [2031/2033]'), `the preview reads “${shown}”`);
+    const marked = squash(await page.locator('#para-27 #proposal-preview mark.changed').first().textContent());
+    assert(marked === '2032', `the preview marks “${marked}”`);
+    const still = await page.locator('#para-27 .proposal').count();
+    assert(still === before.length, `the preview tabled something: ${still} proposals, ${before.length} before`);
+    assert((await page.locator('#para-27 textarea[name=text]').inputValue()) === '2032', 'the preview lost the new text');
+    const pv = await axe(page);
+    assert(pv.length === 0, pv.map((x) => `${x.id}: ${x.help}`).join('\n'));
+    await submit(page, page.locator('#para-27').getByRole('button', { name: 'Table the proposal' }));
     assert(new URL(page.url()).pathname === `${P}/compilation`, `after tabling the browser is at ${page.url()}`);
     const after = await page.locator('#para-27 .proposal').evaluateAll((els) => els.map((e) => e.id));
     const fresh = after.filter((id) => !before.includes(id));
@@ -323,6 +355,52 @@ async function run(browser, base, password) {
     return error;
   });
 
+  await check('l. the draft page weighs under 100 KB with its CSS and script', async () => {
+    const sizes = {};
+    for (const url of [`${P}/drafts/d2`, '/static/accord.css', '/static/accord.js']) {
+      const r = await vPage.request.get(url);
+      assert(r.ok(), `GET ${url} answered ${r.status()}`);
+      sizes[url] = (await r.body()).length;
+    }
+    const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+    assert(total < 100 * 1024, `${total} bytes: ${JSON.stringify(sizes)}`);
+    return `${Math.round(total / 1024)} KiB (${Object.entries(sizes).map(([u, n]) => `${u} ${n} B`).join(', ')})`;
+  });
+
+  await check('k. keyboard only (Tab, Enter, typing): a delegate previews a new paragraph, then tables it; the focus is always visible', async () => {
+    const page = await valdoria.newPage();
+    try {
+      await goto(page, `${P}/compilation#para-3`);
+      const before = await page.locator('#para-3 .proposal:not(.decided-proposal)').count();
+      let tabs = await tabTo(page, '#para-3 details.table-proposal summary');
+      await page.keyboard.press('Enter');
+      tabs += await tabTo(page, '#kind-3');
+      await page.keyboard.type('Add');
+      const kind = await page.locator('#kind-3').inputValue();
+      assert(kind === 'add-paragraph', `typing “Add” on the kind of change chose “${kind}”`);
+      tabs += await tabTo(page, '#text-3');
+      await page.keyboard.type('Calls for a review of progress at each session.');
+      tabs += await tabTo(page, '#para-3 button[name=step][value=preview]');
+      let nav = page.waitForEvent('load');
+      await page.keyboard.press('Enter');
+      await nav;
+      const shown = squash(await page.locator('#para-3 #proposal-preview').textContent());
+      assert(shown.includes('A new paragraph after paragraph 3') && shown.includes('Calls for a review of progress at each session.'), `the preview reads “${shown}”`);
+      assert((await page.locator('#para-3 .proposal:not(.decided-proposal)').count()) === before, 'the preview tabled it');
+      tabs += await tabTo(page, '#para-3 form.stacked button:not([name=step])');
+      nav = page.waitForEvent('load');
+      await page.keyboard.press('Enter');
+      await nav;
+      const after = await page.locator('#para-3 .proposal:not(.decided-proposal)').count();
+      assert(after === before + 1, `after Enter paragraph 3 has ${after} live proposals, ${before} before`);
+      const what = squash(await page.locator('#para-3 .proposal:not(.decided-proposal) .what').last().textContent());
+      assert(what.includes('Calls for a review of progress at each session.'), `the new proposal reads “${what}”`);
+      return `${tabs} Tabs, 3 Enters, no mouse; tabled “${what}”`;
+    } finally {
+      await page.close();
+    }
+  });
+
   // b. The co-facilitator accepts it and produces Rev.2.
   await check('a2. valdoria revises the G77 proposal p7 she tabled; the compilation shows the new wording', async () => {
     const page = await valdoria.newPage();
@@ -342,16 +420,21 @@ async function run(browser, base, password) {
     await goto(page, `${P}/compilation`);
     const block = page.locator(`#proposal-${pid}`);
     assert(squash(await block.locator('.rationale').textContent()).includes(XSS), 'the co-facilitator does not see the literal rationale');
-    await submit(page, block.getByRole('button', { name: `Accept ${pid}`, exact: true }));
+    await submit(page, block.getByRole('button', { name: `Accept ${proposalName(pid)}`, exact: true }));
     assert((await page.evaluate(() => window.__xss)) === undefined, 'the payload ran for the co-facilitator');
     await page.fill('#rev-label', 'Rev.2');
     await submit(page, page.locator('#produce-revision'));
     // The preview: what is taken in, the numbering, the cover letter; then yes.
     const preview = squash(await page.locator('main [role=alert]').textContent());
-    assert(preview.startsWith('Produce “Rev.2” from the working text of Rev.1') && preview.includes(`${pid} (Valdoria, paragraph 27)`) && preview.includes("Its cover letter"),
+    assert(preview.startsWith('Produce “Rev.2” from the working text of Rev.1') && preview.includes(`${proposalName(pid)} (Valdoria, paragraph 27)`) && preview.includes("Its cover letter"),
       `the preview reads “${preview.slice(0, 300)}”`);
     const axeRev = await axe(page);
     assert(axeRev.length === 0, axeRev.map((x) => `${x.id}: ${x.help}`).join('\n'));
+    // The cover letter is edited before it goes out.
+    const letterBox = page.locator('#confirm-area');
+    const generated = await letterBox.inputValue();
+    assert(generated.startsWith('We have the honour to circulate Rev.2'), `the letter box holds “${generated.slice(0, 200)}”`);
+    await letterBox.fill(`${generated}\n\nThe co-facilitators thank delegations for their flexibility.`);
     await submit(page, page.getByRole('button', { name: 'Yes, produce the revision' }));
     assert(new URL(page.url()).pathname === P, `after producing the revision the browser is at ${page.url()}`);
     const link = page.locator(`table.list a[href="${P}/drafts/d3"]`);
@@ -361,6 +444,8 @@ async function run(browser, base, password) {
     assert(text.includes('We decide to convene a further high-level meeting on ocean data in 2032 to take stock of progress'),
       `paragraph 27 of d3 reads “${text}”`);
     assert(!text.includes('2031') && !text.includes('2033'), `paragraph 27 of d3 still has the alternatives: “${text}”`);
+    const letter = squash(await page.locator('#letter-1').textContent());
+    assert(letter.includes('The co-facilitators thank delegations for their flexibility.'), `the cover letter of d3 reads “${letter.slice(0, 300)}”`);
     // The delegation sees the new draft as well.
     await goto(vPage, `${P}/drafts/d3`);
     const seen = squash(await vPage.locator('#para-27 p').first().textContent());
@@ -404,7 +489,12 @@ async function run(browser, base, password) {
     assert(/2031/.test(del) && /2033/.test(del), `nothing deleted reads 2031/2033 (deletions: “${del}”)`);
     const body = squash(await cmp.textContent());
     assert(body.includes('take stock of progress'), 'the comparison lacks paragraph 27');
-    return `inserted “${ins}”; deleted “${del}”`;
+    // It says what it compares, above and in each column.
+    const sides = squash(await cmp.locator('p.sides').textContent());
+    assert(sides.startsWith('Comparing Rev.1') && sides.includes('with Rev.2'), `the comparison says “${sides}”`);
+    const column = squash(await cmp.locator('.pair .new .side').first().textContent());
+    assert(column.startsWith('Rev.2'), `a new column is labelled “${column}”`);
+    return `${sides.slice(0, 80)}…; inserted “${ins}”; deleted “${del}”`;
   });
 
   // d. The live screen: a co-facilitator's edit reaches a delegation within 1 s,
@@ -571,6 +661,7 @@ async function run(browser, base, password) {
     ['compilation (co-facilitator)', cofac, `${P}/compilation`],
     ['working text (co-facilitator)', cofac, `${P}/working`],
     ['proposal history (delegation)', valdoria, `${P}/proposals/p7`],
+    ['where paragraph 27 comes from (delegation)', valdoria, `${P}/drafts/d3/origin/27`],
     ['sessions (delegation)', valdoria, `${P}/sessions`],
     ['sessions (co-facilitator)', cofac, `${P}/sessions`],
     ['live screen (delegation)', valdoria, liveUrl, { live: true }],
@@ -648,6 +739,32 @@ async function run(browser, base, password) {
   await shot('compilation', valdoria, `${P}/compilation`, { open: '#para-11 details.table-proposal' });
   await shot('comparison', valdoria, `${P}/compare?old=d1&new=d2`);
   await shot('working', cofac, `${P}/working`);
+  await shot('comparison-phone', valdoria, `${P}/compare?old=d2&new=d3`, { width: 390 });
+  await check('f. screenshot tabling-preview (1280 and 390 px)', async () => {
+    const out = [];
+    for (const [name, width] of [['tabling-preview', 1280], ['tabling-preview-phone', 390]]) {
+      const page = await valdoria.newPage();
+      try {
+        await page.setViewportSize({ width, height: 900 });
+        await goto(page, `${P}/compilation`);
+        const para = page.locator('#para-2');
+        await para.locator('details.table-proposal summary').click();
+        await para.locator('#kind-2').selectOption('add-paragraph');
+        await para.locator('#text-2').fill('Calls upon all States to share ocean data openly, [with due regard to national security].');
+        await submit(page, para.getByRole('button', { name: 'Preview the change' }));
+        const v = await axe(page);
+        assert(v.length === 0, v.map((x) => `${x.id}: ${x.help}`).join('\n'));
+        if (!SHOTS) continue;
+        fs.mkdirSync(SHOTS, { recursive: true });
+        const file = path.join(SHOTS, `${name}.png`);
+        await page.locator('#para-2').screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+        out.push(`${path.relative(process.cwd(), file)} (${Math.round(fs.statSync(file).size / 1024)} KiB)`);
+      } finally {
+        await page.close();
+      }
+    }
+    return out.join('; ') || 'not taken (ACCORD_SCREENSHOTS_DIR=-)';
+  });
   await check('f. screenshot live', async () => {
     // The co-facilitator's live screen just after an edit, with the changed words highlighted.
     assert(liveB, 'no live screen from check d1');
@@ -735,7 +852,7 @@ async function run(browser, base, password) {
       await goto(page, `${P}/compilation`);
       await submit(page, page.locator(`#proposal-${id} form[action$="/withdraw"] button`));
       const heading = squash(await page.locator('main h1').textContent());
-      assert(heading === `Withdraw ${id}?`, `after one click the page reads “${heading}”`);
+      assert(heading === `Withdraw ${proposalName(id)}?`, `after one click the page reads “${heading}”`);
       const v = await axe(page);
       assert(v.length === 0, v.map((x) => `${x.id}: ${x.help}`).join('\n'));
       await goto(page, `${P}/compilation`);

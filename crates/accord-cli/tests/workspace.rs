@@ -242,7 +242,7 @@ fn the_seed_negotiated_end_to_end_through_the_api() {
     let letter = &d2["document"]["letters"][0];
     assert_eq!(letter["sender"], "Kenya");
     let body = letter["body"].to_string();
-    assert!(body.contains("Rev.1") && body.contains("p4 (DELTA"), "{body}");
+    assert!(body.contains("Rev.1") && body.contains("proposal 4 (DELTA"), "{body}");
 
     // Lineage: every proposal knows where it stands.
     let proposals = c.get("/proposals", &t["alpha"]).1["proposals"].as_array().unwrap().clone();

@@ -17,6 +17,38 @@ use crate::web::markup::esc;
 /// The comparison's stylesheet, as the standalone page carries it.
 pub const COMPARISON_CSS: &str = include_str!("../static/comparison.css");
 
+/// What a comparison compares, as its reader is told: each draft's label
+/// and date ("Zero draft, 1 May 2026").
+#[derive(Debug, Clone, Default)]
+pub struct Sides {
+    /// The old draft, in words.
+    pub old: String,
+    /// The new draft, in words.
+    pub new: String,
+}
+
+impl Sides {
+    /// The sides as the drafts name themselves (their dates), for a
+    /// comparison of two files that have no label in a process.
+    pub fn of(old: &Draft, new: &Draft) -> Sides {
+        let side = |what: &str, d: &Draft| match d.date.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+            Some(date) => format!("{what}, {date}"),
+            None => what.to_string(),
+        };
+        Sides { old: side("Old draft", old), new: side("New draft", new) }
+    }
+}
+
+/// Paragraph `id`'s number in `d` ("12"), or the id when it has none.
+fn number_in(d: &Draft, id: &str) -> String {
+    d.paragraphs.iter().find(|p| p.id == id).and_then(|p| p.number.clone()).unwrap_or_else(|| id.to_string())
+}
+
+/// A status as a reader says it: "agreed ad ref".
+fn status_words(s: accord_core::Status) -> String {
+    s.tag().to_lowercase()
+}
+
 /// One paragraph entry of a section.
 pub struct EntryView {
     class: &'static str,
@@ -39,6 +71,8 @@ pub struct SectionView {
 /// What the comparison templates show.
 pub struct ComparisonView {
     title: String,
+    /// What is compared: the old and the new draft, in words.
+    sides: Sides,
     old_paragraphs: usize,
     new_paragraphs: usize,
     substantive: usize,
@@ -53,7 +87,7 @@ pub struct ComparisonView {
     /// (field, old, new)
     front: Vec<(String, String, String)>,
     /// (old paragraph, new paragraph, from, to)
-    statuses: Vec<(String, String, &'static str, &'static str)>,
+    statuses: Vec<(String, String, String, String)>,
 }
 
 #[derive(Template)]
@@ -97,7 +131,7 @@ fn anchor(side: &str, id: &str) -> String {
     format!("{side}-{}", id.replace(|c: char| !c.is_alphanumeric(), "_"))
 }
 
-fn entry(l: &Link, texts: &LinkedTexts<'_>) -> EntryView {
+fn entry(l: &Link, texts: &LinkedTexts<'_>, old: &Draft, new: &Draft) -> EntryView {
     let (ot, nt) = texts.texts(l);
     let del: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.old_span).collect();
     let ins: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.new_span).collect();
@@ -115,12 +149,14 @@ fn entry(l: &Link, texts: &LinkedTexts<'_>) -> EntryView {
         .chain(l.new.iter().map(|i| anchor("new", i)))
         .filter(|a| *a != first)
         .collect();
-    let links = |side: &str, ids: &[String]| ids.iter().map(|id| (anchor(side, id), id.clone())).collect();
+    let links = |side: &str, d: &Draft, ids: &[String]| {
+        ids.iter().map(|id| (anchor(side, id), number_in(d, id))).collect()
+    };
     EntryView {
         class: if l.class == Some(Class::Substantive) { "pair substantive" } else { "pair" },
         anchor: first,
-        old_links: links("old", &l.old),
-        new_links: links("new", &l.new),
+        old_links: links("old", old, &l.old),
+        new_links: links("new", new, &l.new),
         relation: l.relation.as_str(),
         targets,
         reasons: l.reasons.join("; "),
@@ -130,34 +166,71 @@ fn entry(l: &Link, texts: &LinkedTexts<'_>) -> EntryView {
 }
 
 impl ComparisonView {
-    /// The view of comparison `c` of `old` with `new`.
+    /// The view of comparison `c` of `old` with `new`, the sides named by
+    /// the drafts' dates.
     pub fn new(c: &Comparison, old: &Draft, new: &Draft) -> ComparisonView {
+        Self::between(c, old, new, Sides::of(old, new))
+    }
+
+    /// The view of comparison `c` of `old` with `new`, the sides named as
+    /// `sides` says (a process's labels and dates).
+    pub fn between(c: &Comparison, old: &Draft, new: &Draft, sides: Sides) -> ComparisonView {
         let texts = LinkedTexts::new(old, new);
         let s = &c.summary;
         let groups = SECTIONS
             .iter()
             .map(|(heading, pick)| SectionView {
                 heading,
-                entries: c.paragraphs.iter().filter(|l| pick(l)).map(|l| entry(l, &texts)).collect(),
+                entries: c
+                    .paragraphs
+                    .iter()
+                    .filter(|l| pick(l))
+                    .map(|l| entry(l, &texts, old, new))
+                    .collect(),
             })
             .filter(|g| !g.entries.is_empty())
             .collect();
-        let brackets = c
+        // Brackets in the new draft's order (those whose paragraph is gone
+        // after, in the old draft's), each paragraph by its number and each
+        // fate in words.
+        let position = |d: &Draft, id: &str| d.paragraphs.iter().position(|p| p.id == id);
+        let mut ordered: Vec<(usize, usize, usize, &accord_core::compare::BracketFate)> = c
             .brackets
             .iter()
-            .map(|b| {
+            .enumerate()
+            .map(|(i, b)| {
+                let in_new = b.new_paragraph.as_deref().and_then(|id| position(new, id));
+                let in_old = b.old_paragraph.as_deref().and_then(|id| position(old, id));
+                match in_new {
+                    Some(n) => (0, n, i, b),
+                    None => (1, in_old.unwrap_or(usize::MAX), i, b),
+                }
+            })
+            .collect();
+        ordered.sort_by_key(|(gone, at, i, _)| (*gone, *at, *i));
+        let brackets = ordered
+            .into_iter()
+            .map(|(_, _, _, b)| {
                 let fate = match b.fate {
-                    Fate::Chosen => format!("chosen: {}", b.chosen.as_deref().unwrap_or("")),
+                    Fate::Open => "still open".to_string(),
+                    Fate::Kept => "brackets removed, words kept".to_string(),
+                    Fate::Deleted => "deleted with its words".to_string(),
+                    Fate::Chosen => format!("alternative chosen: {}", b.chosen.as_deref().unwrap_or("")),
                     Fate::Reworded => format!("reworded: {}", b.reworded.as_deref().unwrap_or("")),
-                    f => format!("{f:?}").to_lowercase(),
+                    Fate::New => "new in this draft".to_string(),
                 };
-                let at = b.new_paragraph.as_deref().or(b.old_paragraph.as_deref()).unwrap_or("");
-                (at.to_string(), b.text.clone(), fate)
+                let at = match (&b.new_paragraph, &b.old_paragraph) {
+                    (Some(n), _) => number_in(new, n),
+                    (None, Some(o)) => format!("{} (old; paragraph deleted)", number_in(old, o)),
+                    (None, None) => String::new(),
+                };
+                (at, b.text.clone(), fate)
             })
             .collect();
         let none = |v: &Option<String>| v.as_deref().unwrap_or("(none)").to_string();
         ComparisonView {
             title: new.title.as_deref().or(old.title.as_deref()).unwrap_or("Draft").to_string(),
+            sides,
             old_paragraphs: s.old_paragraphs,
             new_paragraphs: s.new_paragraphs,
             substantive: s.classes.get("substantive").copied().unwrap_or(0),
@@ -169,11 +242,20 @@ impl ComparisonView {
             groups,
             brackets,
             front: c.front.iter().map(|f| (f.field.to_string(), none(&f.old), none(&f.new))).collect(),
-            statuses: c
-                .statuses
-                .iter()
-                .map(|st| (st.old.clone(), st.new.clone(), st.from.as_str(), st.to.as_str()))
-                .collect(),
+            statuses: {
+                let mut st: Vec<&accord_core::compare::StatusChange> = c.statuses.iter().collect();
+                st.sort_by_key(|x| position(new, &x.new).unwrap_or(usize::MAX));
+                st.into_iter()
+                    .map(|x| {
+                        (
+                            number_in(old, &x.old),
+                            number_in(new, &x.new),
+                            status_words(x.from),
+                            status_words(x.to),
+                        )
+                    })
+                    .collect()
+            },
         }
     }
 }
@@ -182,16 +264,26 @@ impl ComparisonView {
 /// substantive changes first, old and new side by side with deletions and
 /// insertions marked, links between moved and split paragraphs, readable in print.
 pub fn comparison_html(c: &Comparison, old: &Draft, new: &Draft) -> String {
-    let view = ComparisonView::new(c, old, new);
+    comparison_html_between(c, old, new, Sides::of(old, new))
+}
+
+/// [`comparison_html`], the sides named as `sides` says.
+pub fn comparison_html_between(c: &Comparison, old: &Draft, new: &Draft, sides: Sides) -> String {
+    let view = ComparisonView::between(c, old, new, sides);
     PageTemplate { css: COMPARISON_CSS, body: &view }.render().unwrap_or_default() + "\n"
 }
 
 /// The comparison's body and its styles scoped to `.comparison`, for a page
 /// that embeds it in an element of that class.
 pub fn comparison_fragment(c: &Comparison, old: &Draft, new: &Draft) -> String {
+    comparison_fragment_between(c, old, new, Sides::of(old, new))
+}
+
+/// [`comparison_fragment`], the sides named as `sides` says.
+pub fn comparison_fragment_between(c: &Comparison, old: &Draft, new: &Draft, sides: Sides) -> String {
     static SCOPED: OnceLock<String> = OnceLock::new();
     let css = SCOPED.get_or_init(|| scope_css(COMPARISON_CSS, ".comparison"));
-    let view = ComparisonView::new(c, old, new);
+    let view = ComparisonView::between(c, old, new, sides);
     format!("<style>{css}</style>{}", BodyTemplate { body: &view }.render().unwrap_or_default())
 }
 
@@ -309,5 +401,34 @@ mod tests {
         assert!(html.contains("@media print"));
         let fragment = comparison_fragment(&c, &old, &new);
         assert!(fragment.starts_with("<style>.comparison{") && !fragment.contains("<body>"), "{fragment}");
+    }
+
+    #[test]
+    fn the_comparison_says_what_it_compares_and_lists_brackets_in_the_new_order_in_words() {
+        let old = accord_core::parse("Draft\n\n1. We act [now].\n\n2. We note [x].\n");
+        let new = accord_core::parse("Draft\n\n1. We note x.\n\n2. We act [now].\n\n3. We add [z].\n");
+        let c = accord_core::compare(&old, &new);
+        let sides = Sides { old: "Zero draft, 1 May 2026".into(), new: "Rev.1, 9 May 2026".into() };
+        let html = comparison_html_between(&c, &old, &new, sides);
+        assert!(
+            html.contains("Comparing <strong class=\"side-old\">Zero draft, 1 May 2026</strong>")
+                && html.contains("<strong class=\"side-new\">Rev.1, 9 May 2026</strong>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"side\">Rev.1, 9 May 2026</span>"),
+            "each column says which draft"
+        );
+        let table =
+            html.split("<h2>Brackets, in the order of Rev.1, 9 May 2026</h2>").nth(1).expect("brackets");
+        let rows: Vec<&str> =
+            table.split("<tr><td>").skip(1).map(|r| r.split("</tr>").next().unwrap()).collect();
+        assert_eq!(rows.len(), 3, "{table}");
+        assert!(rows[0].starts_with("1</td><td>[x]</td><td>brackets removed, words kept"), "{rows:?}");
+        assert!(rows[1].starts_with("2</td><td>[now]</td><td>still open"), "{rows:?}");
+        assert!(rows[2].starts_with("3</td><td>[z]</td><td>new in this draft"), "{rows:?}");
+        // Without a process, the drafts are "old" and "new".
+        let plain = comparison_html(&c, &old, &new);
+        assert!(plain.contains("Comparing <strong class=\"side-old\">Old draft</strong>"), "{plain}");
     }
 }

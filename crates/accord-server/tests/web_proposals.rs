@@ -216,11 +216,11 @@ async fn a_sessions_decisions_name_delegations_and_paragraph_numbers() {
         page.text.split("<ol class=\"decisions\">").nth(1).unwrap().split("</ol>").next().unwrap();
     assert!(
         decisions.contains(
-            "<li>Accepted p1 of Nordic group: replace &#34;a high-level meeting&#34; with &#34;a high-level summit&#34; (paragraph 2)</li>"
+            "<li>Accepted proposal 1 of Nordic group: replace &#34;a high-level meeting&#34; with &#34;a high-level summit&#34; (paragraph 2)</li>"
         ),
         "{decisions}"
     );
-    assert!(decisions.contains("<li>Set aside p2 of Estoria: insert"), "{decisions}");
+    assert!(decisions.contains("<li>Set aside proposal 2 of Estoria: insert"), "{decisions}");
     // No log slug (`by nordic`) in front of readers.
     assert!(!decisions.contains("by nordic") && !decisions.contains("by estoria"), "{decisions}");
 }

@@ -248,7 +248,8 @@ impl ProcessState {
     /// Fills in what an action derives from the state, so that the log
     /// records it and a replay reads it instead of computing it again: the
     /// lineage of an imported draft (from `compare`), the text and lineage of
-    /// a produced revision. Whatever a client put there is replaced.
+    /// a produced revision. Whatever a client put there is replaced, except
+    /// the letters of a revision's text (its cover letter, as edited).
     pub fn prepare(&self, action: &mut Action, actor: &Actor) {
         self.prepare_at(action, actor, self.at_ms);
     }
@@ -269,7 +270,18 @@ impl ProcessState {
             }
             Action::ProduceRevision { label, date, canonical: text, lineage, .. } => {
                 if self.latest().is_some() && !label.trim().is_empty() {
-                    let (document, l) = self.next_revision(label, date.as_deref(), actor);
+                    // A request may carry a text for its letters only: the
+                    // cover letter as its signatories edited it. The text
+                    // itself is always the working text's.
+                    let letters = text
+                        .as_deref()
+                        .filter(|t| canonical::is_canonical(t))
+                        .map(|t| canonical::read(t).letters)
+                        .filter(|l| !l.is_empty());
+                    let (mut document, l) = self.next_revision(label, date.as_deref(), actor);
+                    if let Some(letters) = letters {
+                        document.letters = letters;
+                    }
                     *text = Some(canonical::write(&document));
                     *lineage = Some(l);
                 } else {

@@ -201,7 +201,23 @@ impl ProcessState {
             .accepted
             .iter()
             .filter_map(|id| self.proposal(id))
-            .map(|p| format!("{} ({}, paragraph {})", p.id, self.name_of(&p.author), p.paragraph))
+            .map(|p| {
+                // Readers' words: "proposal 6", the paragraph by its number.
+                let name = match p.id.strip_prefix('p') {
+                    Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                        format!("proposal {n}")
+                    }
+                    _ => p.id.clone(),
+                };
+                let number = latest
+                    .document
+                    .paragraphs
+                    .iter()
+                    .find(|q| q.id == p.paragraph)
+                    .and_then(|q| q.number.clone())
+                    .unwrap_or_else(|| p.paragraph.clone());
+                format!("{name} ({}, paragraph {number})", self.name_of(&p.author))
+            })
             .collect();
         if !accepted.is_empty() {
             body.push(format!("It takes in the following proposals: {}.", accepted.join("; ")));

@@ -3,88 +3,15 @@
 //! invitation link for an account), invite observers, and change who reads a
 //! draft.
 //!
-//! Each action is two steps, so that it says what it will do before it does
-//! it: the first checks the action against the process's rules as they
-//! stand ([`dry_run`], recording nothing) and answers a confirmation page in
-//! words; the second, carrying `confirm=yes`, takes it. Who may is
-//! `policy`'s rule, checked at both steps by the workspace.
+//! Each action is two steps ([`confirm::two_step`]), so that it says what it
+//! will do before it does it. Who may is `policy`'s rule, checked at both
+//! steps by the workspace.
 
 use super::*;
 
-use accord_core::negotiation::{Event, Outcome, Participant, ParticipantKind, ProcessInfo};
+use accord_core::negotiation::{Participant, ParticipantKind, ProcessInfo};
 
-/// Checks `action` as `actor` against process `pid` as it stands (a process
-/// not yet created: as a new one), recording nothing: the promise a
-/// confirmation page makes holds when it is confirmed, unless someone
-/// changed the process meanwhile.
-pub(super) fn dry_run(web: &WebState, pid: &str, actor: &Actor, action: &Action) -> Result<(), ApiError> {
-    let check = |s: &ProcessState| {
-        let mut action = action.clone();
-        s.prepare(&mut action, actor);
-        let event = Event {
-            process: pid.to_string(),
-            seq: s.seq + 1,
-            at_ms: web.ws.now_ms().max(s.at_ms),
-            actor: actor.clone(),
-            against: s.latest().map(|d| d.id.clone()),
-            idempotency_key: None,
-            action,
-        };
-        s.check(&event).map_err(ApiError::from)
-    };
-    match web.ws.process(pid) {
-        Some(slot) => check(&*slot.state.read().map_err(|_| ApiError::unavailable("lock"))?),
-        None => check(&ProcessState::new(pid)),
-    }
-}
-
-/// What the first step of a two-step form says.
-pub(super) struct Preview {
-    /// The question: "Register Norland?".
-    pub heading: String,
-    /// What the action will do, in words.
-    pub message: String,
-    /// The confirming button's words.
-    pub confirm_label: &'static str,
-}
-
-/// A form's action in two steps. The first (no `confirm=yes`) checks the
-/// token, the login and the action, and answers the confirmation page; the
-/// second takes the action. `Err` is the page to answer (the confirmation,
-/// or an error going back to `back`); `Ok` the action's outcome.
-/// Scripts asking for JSON take the action at once.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn two_step(
-    web: &WebState,
-    v: &Viewer,
-    headers: &HeaderMap,
-    pid: &str,
-    form: &HashMap<String, String>,
-    action: Result<Action, ApiError>,
-    route: &str,
-    back: &str,
-    preview: impl FnOnce() -> Preview,
-) -> Result<Outcome, Response> {
-    if confirm::confirmed(form) || wants_json(headers) {
-        return run_form(web, v, headers, pid, form, action, back).await;
-    }
-    let fail = |e: ApiError| error_page(v, headers, e, back);
-    check_csrf(v, form).map_err(fail)?;
-    let actor =
-        v.actor_in(pid).ok_or_else(|| fail(ApiError::unauthorized("log in to act in this process")))?;
-    let action = action.map_err(fail)?;
-    dry_run(web, pid, &actor, &action).map_err(fail)?;
-    let p = preview();
-    let ask = confirm::Ask {
-        heading: p.heading,
-        message: p.message,
-        action: route.to_string(),
-        note: None,
-        confirm_label: p.confirm_label,
-        cancel: back.to_string(),
-    };
-    Err(confirm::ask(v, form, ask))
-}
+use super::confirm::{answer, two_step, Ask};
 
 /// A short id for links made of a name: "Ocean Data 2027" → `ocean-data-2027`.
 pub(super) fn slug(name: &str) -> String {
@@ -225,11 +152,11 @@ pub(super) async fn create_process(
     let message = describe_process(&id, &info);
     let heading = format!("Create “{}”?", info.title);
     let action = Ok(Action::CreateProcess { info });
-    let preview = || Preview { heading, message, confirm_label: "Yes, create the process" };
-    match two_step(&web, &v, &headers, &id, &form, action, "/processes", "/", preview).await {
+    let preview =
+        |_: &Actor, _: &Action| Ok(Some(Ask::new("/processes", heading, message, "Yes, create the process")));
+    match two_step(&web, &v, &headers, &id, &form, action, "/", preview).await {
         Ok(_) if wants_json(&headers) => axum::Json(serde_json::json!({ "process": id })).into_response(),
-        Ok(_) => Redirect::to(&format!("/p/{id}#participants-h")).into_response(),
-        Err(r) => r,
+        done => answer(&headers, done, |_| format!("/p/{id}#participants-h")),
     }
 }
 
@@ -299,16 +226,11 @@ pub(super) async fn update_process(
     let message = describe_update(&was, &info);
     let action = Ok(Action::UpdateProcess { info });
     let route = format!("/p/{pid}/settings");
-    let preview = || Preview {
-        heading: "Change the process's description?".into(),
-        message,
-        confirm_label: "Yes, change it",
+    let preview = |_: &Actor, _: &Action| {
+        Ok(Some(Ask::new(route, "Change the process's description?", message, "Yes, change it")))
     };
-    match two_step(&web, &v, &headers, &pid, &form, action, &route, &back, preview).await {
-        Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
-        Ok(_) => Redirect::to(&format!("/p/{pid}")).into_response(),
-        Err(r) => r,
-    }
+    let done = two_step(&web, &v, &headers, &pid, &form, action, &back, preview).await;
+    answer(&headers, done, |_| format!("/p/{pid}"))
 }
 
 /// What producing the revision `action` will make, in words: counts, the
@@ -320,20 +242,9 @@ pub(super) fn revision_preview(
     actor: &Actor,
     action: &Action,
 ) -> Result<String, ApiError> {
+    let action = confirm::dry_run(web, pid, actor, action)?;
     let slot = web.ws.process(pid).ok_or_else(|| ApiError::not_found(format!("no process `{pid}`")))?;
     let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
-    let mut action = action.clone();
-    s.prepare(&mut action, actor);
-    let event = Event {
-        process: pid.to_string(),
-        seq: s.seq + 1,
-        at_ms: web.ws.now_ms().max(s.at_ms),
-        actor: actor.clone(),
-        against: s.latest().map(|d| d.id.clone()),
-        idempotency_key: None,
-        action: action.clone(),
-    };
-    s.check(&event).map_err(ApiError::from)?;
     let (
         Action::ProduceRevision { label, publication, canonical: Some(text), lineage: Some(lineage), .. },
         Some(prev),
@@ -369,7 +280,7 @@ pub(super) fn revision_preview(
                 .as_ref()
                 .map(|[_, para]| format!(", paragraph {}", number(&prev.document, para)))
                 .unwrap_or_default();
-            format!("{} ({}{on})", p.id, s.name_of(&p.author))
+            format!("{} ({}{on})", compilation::proposal_name(&p.id), s.name_of(&p.author))
         })
         .collect();
     m.push_str(&match accepted.as_slice() {
@@ -406,6 +317,74 @@ pub(super) fn revision_preview(
         m.push_str(&format!(" Its cover letter, from {}, begins: “{opening}{more}”", letter.sender));
     }
     Ok(m)
+}
+
+/// The cover letter of the revision `action` will make, as the text box of
+/// the confirmation shows it for editing: the generated body, then what a
+/// co-facilitator adds before signing — the paragraphs to focus on (where
+/// brackets remain), the next informal sessions (date, time, room) and the
+/// focal points. Paragraphs separated by an empty line.
+pub(super) fn cover_letter_draft(
+    web: &WebState,
+    pid: &str,
+    actor: &Actor,
+    action: &Action,
+) -> Result<String, ApiError> {
+    let Action::ProduceRevision { canonical: Some(text), .. } = confirm::dry_run(web, pid, actor, action)?
+    else {
+        return Ok(String::new());
+    };
+    let new = accord_core::canonical::read(&text);
+    let mut body: Vec<String> = new.letters.first().map(|l| l.body.clone()).unwrap_or_default();
+    let open: Vec<String> = new
+        .paragraphs
+        .iter()
+        .filter(|p| !p.brackets.is_empty() && !matches!(p.status, Status::Agreed | Status::AgreedAdRef))
+        .filter_map(|p| p.number.clone())
+        .collect();
+    if !open.is_empty() {
+        body.push(format!(
+            "We invite delegations to focus on {} {}, where brackets remain.",
+            if open.len() == 1 { "paragraph" } else { "paragraphs" },
+            and_list(&open)
+        ));
+    }
+    let slot = web.ws.process(pid).ok_or_else(|| ApiError::not_found(format!("no process `{pid}`")))?;
+    let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
+    let now = accord_core::negotiation::clock::rfc3339_in(web.ws.now_ms(), s.time_zone());
+    let today = now.get(..10).unwrap_or_default();
+    let next: Vec<String> = s
+        .sessions
+        .iter()
+        .filter(|x| x.date.as_str() >= today)
+        .map(|x| forms::session_title(x).replacen("Informal session of ", "", 1).replace(" · ", " in "))
+        .collect();
+    match next.as_slice() {
+        [] => {}
+        [one] => body.push(format!("The next informal session will be held on {one}.")),
+        many => body.push(format!("The next informal sessions will be held on {}.", and_list(many))),
+    }
+    let focal: Vec<String> = web
+        .ws
+        .focal_points(pid)
+        .into_iter()
+        .filter(|f| f.actor.starts_with("co-facilitator:") || f.actor.starts_with("secretariat:"))
+        .map(|f| format!("{} ({})", f.name, f.email))
+        .collect();
+    if !focal.is_empty() {
+        body.push(format!("For any question, please contact {}.", and_list(&focal)));
+    }
+    body.push("Please accept, Excellency, the assurances of our highest consideration.".into());
+    Ok(body.join("\n\n"))
+}
+
+/// "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -503,9 +482,9 @@ pub(super) async fn register(
     let participant = Participant { id: id.clone(), name: name.clone(), kind, members: member_ids };
     let action = Ok(Action::AddParticipant { participant });
     let heading = format!("Register {name}?");
-    let preview = || Preview { heading, message, confirm_label: "Yes, register it" };
     let route = format!("/p/{pid}/participants");
-    match two_step(&web, &v, &headers, &pid, &form, action, &route, &back, preview).await {
+    let preview = |_: &Actor, _: &Action| Ok(Some(Ask::new(route, heading, message, "Yes, register it")));
+    match two_step(&web, &v, &headers, &pid, &form, action, &back, preview).await {
         Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
         Ok(_) if kind == ParticipantKind::Group => Redirect::to(&back).into_response(),
         Ok(_) => {
@@ -619,12 +598,10 @@ pub(super) async fn publication(
     };
     let action = publication.map(|publication| Action::Publish { draft: did.clone(), publication });
     let route = format!("/p/{pid}/drafts/{did}/publication");
-    let preview = || Preview { heading, message, confirm_label: "Yes, change who reads it" };
-    match two_step(&web, &v, &headers, &pid, &form, action, &route, &back, preview).await {
-        Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
-        Ok(_) => Redirect::to(&back).into_response(),
-        Err(r) => r,
-    }
+    let preview =
+        |_: &Actor, _: &Action| Ok(Some(Ask::new(route, heading, message, "Yes, change who reads it")));
+    let done = two_step(&web, &v, &headers, &pid, &form, action, &back, preview).await;
+    answer(&headers, done, |_| back.clone())
 }
 
 #[cfg(test)]

@@ -168,7 +168,7 @@ impl WebState {
         if let Some(a) = self.articles.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return a;
         }
-        let a: Arc<str> = super::draft_article(document).into();
+        let a: Arc<str> = super::draft_article(process, draft, document).into();
         if let Ok(mut m) = self.articles.lock() {
             m.insert(key, a.clone());
         }

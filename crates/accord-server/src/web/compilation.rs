@@ -8,12 +8,17 @@ use accord_core::negotiation::ProposalState;
 /// A proposal as the compilation shows it.
 pub struct PropView {
     id: String,
+    /// Its name for readers: "proposal 7".
+    label: String,
     author: String,
     tabled_by: String,
     what: String,
     rationale: String,
     supporters: String,
     opponents: String,
+    /// The viewer's own stance on it, in words ("Norway supports it; the
+    /// Nordic group opposes it"), empty when it has none.
+    stance: String,
     /// In the viewer's name or one of its groups' (no support or opposition).
     own: bool,
     /// The viewer may revise or withdraw it (tabled it, or speaks for the group).
@@ -71,7 +76,7 @@ pub(super) struct CompilationPage {
     /// The session decisions go to by default: the latest one that has
     /// begun (by its date), none before the first.
     current_session: String,
-    kinds: [(&'static str, &'static str); 7],
+    kinds: [(&'static str, &'static str); 9],
     /// Why a proposal on no paragraph of the page was refused.
     refusal: String,
 }
@@ -91,18 +96,121 @@ pub struct Typed {
     pub on_behalf_of: String,
     /// The rationale.
     pub rationale: String,
-    /// Why it was not tabled.
+    /// The paragraph number a moved paragraph follows.
+    pub after: String,
+    /// The agreed language it rests on.
+    pub citation: String,
+    /// Why it was not tabled (empty: it was not refused).
     pub error: String,
+    /// What the paragraph will read once the proposal is accepted, the change
+    /// marked (HTML, escaped): the preview before tabling.
+    pub preview: String,
+}
+
+/// Why the compilation is shown again with a proposal form as typed.
+pub(super) enum Again {
+    /// The proposal was refused.
+    Refused(ApiError),
+    /// The viewer asked for a preview (HTML of what the paragraph will read).
+    Preview(String),
+}
+
+/// A proposal's name for readers: `p7` → "proposal 7" (another id as it is).
+pub(super) fn proposal_name(id: &str) -> String {
+    match id.strip_prefix('p') {
+        Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => format!("proposal {n}"),
+        _ => id.to_string(),
+    }
+}
+
+/// [`proposal_name`] opening a sentence: "Proposal 7".
+pub(super) fn proposal_title(id: &str) -> String {
+    let name = proposal_name(id);
+    let mut c = name.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// What tabling `action` proposes, shown before it is tabled: the paragraph
+/// as it will read once accepted, the change marked (HTML, escaped).
+pub(super) fn tabling_preview(s: &ProcessState, action: &Action) -> Result<String, ApiError> {
+    let Action::TableProposal { draft, paragraph, edit, .. } = action else {
+        return Err(ApiError::bad_request("not a proposal"));
+    };
+    let d = s.draft(draft).ok_or_else(|| ApiError::not_found("no such draft"))?;
+    let k = d
+        .document
+        .paragraphs
+        .iter()
+        .position(|p| p.id == *paragraph)
+        .ok_or_else(|| ApiError::not_found("no such paragraph"))?;
+    let para = &d.document.paragraphs[k];
+    let number = para.number.clone().unwrap_or_default();
+    let number_of = |id: &str| {
+        d.document.paragraphs.iter().find(|p| p.id == id).and_then(|p| p.number.clone()).unwrap_or_default()
+    };
+    let html = |p: &accord_core::Paragraph, changed: &[(u32, u32)]| {
+        format!(
+            "<p dir=\"auto\"><span class=\"num\">{}</span> {}</p>",
+            esc(&p.number.clone().unwrap_or_default()),
+            markup::paragraph_html_marked(p, changed)
+        )
+    };
+    Ok(match edit {
+        Edit::DeleteParagraph => {
+            format!("<p>Paragraph {} is deleted:</p><del>{}</del>", esc(&number), html(para, &[]))
+        }
+        Edit::MoveParagraph { after } => format!(
+            "<p>Paragraph {} moves {}.</p>",
+            esc(&number),
+            match after {
+                Some(a) => format!("after paragraph {}", esc(&number_of(a))),
+                None => "to the top of the text".to_string(),
+            }
+        ),
+        Edit::AddParagraph { text } => {
+            let mut doc = d.document.clone();
+            let mut added = para.clone();
+            added.text = text.clone();
+            added.number = Some(String::new());
+            doc.paragraphs.insert(k + 1, added);
+            let doc = accord_core::canonical::read(&accord_core::canonical::write(&doc));
+            let new = &doc.paragraphs[k + 1];
+            let all = [(0, new.text.chars().count() as u32)];
+            format!("<p>A new paragraph after paragraph {}:</p>{}", esc(&number), html(new, &all))
+        }
+        _ => {
+            let span = edit.span().unwrap_or_default();
+            let quote: String =
+                para.text.chars().skip(span[0] as usize).take((span[1] - span[0]) as usize).collect();
+            let text = accord_core::negotiation::apply_edit(&para.text, edit, &quote, "")
+                .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))?;
+            let mut doc = d.document.clone();
+            doc.paragraphs[k].text = text;
+            // Brackets derive from the whole text, by the parser's own rules.
+            let doc = accord_core::canonical::read(&accord_core::canonical::write(&doc));
+            let new = doc.paragraphs.iter().find(|p| p.id == *paragraph).unwrap_or(&doc.paragraphs[k]);
+            let changed = live::changed_spans(&para.text, &new.text);
+            let taken_out = match edit {
+                Edit::Replace { .. } | Edit::Delete { .. } if !quote.trim().is_empty() => {
+                    format!("<p class=\"muted\">Taken out: <del>{}</del></p>", esc(&quote))
+                }
+                _ => String::new(),
+            };
+            format!("<p>Paragraph {} will read:</p>{}{taken_out}", esc(&number), html(new, &changed))
+        }
+    })
 }
 
 /// The kinds of change the proposal form offers: stable name, words.
-pub(super) const KINDS: [(&str, &str); 7] = [
+pub(super) const KINDS: [(&str, &str); 9] = [
     ("replace", "Replace words"),
     ("insert", "Insert after words"),
     ("delete", "Delete words"),
     ("bracket", "Bracket words"),
+    ("unbracket", "Remove the brackets around words, keep the text"),
     ("alternatives", "Offer alternatives to words"),
     ("add-paragraph", "Add a paragraph after this one"),
+    ("move-paragraph", "Move this paragraph"),
     ("delete-paragraph", "Delete this paragraph"),
 ];
 
@@ -122,9 +230,34 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
         _ => None,
     };
     let names_of = |ids: &[String]| ids.iter().map(|i| s.name_of(i)).collect::<Vec<_>>().join(", ");
+    // Whom the viewer speaks for: its delegation, then its groups.
+    let mut names = Vec::new();
+    if let Some(d) = &own {
+        names.push((d.clone(), s.name_of(d)));
+        for g in s.participants.iter().filter(|g| g.members.contains(d)) {
+            names.push((g.id.clone(), g.name.clone()));
+        }
+    }
+    let stance_of = |q: &accord_core::negotiation::Proposal| {
+        let said: Vec<String> = names
+            .iter()
+            .filter_map(|(id, name)| {
+                if q.supporters.contains(id) {
+                    Some(format!("{name} supports it"))
+                } else if q.opponents.contains(id) {
+                    Some(format!("{name} opposes it"))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        said.join("; ")
+    };
     let proposals_visible = policy::may_read_proposals(&s, a);
     let view = |q: &accord_core::negotiation::Proposal| PropView {
         id: q.id.clone(),
+        label: proposal_name(&q.id),
+        stance: stance_of(q),
         author: s.name_of(&q.author),
         tabled_by: if q.tabled_by == q.author { String::new() } else { s.name_of(&q.tabled_by) },
         what: q.describe(),
@@ -181,13 +314,6 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
             }
         })
         .collect();
-    let mut names = Vec::new();
-    if let Some(d) = &own {
-        names.push((d.clone(), s.name_of(d)));
-        for g in s.participants.iter().filter(|g| g.members.contains(d)) {
-            names.push((g.id.clone(), g.name.clone()));
-        }
-    }
     Ok(CompilationPage {
         frame: frame(v),
         nav: nav(&s, a),
@@ -219,19 +345,24 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
     })
 }
 
-/// The compilation again, the refused proposal form open and filled as it
-/// was typed, the refusal above it (the status is the refusal's).
-pub(super) fn proposal_refused(
+/// The compilation again, the proposal form open and filled as it was
+/// typed: above it the refusal (the status is the refusal's), or the
+/// preview the viewer asked for.
+pub(super) fn proposal_again(
     web: &WebState,
     v: &Viewer,
     headers: &HeaderMap,
     pid: &str,
     form: &HashMap<String, String>,
-    e: ApiError,
+    again: Again,
 ) -> Response {
-    let keep =
-        !wants_json(headers) && !matches!(e.status, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS);
+    let keep = !wants_json(headers)
+        && !matches!(&again, Again::Refused(e) if matches!(e.status, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS));
     let page_again = keep.then(|| compilation_view(web, v, pid).ok()).flatten();
+    let (error, preview, status) = match &again {
+        Again::Refused(e) => (e.message.clone(), String::new(), e.status),
+        Again::Preview(html) => (String::new(), html.clone(), StatusCode::OK),
+    };
     match page_again {
         Some(mut c) => {
             let typed = Typed {
@@ -241,17 +372,28 @@ pub(super) fn proposal_refused(
                 text: field(form, "text").to_string(),
                 on_behalf_of: field(form, "on_behalf_of").to_string(),
                 rationale: field(form, "rationale").to_string(),
-                error: e.message.clone(),
+                after: field(form, "after").to_string(),
+                citation: field(form, "citation").to_string(),
+                error: error.clone(),
+                preview,
             };
             match c.paragraphs.iter_mut().find(|p| p.id == typed.paragraph) {
                 Some(p) => p.typed = Some(typed),
-                None => c.refusal = e.message.clone(),
+                None => c.refusal = error,
             }
             let mut r = page(v, &c);
-            *r.status_mut() = e.status;
+            *r.status_mut() = status;
             r
         }
-        None => error_page(v, headers, e, &format!("/p/{pid}/compilation")),
+        None => match again {
+            Again::Refused(e) => error_page(v, headers, e, &format!("/p/{pid}/compilation")),
+            Again::Preview(_) => error_page(
+                v,
+                headers,
+                ApiError::bad_request("no preview here"),
+                &format!("/p/{pid}/compilation"),
+            ),
+        },
     }
 }
 

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use accord_core::negotiation::{clock, policy, rfc3339, Action, Actor, SilenceState};
 
 use super::auth::{Viewer, WebState};
-use super::forms::{act, field};
+use super::forms::{act, at_once, field};
 use super::Web;
 use crate::error::ApiError;
 
@@ -182,7 +182,7 @@ pub(super) async fn action(
         },
         other => Err(ApiError::not_found(format!("no end-game action `{other}`"))),
     };
-    act(&web, &v, &headers, &pid, &form, action, &format!("/p/{pid}#endgame")).await
+    act(&web, &v, &headers, &pid, &form, action, &format!("/p/{pid}#endgame"), at_once).await
 }
 
 /// `GET /p/{p}/feed.atom`: the process's public drafts, newest first (RFC

@@ -4,8 +4,15 @@
 
 use super::*;
 
-/// Runs an action from a form, then goes back (or answers JSON).
-pub(super) async fn act(
+/// The preview of a form that needs no confirmation: its action is taken at once.
+pub(super) fn at_once<'a>(_: &Actor, _: &Action) -> Result<Option<confirm::Ask<'a>>, ApiError> {
+    Ok(None)
+}
+
+/// Runs an action from a form, in two steps when `preview` asks for one
+/// ([`confirm::two_step`]), then goes back (or answers JSON).
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn act<'a>(
     web: &WebState,
     v: &Viewer,
     headers: &HeaderMap,
@@ -13,13 +20,11 @@ pub(super) async fn act(
     form: &HashMap<String, String>,
     action: Result<Action, ApiError>,
     back: &str,
+    preview: impl FnOnce(&Actor, &Action) -> Result<Option<confirm::Ask<'a>>, ApiError>,
 ) -> Response {
     let back = back_of(pid, form, back);
-    match run_form(web, v, headers, pid, form, action, &back).await {
-        Ok(outcome) if wants_json(headers) => axum::Json(outcome).into_response(),
-        Ok(_) => Redirect::to(&back).into_response(),
-        Err(r) => r,
-    }
+    let done = confirm::two_step(web, v, headers, pid, form, action, &back, preview).await;
+    confirm::answer(headers, done, |_| back.clone())
 }
 
 /// Where a form goes back to: its own `back` field when it is a page of
@@ -138,10 +143,15 @@ pub(super) fn proposal_from_form(
                 .filter(|a| !a.is_empty())
                 .collect(),
         },
+        "unbracket" => unbracket(para, find)?,
         "add-paragraph" => Edit::AddParagraph { text: need_text("new paragraph's text")? },
         "delete-paragraph" => Edit::DeleteParagraph,
+        "move-paragraph" => {
+            Edit::MoveParagraph { after: move_after(&latest.document, para, field(form, "after"))? }
+        }
         other => return Err(ApiError::bad_request(format!("unknown kind of change `{other}`"))),
     };
+    let citation = field(form, "citation").trim();
     let rationale = field(form, "rationale").trim();
     let on_behalf_of = match field(form, "on_behalf_of") {
         "" => own.to_string(),
@@ -153,8 +163,78 @@ pub(super) fn proposal_from_form(
         on_behalf_of,
         edit,
         rationale: (!rationale.is_empty()).then(|| rationale.to_string()),
-        citation: None,
+        citation: (!citation.is_empty()).then(|| citation.to_string()),
     })
+}
+
+/// "Remove the brackets, keep the text": the innermost bracket of `para`
+/// around the words `find` (the paragraph's only bracket when no words are
+/// given) replaced by what it holds.
+fn unbracket(para: &accord_core::Paragraph, find: &str) -> Result<Edit, ApiError> {
+    let invalid = |m: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m);
+    let bracket = if find.trim().is_empty() {
+        match para.brackets.as_slice() {
+            [one] => one,
+            [] => return Err(invalid("the paragraph has no brackets to remove".into())),
+            _ => {
+                return Err(invalid(
+                    "the paragraph has several brackets: give words of the one to remove".into(),
+                ))
+            }
+        }
+    } else {
+        let [a, b] = span_of(&para.text, find)?;
+        para.brackets
+            .iter()
+            .filter(|x| x.start <= a && b <= x.end)
+            .max_by_key(|x| x.depth)
+            .ok_or_else(|| invalid(format!("“{find}” is not inside brackets")))?
+    };
+    if bracket.opens_before || bracket.closes_after {
+        return Err(invalid(
+            "that bracket runs across paragraphs; propose replacing the words instead".into(),
+        ));
+    }
+    if bracket.alternatives.is_some() || bracket.follows_bracket {
+        return Err(invalid(format!(
+            "{} holds alternatives: propose the wording you want with “Replace words” instead",
+            bracket.text
+        )));
+    }
+    let chars: Vec<char> = bracket.text.chars().collect();
+    let inner: String = match chars.as_slice() {
+        ['[', inner @ .., ']'] => inner.iter().collect(),
+        _ => return Err(invalid(format!("{} is not a whole bracket of the paragraph", bracket.text))),
+    };
+    Ok(Edit::Replace { span: [bracket.start, bracket.end], text: inner })
+}
+
+/// The paragraph a moved paragraph follows: `after` is a paragraph number
+/// of `draft` ("first" or empty: to the top).
+fn move_after(
+    draft: &accord_core::Draft,
+    para: &accord_core::Paragraph,
+    after: &str,
+) -> Result<Option<String>, ApiError> {
+    let after = after.trim();
+    let after =
+        after.strip_prefix("paragraph").or_else(|| after.strip_prefix("Paragraph")).map_or(after, str::trim);
+    if after.is_empty() || after.eq_ignore_ascii_case("first") || after == "0" {
+        return Ok(None);
+    }
+    let target = draft.paragraphs.iter().find(|p| p.number.as_deref() == Some(after)).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("there is no paragraph {after}; give the number of the paragraph it should follow"),
+        )
+    })?;
+    if target.id == para.id {
+        return Err(ApiError::bad_request(
+            "a paragraph cannot follow itself: give another paragraph's number",
+        ));
+    }
+    Ok(Some(target.id.clone()))
 }
 
 pub(super) async fn table_proposal(
@@ -180,15 +260,37 @@ pub(super) async fn table_proposal(
         return error_page(&v, &headers, e, &back);
     }
     // A refusal keeps what was typed: the compilation again, the form filled.
+    let refused =
+        |e| compilation::proposal_again(&web, &v, &headers, &pid, &form, compilation::Again::Refused(e));
     let action = match action {
         Ok(a) => a,
-        Err(e) => return compilation::proposal_refused(&web, &v, &headers, &pid, &form, e),
+        Err(e) => return refused(e),
     };
+    // "Preview": what the paragraph will read, checked as tabling would be,
+    // nothing recorded; the form again below it.
+    if field(&form, "step") == "preview" && !wants_json(&headers) {
+        let preview = v
+            .actor_in(&pid)
+            .ok_or_else(|| ApiError::unauthorized("log in to table proposals"))
+            .and_then(|actor| confirm::dry_run(&web, &pid, &actor, &action))
+            .and_then(|checked| with_state(&web, &pid, |s| compilation::tabling_preview(s, &checked)));
+        return match preview {
+            Ok(html) => compilation::proposal_again(
+                &web,
+                &v,
+                &headers,
+                &pid,
+                &form,
+                compilation::Again::Preview(html),
+            ),
+            Err(e) => refused(e),
+        };
+    }
     match run_action(&web, &v, &pid, action).await {
         Ok(outcome) if wants_json(&headers) => axum::Json(outcome).into_response(),
         Ok(o) => Redirect::to(&format!("/p/{pid}/compilation#proposal-{}", o.proposal.unwrap_or_default()))
             .into_response(),
-        Err(e) => compilation::proposal_refused(&web, &v, &headers, &pid, &form, e),
+        Err(e) => refused(e),
     }
 }
 
@@ -207,7 +309,7 @@ pub(super) async fn proposal_visibility(
     }
     .map(|visibility| Action::SetProposalVisibility { visibility });
     let back = format!("/p/{pid}/compilation");
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    act(&web, &v, &headers, &pid, &form, action, &back, at_once).await
 }
 
 pub(super) async fn proposal_action(
@@ -271,20 +373,18 @@ pub(super) async fn proposal_action(
     };
     let back = format!("/p/{pid}/compilation");
     // Withdrawing cannot be undone: a second step, said in words.
-    if verb == "withdraw" && !confirm::confirmed(&form) && !wants_json(&headers) {
-        if let Some(message) = withdrawal(&web, &pid, &proposal) {
-            let ask = confirm::Ask {
-                heading: format!("Withdraw {proposal}?"),
+    let preview = |_: &Actor, _: &Action| {
+        Ok((verb == "withdraw").then(|| withdrawal(&web, &pid, &proposal)).flatten().map(|message| {
+            confirm::Ask::new(
+                format!("/p/{pid}/proposals/{proposal}/withdraw"),
+                format!("Withdraw {}?", compilation::proposal_name(&proposal)),
                 message,
-                action: format!("/p/{pid}/proposals/{proposal}/withdraw"),
-                note: None,
-                confirm_label: "Yes, withdraw it",
-                cancel: format!("{back}#proposal-{proposal}"),
-            };
-            return confirm::ask(&v, &form, ask);
-        }
-    }
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+                "Yes, withdraw it",
+            )
+            .cancel_to(format!("{back}#proposal-{proposal}"))
+        }))
+    };
+    act(&web, &v, &headers, &pid, &form, action, &back, preview).await
 }
 
 /// What withdrawing `proposal` does, in words (`None`: no such proposal,
@@ -294,11 +394,16 @@ fn withdrawal(web: &WebState, pid: &str, proposal: &str) -> Option<String> {
     let s = slot.state.read().ok()?;
     let p = s.proposal(proposal)?;
     let stances = p.supporters.len() + p.opponents.len();
+    let number = s
+        .draft(&p.draft)
+        .and_then(|d| d.document.paragraphs.iter().find(|q| q.id == p.paragraph))
+        .and_then(|q| q.number.clone())
+        .unwrap_or_else(|| p.paragraph.clone());
     Some(format!(
-        "{proposal} ({} on paragraph {}: {}) leaves the compilation for good{}; it cannot be tabled \
+        "{} ({} on paragraph {number}: {}) leaves the compilation for good{}; it cannot be tabled \
          again, only a new proposal can. The withdrawal is recorded with your delegation's name.",
+        compilation::proposal_title(proposal),
         s.name_of(&p.author),
-        p.paragraph,
         p.describe(),
         if stances == 0 { String::new() } else { format!(", with its {stances} supports and oppositions") },
     ))
@@ -421,26 +526,23 @@ pub(super) async fn working_action(
         other => Err(ApiError::not_found(format!("no action `{other}` on paragraphs"))),
     });
     // Taking an agreed paragraph back is a second step, said in words.
-    if let Ok(Action::SetStatus { status, .. }) = &action {
-        if !confirm::confirmed(&form) && !wants_json(&headers) {
-            if let Some((number, was)) = reopened(&web, &pid, &paragraph, *status) {
-                let ask = confirm::Ask {
-                    heading: format!("Reopen paragraph {number}?"),
-                    message: format!(
-                        "Paragraph {number} is {was}. Setting it to “{}” takes it back to negotiation; \
-                         the change is recorded with your name and the note below.",
-                        STATUSES.iter().find(|s| s.0 == status.as_str()).map_or("", |s| s.1)
-                    ),
-                    action: format!("/p/{pid}/working/{paragraph}/status"),
-                    note: Some(("note", "Why (shown with the status)")),
-                    confirm_label: "Yes, reopen it",
-                    cancel: back,
-                };
-                return confirm::ask(&v, &form, ask);
-            }
-        }
-    }
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    let preview = |_: &Actor, action: &Action| {
+        let Action::SetStatus { status, .. } = action else { return Ok(None) };
+        Ok(reopened(&web, &pid, &paragraph, *status).map(|(number, was)| {
+            confirm::Ask::new(
+                format!("/p/{pid}/working/{paragraph}/status"),
+                format!("Reopen paragraph {number}?"),
+                format!(
+                    "Paragraph {number} is {was}. Setting it to “{}” takes it back to negotiation; \
+                     the change is recorded with your name and the note below.",
+                    STATUSES.iter().find(|s| s.0 == status.as_str()).map_or("", |s| s.1)
+                ),
+                "Yes, reopen it",
+            )
+            .with_note("note", "Why (shown with the status)")
+        }))
+    };
+    act(&web, &v, &headers, &pid, &form, action, &back, preview).await
 }
 
 /// The paragraph's number and current status in words, when setting it to
@@ -483,7 +585,7 @@ pub(super) async fn bracket_action(
         })
     });
     let back = format!("/p/{pid}/working#para-{paragraph}");
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    act(&web, &v, &headers, &pid, &form, action, &back, at_once).await
 }
 
 pub(super) async fn produce_revision(
@@ -499,40 +601,102 @@ pub(super) async fn produce_revision(
         _ => Publication::Circulated,
     };
     let date = Some(field(&form, "date").trim().to_string()).filter(|d| !d.is_empty());
-    let action = Ok(Action::ProduceRevision {
+    let mut action = Ok(Action::ProduceRevision {
         label: field(&form, "label").trim().to_string(),
         date,
         publication,
         canonical: None,
         lineage: None,
     });
+    // The confirmed step carries the cover letter as the co-facilitators
+    // edited it: it goes with the revision (its text is the working text's).
+    if confirm::confirmed(&form) && !field(&form, "letter").trim().is_empty() {
+        action = action.and_then(|a| with_letter(&web, &v, &pid, a, field(&form, "letter")));
+    }
     let back = format!("/p/{pid}");
     // The first step says what the revision will be: counts, what is taken
-    // in, the new numbering and the cover letter.
-    if !confirm::confirmed(&form) && !wants_json(&headers) {
-        let fail = |e: ApiError| error_page(&v, &headers, e, &format!("/p/{pid}/compilation"));
-        if let Err(e) = check_csrf(&v, &form) {
-            return fail(e);
-        }
-        let Some(actor) = v.actor_in(&pid) else {
-            return fail(ApiError::unauthorized("log in to act in this process"));
-        };
-        let Ok(a) = &action else { return fail(ApiError::bad_request("the revision could not be read")) };
-        let message = match admin::revision_preview(&web, &pid, &actor, a) {
-            Ok(m) => m,
-            Err(e) => return fail(e),
-        };
-        let ask = confirm::Ask {
-            heading: format!("Produce {}?", field(&form, "label").trim()),
-            message,
-            action: format!("/p/{pid}/revisions"),
-            note: None,
-            confirm_label: "Yes, produce the revision",
-            cancel: format!("/p/{pid}/working"),
-        };
-        return confirm::ask(&v, &form, ask);
+    // in, the new numbering, and the cover letter to edit before it goes.
+    let preview = |actor: &Actor, a: &Action| {
+        let message = admin::revision_preview(&web, &pid, actor, a)?;
+        let letter = admin::cover_letter_draft(&web, &pid, actor, a)?;
+        Ok(Some(
+            confirm::Ask::new(
+                format!("/p/{pid}/revisions"),
+                format!("Produce {}?", field(&form, "label").trim()),
+                message,
+                "Yes, produce the revision",
+            )
+            .with_area(
+                "letter",
+                "The cover letter, as it will be circulated (edit it here; paragraphs separated by an empty line)",
+                letter,
+            )
+            .cancel_to(format!("/p/{pid}/working")),
+        ))
+    };
+    act(&web, &v, &headers, &pid, &form, action, &back, preview).await
+}
+
+/// The most a cover letter's body may hold, in characters.
+const LETTER_MAX_CHARS: usize = 20_000;
+
+/// `action` (a revision) with its cover letter's body replaced by `letter`
+/// (paragraphs separated by an empty line): the revision's text as it would
+/// be made now, carrying the edited letter.
+fn with_letter(
+    web: &WebState,
+    v: &Viewer,
+    pid: &str,
+    action: Action,
+    letter: &str,
+) -> Result<Action, ApiError> {
+    if letter.chars().count() > LETTER_MAX_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "the cover letter is longer than {LETTER_MAX_CHARS} characters; nothing was produced"
+        )));
     }
-    act(&web, &v, &headers, &pid, &form, action, &back).await
+    if letter.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(ApiError::bad_request("the cover letter holds control characters; nothing was produced"));
+    }
+    let actor = v.actor_in(pid).ok_or_else(|| ApiError::unauthorized("log in to act in this process"))?;
+    let Action::ProduceRevision { label, date, publication, canonical: Some(text), .. } =
+        confirm::dry_run(web, pid, &actor, &action)?
+    else {
+        return Ok(action);
+    };
+    let mut document = accord_core::canonical::read(&text);
+    if document.letters.is_empty() {
+        document.letters.push(accord_core::Letter::default());
+    }
+    document.letters[0].body = letter_paragraphs(letter);
+    Ok(Action::ProduceRevision {
+        label,
+        date,
+        publication,
+        canonical: Some(accord_core::canonical::write(&document)),
+        lineage: None,
+    })
+}
+
+/// A letter typed in a text box as its paragraphs: separated by an empty
+/// line, the lines of each joined by a space.
+pub(super) fn letter_paragraphs(letter: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in letter.lines().map(str::trim) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
+    }
+    out
 }
 
 /// A session as the pages show it.
@@ -578,7 +742,7 @@ pub(super) fn decision_words(
                 Some(p) => format!(
                     "{} {} of {}: {}{on}",
                     if d.summary.starts_with("accepted") { "Accepted" } else { "Set aside" },
-                    p.id,
+                    compilation::proposal_name(&p.id),
                     s.name_of(&p.author),
                     p.describe()
                 ),
@@ -712,7 +876,7 @@ pub(super) async fn schedule_session(
         field(&form, "room").trim().to_string(),
     );
     let agenda = with_state(&web, &pid, |s| paragraphs_by_number(s, field(&form, "agenda")));
-    let preview_of = {
+    let line = with_state(&web, &pid, |s| {
         let session = accord_core::negotiation::Session {
             id: String::new(),
             date: date.clone(),
@@ -721,25 +885,24 @@ pub(super) async fn schedule_session(
             agenda: agenda.as_ref().cloned().unwrap_or_default(),
             decisions: Vec::new(),
         };
-        let line = with_state(&web, &pid, |s| Ok(session_line(s, &session))).unwrap_or_default();
-        move || {
-            admin::Preview {
-            heading: "Schedule this session?".into(),
-            message: format!(
-                "Schedule: {line}. Every delegation of the process sees it on the sessions page and the                  process's home; decisions can then be recorded in it."
-            ),
-            confirm_label: "Yes, schedule it",
-        }
-        }
-    };
+        Ok(session_line(s, &session))
+    })
+    .unwrap_or_default();
     let action = agenda.map(|agenda| Action::ScheduleSession { date, time, room, agenda });
     let back = format!("/p/{pid}/sessions");
-    let route = back.clone();
-    match admin::two_step(&web, &v, &headers, &pid, &form, action, &route, &back, preview_of).await {
-        Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
-        Ok(o) => Redirect::to(&format!("{back}#session-{}", o.session.unwrap_or_default())).into_response(),
-        Err(r) => r,
-    }
+    let preview = |_: &Actor, _: &Action| {
+        Ok(Some(confirm::Ask::new(
+            back.clone(),
+            "Schedule this session?",
+            format!(
+                "Schedule: {line}. Every delegation of the process sees it on the sessions page and the \
+                 process's home; decisions can then be recorded in it."
+            ),
+            "Yes, schedule it",
+        )))
+    };
+    let done = confirm::two_step(&web, &v, &headers, &pid, &form, action, &back, preview).await;
+    confirm::answer(&headers, done, |o| format!("{back}#session-{}", o.session.clone().unwrap_or_default()))
 }
 
 /// `POST /p/{process}/sessions/{session}/decisions`: a decision of the
@@ -755,15 +918,18 @@ pub(super) async fn record_decision(
     let paragraphs = with_state(&web, &pid, |s| paragraphs_by_number(s, field(&form, "paragraphs")));
     let message = with_state(&web, &pid, |s| {
         let title = s.sessions.iter().find(|x| x.id == session).map(session_title).unwrap_or_default();
-        let numbers: Vec<String> =
-            paragraphs.as_ref().map(|ps| ps.iter().map(|p| number_in_working(s, p)).collect()).unwrap_or_default();
+        let numbers: Vec<String> = paragraphs
+            .as_ref()
+            .map(|ps| ps.iter().map(|p| number_in_working(s, p)).collect())
+            .unwrap_or_default();
         let on = match numbers.as_slice() {
             [] => String::new(),
             [one] => format!(" (on paragraph {one})"),
             many => format!(" (on paragraphs {})", many.join(", ")),
         };
         Ok(format!(
-            "Record in the {}: “{text}”{on}. It is recorded with your name and shown to every delegation;              a record is not removed, only followed by another.",
+            "Record in the {}: “{text}”{on}. It is recorded with your name and shown to every delegation; \
+             a record is not removed, only followed by another.",
             title.replacen("Informal session", "informal session", 1)
         ))
     })
@@ -772,14 +938,9 @@ pub(super) async fn record_decision(
         paragraphs.map(|paragraphs| Action::RecordDecision { session: session.clone(), text, paragraphs });
     let back = format!("/p/{pid}/sessions#session-{session}");
     let route = format!("/p/{pid}/sessions/{session}/decisions");
-    let preview = || admin::Preview {
-        heading: "Record this decision?".into(),
-        message,
-        confirm_label: "Yes, record it",
+    let preview = |_: &Actor, _: &Action| {
+        Ok(Some(confirm::Ask::new(route, "Record this decision?", message, "Yes, record it")))
     };
-    match admin::two_step(&web, &v, &headers, &pid, &form, action, &route, &back, preview).await {
-        Ok(o) if wants_json(&headers) => axum::Json(o).into_response(),
-        Ok(_) => Redirect::to(&back).into_response(),
-        Err(r) => r,
-    }
+    let done = confirm::two_step(&web, &v, &headers, &pid, &form, action, &back, preview).await;
+    confirm::answer(&headers, done, |_| back.clone())
 }

@@ -132,7 +132,8 @@ fn steps(s: &ProcessState, p: &Proposal, n: usize, events: &[Event]) -> Vec<Step
 struct ProposalPage {
     frame: Frame,
     nav: Nav,
-    id: String,
+    /// Its name for readers: "Proposal 7".
+    name: String,
     author: String,
     what: String,
     /// "paragraph 27 of Rev.2" (where it stands now) or where it was tabled.
@@ -189,7 +190,7 @@ pub(super) async fn proposal_page(
         Ok(ProposalPage {
             frame: frame(&v),
             nav: nav(s, a),
-            id: p.id.clone(),
+            name: compilation::proposal_title(&p.id),
             author: s.name_of(&p.author),
             what: p.describe(),
             place,

@@ -17,6 +17,7 @@ mod history;
 pub mod live;
 mod login;
 pub mod markup;
+mod origin;
 mod throttle;
 mod uploads;
 
@@ -77,6 +78,7 @@ pub(crate) fn router(ws: Arc<Workspace>, writes: Arc<crate::api::RateLimiter>) -
         .route("/p/{process}/feed.atom", get(endgame::feed))
         .route("/p/{process}/drafts/{draft}", get(draft_page))
         .route("/p/{process}/drafts/{draft}/export.html", get(draft_export))
+        .route("/p/{process}/drafts/{draft}/origin/{paragraph}", get(origin::origin_page))
         .route("/p/{process}/drafts/{draft}/export.docx", get(documents::draft_docx))
         .route("/p/{process}/drafts/{draft}/export.pdf", get(documents::draft_pdf))
         .route("/p/{process}/drafts/{draft}/export.xml", get(documents::draft_xml))
@@ -578,7 +580,7 @@ fn standalone(title: &str, body: &str) -> Response {
 /// A draft's table of contents and its headings and paragraphs as HTML (the
 /// draft page's article and the standalone export share it). Drafts never
 /// change, so the page caches it.
-fn draft_article(d: &accord_core::Draft) -> String {
+fn draft_article(pid: &str, did: &str, d: &accord_core::Draft) -> String {
     let (toc, items) = draft_items(d);
     let mut out = String::with_capacity(d.paragraphs.iter().map(|p| p.text.len() * 2 + 200).sum());
     out.push_str("<nav aria-labelledby=\"toc-h\" class=\"toc\"><h2 id=\"toc-h\">Contents</h2><ol>");
@@ -592,7 +594,7 @@ fn draft_article(d: &accord_core::Draft) -> String {
                 out.push_str(&format!("<h2 id=\"{id}\" class=\"heading level-{level}\">{}</h2>", esc(&text)))
             }
             Item::Paragraph(p) => out.push_str(&format!(
-                "<section class=\"paragraph status-{}\" id=\"para-{}\" aria-label=\"Paragraph {}\"><p dir=\"auto\"><span class=\"num\">{}</span> {} {}</p></section>",
+                "<section class=\"paragraph status-{}\" id=\"para-{}\" aria-label=\"Paragraph {}\"><p dir=\"auto\"><span class=\"num\">{}</span> {} {}</p><p class=\"origin-link\"><a href=\"/p/{}/drafts/{}/origin/{}\">Where does paragraph {} come from?</a></p></section>",
                 p.status_class,
                 esc(&p.id),
                 esc(&p.number),
@@ -602,7 +604,11 @@ fn draft_article(d: &accord_core::Draft) -> String {
                     String::new()
                 } else {
                     format!("<span class=\"badge {}\">{}</span>", p.status_class, p.status)
-                }
+                },
+                esc(pid),
+                esc(did),
+                esc(&p.id),
+                esc(&p.number),
             )),
         }
     }
@@ -662,10 +668,23 @@ fn comparison(
     };
     let (old, new) = (find(&q.old)?, find(&q.new)?);
     let c = accord_core::compare(&old.document, &new.document);
+    // What is compared, in the reader's words: label and date of each side.
+    // A date line may name a draft before its date ("Rev.1 – 7 April
+    // 2026"): the date only, after the label.
+    let side = |d: &accord_core::negotiation::DraftVersion| {
+        let line = d.document.date.as_deref().map(str::trim).unwrap_or_default();
+        let date = line.split_once(" – ").or_else(|| line.split_once(" - ")).map_or(line, |(_, x)| x.trim());
+        if date.is_empty() {
+            d.label.clone()
+        } else {
+            format!("{}, {date}", d.label)
+        }
+    };
+    let sides = crate::render::Sides { old: side(old), new: side(new) };
     let html = if standalone {
-        crate::render::comparison_html(&c, &old.document, &new.document)
+        crate::render::comparison_html_between(&c, &old.document, &new.document, sides)
     } else {
-        crate::render::comparison_fragment(&c, &old.document, &new.document)
+        crate::render::comparison_fragment_between(&c, &old.document, &new.document, sides)
     };
     Ok((html, nav(&s, a)))
 }

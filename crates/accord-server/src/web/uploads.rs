@@ -10,7 +10,6 @@
 use super::documents::blocking;
 use super::*;
 
-use accord_core::negotiation::Event;
 use accord_core::Draft;
 use accord_formats::docx::proposals::{self as word_proposals, AuthorMap, ProposalError};
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
@@ -227,7 +226,7 @@ pub(super) async fn import_upload(
             Err(e) => error_page(&v, &headers, e.into(), &back),
         };
     }
-    if let Err(e) = admin::dry_run(&web, &pid, &actor, &action) {
+    if let Err(e) = confirm::dry_run(&web, &pid, &actor, &action) {
         let e = ApiError { message: format!("{name}: {} Nothing was imported.", e.message), ..e };
         return import_refused(&web, &v, &headers, &pid, e, &form);
     }
@@ -251,6 +250,7 @@ pub(super) async fn import_upload(
         message,
         action: format!("/p/{pid}/import/confirm"),
         note: None,
+        area: None,
         confirm_label: "Yes, import it",
         cancel: format!("/p/{pid}#import-h"),
     };
@@ -366,8 +366,8 @@ struct MarkupPage {
     frame: Frame,
     nav: Nav,
     file: String,
-    /// (proposal, paragraph number, what, in whose name)
-    tabled: Vec<(String, String, String, String)>,
+    /// (proposal id, its name for readers, paragraph number, change, in whose name)
+    tabled: Vec<(String, String, String, String, String)>,
     /// (where, change, reason)
     unplaced: Vec<(String, String, String)>,
     failed: String,
@@ -383,69 +383,61 @@ pub(super) async fn markup_upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let v = web.viewer(&headers).await;
-    let back = format!("/p/{pid}/compilation");
+    match table_markup(&web, &v, &pid, multipart).await {
+        Ok(r) => r,
+        Err(e) => error_page(&v, &headers, e, &format!("/p/{pid}/compilation")),
+    }
+}
+
+/// [`markup_upload`] up to its page; `Err` is what it refused, tabling nothing
+/// (or, when the process changed midway, nothing more).
+async fn table_markup(
+    web: &WebState,
+    v: &Viewer,
+    pid: &str,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let pid = pid.to_string();
     // Who asks before the body is read (see `import_upload`).
     let delegation = match v.actor_in(&pid) {
         Some(Actor::Delegation { delegation }) => delegation,
         Some(_) => {
-            let e = ApiError::new(
+            return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 "proposals are tabled by a delegation: log in as a member of the delegation",
-            );
-            return error_page(&v, &headers, e, &back);
+            ))
         }
-        None => return error_page(&v, &headers, ApiError::unauthorized("log in to table proposals"), &back),
+        None => return Err(ApiError::unauthorized("log in to table proposals")),
     };
-    let (form, file) = match read_upload(multipart).await {
-        Ok(u) => u,
-        Err(e) => return error_page(&v, &headers, e, &back),
-    };
-    if let Err(e) = check_csrf(&v, &form) {
-        return error_page(&v, &headers, e, &back);
-    }
+    let (form, file) = read_upload(multipart).await?;
+    check_csrf(v, &form)?;
     let Some((name, bytes)) = file else {
-        return error_page(&v, &headers, ApiError::bad_request("choose the marked-up Word file"), &back);
+        return Err(ApiError::bad_request("choose the marked-up Word file"));
     };
-    let authors = match AuthorMap::parse(field(&form, "authors").lines().filter(|l| !l.trim().is_empty())) {
-        Ok(a) => a,
-        Err(e) => return error_page(&v, &headers, unprocessable(e.to_string()), &back),
-    };
-    let copy = in_process(&web, &pid, &v, |s, a| {
+    let authors = AuthorMap::parse(field(&form, "authors").lines().filter(|l| !l.trim().is_empty()))
+        .map_err(|e| unprocessable(e.to_string()))?;
+    let copy = in_process(web, &pid, v, |s, a| {
         let latest = policy::readable_latest(s, a)
             .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
         let mut ids = vec![delegation.clone()];
         ids.extend(s.participants.iter().filter(|g| g.members.contains(&delegation)).map(|g| g.id.clone()));
         Ok((latest.id.clone(), latest.document.clone(), ids))
     });
-    let (draft_id, latest, ids) = match copy {
-        Ok(c) => c,
-        Err(e) => return error_page(&v, &headers, e, &back),
-    };
-    let plan = match blocking(move || plan_markup(bytes, &authors, &ids, &latest)).await {
-        Ok(p) => p,
-        Err(m) => return error_page(&v, &headers, unprocessable(format!("{name}: {m}")), &back),
-    };
+    let (draft_id, latest, ids) = copy?;
+    let plan = blocking(move || plan_markup(bytes, &authors, &ids, &latest))
+        .await
+        .map_err(|m| unprocessable(format!("{name}: {m}")))?;
     let actor = Actor::Delegation { delegation };
     let actions: Vec<Action> = plan.placed.iter().map(|p| p.action(&draft_id)).collect();
     // Every proposal is checked before the first is tabled: a file the rules
     // refuse (a deadline passed, a span no longer there) tables nothing.
-    let checked = in_process(&web, &pid, &v, |s, _| {
-        let at_ms = web.ws.now_ms().max(s.at_ms);
+    in_process(web, &pid, v, |s, _| {
         let refusals: Vec<String> = actions
             .iter()
             .zip(&plan.placed)
             .filter_map(|(action, p)| {
-                let event = Event {
-                    process: pid.clone(),
-                    seq: s.seq + 1,
-                    at_ms,
-                    actor: actor.clone(),
-                    against: Some(draft_id.clone()),
-                    idempotency_key: None,
-                    action: action.clone(),
-                };
-                s.check(&event)
+                confirm::check_in(web, s, &actor, Some(draft_id.clone()), action.clone())
                     .err()
                     .map(|e| format!("Word paragraph {} ({}): {e}", p.source_paragraph, p.edit_summary()))
             })
@@ -455,14 +447,9 @@ pub(super) async fn markup_upload(
         } else {
             Err(unprocessable(format!("{name}: nothing was tabled. {}", refusals.join("; "))))
         }
-    });
-    if let Err(e) = checked {
-        return error_page(&v, &headers, e, &back);
-    }
+    })?;
     // One file is one write of the quota: its changes are bounded by its size.
-    if let Err(e) = web.writes.take(&actor.label()) {
-        return error_page(&v, &headers, e, &back);
-    }
+    web.writes.take(&actor.label())?;
     let mut tabled = Vec::new();
     let mut failed = String::new();
     for (action, p) in actions.into_iter().zip(&plan.placed) {
@@ -480,7 +467,7 @@ pub(super) async fn markup_upload(
             }
         }
     }
-    let result = in_process(&web, &pid, &v, |s, a| {
+    let result = in_process(web, &pid, v, |s, a| {
         let number_of = |id: &str| {
             s.latest()
                 .and_then(|d| d.document.paragraphs.iter().find(|q| q.id == id))
@@ -488,21 +475,24 @@ pub(super) async fn markup_upload(
                 .unwrap_or_else(|| id.to_string())
         };
         Ok(MarkupPage {
-            frame: frame(&v),
+            frame: frame(v),
             nav: nav(s, a),
             file: name.clone(),
             tabled: tabled
                 .iter()
                 .map(|(id, p)| {
-                    (id.clone(), number_of(&p.paragraph), p.edit_summary(), s.name_of(&p.on_behalf_of))
+                    (
+                        id.clone(),
+                        compilation::proposal_title(id),
+                        number_of(&p.paragraph),
+                        p.edit_summary(),
+                        s.name_of(&p.on_behalf_of),
+                    )
                 })
                 .collect(),
             unplaced: plan.unplaced.clone(),
             failed: failed.clone(),
         })
     });
-    match result {
-        Ok(p) => page(&v, &p),
-        Err(e) => error_page(&v, &headers, e, &back),
-    }
+    result.map(|p| page(v, &p))
 }
