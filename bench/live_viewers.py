@@ -39,8 +39,10 @@ judge how much of a latency is the client's.
 import argparse
 import asyncio
 import gc
+import html
 import json
 import os
+import re
 import resource
 import sys
 import time
@@ -431,7 +433,9 @@ class Run:
                 try:
                     # The edit's own marker must be in the text (equality would break on a text
                     # sent marked up, which the live screen may do).
-                    if e["marker"] not in json.loads(data)["text"]:
+                    # The event's data is the paragraph as HTML, changed words marked: the
+                    # marker is looked for in its text.
+                    if e["marker"] not in html.unescape(re.sub(r"<[^>]*>", "", data.decode())):
                         wrong_text += 1
                 except (ValueError, KeyError, TypeError):
                     wrong_text += 1

@@ -46,7 +46,12 @@ VIEWERS = int(os.environ.get("VIEWERS", "3000"))
 EDITS = int(os.environ.get("EDITS", "20"))
 PASSWORD = "bench horse battery staple"
 PROCESS = "ocean-data"
-DELEGATIONS = ["valdoria"] + [f"d{i}" for i in range(1, 10)]
+DELEGATIONS = ["valdoria"] + [f"d{i}" for i in range(1, 40)]
+# Web accounts (for the live screen's viewers) for the first few; API tokens for all, so that the
+# proposals take turns among 40 delegations and never meet the cap of 2,000 live proposals each.
+VIEWING = DELEGATIONS[:10]
+PROPOSALS_DURATION = int(os.environ.get("PROPOSALS_DURATION", "5"))
+PACE = int(os.environ.get("PACE", "50"))
 
 children = []
 
@@ -208,17 +213,18 @@ def set_up(url, base):
                     {"label": "Zero draft", "text": text, "publication": "circulated"})
     assert st in (200, 201), body
     valdoria = tok("delegation:valdoria")
+    authors = ",".join(f"{d}:{tok('delegation:' + d)}" for d in DELEGATIONS)
     logins = []
-    for d in DELEGATIONS:
+    for d in VIEWING:
         run([ACCORD, "account", "create", f"{d}-bench", "--process", PROCESS, "--as", f"delegation:{d}",
              "--database-url", url], stdin=PASSWORD + "\n")
         logins.append(f"{d}-bench:{PASSWORD}")
-    return admin, cofac, valdoria, logins
+    return admin, cofac, valdoria, logins, authors
 
 
 # ------------------------------------------------------------------ measurements
-def wrk(base, path, token, script=None, extra=()):
-    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--timeout", "10s", "--latency",
+def wrk(base, path, token, script=None, extra=(), tag="", duration=None):
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration or DURATION}", "--timeout", "10s", "--latency",
            "-H", f"Authorization: Bearer {token}", "-H", "Content-Type: application/json"]
     if script:
         cmd += ["-s", script]
@@ -226,17 +232,29 @@ def wrk(base, path, token, script=None, extra=()):
     if extra:
         cmd += ["--"] + list(extra)
     out = run(cmd)
+    with open(os.path.join(OUT, f"nodes-wrk-{tag}.txt"), "w") as f:
+        f.write(out)
+    m = re.search(r"^ACCORD_BENCH (.*)$", out, re.M)
+    if m:  # the scripts that count statuses print one machine-readable line (bench/api/common.lua)
+        kv = dict(w.split("=", 1) for w in m.group(1).split())
+        non2xx = sum(int(n) for c, n in (x.split(":") for x in kv["statuses"].split(",") if ":" in x)
+                     if not 200 <= int(c) < 300)
+        sample = re.search(r"^ACCORD_SAMPLE (.*)$", out, re.M)
+        return {"rps": float(kv["rps"]), "p50": int(kv["p50_us"]) / 1e3, "p99": int(kv["p99_us"]) / 1e3,
+                "non2xx": non2xx, "statuses": kv["statuses"], "sample": sample.group(1) if sample else None}
     unit = {"us": 1e-3, "ms": 1.0, "s": 1e3}
     lat = {}
-    for q, v, u in re.findall(r"^\s+(50|99)\.000%\s+([\d.]+)(us|ms|s)\s*$", out, re.M):
+    # wrk --latency: "     50%  812.00us"
+    for q, v, u in re.findall(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", out, re.M):
         lat[q] = float(v) * unit[u]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50": lat.get("50"), "p99": lat.get("99"), "non2xx": int(errors.group(1)) if errors else 0}
 
 
-def lag(nodes):
-    """p50/p99 upper bounds and count of the nodes' catch-up lag histograms together."""
+def lag(nodes, since=None):
+    """p50/p99 upper bounds and count of the nodes' catch-up lag histograms together (less
+    what `since`, an earlier reading, had counted)."""
     buckets, count = {}, 0
     for n in nodes:
         with urllib.request.urlopen(f"http://{n}/metrics", timeout=10) as r:
@@ -245,6 +263,10 @@ def lag(nodes):
             buckets[le] = buckets.get(le, 0) + int(c)
         c = re.search(r"^accord_catch_up_lag_seconds_count (\d+)$", m, re.M)
         count += int(c.group(1)) if c else 0
+    if since:
+        for le, c in since["buckets"].items():
+            buckets[le] -= c
+        count -= since["count"]
     order = sorted(buckets, key=lambda le: float("inf") if le == "+Inf" else float(le))
 
     def q(frac):
@@ -252,7 +274,7 @@ def lag(nodes):
             if count and buckets[le] >= frac * count:
                 return le
         return None
-    return {"count": count, "p50": q(0.5), "p99": q(0.99)}
+    return {"count": count, "p50": q(0.5), "p99": q(0.99), "buckets": buckets}
 
 
 def live(base, cofac, logins, tag):
@@ -277,6 +299,22 @@ def live(base, cofac, logins, tag):
     return {"p50": find(r, "p50_ms"), "p99": find(r, "p99_ms"), "lost": find(r, "lost")}
 
 
+def converged(nodes, admin):
+    """Whether every node holds the same state of the process (the hash of its /state), a few
+    seconds after the last write at most; the nodes' sequence numbers otherwise."""
+    import hashlib
+    deadline = time.monotonic() + 10
+    while True:
+        seen = {}
+        for n in nodes:
+            st, body = http(f"http://{n}", "GET", f"/api/processes/{PROCESS}/state", admin)
+            seq = json.loads(body).get("seq") if st == 200 else f"HTTP {st}"
+            seen[n] = (hashlib.sha256(body.encode()).hexdigest(), seq)
+        if len({h for h, _ in seen.values()}) == 1 or time.monotonic() > deadline:
+            return {"same": len({h for h, _ in seen.values()}) == 1, "seqs": [q for _, q in seen.values()]}
+        time.sleep(0.2)
+
+
 def layout(pg_url, n):
     say(f"== {n} node(s)")
     url = fresh_database(pg_url, f"accord_bench_nodes_{n}_{os.getpid()}")
@@ -284,17 +322,27 @@ def layout(pg_url, n):
     data = tempfile.mkdtemp(prefix="accord-bench-nodes.")
     nodes = [start_node(url, data) for _ in range(n)]
     proxy, base = start_nginx([a for _, a in nodes], os.path.join(data, "nginx"))
-    admin, cofac, valdoria, logins = set_up(url, base)
+    admin, cofac, valdoria, logins, authors = set_up(url, base)
     r = {}
     say("   reads")
-    r["reads"] = wrk(base, f"/api/processes/{PROCESS}/drafts/d1", valdoria)
+    r["reads"] = wrk(base, f"/api/processes/{PROCESS}/drafts/d1", valdoria, tag=f"reads-{n}")
     say("   proposals")
     r["proposals"] = wrk(base, f"/api/processes/{PROCESS}/proposals", valdoria,
-                         os.path.join(ROOT, "bench", "api", "proposals.lua"), [f"run=nodes{n}-{os.getpid()}"])
+                         os.path.join(ROOT, "bench", "api", "proposals.lua"), [f"run=nodes{n}-{os.getpid()}", f"as={authors}"], tag=f"proposals-{n}",
+                         duration=PROPOSALS_DURATION)
     time.sleep(2)
     r["lag"] = lag([a for _, a in nodes]) if n > 1 else None
+    # The same at the pace of a busy room rather than flat out: PACE proposals/s.
+    say(f"   proposals at {PACE}/s")
+    r["paced"] = wrk(base, f"/api/processes/{PROCESS}/proposals", valdoria,
+                     os.path.join(ROOT, "bench", "api", "proposals.lua"),
+                     [f"run=paced{n}-{os.getpid()}", f"as={authors}", f"rate={PACE}", "threads=2"],
+                     tag=f"paced-{n}", duration=PROPOSALS_DURATION)
+    time.sleep(2)
+    r["paced_lag"] = lag([a for _, a in nodes], r["lag"]) if n > 1 else None
     say(f"   live screen, {VIEWERS} viewers")
     r["live"] = live(base, cofac, logins, f"{n}")
+    r["converged"] = converged([a for _, a in nodes], admin)
     stop(proxy)
     for p, _ in nodes:
         stop(p)
@@ -333,18 +381,25 @@ def main():
         (f"live screen, {VIEWERS:,} viewers: delivery p50 / p99 (ms)",
          f"{f(one['live']['p50'])} / {f(one['live']['p99'])}", f"{f(three['live']['p50'])} / {f(three['live']['p99'])}",
          ratio(one["live"]["p99"], three["live"]["p99"])),
+        (f"proposals at {PACE}/s: p50 / p99 (ms)", f"{f(one['paced']['p50'], 2)} / {f(one['paced']['p99'], 2)}",
+         f"{f(three['paced']['p50'], 2)} / {f(three['paced']['p99'], 2)}", ratio(one["paced"]["p99"], three["paced"]["p99"])),
         ("live screen: deliveries lost", f(one["live"]["lost"], 0), f(three["live"]["lost"], 0), ""),
         ("non-2xx answers (reads + proposals)", f(one["reads"]["non2xx"] + one["proposals"]["non2xx"], 0),
          f(three["reads"]["non2xx"] + three["proposals"]["non2xx"], 0), ""),
     ]
+    rows.append(("every node holds the same state afterwards (hash of /state; sequence numbers)",
+                 f"{'yes' if one['converged']['same'] else 'NO'} ({', '.join(map(str, one['converged']['seqs']))})",
+                 f"{'yes' if three['converged']['same'] else 'NO'} ({', '.join(map(str, three['converged']['seqs']))})", ""))
     lagr = three["lag"]
     text = [f"# One node against three behind nginx, one PostgreSQL ({os.cpu_count()} cores, all on this machine)", "",
-            f"wrk -t2 -c{CONNECTIONS} -d{DURATION}s through nginx; live screen: bench/live_viewers.py, "
+            f"wrk -t2 -c{CONNECTIONS} through nginx, {DURATION} s of reads, {PROPOSALS_DURATION} s of proposals (40 delegations in turn); live screen: bench/live_viewers.py, "
             f"{VIEWERS:,} viewers, {EDITS} edits. Load average before {' '.join(load0)}, after {' '.join(load1)}.", "",
             "| | 1 node | 3 nodes | 3 nodes / 1 node |", "|---|---:|---:|---:|"]
     text += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     text += ["", f"Catch-up lag between the three nodes during the proposals: {lagr['count']:,} events applied from "
-             f"another node; p50 ≤ {lagr['p50']} s, p99 ≤ {lagr['p99']} s (histogram bucket bounds)."]
+             f"another node; p50 ≤ {lagr['p50']} s, p99 ≤ {lagr['p99']} s (histogram bucket bounds). "
+             f"At {PACE} proposals/s: {three['paced_lag']['count']:,} events; p50 ≤ {three['paced_lag']['p50']} s, "
+             f"p99 ≤ {three['paced_lag']['p99']} s."]
     report = "\n".join(text) + "\n"
     open(os.path.join(OUT, "nodes.md"), "w").write(report)
     print(report)

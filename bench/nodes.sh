@@ -4,7 +4,7 @@
 # lag between nodes. What it does and how to read it: bench/nodes.py's docstring.
 #
 #   Usage (from anywhere):   bash bench/nodes.sh
-#   Knobs (env): DURATION (10 s per wrk run), CONNECTIONS (100), VIEWERS (3000), EDITS (20),
+#   Knobs (env): DURATION (10 s of reads), PROPOSALS_DURATION (5 s), PACE (50 proposals/s), CONNECTIONS (100), VIEWERS (3000), EDITS (20),
 #   ACCORD_BENCH_POSTGRES_URL (a server to use; otherwise a temporary cluster is made),
 #   SKIP_BUILD=1 (use target/release/accord as it is).
 # Requirements: wrk, nginx, PostgreSQL (initdb, psql), python3, a Rust toolchain.

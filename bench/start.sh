@@ -28,11 +28,16 @@ if [ ! -f "$DATA/accord.sqlite3" ]; then
   rm -rf "$DATA"
   target/release/examples/many_processes "$DATA" "$P" "$E"
 fi
+# Processes are readable by participants only: the requests carry a secretariat token
+# (made once per data dir; the CLI's replay here is setup, not measured).
+if [ ! -s "$DATA/token" ]; then
+  "$BIN" token create --as secretariat:Bench --label bench --data-dir "$DATA" > "$DATA/token"
+fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 MID="p$((P / 2))"
-python3 - "$BIN" "$DATA" "$PORT" "$MID" "$P" "$E" <<'PY' | tee bench/out/start.md
+python3 - "$BIN" "$DATA" "$PORT" "$MID" "$P" "$E" "$(cat "$DATA/token")" <<'PY' | tee bench/out/start.md
 import subprocess, sys, time, urllib.request, json, threading
-binary, data, port, mid, P, E = sys.argv[1:]
+binary, data, port, mid, P, E, token = sys.argv[1:]
 base = f"http://127.0.0.1:{port}"
 t0 = time.monotonic()
 srv = subprocess.Popen([binary, "serve", "--addr", f"127.0.0.1:{port}", "--data-dir", data, "--log-format", "json"],
@@ -46,15 +51,20 @@ def read_log():
             except Exception: pass
 threading.Thread(target=read_log, daemon=True).start()
 def first(path, ok=lambda s, b: s == 200):
-    while True:
+    deadline = time.monotonic() + 600
+    last = None
+    while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(base + path, timeout=600) as r:
+            req = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(req, timeout=600) as r:
                 body = r.read()
                 if ok(r.status, body):
                     return time.monotonic() - t0, body
-        except Exception:
-            pass
+        except Exception as e:
+            last = e
         time.sleep(0.005)
+    srv.kill()
+    sys.exit(f"{path} never answered 200 within 600 s (last: {last})")
 ready, _ = first("/readyz")
 one, body = first(f"/api/processes/{mid}")
 listing, body = first("/api/processes")

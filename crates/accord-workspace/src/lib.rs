@@ -18,6 +18,7 @@ pub mod error;
 pub mod follow;
 pub mod idempotency;
 pub mod import;
+mod inflight;
 pub mod loading;
 pub mod lock;
 pub mod log;

@@ -19,6 +19,7 @@ use tokio::sync::oneshot;
 
 use crate::error::WorkspaceError;
 use crate::idempotency::{KeyEntry, KeyIndex, RequestKey, StoredKey, KEY_CAPACITY};
+use crate::inflight::InFlight;
 use crate::log::{LogError, LogEvent};
 use crate::outbox::{self, FocalIndex};
 use crate::secrets::{new_token_secret, system_clock, token_hash};
@@ -72,11 +73,11 @@ pub struct ProcessSlot {
     /// good while both this and the state's `seq` are unchanged.
     generation: AtomicU64,
     /// This node's events of the process sent to the store and not yet
-    /// answered.
-    pending: AtomicU64,
+    /// answered ([`crate::inflight`]).
+    pub(crate) pending: AtomicU64,
     /// Whether the state holds an event the store refused: no new change is
     /// made on it until it is rebuilt from the log ([`Workspace::repair`]).
-    stale: std::sync::atomic::AtomicBool,
+    pub(crate) stale: std::sync::atomic::AtomicBool,
 }
 
 impl ProcessSlot {
@@ -414,7 +415,7 @@ impl Workspace {
     async fn attempt(
         &self,
         process: &str,
-        slot: &ProcessSlot,
+        slot: &Arc<ProcessSlot>,
         actor: Actor,
         action: Action,
         key: Option<StoredKey>,
@@ -483,7 +484,14 @@ impl Workspace {
             }
         };
         let done = match done {
-            Ok(Ok(rx)) => rx,
+            Ok(Ok(rx)) => {
+                let change = Change {
+                    process: process.to_string(),
+                    seq: outcome.seq,
+                    paragraph: outcome.paragraph.clone(),
+                };
+                InFlight::new(slot.clone(), self.changes.clone(), change, rx)
+            }
             Ok(Err(e)) => {
                 self.repair(process, slot).await;
                 return Err(e);
@@ -507,29 +515,10 @@ impl Workspace {
                 };
             }
         };
-        let answer = done.await;
-        slot.pending.fetch_sub(1, Ordering::AcqRel);
-        if !matches!(answer, Ok(Ok(()))) {
-            // Memory holds an event the log does not: no change is made on
-            // it from now on, and it is rebuilt once nothing is in flight.
-            slot.stale.store(true, Ordering::Release);
-        }
-        match answer {
-            Ok(Ok(())) => {
-                slot.durable.send_if_modified(|d| {
-                    let newer = *d < outcome.seq;
-                    if newer {
-                        *d = outcome.seq;
-                    }
-                    newer
-                });
-                let _ = self.changes.send(Change {
-                    process: process.to_string(),
-                    seq: outcome.seq,
-                    paragraph: outcome.paragraph.clone(),
-                });
-                Ok(Attempted::Done(outcome))
-            }
+        // Settles the slot (durable, viewers told; or stale), even if this
+        // request goes away meanwhile.
+        match done.answer().await {
+            Ok(Ok(())) => Ok(Attempted::Done(outcome)),
             Ok(Err(e)) => {
                 self.repair(process, slot).await;
                 // Another writer may have recorded this very request first.
@@ -667,6 +656,16 @@ impl Workspace {
                     .or_insert_with(|| ProcessSlot::new(ProcessState::new(process)))
                     .clone(),
             };
+            if slot.stale.load(Ordering::Acquire) && slot.pending.load(Ordering::Acquire) == 0 {
+                // Memory holds an event the store refused, and nothing of
+                // this node's is in flight: rebuilt here from the log, not
+                // left until this node next writes to the process.
+                self.repair(process, &slot).await;
+                if slot.stale.load(Ordering::Acquire) {
+                    return Ok(CatchUp::Busy);
+                }
+                continue;
+            }
             let now = (self.clock)();
             let mut changes = Vec::new();
             let mut broken = None;

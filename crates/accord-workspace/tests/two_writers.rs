@@ -30,11 +30,9 @@ fn hash(ws: &Workspace) -> String {
     state_hash(&ws.process("two").unwrap().state.read().unwrap())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_writers_on_one_log_never_diverge() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("accord.sqlite3");
-    let a = open(&path);
+/// A process "two" with two delegations and a draft: four events.
+async fn set_up(path: &std::path::Path) -> std::sync::Arc<Workspace> {
+    let a = open(path);
     let sec = Actor::Secretariat { name: "Ana".into() };
     let info = ProcessInfo { title: "Two".into(), co_facilitators: vec!["N".into()], ..Default::default() };
     a.execute("two", sec.clone(), Action::CreateProcess { info }, None).await.unwrap();
@@ -56,6 +54,14 @@ async fn two_writers_on_one_log_never_diverge() {
         lineage: None,
     };
     a.execute("two", Actor::CoFacilitator { name: "N".into() }, import, None).await.unwrap();
+    a
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_writers_on_one_log_never_diverge() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accord.sqlite3");
+    let a = set_up(&path).await;
 
     // B opens after A's four events and finds the process in the log.
     let b = open(&path);
@@ -91,4 +97,52 @@ async fn two_writers_on_one_log_never_diverge() {
     // A name the log does not hold is absent, and kept nowhere.
     assert_eq!(a.catch_up("nowhere").await.unwrap(), CatchUp::Absent);
     assert!(a.process("nowhere").is_none());
+}
+
+/// A request that goes away while its event is on the way to the store (a
+/// client hanging up): the store's answer still settles the process, so the
+/// node goes on catching up with the other writer. Left unsettled, the event
+/// would count as in flight forever and every catch-up would answer "busy".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_whose_request_goes_away_is_still_settled() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accord.sqlite3");
+    let a = set_up(&path).await;
+    let b = open(&path);
+    let del = |k: usize| Actor::Delegation { delegation: format!("d{}", k % 2) };
+    // The store's thread is kept busy a moment, so the event waits in its
+    // queue; the request goes away meanwhile.
+    let busy = {
+        let a = a.clone();
+        tokio::spawn(async move {
+            a.with_store(|_| std::thread::sleep(std::time::Duration::from_millis(300))).await.unwrap()
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let gone =
+        tokio::time::timeout(std::time::Duration::from_millis(50), a.execute("two", del(0), table(0), None))
+            .await;
+    assert!(gone.is_err(), "the request is dropped before the store answers");
+    busy.await.unwrap();
+    let mut durable = a.process("two").unwrap().durable.subscribe();
+    tokio::time::timeout(std::time::Duration::from_secs(10), durable.wait_for(|d| *d >= 5))
+        .await
+        .expect("the dropped request's event is settled as durable")
+        .unwrap();
+    drop(durable);
+    // The other writer goes on; this one catches up, not "busy" for ever.
+    assert_eq!(b.execute("two", del(1), table(1), None).await.unwrap().seq, 6);
+    let mut caught = None;
+    for _ in 0..200 {
+        match a.catch_up("two").await.unwrap() {
+            CatchUp::Busy => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+            other => {
+                caught = Some(other);
+                break;
+            }
+        }
+    }
+    assert_eq!(caught, Some(CatchUp::Current(1)), "the other writer's event is applied");
+    assert_eq!(hash(&a), hash(&b));
+    assert_eq!(a.execute("two", del(0), table(2), None).await.unwrap().seq, 7);
 }
