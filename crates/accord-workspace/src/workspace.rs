@@ -370,6 +370,13 @@ impl Workspace {
         loop {
             attempt += 1;
             let slot = self.slot_for(process, &action).await?;
+            if self.following.is_on() && slot.pending.load(Ordering::Acquire) == 0 {
+                // With other writers on the log, an action made on a state
+                // that missed their latest events is refused by the store and
+                // costs a rebuild: a read of what is new comes first (one
+                // query; what the notices have not yet brought).
+                self.catch_up(process).await?;
+            }
             match self.attempt(process, &slot, actor.clone(), action.clone(), key.clone()).await? {
                 Attempted::Done(outcome) => return Ok(outcome),
                 Attempted::Behind(e) if attempt < MAX_ATTEMPTS => {
