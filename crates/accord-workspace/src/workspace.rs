@@ -377,7 +377,27 @@ impl Workspace {
                 // query; what the notices have not yet brought).
                 self.catch_up(process).await?;
             }
-            match self.attempt(process, &slot, actor.clone(), action.clone(), key.clone()).await? {
+            let seen = (*slot.durable.borrow(), slot.generation());
+            let attempted = self.attempt(process, &slot, actor.clone(), action.clone(), key.clone()).await;
+            let attempted = match attempted {
+                Err(WorkspaceError::Domain(e)) if self.following.is_on() && attempt < MAX_ATTEMPTS => {
+                    // Refused on what this node holds, which may miss another
+                    // node's latest events (the draft the action names, the
+                    // process itself): checked again once they are here; the
+                    // refusal stands when nothing new came.
+                    let caught = self.catch_up(process).await?;
+                    if caught == CatchUp::Busy {
+                        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                        continue;
+                    }
+                    if (*slot.durable.borrow(), slot.generation()) != seen {
+                        continue;
+                    }
+                    return Err(WorkspaceError::Domain(e));
+                }
+                other => other?,
+            };
+            match attempted {
                 Attempted::Done(outcome) => return Ok(outcome),
                 Attempted::Behind(e) if attempt < MAX_ATTEMPTS => {
                     tracing::debug!(process, attempt, error = %e, "another writer was first; checking the action again");
