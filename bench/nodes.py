@@ -25,6 +25,7 @@ measure the cost of being three (catching up, more connections), not the gain of
 machines; read the ratios with that in mind.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -302,7 +303,6 @@ def live(base, cofac, logins, tag):
 def converged(nodes, admin):
     """Whether every node holds the same state of the process (the hash of its /state), a few
     seconds after the last write at most; the nodes' sequence numbers otherwise."""
-    import hashlib
     deadline = time.monotonic() + 10
     while True:
         seen = {}
