@@ -552,9 +552,10 @@ pub(super) async fn compilation(
     let latest = policy::readable_latest(&s, actor.as_ref())
         .ok_or_else(|| ApiError::not_found("no draft of this process is open to you yet"))?;
     let proposals_visible = policy::may_read_proposals(&s, actor.as_ref());
-    // The text is whole, but a `limit` out of range is refused whatever the
-    // format (Schemathesis: it was accepted with `format=text`).
-    PageQuery { limit: q.limit, after: None }.limit()?;
+    // The text is whole, but a `limit` out of range or an empty `after` is
+    // refused whatever the format (Schemathesis: both were accepted with
+    // `format=text`).
+    PageQuery { limit: q.limit, after: q.after.clone() }.check()?;
     match q.format.as_deref() {
         None | Some("json") => {}
         Some("text") => {

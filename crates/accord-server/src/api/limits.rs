@@ -134,6 +134,16 @@ impl PageQuery {
             Some(n) => Err(ApiError::bad_request(format!("limit {n} is not between 1 and {MAX_PAGE}"))),
         }
     }
+
+    /// The query is well formed (a limit in range, a cursor that is not
+    /// empty), whether or not the reply is paged.
+    pub fn check(&self) -> Result<(), ApiError> {
+        self.limit()?;
+        match self.after.as_deref() {
+            Some("") => Err(ApiError::bad_request("`after` is empty; start without `after`")),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// One page of `items` (in their order): those after the cursor `after`
