@@ -233,17 +233,28 @@ pub fn read_with_options(bytes: &[u8], options: &PdfOptions) -> Result<Draft, Pd
 /// 2 when a second poppler would find a core of its own, else 1: on a
 /// machine already busy the second process only adds its own start-up (the
 /// halves cost 10–20 % more CPU than one run) to the wait for a core.
-/// Linux's `/proc/loadavg` tells; elsewhere the core count alone decides.
+/// Linux's `/proc/loadavg` tells how many tasks are runnable at this instant
+/// (its fourth field, `runnable/total`, this reader among them); elsewhere
+/// the core count alone decides. Not the one-minute load average: a reader
+/// run again and again (a batch of PDFs, the bench) raises it to one core's
+/// worth by itself and would never split on an otherwise idle machine.
 fn free_core_processes() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cores < 2 {
-        return 1;
-    }
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|l| l.parse::<f64>().ok()));
-    match load {
-        Some(l) if l > (cores - 1) as f64 => 1,
+    let runnable = std::fs::read_to_string("/proc/loadavg").ok().and_then(|s| runnable_tasks(&s));
+    processes_for(cores, runnable)
+}
+
+/// The runnable count of a `/proc/loadavg` line (`0.19 0.47 1.03 1/80 6404`).
+fn runnable_tasks(loadavg: &str) -> Option<usize> {
+    loadavg.split_whitespace().nth(3)?.split('/').next()?.parse().ok()
+}
+
+/// Two processes when, besides this reader, fewer tasks are runnable than
+/// there are cores left.
+fn processes_for(cores: usize, runnable: Option<usize>) -> usize {
+    match runnable {
+        _ if cores < 2 => 1,
+        Some(r) if r.saturating_sub(1) > cores - 2 => 1,
         _ => 2,
     }
 }
@@ -401,4 +412,31 @@ fn run_bounded(mut child: Child, timeout: Duration, max_stdout: usize) -> Result
 /// Whether the trailer names an `/Encrypt` dictionary.
 fn has_encrypt_dictionary(bytes: &[u8]) -> bool {
     bytes.windows(8).any(|w| w == b"/Encrypt")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{processes_for, runnable_tasks};
+
+    #[test]
+    fn the_runnable_count_is_the_fourth_field() {
+        assert_eq!(runnable_tasks("0.19 0.47 1.03 1/80 6404\n"), Some(1));
+        assert_eq!(runnable_tasks("3.40 2.00 1.00 12/300 99"), Some(12));
+        assert_eq!(runnable_tasks("0.19 0.47"), None);
+        assert_eq!(runnable_tasks("a b c x/y z"), None);
+    }
+
+    #[test]
+    fn a_second_process_only_where_a_core_is_free() {
+        // This reader alone on two cores: the other core is free.
+        assert_eq!(processes_for(2, Some(1)), 2);
+        // One other task running: no core left for a second poppler.
+        assert_eq!(processes_for(2, Some(2)), 1);
+        assert_eq!(processes_for(4, Some(3)), 2);
+        assert_eq!(processes_for(4, Some(4)), 1);
+        assert_eq!(processes_for(1, Some(1)), 1);
+        // Nothing known: the core count decides.
+        assert_eq!(processes_for(2, None), 2);
+        assert_eq!(processes_for(1, None), 1);
+    }
 }
