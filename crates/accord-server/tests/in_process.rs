@@ -209,7 +209,14 @@ async fn the_compilation_is_paged_by_paragraph() {
     // A limit out of range or an empty cursor is refused with the text too
     // (Schemathesis found `?format=text&limit=7404` and `?format=text&after=`
     // answered whole); the text itself is whole.
-    let bad_queries = ["?limit=0", "?limit=1001", "?after=no-such-paragraph", "?after=", "?format=text&limit=7404", "?format=text&after="];
+    let bad_queries = [
+        "?limit=0",
+        "?limit=1001",
+        "?after=no-such-paragraph",
+        "?after=",
+        "?format=text&limit=7404",
+        "?format=text&after=",
+    ];
     for bad in bad_queries {
         let (st, e) =
             f.call("GET", &format!("/api/processes/ocean/compilation{bad}"), Some(&f.admin), None).await;
