@@ -150,6 +150,10 @@ fn actions() -> Vec<(Action, &'static str)> {
             r#"{"action":"oppose","proposal":"p1","on_behalf_of":"estoria"}"#,
         ),
         (
+            Action::WithdrawStance { proposal: "p1".into(), on_behalf_of: "estoria".into() },
+            r#"{"action":"withdraw-stance","proposal":"p1","on_behalf_of":"estoria"}"#,
+        ),
+        (
             Action::Revise {
                 proposal: "p1".into(),
                 base_revision: 7,
@@ -330,7 +334,7 @@ fn actions() -> Vec<(Action, &'static str)> {
 fn every_action_keeps_its_json() {
     let all = actions();
     let names: std::collections::BTreeSet<&str> = all.iter().map(|(a, _)| a.name()).collect();
-    assert_eq!(names.len(), 23, "one value of every action: {names:?}");
+    assert_eq!(names.len(), 24, "one value of every action: {names:?}");
     for (action, json) in &all {
         pin(action, json);
     }

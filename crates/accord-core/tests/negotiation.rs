@@ -747,3 +747,42 @@ fn emphasis_follows_accepted_edits_into_the_revision_and_replays() {
     assert!(!old.contains("emphasis"));
     assert_eq!(canonical::write(&canonical::read(&old)), old);
 }
+
+/// Issue 15: a delegation takes back its stance (its own or its group's);
+/// the proposal is as if it had taken none, the take-back is refused where
+/// there is no stance or the name is not the delegation's to speak for, and
+/// the log replays to the same state.
+#[test]
+fn a_stance_is_taken_back_by_whom_it_speaks_for() {
+    let mut log = Log::new();
+    let text = log.text(0, "3");
+    let p = log.table("alpha", "alpha", "3", Edit::Replace { span: span(&text, "act"), text: "work".into() });
+    let take_back = |who: &str| Action::WithdrawStance { proposal: p.clone(), on_behalf_of: who.into() };
+    log.ok(del("beta"), Action::Support { proposal: p.clone(), on_behalf_of: "beta".into() });
+    log.ok(del("beta"), Action::Oppose { proposal: p.clone(), on_behalf_of: "g".into() });
+    let before = log.state.proposal(&p).unwrap().revision;
+    log.ok(del("beta"), take_back("beta"));
+    let q = log.state.proposal(&p).unwrap();
+    assert_eq!((q.supporters.clone(), q.opponents.clone()), (vec![], vec!["g".to_string()]));
+    assert!(q.revision > before, "a take-back is a change of the proposal");
+    // Nothing left to take back in that name; the author never had a stance.
+    for (actor, who) in [("beta", "beta"), ("alpha", "alpha")] {
+        match log.try_act(del(actor), take_back(who)) {
+            Err(DomainError::Invalid(m)) => assert!(m.contains(who) && m.contains(&p), "{m}"),
+            other => panic!("{actor} took back {who}'s stance that was none: {other:?}"),
+        }
+    }
+    // Alpha may not take back the group's opposition: it does not speak for G.
+    assert!(matches!(log.try_act(del("alpha"), take_back("g")), Err(DomainError::Forbidden(_))));
+    log.ok(del("beta"), take_back("g"));
+    let q = log.state.proposal(&p).unwrap();
+    assert!(q.supporters.is_empty() && q.opponents.is_empty(), "{q:?}");
+    // Taken again after a take-back.
+    log.ok(del("beta"), Action::Support { proposal: p.clone(), on_behalf_of: "g".into() });
+    let mut replayed = ProcessState::new("p");
+    for e in &log.events {
+        replayed.apply(e).unwrap();
+    }
+    assert_eq!(replayed.proposal(&p), log.state.proposal(&p));
+    assert_eq!(replayed.proposal(&p).unwrap().supporters, vec!["g".to_string()]);
+}

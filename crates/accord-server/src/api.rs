@@ -297,6 +297,13 @@ pub(crate) fn router_sharing(ws: Arc<Workspace>, writes: Arc<RateLimiter>) -> Ro
             oppose,
         )
         .post(
+            "/api/processes/{process}/proposals/{proposal}/withdraw-stance",
+            "Take back one's support or opposition (in one's own name or a group's one speaks for)",
+            "delegation", "OnBehalfRequest",
+            OnBehalfRequest { on_behalf_of: None }, Reply::ok("Outcome"),
+            withdraw_stance,
+        )
+        .post(
             "/api/processes/{process}/proposals/{proposal}/revise",
             "Revise one's own proposal",
             "delegation (author)", "ReviseRequest",

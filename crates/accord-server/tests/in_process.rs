@@ -24,6 +24,7 @@ fn fixed_clock() -> Box<dyn Fn() -> i64 + Send + Sync> {
 /// The application on a fresh store, and a secretariat's token.
 struct Fixture {
     app: axum::Router,
+    ws: Arc<Workspace>,
     admin: String,
     _dir: tempfile::TempDir,
 }
@@ -33,7 +34,7 @@ async fn fixture() -> Fixture {
     let store = Sqlite::open(&dir.path().join("accord.sqlite3")).unwrap();
     let ws = Workspace::open_with_clock(Box::new(store), fixed_clock()).unwrap();
     let admin = ws.create_token(None, &Actor::Secretariat { name: "Test".into() }, "test").await.unwrap();
-    Fixture { app: app(ws), admin, _dir: dir }
+    Fixture { app: app(ws.clone()), ws, admin, _dir: dir }
 }
 
 impl Fixture {
@@ -334,4 +335,60 @@ async fn an_edit_with_an_unknown_field_is_refused() {
     let (st, e) = f.call("POST", "/api/processes/ocean/proposals", Some(&f.admin), Some(table)).await;
     assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("spam"), "{e}");
+}
+
+/// Issue 15: a stance is taken back through the API, in one's own name or a
+/// group's; where there is none to take back the answer says so (422).
+#[tokio::test]
+async fn a_stance_is_taken_back_over_http() {
+    let f = fixture().await;
+    let body = json!({"id": "ocean", "title": "Ocean data", "co_facilitators": ["Norland"], "public": true});
+    assert_eq!(f.call("POST", "/api/processes", Some(&f.admin), Some(body)).await.0, StatusCode::CREATED);
+    for (id, kind, members) in [
+        ("norland", "member-state", json!([])),
+        ("estoria", "member-state", json!([])),
+        ("eu", "group", json!(["estoria"])),
+    ] {
+        let participant = json!({"id": id, "name": id.to_uppercase(), "kind": kind, "members": members});
+        let (st, e) =
+            f.call("POST", "/api/processes/ocean/participants", Some(&f.admin), Some(participant)).await;
+        assert_eq!(st, StatusCode::CREATED, "{e}");
+    }
+    let draft = json!({"label": "Zero draft", "text": "Draft outcome\n\n1. We agree to act.\n", "publication": "circulated"});
+    assert_eq!(
+        f.call("POST", "/api/processes/ocean/drafts", Some(&f.admin), Some(draft)).await.0,
+        StatusCode::CREATED
+    );
+    let token = |d: &str| {
+        let actor = Actor::Delegation { delegation: d.into() };
+        let ws = f.ws.clone();
+        async move { ws.create_token(Some("ocean".to_string()), &actor, "test").await.unwrap() }
+    };
+    let (norland, estoria) = (token("norland").await, token("estoria").await);
+    let table = json!({"paragraph": "1", "edit": {"kind": "replace", "span": [13, 16], "text": "work"}});
+    let (st, e) = f.call("POST", "/api/processes/ocean/proposals", Some(&norland), Some(table)).await;
+    assert_eq!(st, StatusCode::CREATED, "{e}");
+    let p = e["proposal"].as_str().unwrap().to_string();
+    let url = |verb: &str| format!("/api/processes/ocean/proposals/{p}/{verb}");
+    for who in [json!({}), json!({"on_behalf_of": "eu"})] {
+        let (st, e) = f.call("POST", &url("support"), Some(&estoria), Some(who)).await;
+        assert_eq!(st, StatusCode::OK, "{e}");
+    }
+    let (st, e) =
+        f.call("POST", &url("withdraw-stance"), Some(&estoria), Some(json!({"on_behalf_of": "eu"}))).await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    let (_, q) = f.call("GET", &format!("/api/processes/ocean/proposals/{p}"), Some(&estoria), None).await;
+    assert_eq!(q["supporters"], json!(["estoria"]), "{q}");
+    let (st, e) =
+        f.call("POST", &url("withdraw-stance"), Some(&estoria), Some(json!({"on_behalf_of": "eu"}))).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("no stance to take back"), "{e}");
+    let (st, e) = f
+        .call("POST", &url("withdraw-stance"), Some(&norland), Some(json!({"on_behalf_of": "estoria"})))
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+    let (st, e) = f.call("POST", &url("withdraw-stance"), Some(&estoria), None).await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    let (_, q) = f.call("GET", &format!("/api/processes/ocean/proposals/{p}"), Some(&estoria), None).await;
+    assert_eq!(q["supporters"], json!([]), "{q}");
 }

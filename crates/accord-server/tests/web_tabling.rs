@@ -154,5 +154,38 @@ async fn a_delegation_sees_its_stance_and_speaks_in_its_groups_name() {
     // Changing it: Valdoria supports after all; the stance follows.
     assert_eq!(f.post("/p/ocean/proposals/p1/support", &valdoria, &[]).await.status, StatusCode::SEE_OTHER);
     let page = f.get("/p/ocean/compilation", Some(&valdoria)).await;
-    assert!(proposal_block(&page.text, "p1").contains("Valdoria supports it; Nordic group supports it."));
+    let block = proposal_block(&page.text, "p1");
+    assert!(block.contains("Valdoria supports it; Nordic group supports it."), "{block}");
+
+    // Taking one back: a button per name, the take-back recorded in
+    // Valdoria's act for the group, the page and the history saying so.
+    assert!(block.contains("<button type=\"submit\">Take back Nordic group’s support</button>"), "{block}");
+    assert!(block.contains("Take back Valdoria’s support"), "{block}");
+    let done =
+        f.post("/p/ocean/proposals/p1/withdraw-stance", &valdoria, &[("on_behalf_of", "nordic")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let (actor, kind, payload) = f.last_event().await;
+    assert_eq!((actor.as_str(), kind.as_str()), ("delegation:valdoria", "withdraw-stance"));
+    assert!(payload.to_string().contains("\"nordic\""), "{payload}");
+    let page = f.get("/p/ocean/compilation", Some(&valdoria)).await;
+    let block = proposal_block(&page.text, "p1");
+    assert!(block.contains("<strong>Your stance:</strong> Valdoria supports it."), "{block}");
+    assert!(
+        !block.contains("Nordic group’s support") && !block.contains("Supported by Valdoria, Nordic"),
+        "{block}"
+    );
+    let history = f.get("/p/ocean/proposals/p1", Some(&valdoria)).await;
+    assert!(
+        history.text.contains("Stance taken back by Valdoria in the name of Nordic group"),
+        "{}",
+        history.text
+    );
+    // Nothing left to take back in the group's name: refused, saying why.
+    let again =
+        f.post("/p/ocean/proposals/p1/withdraw-stance", &valdoria, &[("on_behalf_of", "nordic")]).await;
+    assert!(again.text.contains("no stance to take back"), "{}", again.text);
+    // Estoria cannot take back a stance in the group's name.
+    let refused =
+        f.post("/p/ocean/proposals/p1/withdraw-stance", &estoria, &[("on_behalf_of", "nordic")]).await;
+    assert_ne!(refused.status, StatusCode::SEE_OTHER, "{}", refused.text);
 }

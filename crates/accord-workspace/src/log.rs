@@ -328,6 +328,12 @@ pub enum LogAction {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         lineage: Option<LogLineage>,
     },
+    // A stance taken back (added to version 1: additive, issue 15; an older
+    // Accord refuses a log that holds one, as unreadable, never misreads it).
+    WithdrawStance {
+        proposal: String,
+        on_behalf_of: String,
+    },
 }
 
 /// Version 0: the unversioned payload of 2026-12-01, the domain `Event`'s
@@ -434,6 +440,21 @@ mod tests {
         assert_eq!(e.action, LogAction::SetProposalVisibility { visibility: LogProposalVisibility::Public });
         let event = e.to_event().unwrap();
         assert_eq!(event.action, Action::SetProposalVisibility { visibility: ProposalVisibility::Public });
+        assert_eq!(LogEvent::from_event(&event).unwrap().write(), stored);
+    }
+
+    #[test]
+    fn a_stance_taken_back_converts_both_ways() {
+        use accord_core::negotiation::Action;
+        let stored = r#"{"v":1,"process":"p","seq":12,"at_ms":5,"actor":{"role":"delegation","delegation":"kestrel"},"action":{"action":"withdraw-stance","proposal":"p4","on_behalf_of":"aosis"}}"#;
+        let e = LogEvent::read(stored).unwrap();
+        let action = LogAction::WithdrawStance { proposal: "p4".into(), on_behalf_of: "aosis".into() };
+        assert_eq!(e.action, action);
+        let event = e.to_event().unwrap();
+        assert_eq!(
+            event.action,
+            Action::WithdrawStance { proposal: "p4".into(), on_behalf_of: "aosis".into() }
+        );
         assert_eq!(LogEvent::from_event(&event).unwrap().write(), stored);
     }
 

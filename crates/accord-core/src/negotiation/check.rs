@@ -131,7 +131,11 @@ impl ProcessState {
                 ),
             Action::Support { proposal, on_behalf_of } | Action::Oppose { proposal, on_behalf_of } => {
                 let i = self.live_proposal(actor, proposal, origin)?;
-                self.take_stance(actor, i, on_behalf_of, matches!(action, Action::Support { .. }))
+                self.take_stance(actor, i, on_behalf_of, Some(matches!(action, Action::Support { .. })))
+            }
+            Action::WithdrawStance { proposal, on_behalf_of } => {
+                let i = self.live_proposal(actor, proposal, origin)?;
+                self.take_stance(actor, i, on_behalf_of, None)
             }
             Action::Revise { proposal, base_revision, edit, rationale } => {
                 let i = self.live_proposal(actor, proposal, origin)?;

@@ -61,12 +61,13 @@ pub(super) struct NewDraft {
     pub lineage: Lineage,
 }
 
-/// Support (or opposition) for a proposal, in one participant's name.
+/// Support (or opposition) for a proposal, in one participant's name;
+/// `support: None` takes the name's stance back.
 #[derive(Debug)]
 pub(super) struct Stance {
     pub proposal: usize,
     pub on_behalf_of: String,
-    pub support: bool,
+    pub support: Option<bool>,
 }
 
 /// A proposal's new wording, with the text its span holds in its draft.
@@ -167,10 +168,10 @@ impl ProcessState {
                 let p = &mut self.proposals[s.proposal];
                 p.supporters.retain(|x| x != &s.on_behalf_of);
                 p.opponents.retain(|x| x != &s.on_behalf_of);
-                if s.support {
-                    p.supporters.push(s.on_behalf_of);
-                } else {
-                    p.opponents.push(s.on_behalf_of);
+                match s.support {
+                    Some(true) => p.supporters.push(s.on_behalf_of),
+                    Some(false) => p.opponents.push(s.on_behalf_of),
+                    None => {}
                 }
                 p.revision = seq;
                 out.proposal = Some(p.id.clone());

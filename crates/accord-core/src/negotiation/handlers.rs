@@ -186,7 +186,7 @@ impl ProcessState {
         actor: &Actor,
         i: usize,
         on_behalf_of: &str,
-        support: bool,
+        support: Option<bool>,
     ) -> Result<Change, DomainError> {
         let acting = delegation_of(actor);
         if !policy::may_act_for(self, acting, on_behalf_of) {
@@ -197,6 +197,13 @@ impl ProcessState {
         let p = &self.proposals[i];
         if p.author == on_behalf_of {
             return invalid(format!("`{on_behalf_of}` is the author of {}", p.id));
+        }
+        let taken = p.supporters.iter().chain(&p.opponents).any(|x| x == on_behalf_of);
+        if support.is_none() && !taken {
+            return invalid(format!(
+                "`{on_behalf_of}` has neither supported nor opposed {}: there is no stance to take back",
+                p.id
+            ));
         }
         Ok(Change::Stance(Stance { proposal: i, on_behalf_of: on_behalf_of.to_string(), support }))
     }

@@ -360,6 +360,15 @@ pub enum Action {
         /// In whose name.
         on_behalf_of: String,
     },
+    /// A delegation takes back its support or opposition (or a group's, in
+    /// whose name it speaks): the proposal is as if that name had taken no
+    /// stance.
+    WithdrawStance {
+        /// The proposal id.
+        proposal: String,
+        /// In whose name the stance was taken.
+        on_behalf_of: String,
+    },
     /// The author revises its proposal.
     Revise {
         /// The proposal id.
@@ -542,6 +551,7 @@ impl Action {
             Action::TableProposal { .. } => "table-proposal",
             Action::Support { .. } => "support",
             Action::Oppose { .. } => "oppose",
+            Action::WithdrawStance { .. } => "withdraw-stance",
             Action::Revise { .. } => "revise",
             Action::Withdraw { .. } => "withdraw",
             Action::Decide { .. } => "decide",

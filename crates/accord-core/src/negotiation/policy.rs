@@ -181,6 +181,7 @@ pub fn may_take(state: &ProcessState, actor: &Actor, action: &Action) -> Result<
         Action::TableProposal { .. }
         | Action::Support { .. }
         | Action::Oppose { .. }
+        | Action::WithdrawStance { .. }
         | Action::Revise { .. }
         | Action::Withdraw { .. }
         | Action::BreakSilence { .. } => (delegation, "a delegation of the process"),

@@ -401,15 +401,15 @@ pub(super) async fn stance(
     id: String,
     headers: Call,
     bytes: Bytes,
-    support: bool,
+    support: Option<bool>,
 ) -> Result<Response, ApiError> {
     let r: OnBehalfRequest = if bytes.is_empty() { OnBehalfRequest::default() } else { body(&bytes)? };
     let actor = caller(&ws, &headers, Some(&p)).await?;
     let on_behalf_of = own_name(&actor, r.on_behalf_of);
-    let action = if support {
-        Action::Support { proposal: id, on_behalf_of }
-    } else {
-        Action::Oppose { proposal: id, on_behalf_of }
+    let action = match support {
+        Some(true) => Action::Support { proposal: id, on_behalf_of },
+        Some(false) => Action::Oppose { proposal: id, on_behalf_of },
+        None => Action::WithdrawStance { proposal: id, on_behalf_of },
     };
     Ok(done(&run(&ws, &p, &headers, &bytes, action).await?))
 }
@@ -420,7 +420,7 @@ pub(super) async fn support(
     headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    stance(ws, p, id, headers, bytes, true).await
+    stance(ws, p, id, headers, bytes, Some(true)).await
 }
 
 pub(super) async fn oppose(
@@ -429,7 +429,16 @@ pub(super) async fn oppose(
     headers: Call,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    stance(ws, p, id, headers, bytes, false).await
+    stance(ws, p, id, headers, bytes, Some(false)).await
+}
+
+pub(super) async fn withdraw_stance(
+    State(ws): State<Ws>,
+    Path((p, id)): Path<(String, String)>,
+    headers: Call,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    stance(ws, p, id, headers, bytes, None).await
 }
 
 pub(super) async fn revise(

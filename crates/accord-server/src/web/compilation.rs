@@ -19,6 +19,9 @@ pub struct PropView {
     /// The viewer's own stance on it, in words ("Norway supports it; the
     /// Nordic group opposes it"), empty when it has none.
     stance: String,
+    /// The stances the viewer may take back: (in whose name, that name,
+    /// "support" or "opposition").
+    stances: Vec<(String, String, &'static str)>,
     /// In the viewer's name or one of its groups' (no support or opposition).
     own: bool,
     /// The viewer may revise or withdraw it (tabled it, or speaks for the group).
@@ -253,11 +256,27 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
             .collect();
         said.join("; ")
     };
+    let stances_of = |q: &accord_core::negotiation::Proposal| -> Vec<(String, String, &'static str)> {
+        names
+            .iter()
+            .filter_map(|(id, name)| {
+                let what = if q.supporters.contains(id) {
+                    "support"
+                } else if q.opponents.contains(id) {
+                    "opposition"
+                } else {
+                    return None;
+                };
+                Some((id.clone(), name.clone(), what))
+            })
+            .collect()
+    };
     let proposals_visible = policy::may_read_proposals(&s, a);
     let view = |q: &accord_core::negotiation::Proposal| PropView {
         id: q.id.clone(),
         label: proposal_name(&q.id),
         stance: stance_of(q),
+        stances: stances_of(q),
         author: s.name_of(&q.author),
         tabled_by: if q.tabled_by == q.author { String::new() } else { s.name_of(&q.tabled_by) },
         what: q.describe(),

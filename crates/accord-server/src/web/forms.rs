@@ -330,6 +330,7 @@ pub(super) async fn proposal_action(
     let action = match verb.as_str() {
         "support" => Ok(Action::Support { proposal: proposal.clone(), on_behalf_of }),
         "oppose" => Ok(Action::Oppose { proposal: proposal.clone(), on_behalf_of }),
+        "withdraw-stance" => Ok(Action::WithdrawStance { proposal: proposal.clone(), on_behalf_of }),
         "withdraw" => Ok(Action::Withdraw { proposal: proposal.clone() }),
         "revise" => number(&form, "base_revision").and_then(|base_revision| {
             let existing = web

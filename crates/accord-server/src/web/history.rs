@@ -93,6 +93,9 @@ fn steps(s: &ProcessState, p: &Proposal, n: usize, events: &[Event]) -> Vec<Step
             Action::Oppose { proposal, on_behalf_of } if *proposal == p.id => {
                 format!("Opposed by {}{}", who(s, &e.actor), in_name_of(s, &e.actor, on_behalf_of))
             }
+            Action::WithdrawStance { proposal, on_behalf_of } if *proposal == p.id => {
+                format!("Stance taken back by {}{}", who(s, &e.actor), in_name_of(s, &e.actor, on_behalf_of))
+            }
             Action::Revise { proposal, edit, rationale, .. } if *proposal == p.id => {
                 let mut w = format!("Revised by {}", who(s, &e.actor));
                 if let Some(t) = wording(edit) {
