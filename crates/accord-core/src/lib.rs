@@ -39,6 +39,7 @@ pub mod source;
 mod status;
 pub mod tokens;
 pub mod trace;
+pub mod words;
 
 pub use brackets::MAX_BRACKET_DEPTH;
 pub use compare::{compare, Comparison};

@@ -4,6 +4,7 @@
 //! informal sessions meet — in the formulas such letters use, so a package
 //! printed from the workspace reads like one a President's office sends.
 
+use accord_core::words::and_list as list;
 use accord_core::{Letter, SourceLines};
 
 /// An informal session announced in a cover letter.
@@ -37,15 +38,6 @@ pub struct CoverLetter {
     pub signatures: Vec<Vec<String>>,
     /// The addressees; by default all permanent representatives and observers.
     pub addressees: Vec<String>,
-}
-
-/// "a", "a and b", "a, b and c".
-fn list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [a] => a.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// A sentence ends with a full stop, whatever the caller wrote.

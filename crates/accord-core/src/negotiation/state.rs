@@ -270,6 +270,11 @@ impl ProcessState {
             }
             Action::ProduceRevision { label, date, canonical: text, lineage, .. } => {
                 if self.latest().is_some() && !label.trim().is_empty() {
+                    // A revision is dated the day it is produced, unless told
+                    // otherwise: never the date line of the draft it follows.
+                    if date.as_deref().is_none_or(|d| d.trim().is_empty()) {
+                        *date = Some(super::clock::local_date(at_ms, self.time_zone()));
+                    }
                     // A request may carry a text for its letters only: the
                     // cover letter as its signatories edited it. The text
                     // itself is always the working text's.

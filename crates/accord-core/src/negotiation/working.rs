@@ -175,28 +175,68 @@ impl ProcessState {
         let s = &comparison.summary;
         let count = |k: &str| s.relations.get(k).copied().unwrap_or(0);
         let mut body = vec![format!(
-            "We have the honour to circulate {label} of the {}, which follows the {} and reflects the \
+            "We have the honour to circulate {label} of the {}, which follows {} and reflects the \
              discussions held since.",
-            self.info.title, latest.label
+            self.info.title,
+            crate::words::with_article(&latest.label)
         )];
-        // "1 paragraph is new", "2 paragraphs are new": a letter reads as prose.
-        let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
-        body.push(format!(
-            "Of the {} of the {}, {} unchanged, {} renumbered only, {} changed, {} moved, {} merged and \
-             {} deleted; {}. {} resolved and {} open; {}.",
-            n(s.old_paragraphs, "paragraph", "paragraphs"),
-            latest.label,
-            n(count("unchanged"), "is", "are"),
-            count("renumbered"),
-            count("changed"),
-            count("moved"),
-            count("merged"),
-            count("deleted"),
-            n(count("new"), "paragraph is new", "paragraphs are new"),
-            n(s.brackets_resolved, "bracket was", "brackets were"),
-            n(s.brackets_open, "remains", "remain"),
-            n(s.statuses_changed, "paragraph status changed", "paragraph statuses changed"),
-        ));
+        // A letter reads as prose: numbers below ten in words, no "0 moved".
+        use crate::words::{and_list, number as n, upper_first};
+        let mut fates = Vec::new();
+        for (k, one, many) in [
+            (count("unchanged"), "is unchanged", "are unchanged"),
+            (count("changed"), "is changed", "are changed"),
+            (count("renumbered"), "is only renumbered", "are only renumbered"),
+            (count("moved"), "is moved", "are moved"),
+            (count("merged"), "is merged with another", "are merged with others"),
+            (count("deleted"), "is deleted", "are deleted"),
+        ] {
+            if k > 0 {
+                fates.push(format!("{} {}", n(k), if k == 1 { one } else { many }));
+            }
+        }
+        let new = match count("new") {
+            0 => "no paragraph is new".to_string(),
+            1 => "one paragraph is new".to_string(),
+            k => format!("{} paragraphs are new", n(k)),
+        };
+        let changes = if s.old_paragraphs == 0 || fates.is_empty() {
+            format!("{}.", upper_first(&new))
+        } else {
+            format!(
+                "Of the {} {} of {}, {}; {new}.",
+                n(s.old_paragraphs),
+                if s.old_paragraphs == 1 { "paragraph" } else { "paragraphs" },
+                crate::words::with_article(&latest.label),
+                and_list(&fates)
+            )
+        };
+        let brackets = match (s.brackets_resolved, s.brackets_open) {
+            (0, 0) => "No bracket remains.".to_string(),
+            (0, open) => format!(
+                "No bracket was resolved; {} {}.",
+                n(open),
+                if open == 1 { "remains" } else { "remain" }
+            ),
+            (done, 0) => format!(
+                "{} {} resolved and none remains.",
+                upper_first(&n(done)),
+                if done == 1 { "bracket was" } else { "brackets were" }
+            ),
+            (done, open) => format!(
+                "{} {} resolved and {} {}.",
+                upper_first(&n(done)),
+                if done == 1 { "bracket was" } else { "brackets were" },
+                n(open),
+                if open == 1 { "remains" } else { "remain" }
+            ),
+        };
+        let statuses = match s.statuses_changed {
+            0 => String::new(),
+            1 => " The status of one paragraph changed.".to_string(),
+            k => format!(" The status of {} paragraphs changed.", n(k)),
+        };
+        body.push(format!("{changes} {brackets}{statuses}"));
         let accepted: Vec<String> = self
             .accepted
             .iter()

@@ -10,6 +10,7 @@
 use super::*;
 
 use accord_core::negotiation::{Participant, ParticipantKind, ProcessInfo};
+use accord_core::words::and_list;
 
 use super::confirm::{answer, two_step, Ask};
 
@@ -376,15 +377,6 @@ pub(super) fn cover_letter_draft(
     }
     body.push("Please accept, Excellency, the assurances of our highest consideration.".into());
     Ok(body.join("\n\n"))
-}
-
-/// "a, b and c".
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }
 
 // ---------------------------------------------------------------------------
