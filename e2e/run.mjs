@@ -17,7 +17,7 @@
 // It starts `accord serve --demo` on a fresh temporary data directory on a free
 // port, prints one PASS/FAIL line per check and exits non-zero on any failure.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -88,7 +88,11 @@ let dataDir = null;
 
 function startServer() {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-e2e-'));
-  const child = spawn(bin, ['serve', '--demo', '--data-dir', path.join(dataDir, 'data'), '--addr', '127.0.0.1:0'], {
+  // A corpus of one adopted text (the Universal Declaration, from ../shared), for its pages.
+  const corpus = path.join(dataDir, 'corpus');
+  execFileSync(bin, ['corpus', 'add', path.join(here, '..', '..', 'shared', 'corpus', 'udhr', 'udhr-eng.html'),
+    '--corpus', corpus, '--symbol', 'A/RES/217(III)'], { stdio: 'ignore' });
+  const child = spawn(bin, ['serve', '--demo', '--data-dir', path.join(dataDir, 'data'), '--addr', '127.0.0.1:0', '--corpus', corpus], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server = child;
@@ -662,6 +666,8 @@ async function run(browser, base, password) {
     ['working text (co-facilitator)', cofac, `${P}/working`],
     ['proposal history (delegation)', valdoria, `${P}/proposals/p7`],
     ['where paragraph 27 comes from (delegation)', valdoria, `${P}/drafts/d3/origin/27`],
+    ['adopted texts (logged out)', anon, '/corpus'],
+    ['an adopted text (logged out)', anon, '/corpus/A/RES/217%28III%29'],
     ['sessions (delegation)', valdoria, `${P}/sessions`],
     ['sessions (co-facilitator)', cofac, `${P}/sessions`],
     ['live screen (delegation)', valdoria, liveUrl, { live: true }],

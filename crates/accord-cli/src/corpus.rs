@@ -18,7 +18,7 @@ fn index_path(dir: &Path) -> PathBuf {
     dir.join("index.json")
 }
 
-fn load_documents(dir: &Path) -> Result<Vec<CorpusDocument>, Failure> {
+pub(crate) fn load_documents(dir: &Path) -> Result<Vec<CorpusDocument>, Failure> {
     let path = documents_path(dir);
     match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes)

@@ -48,6 +48,11 @@ pub enum WorkspaceCommand {
         store: StoreOptions,
         #[command(flatten)]
         mail: crate::endgame::MailOptions,
+        /// A corpus of adopted texts (a directory made by `accord corpus
+        /// add`): citations in drafts link to the passages they cite, and
+        /// each paragraph's "Where does this come from?" checks them.
+        #[arg(long, value_name = "DIR", env = "ACCORD_CORPUS")]
+        corpus: Option<PathBuf>,
     },
     /// Issue API tokens.
     Token {
@@ -415,9 +420,10 @@ pub(crate) fn with_state<T>(
 
 pub fn run(command: WorkspaceCommand) -> Result<ExitCode, Failure> {
     match command {
-        WorkspaceCommand::Serve { addr, demo, log_format, trusted_proxies, store, mail } => {
+        WorkspaceCommand::Serve { addr, demo, log_format, trusted_proxies, store, mail, corpus } => {
             init_logging(log_format)?;
-            serve(addr, demo, accord_server::proxies::TrustedProxies::new(trusted_proxies), &store, &mail)
+            let trusted = accord_server::proxies::TrustedProxies::new(trusted_proxies);
+            serve(addr, demo, trusted, &store, &mail, corpus.as_deref())
         }
         WorkspaceCommand::Token { action: TokenAction::Create { process, actor: who, label, store } } => {
             let who = actor(&who)?;
@@ -680,11 +686,31 @@ fn serve(
     trusted: accord_server::proxies::TrustedProxies,
     store: &StoreOptions,
     mail: &crate::endgame::MailOptions,
+    corpus: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
     let mail = mail.config()?;
+    // The corpus before the store: a wrong directory is said at once.
+    let corpus = match corpus {
+        Some(dir) => {
+            let documents = crate::corpus::load_documents(dir)?;
+            if documents.is_empty() {
+                return Err(Failure(format!(
+                    "{}: no adopted texts here (add some with `accord corpus add FILE --corpus {}`)",
+                    dir.display(),
+                    dir.display()
+                )));
+            }
+            eprintln!("accord: corpus {}: {} adopted texts", dir.display(), documents.len());
+            Some(accord_core::trace::CorpusIndex::build(documents))
+        }
+        None => None,
+    };
     // The lock first (SQLite): a second server is refused before it opens anything.
     let _lock = open_exclusive_lock(store, "accord serve")?;
     let ws = open_serving(store)?;
+    if let Some(c) = corpus {
+        ws.set_corpus(c);
+    }
     let where_ = match &store.database_url {
         Some(_) => "PostgreSQL".to_string(),
         None => Path::new(&store.data_dir).join("accord.sqlite3").display().to_string(),

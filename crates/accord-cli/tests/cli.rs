@@ -278,10 +278,16 @@ fn corpus_and_trace() {
     let dir = std::env::temp_dir().join(format!("accord-corpus-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let corpus = dir.to_str().unwrap();
-    // Tracing without a corpus says what to do.
+    // Tracing without a corpus says what to do; so does serving one.
     let o = accord(&["trace", &seed(), "--corpus", corpus]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("accord corpus add"), "{}", stderr(&o));
+    let data = dir.with_extension("data");
+    let o =
+        accord(&["serve", "--corpus", corpus, "--data-dir", data.to_str().unwrap(), "--addr", "127.0.0.1:0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no adopted texts here (add some with `accord corpus add"), "{}", stderr(&o));
+    assert!(!data.exists(), "nothing opened before the corpus was read");
 
     let o = accord(&[
         "corpus",

@@ -72,3 +72,110 @@ async fn a_paragraph_says_where_it_comes_from() {
     assert_eq!(f.get("/p/ocean/drafts/d2/origin/99", Some(&norway)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(f.get("/p/ocean/drafts/d9/origin/2", Some(&norway)).await.status, StatusCode::NOT_FOUND);
 }
+
+/// With a corpus of adopted texts (`accord serve --corpus`), a citation in
+/// the text leads to the passage it cites on the corpus's page, a
+/// resolution's symbol to its copy there; the origin page says what the
+/// check of each citation found and which passages the paragraph reuses.
+#[tokio::test]
+async fn citations_lead_to_the_passages_they_cite() {
+    use accord_core::trace::{CorpusDocument, CorpusIndex, CorpusUnit};
+    let f = fixture().await;
+    let unit = |number: &str, text: &str| CorpusUnit { number: number.into(), text: text.into() };
+    let agenda =
+        "On behalf of the peoples we serve, we have adopted a historic decision on a comprehensive, \
+                  far-reaching and people-centred set of universal and transformative Goals and targets.";
+    f.ws.set_corpus(CorpusIndex::build(vec![
+        CorpusDocument {
+            symbol: "A/RES/70/1".into(),
+            name: "Transforming our world: the 2030 Agenda for Sustainable Development".into(),
+            aliases: vec!["Agenda 2030".into()],
+            date: Some("25 September 2015".into()),
+            language: Some("en".into()),
+            units: vec![unit("1", "We, the Heads of State and Government, meeting in New York."), unit("2", agenda)],
+        },
+        CorpusDocument {
+            symbol: "WSIS-05/TUNIS/DOC/6(Rev.1)".into(),
+            name: "Tunis Agenda for the Information Society".into(),
+            aliases: vec![],
+            date: None,
+            language: None,
+            units: vec![unit("111", "We request the General Assembly to make an overall review of the implementation of WSIS outcomes in 2015.")],
+        },
+    ]));
+    let text = format!(
+        "Draft outcome on ocean data\n\n\
+         1. Recalling its resolution 70/1 of 25 September 2015,\n\n\
+         2. Recalling the request in paragraph 111 of the Tunis Agenda for the Information Society to the General Assembly,\n\n\
+         3. Reaffirming that {} (Paragraph 2 of Agenda 2030)\n\n\
+         4. Recalling paragraph 9 of the Tunis Agenda for the Information Society,\n",
+        agenda.replacen("On", "on", 1)
+    );
+    let sec = Actor::Secretariat { name: "Ana".into() };
+    let canonical = accord_workspace::import::canonical_of(&text).unwrap();
+    let import = Action::ImportDraft {
+        label: "Rev.1".into(),
+        canonical,
+        publication: Publication::Public,
+        lineage: None,
+    };
+    execute(&f.ws, &sec, import).await;
+
+    let draft = f.get("/p/ocean/drafts/d2", None).await;
+    assert_eq!(draft.status, StatusCode::OK, "{}", draft.text);
+    for link in [
+        "resolution <a class=\"ref\" href=\"/corpus/A/RES/70/1\">70/1</a> of 25 September",
+        "href=\"/corpus/WSIS-05/TUNIS/DOC/6%28Rev.1%29#u-111\"",
+        "href=\"/corpus/A/RES/70/1#u-2\"",
+        // A paragraph the copy lacks: the document's page, which says what it holds.
+        "href=\"/corpus/WSIS-05/TUNIS/DOC/6%28Rev.1%29\"",
+    ] {
+        assert!(draft.text.contains(link), "{link} in {}", draft.text);
+    }
+
+    // The corpus's pages: the list, and the document with an anchor per unit.
+    let list = f.get("/corpus", None).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    assert!(list.text.contains("<a href=\"/corpus/A/RES/70/1\">Transforming our world"), "{}", list.text);
+    let doc = f.get("/corpus/WSIS-05/TUNIS/DOC/6%28Rev.1%29", None).await;
+    assert_eq!(doc.status, StatusCode::OK, "{}", doc.text);
+    assert!(
+        doc.text.contains("<p id=\"u-111\" dir=\"auto\"><span class=\"num\">111</span> We request"),
+        "{}",
+        doc.text
+    );
+    assert_eq!(f.get("/corpus/A/RES/99/1", None).await.status, StatusCode::NOT_FOUND);
+
+    // The origin page: each citation's check, and the passage reused.
+    let three = f.get("/p/ocean/drafts/d2/origin/3", None).await;
+    assert!(three.text.contains("Checked: paragraph 2 of A/RES/70/1 holds this text."), "{}", three.text);
+    let sources =
+        three.text.split("id=\"origin-sources\"").nth(1).expect("a source").split("</ul>").next().unwrap();
+    assert!(
+        sources.contains("<a href=\"/corpus/A/RES/70/1#u-2\">paragraph 2 of A/RES/70/1</a>"),
+        "{sources}"
+    );
+    let four = f.get("/p/ocean/drafts/d2/origin/4", None).await;
+    assert!(
+        four.text
+            .contains("Not in the corpus: paragraph 9 of WSIS-05/TUNIS/DOC/6(Rev.1) could not be checked"),
+        "{}",
+        four.text
+    );
+    assert!(
+        four.text.contains("No passage of the adopted texts in the corpus is found in it."),
+        "{}",
+        four.text
+    );
+    let two = f.get("/p/ocean/drafts/d2/origin/2", None).await;
+    assert!(
+        two.text.contains("Does not match: paragraph 111 of WSIS-05/TUNIS/DOC/6(Rev.1) reads otherwise."),
+        "{}",
+        two.text
+    );
+    assert!(
+        two.text.contains("<blockquote dir=\"auto\" class=\"cited-text\">We request the General Assembly"),
+        "{}",
+        two.text
+    );
+}

@@ -93,6 +93,9 @@ pub struct Workspace {
     pub following: crate::follow::Following,
     /// The processes of the log not loaded yet ([`Workspace::open_lazily`]).
     pub loading: crate::loading::Loading,
+    /// The adopted texts drafts cite and are traced against (`accord serve
+    /// --corpus`): reference data, not part of any negotiation's log.
+    corpus: RwLock<Option<Arc<accord_core::trace::CorpusIndex>>>,
 }
 
 /// Rebuilds every process from a log.
@@ -221,7 +224,20 @@ impl Workspace {
             lag: Default::default(),
             following: Default::default(),
             loading: crate::loading::Loading::of(to_load),
+            corpus: RwLock::new(None),
         }))
+    }
+
+    /// Gives the workspace the corpus of adopted texts its drafts cite.
+    pub fn set_corpus(&self, corpus: accord_core::trace::CorpusIndex) {
+        if let Ok(mut c) = self.corpus.write() {
+            *c = Some(Arc::new(corpus));
+        }
+    }
+
+    /// The corpus of adopted texts, if one was given.
+    pub fn corpus(&self) -> Option<Arc<accord_core::trace::CorpusIndex>> {
+        self.corpus.read().ok().and_then(|c| c.clone())
     }
 
     /// Loads `process` from the log if it is one not loaded yet; a request

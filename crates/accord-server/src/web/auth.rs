@@ -168,7 +168,9 @@ impl WebState {
         if let Some(a) = self.articles.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return a;
         }
-        let a: Arc<str> = super::draft_article(process, draft, document).into();
+        let corpus = self.ws.corpus();
+        let links = super::markup::Links::through(corpus.as_deref());
+        let a: Arc<str> = super::draft_article(process, draft, document, links).into();
         if let Ok(mut m) = self.articles.lock() {
             m.insert(key, a.clone());
         }

@@ -299,6 +299,8 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
     };
     // Decided proposals stay on record under the paragraph they now stand on.
     let latest_id = s.latest().map(|d| d.id.clone()).unwrap_or_default();
+    let corpus = web.ws.corpus();
+    let links = markup::Links::through(corpus.as_deref());
     let mut decided: HashMap<&str, Vec<PropView>> = HashMap::new();
     let mut orphans = Vec::new();
     if proposals_visible {
@@ -320,7 +322,7 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
             if !proposals_visible {
                 c.proposals.clear();
             }
-            let pv = para_view(c.paragraph);
+            let pv = para_view(c.paragraph, links);
             CompParaView {
                 decided: decided.remove(c.paragraph.id.as_str()).unwrap_or_default(),
                 typed: None,

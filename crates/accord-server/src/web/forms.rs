@@ -461,11 +461,13 @@ pub(super) async fn working_page(
                 "only the secretariat and co-facilitators see the working text",
             ));
         }
+        let corpus = web.ws.corpus();
+        let links = markup::Links::through(corpus.as_deref());
         let paragraphs = s
             .working_paragraphs()
             .into_iter()
             .map(|w| {
-                let pv = para_view(w.paragraph);
+                let pv = para_view(w.paragraph, links);
                 WorkView {
                     id: pv.id,
                     number: pv.number,

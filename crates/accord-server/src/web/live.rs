@@ -28,7 +28,7 @@ use accord_core::negotiation::{policy, Actor, ProcessState, Publication};
 use accord_core::tokens::tokenize;
 use accord_core::Paragraph;
 
-use super::markup::paragraph_html_marked;
+use super::markup::{paragraph_html_linked, Links};
 use super::{frame, in_process, login_or_error, nav, page, visible, Frame, Nav, Web, WebState};
 use crate::error::ApiError;
 
@@ -102,12 +102,12 @@ pub struct LiveText {
 
 impl LiveText {
     /// The fragment for `p`, marking what changed since `before`.
-    fn new(p: &Paragraph, before: Option<&str>) -> LiveText {
+    fn new(p: &Paragraph, before: Option<&str>, links: Links<'_>) -> LiveText {
         let changed = match before {
             Some(old) if old != p.text => changed_spans(old, &p.text),
             _ => Vec::new(),
         };
-        LiveText { html: paragraph_html_marked(p, &changed) }
+        LiveText { html: paragraph_html_linked(p, &changed, links) }
     }
 }
 
@@ -163,7 +163,7 @@ pub(super) async fn live_page(
             nav: nav(s, a),
             para: para.clone(),
             number: p.number.clone().unwrap_or_else(|| p.id.clone()),
-            html: LiveText::new(&p, None).html,
+            html: LiveText::new(&p, None, Links::through(web.ws.corpus().as_deref())).html,
             text: p.text.clone(),
             revision,
             can_edit: policy::is_co_facilitator(s, a),
@@ -193,7 +193,9 @@ fn live_event(
                 return None;
             }
             web.live.remember(pid, para, revision, &p.text);
-            let html = LiveText::new(&p, shown.as_ref().map(|(_, t)| &**t)).render().ok()?;
+            let corpus = web.ws.corpus();
+            let links = Links::through(corpus.as_deref());
+            let html = LiveText::new(&p, shown.as_ref().map(|(_, t)| &**t), links).render().ok()?;
             *shown = Some((revision, p.text.as_str().into()));
             Some(SseEvent::default().event("paragraph").id(revision.to_string()).data(html))
         }

@@ -8,11 +8,87 @@ use std::fmt::Write;
 use accord_core::negotiation::BurnPoint;
 use accord_core::readiness::SectionStatus;
 use accord_core::render::html_escape;
-use accord_core::{Paragraph, ReferenceKind};
+use accord_core::trace::CorpusIndex;
+use accord_core::{Paragraph, Reference, ReferenceKind};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
     html_escape(s)
+}
+
+/// Where the references of a paragraph lead: a paragraph or article of a
+/// text the corpus holds, to that passage on the corpus's page here; a
+/// resolution or document symbol, to its copy in the corpus, else to the
+/// United Nations' official document system.
+#[derive(Clone, Copy, Default)]
+pub struct Links<'a> {
+    corpus: Option<&'a CorpusIndex>,
+}
+
+impl<'a> Links<'a> {
+    /// Links through `corpus`, when the server has one.
+    pub fn through(corpus: Option<&'a CorpusIndex>) -> Links<'a> {
+        Links { corpus }
+    }
+
+    /// The address `r` leads to, if any.
+    pub fn href(&self, r: &Reference) -> Option<String> {
+        let corpus = self.corpus;
+        match (&r.kind, &r.symbol) {
+            (ReferenceKind::Resolution | ReferenceKind::Document, Some(symbol)) => {
+                let held = corpus.and_then(|c| c.documents.iter().find(|d| same_symbol(&d.symbol, symbol)));
+                Some(match held {
+                    Some(d) => corpus_href(&d.symbol, None),
+                    None => format!("https://undocs.org/{}", url_path(symbol)),
+                })
+            }
+            (ReferenceKind::Paragraph | ReferenceKind::Article, _) => {
+                let c = corpus?;
+                let d = &c.documents[c.find_document(r.document.as_deref()?)?];
+                let unit = r.targets.first().filter(|t| d.units.iter().any(|u| &&u.number == t));
+                // A passage the copy lacks: the document's page, which says what it holds.
+                Some(corpus_href(&d.symbol, unit.map(String::as_str)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// "70/1" is the corpus's "A/RES/70/1": the same symbol, its series prefix
+/// left out as drafts write it.
+fn same_symbol(held: &str, cited: &str) -> bool {
+    held == cited || held.strip_suffix(cited).is_some_and(|prefix| prefix.ends_with('/'))
+}
+
+/// The page of an adopted text of the corpus, at one of its units.
+pub fn corpus_href(symbol: &str, unit: Option<&str>) -> String {
+    match unit {
+        Some(n) => format!("/corpus/{}#{}", url_path(symbol), unit_anchor(n)),
+        None => format!("/corpus/{}", url_path(symbol)),
+    }
+}
+
+/// The anchor of a corpus unit on its document's page (`u-17.19`).
+pub fn unit_anchor(number: &str) -> String {
+    format!("u-{}", url_component(&number.split_whitespace().collect::<Vec<_>>().join("_")))
+}
+
+/// A symbol as a URL path: each part between slashes percent-encoded.
+fn url_path(symbol: &str) -> String {
+    symbol.split('/').map(url_component).collect::<Vec<_>>().join("/")
+}
+
+/// Percent-encodes all but the unreserved characters of a URL (RFC 3986).
+pub fn url_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// A paragraph's text with brackets as nested `<span class="bracket">`
@@ -20,7 +96,12 @@ pub fn esc(s: &str) -> String {
 /// document symbol is known. The characters are exactly the paragraph's:
 /// markup is added around them, nothing is inserted or dropped.
 pub fn paragraph_html(p: &Paragraph) -> String {
-    paragraph_html_marked(p, &[])
+    paragraph_html_linked(p, &[], Links::default())
+}
+
+/// As [`paragraph_html_linked`], references linked without a corpus.
+pub fn paragraph_html_marked(p: &Paragraph, changed: &[(u32, u32)]) -> String {
+    paragraph_html_linked(p, changed, Links::default())
 }
 
 /// As [`paragraph_html`], with the character spans `changed` in
@@ -28,7 +109,7 @@ pub fn paragraph_html(p: &Paragraph) -> String {
 /// change is cut where a bracket or reference begins or ends, so the marks
 /// nest inside them; the paragraph's emphasis (`<strong>`, `<em>`, `<u>`)
 /// is cut wherever any of them begins or ends, and nests innermost.
-pub fn paragraph_html_marked(p: &Paragraph, changed: &[(u32, u32)]) -> String {
+pub fn paragraph_html_linked(p: &Paragraph, changed: &[(u32, u32)], links: Links<'_>) -> String {
     let chars: Vec<char> = p.text.chars().collect();
     // (position, order, markup): at one position, emphasis closes first,
     // then a change's mark, then brackets and references close, open, a
@@ -56,11 +137,9 @@ pub fn paragraph_html_marked(p: &Paragraph, changed: &[(u32, u32)]) -> String {
         if crosses {
             continue;
         }
-        let open = match (&r.kind, &r.symbol) {
-            (ReferenceKind::Resolution | ReferenceKind::Document, Some(symbol)) => {
-                format!("<a class=\"ref\" href=\"https://undocs.org/{}\">", esc(symbol))
-            }
-            _ => "<span class=\"ref\">".to_string(),
+        let open = match links.href(r) {
+            Some(href) => format!("<a class=\"ref\" href=\"{}\">", esc(&href)),
+            None => "<span class=\"ref\">".to_string(),
         };
         let close = if open.starts_with("<a") { "</a>" } else { "</span>" };
         marks.push((r.start, 5, open));

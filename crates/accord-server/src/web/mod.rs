@@ -10,6 +10,7 @@ mod admin;
 pub mod auth;
 mod compilation;
 mod confirm;
+mod corpus;
 mod documents;
 mod endgame;
 mod forms;
@@ -39,7 +40,7 @@ use accord_core::{Paragraph, Status};
 use crate::error::ApiError;
 use accord_workspace::{ProcessSlot, Workspace, WorkspaceError};
 use auth::{Viewer, WebState, CSRF_COOKIE, SESSION_COOKIE};
-use markup::{esc, paragraph_html};
+use markup::esc;
 
 pub use documents::{file_stem, DraftFile, Format};
 use forms::*;
@@ -67,6 +68,8 @@ pub(crate) fn router(ws: Arc<Workspace>, writes: Arc<crate::api::RateLimiter>) -
             "/static/accord.js",
             get(|| async { static_file("text/javascript", include_str!("../../static/accord.js")) }),
         )
+        .route("/corpus", get(corpus::corpus_index))
+        .route("/corpus/{*symbol}", get(corpus::corpus_document))
         .route("/processes", post(admin::create_process))
         .route("/p/{process}", get(process_home))
         .route("/p/{process}/participants", post(admin::register))
@@ -258,12 +261,12 @@ pub struct ParaView {
     status_class: &'static str,
 }
 
-fn para_view(p: &Paragraph) -> ParaView {
+fn para_view(p: &Paragraph, links: markup::Links<'_>) -> ParaView {
     let (status, status_class) = status_label(p.status);
     ParaView {
         id: p.id.clone(),
         number: p.number.clone().unwrap_or_default(),
-        html: paragraph_html(p),
+        html: markup::paragraph_html_linked(p, &[], links),
         status,
         status_class,
     }
@@ -520,7 +523,7 @@ fn heading_anchor(id: &str) -> String {
     format!("h-{}", id.replace(|c: char| !c.is_ascii_alphanumeric(), "-"))
 }
 
-fn draft_items(d: &accord_core::Draft) -> (Vec<(String, String, u8)>, Vec<Item>) {
+fn draft_items(d: &accord_core::Draft, links: markup::Links<'_>) -> (Vec<(String, String, u8)>, Vec<Item>) {
     let mut items = Vec::new();
     let mut headings = d.headings.iter().peekable();
     let mut toc = Vec::new();
@@ -530,7 +533,7 @@ fn draft_items(d: &accord_core::Draft) -> (Vec<(String, String, u8)>, Vec<Item>)
             toc.push((heading_anchor(&h.id), text.clone(), h.level));
             items.push(Item::Heading(heading_anchor(&h.id), text, h.level));
         }
-        items.push(Item::Paragraph(para_view(p)));
+        items.push(Item::Paragraph(para_view(p, links)));
     }
     (toc, items)
 }
@@ -580,8 +583,8 @@ fn standalone(title: &str, body: &str) -> Response {
 /// A draft's table of contents and its headings and paragraphs as HTML (the
 /// draft page's article and the standalone export share it). Drafts never
 /// change, so the page caches it.
-fn draft_article(pid: &str, did: &str, d: &accord_core::Draft) -> String {
-    let (toc, items) = draft_items(d);
+fn draft_article(pid: &str, did: &str, d: &accord_core::Draft, links: markup::Links<'_>) -> String {
+    let (toc, items) = draft_items(d, links);
     let mut out = String::with_capacity(d.paragraphs.iter().map(|p| p.text.len() * 2 + 200).sum());
     out.push_str("<nav aria-labelledby=\"toc-h\" class=\"toc\"><h2 id=\"toc-h\">Contents</h2><ol>");
     for (id, text, level) in &toc {

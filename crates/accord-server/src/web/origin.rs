@@ -7,8 +7,6 @@
 
 use super::*;
 
-use accord_core::ReferenceKind;
-
 /// One draft's version of the paragraph.
 pub struct OriginStep {
     /// "Rev.1" and its date line.
@@ -45,8 +43,35 @@ pub(super) struct OriginPage {
     steps: Vec<OriginStep>,
     proposals: Vec<OriginProposal>,
     proposals_visible: bool,
-    /// (the reference as written, link to the source when known)
-    cites: Vec<(String, Option<String>)>,
+    /// The texts it cites, with where each leads and what the check found.
+    cites: Vec<OriginCite>,
+    /// Passages of adopted texts it reuses (with a corpus).
+    sources: Vec<OriginSource>,
+    /// The server has a corpus of adopted texts to check against.
+    has_corpus: bool,
+}
+
+/// A reference in the paragraph.
+pub struct OriginCite {
+    /// As written.
+    text: String,
+    /// Where it leads, when known.
+    href: Option<String>,
+    /// What the check against the corpus found, in words (empty: no check).
+    check: String,
+    /// `verified`, `mismatch`, `not-in-corpus`.
+    class: &'static str,
+    /// For a mismatch, the cited passage's text, to read beside the quotation.
+    cited_text: String,
+}
+
+/// A passage of an adopted text the paragraph reuses.
+pub struct OriginSource {
+    /// "paragraph 2 of A/RES/70/1".
+    name: String,
+    href: String,
+    /// "verbatim, 38 words" or "82 % alike, 31 words".
+    how: String,
 }
 
 /// The origin page of paragraph `para` of draft `did`, as `v` may read it.
@@ -60,6 +85,8 @@ pub(super) fn origin_view(
     let (slot, actor) = visible(web, pid, v)?;
     let s = slot.state.read().map_err(|_| ApiError::unavailable("lock"))?;
     let a = actor.as_ref();
+    let corpus = web.ws.corpus();
+    let links = markup::Links::through(corpus.as_deref());
     let draft =
         policy::readable_draft(&s, a, did).ok_or_else(|| ApiError::not_found(format!("no draft `{did}`")))?;
     let here = draft
@@ -110,7 +137,7 @@ pub(super) fn origin_view(
             draft: date.map_or_else(|| dv.label.clone(), |x| format!("{} · {x}", dv.label)),
             href: format!("/p/{pid}/drafts/{}#para-{}", dv.id, p.id),
             number,
-            html: markup::paragraph_html_marked(p, &changed),
+            html: markup::paragraph_html_linked(p, &changed, links),
             what,
         });
     }
@@ -138,17 +165,34 @@ pub(super) fn origin_view(
             });
         }
     }
+    // The check of each citation, and the passages reused, against the corpus.
+    let traced = corpus.as_deref().map(|index| {
+        let one = accord_core::Draft { paragraphs: vec![here.clone()], ..Default::default() };
+        accord_core::trace::trace(&one, index)
+    });
     let cites = here
         .references
         .iter()
         .map(|r| {
-            let link = match (&r.kind, &r.symbol) {
-                (ReferenceKind::Resolution | ReferenceKind::Document, Some(symbol)) => {
-                    Some(format!("https://undocs.org/{symbol}"))
-                }
-                _ => None,
+            let check = traced.as_ref().and_then(|t| t.citations.iter().find(|c| c.text == r.text));
+            let (check_words, class, cited_text) = match check {
+                Some(c) => cite_check(c),
+                None => (String::new(), "", String::new()),
             };
-            (r.text.clone(), link)
+            OriginCite { text: r.text.clone(), href: links.href(r), check: check_words, class, cited_text }
+        })
+        .collect();
+    let sources = traced
+        .iter()
+        .flat_map(|t| t.paragraphs.iter().flat_map(|p| &p.sources))
+        .map(|src| OriginSource {
+            name: format!("paragraph {} of {}", src.paragraph, src.document),
+            href: markup::corpus_href(&src.document, Some(&src.paragraph)),
+            how: if src.similarity >= 0.999 {
+                format!("verbatim, {} words", src.words)
+            } else {
+                format!("{:.0} % alike, {} words", src.similarity * 100.0, src.words)
+            },
         })
         .collect();
     Ok(OriginPage {
@@ -160,7 +204,41 @@ pub(super) fn origin_view(
         proposals,
         proposals_visible,
         cites,
+        sources,
+        has_corpus: corpus.is_some(),
     })
+}
+
+/// A citation's check in words, its class, and the cited text of a mismatch.
+fn cite_check(c: &accord_core::trace::Citation) -> (String, &'static str, String) {
+    use accord_core::trace::CitationStatus;
+    let target = c.target.as_deref().unwrap_or("?");
+    let doc = c.document.as_deref().unwrap_or("the cited text");
+    match c.status {
+        CitationStatus::Verified => {
+            (format!("Checked: paragraph {target} of {doc} holds this text."), "verified", String::new())
+        }
+        CitationStatus::Mismatch => {
+            let found = c.found_in.as_deref().map(|f| format!(" It comes from {f}.")).unwrap_or_default();
+            (
+                format!("Does not match: paragraph {target} of {doc} reads otherwise.{found}"),
+                "mismatch",
+                c.cited_text.clone().unwrap_or_default(),
+            )
+        }
+        CitationStatus::NotInCorpus => {
+            let holds = c
+                .corpus_holds
+                .as_deref()
+                .map(|h| format!(" (the corpus's copy holds {h})"))
+                .unwrap_or_default();
+            (
+                format!("Not in the corpus: paragraph {target} of {doc} could not be checked{holds}."),
+                "not-in-corpus",
+                String::new(),
+            )
+        }
+    }
 }
 
 /// `GET /p/{process}/drafts/{draft}/origin/{paragraph}`.
