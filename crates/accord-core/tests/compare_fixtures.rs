@@ -38,3 +38,26 @@ fn every_class_rule() {
 fn every_bracket_fate_and_status_change() {
     check("brackets");
 }
+
+/// A draft without headings (a resolution's operative part) is one place:
+/// a paragraph rewritten below the similarity threshold but standing under
+/// its own number between matched neighbours is changed, not deleted and
+/// new; the link says it rests on the number, for a person to confirm.
+#[test]
+fn a_rewritten_paragraph_under_no_heading_keeps_its_place() {
+    let old = accord_core::parse(
+        "Draft\n\n1. We agree to act.\n\n2. We urge Member States to share ocean data openly and freely with all partners.\n\n3. We note it.\n",
+    );
+    let new = accord_core::parse(
+        "Draft\n\n1. We agree to act.\n\n2. We urge Member States to consider sharing fisheries records with regional partners.\n\n3. We note it.\n",
+    );
+    let c = accord_core::compare(&old, &new);
+    let link = c.paragraphs.iter().find(|l| l.old == ["2"]).unwrap();
+    assert_eq!(
+        (link.relation.as_str(), link.new.as_slice()),
+        ("changed", ["2".to_string()].as_slice()),
+        "{link:?}"
+    );
+    assert!(link.evidence.contains(accord_core::compare::Evidence::SameNumber), "{link:?}");
+    assert!(link.confidence.is_some_and(|x| x <= 0.75), "{link:?}");
+}

@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 
 use askama::Template;
 
-use accord_core::compare::{Class, Comparison, Fate, Link};
+use std::collections::BTreeMap;
+
+use accord_core::compare::{Class, Comparison, Evidence, Fate, Link};
 use accord_core::render::{LinkedTexts, SECTIONS};
 use accord_core::Draft;
 
@@ -39,6 +41,31 @@ impl Sides {
     }
 }
 
+/// What caused the changes of a comparison, by the old draft's paragraph id:
+/// (what, link) — "proposal 7 (Valdoria), accepted in the informal session
+/// of 9 December", to the proposal's history. Empty for two files compared
+/// outside a process.
+pub type Causes = BTreeMap<String, Vec<(String, String)>>;
+
+/// Links below this confidence rest more on structure than on words: the
+/// page asks a person to confirm them.
+const CONFIRM_BELOW: f64 = 0.8;
+
+/// A piece of evidence as a reader says it.
+fn evidence_words(e: Evidence) -> &'static str {
+    match e {
+        Evidence::IdenticalText => "the same text",
+        Evidence::SameNumber => "the same number",
+        Evidence::SameHeading => "the same heading",
+        Evidence::SameSlot => "the same place between matched paragraphs",
+        Evidence::SharedWords => "shared words",
+        Evidence::BesideLinked => "next to a matched paragraph",
+        Evidence::WithinParagraph => "inside a matched paragraph",
+        Evidence::Consolidated => "options consolidated",
+        Evidence::HeadingMoved => "moved under another heading",
+    }
+}
+
 /// Paragraph `id`'s number in `d` ("12"), or the id when it has none.
 fn number_in(d: &Draft, id: &str) -> String {
     d.paragraphs.iter().find(|p| p.id == id).and_then(|p| p.number.clone()).unwrap_or_else(|| id.to_string())
@@ -58,6 +85,10 @@ pub struct EntryView {
     relation: &'static str,
     targets: Vec<String>,
     reasons: String,
+    /// The proposals and decisions that caused it: (what, link).
+    causes: Vec<(String, String)>,
+    /// For a link a person should confirm: how sure it is and on what, in words.
+    uncertain: String,
     old_html: String,
     new_html: String,
 }
@@ -131,7 +162,7 @@ fn anchor(side: &str, id: &str) -> String {
     format!("{side}-{}", id.replace(|c: char| !c.is_alphanumeric(), "_"))
 }
 
-fn entry(l: &Link, texts: &LinkedTexts<'_>, old: &Draft, new: &Draft) -> EntryView {
+fn entry(l: &Link, texts: &LinkedTexts<'_>, old: &Draft, new: &Draft, causes: &Causes) -> EntryView {
     let (ot, nt) = texts.texts(l);
     let del: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.old_span).collect();
     let ins: Vec<[u32; 2]> = l.changes.iter().map(|ch| ch.new_span).collect();
@@ -152,8 +183,36 @@ fn entry(l: &Link, texts: &LinkedTexts<'_>, old: &Draft, new: &Draft) -> EntryVi
     let links = |side: &str, d: &Draft, ids: &[String]| {
         ids.iter().map(|id| (anchor(side, id), number_in(d, id))).collect()
     };
+    let mut caused: Vec<(String, String)> = Vec::new();
+    for c in l.old.iter().filter_map(|id| causes.get(id)).flatten() {
+        if !caused.contains(c) {
+            caused.push(c.clone());
+        }
+    }
+    let uncertain = match l.confidence {
+        Some(c) if c < CONFIRM_BELOW => {
+            let on: Vec<&str> = l.evidence.iter().map(evidence_words).collect();
+            format!(
+                "An uncertain link ({:.0} % sure, on {}): check that these are the same paragraph.",
+                c * 100.0,
+                if on.is_empty() {
+                    "little".to_string()
+                } else {
+                    accord_core::words::and_list(&on.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                }
+            )
+        }
+        _ => String::new(),
+    };
     EntryView {
-        class: if l.class == Some(Class::Substantive) { "pair substantive" } else { "pair" },
+        class: match (l.class == Some(Class::Substantive), uncertain.is_empty()) {
+            (true, true) => "pair substantive",
+            (true, false) => "pair substantive uncertain",
+            (false, true) => "pair",
+            (false, false) => "pair uncertain",
+        },
+        causes: caused,
+        uncertain,
         anchor: first,
         old_links: links("old", old, &l.old),
         new_links: links("new", new, &l.new),
@@ -175,6 +234,11 @@ impl ComparisonView {
     /// The view of comparison `c` of `old` with `new`, the sides named as
     /// `sides` says (a process's labels and dates).
     pub fn between(c: &Comparison, old: &Draft, new: &Draft, sides: Sides) -> ComparisonView {
+        Self::caused(c, old, new, sides, &Causes::new())
+    }
+
+    /// [`ComparisonView::between`], each change linked to what caused it.
+    pub fn caused(c: &Comparison, old: &Draft, new: &Draft, sides: Sides, causes: &Causes) -> ComparisonView {
         let texts = LinkedTexts::new(old, new);
         let s = &c.summary;
         let groups = SECTIONS
@@ -185,7 +249,7 @@ impl ComparisonView {
                     .paragraphs
                     .iter()
                     .filter(|l| pick(l))
-                    .map(|l| entry(l, &texts, old, new))
+                    .map(|l| entry(l, &texts, old, new, causes))
                     .collect(),
             })
             .filter(|g| !g.entries.is_empty())
@@ -269,7 +333,18 @@ pub fn comparison_html(c: &Comparison, old: &Draft, new: &Draft) -> String {
 
 /// [`comparison_html`], the sides named as `sides` says.
 pub fn comparison_html_between(c: &Comparison, old: &Draft, new: &Draft, sides: Sides) -> String {
-    let view = ComparisonView::between(c, old, new, sides);
+    comparison_html_caused(c, old, new, sides, &Causes::new())
+}
+
+/// [`comparison_html_between`], each change linked to what caused it.
+pub fn comparison_html_caused(
+    c: &Comparison,
+    old: &Draft,
+    new: &Draft,
+    sides: Sides,
+    causes: &Causes,
+) -> String {
+    let view = ComparisonView::caused(c, old, new, sides, causes);
     PageTemplate { css: COMPARISON_CSS, body: &view }.render().unwrap_or_default() + "\n"
 }
 
@@ -281,9 +356,20 @@ pub fn comparison_fragment(c: &Comparison, old: &Draft, new: &Draft) -> String {
 
 /// [`comparison_fragment`], the sides named as `sides` says.
 pub fn comparison_fragment_between(c: &Comparison, old: &Draft, new: &Draft, sides: Sides) -> String {
+    comparison_fragment_caused(c, old, new, sides, &Causes::new())
+}
+
+/// [`comparison_fragment_between`], each change linked to what caused it.
+pub fn comparison_fragment_caused(
+    c: &Comparison,
+    old: &Draft,
+    new: &Draft,
+    sides: Sides,
+    causes: &Causes,
+) -> String {
     static SCOPED: OnceLock<String> = OnceLock::new();
     let css = SCOPED.get_or_init(|| scope_css(COMPARISON_CSS, ".comparison"));
-    let view = ComparisonView::between(c, old, new, sides);
+    let view = ComparisonView::caused(c, old, new, sides, causes);
     format!("<style>{css}</style>{}", BodyTemplate { body: &view }.render().unwrap_or_default())
 }
 
@@ -430,5 +516,42 @@ mod tests {
         // Without a process, the drafts are "old" and "new".
         let plain = comparison_html(&c, &old, &new);
         assert!(plain.contains("Comparing <strong class=\"side-old\">Old draft</strong>"), "{plain}");
+    }
+
+    #[test]
+    fn a_link_resting_on_structure_asks_a_person_to_confirm_it() {
+        let old = accord_core::parse(
+            "Draft\n\n1. We agree to act.\n\n2. We urge Member States to share ocean data openly and freely with all partners.\n\n3. We note it.\n",
+        );
+        let new = accord_core::parse(
+            "Draft\n\n1. We agree to act.\n\n2. We urge Member States to consider sharing fisheries records with regional partners.\n\n3. We note it.\n",
+        );
+        let c = accord_core::compare(&old, &new);
+        let link = c.paragraphs.iter().find(|l| l.old == ["2"]).expect("paragraph 2 linked");
+        assert!(link.confidence.is_some_and(|x| x < CONFIRM_BELOW), "{link:?}");
+        let html = comparison_html(&c, &old, &new);
+        let note = html
+            .split("<p class=\"uncertain-link\">")
+            .nth(1)
+            .expect("an uncertain link")
+            .split("</p>")
+            .next()
+            .unwrap();
+        assert!(
+            note.starts_with("An uncertain link (")
+                && note.contains("% sure, on ")
+                && note.contains("the same number"),
+            "{note}"
+        );
+        assert!(note.ends_with("check that these are the same paragraph."), "{note}");
+        // The identical paragraphs are sure: one note only.
+        assert_eq!(html.matches("<p class=\"uncertain-link\">").count(), 1, "{html}");
+        // Causes, when given, are linked under the entry of the old paragraph.
+        let causes = Causes::from([(
+            "2".to_string(),
+            vec![("Proposal 3 (Norland): replace".to_string(), "/p/x/proposals/p3".to_string())],
+        )]);
+        let html = comparison_html_caused(&c, &old, &new, Sides::of(&old, &new), &causes);
+        assert!(html.contains("<p class=\"causes\">From <a href=\"/p/x/proposals/p3\">Proposal 3 (Norland): replace</a></p>"), "{html}");
     }
 }

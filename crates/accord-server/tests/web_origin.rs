@@ -55,6 +55,18 @@ async fn a_paragraph_says_where_it_comes_from() {
     );
     assert!(proposals.contains("Accepted by the co-facilitators; taken into Rev.1."), "{proposals}");
 
+    // The comparison links the change to the proposal that caused it, for
+    // those who read the proposals; the public sees the change, not who.
+    let compare = f.get("/p/ocean/compare?old=d1&new=d2", Some(&norway)).await;
+    assert!(
+        compare.text.contains("<p class=\"causes\">From <a href=\"/p/ocean/proposals/p1\">Proposal 1 (Norway): replace &#34;2027&#34; with &#34;2028&#34;</a></p>"),
+        "{}",
+        compare.text
+    );
+    let public_compare = f.get("/p/ocean/compare?old=d1&new=d2", None).await;
+    assert_eq!(public_compare.status, StatusCode::OK);
+    assert!(!public_compare.text.contains("class=\"causes\""), "{}", public_compare.text);
+
     // Paragraph 1 cites resolution 70/1: linked to its source.
     let one = f.get("/p/ocean/drafts/d2/origin/1", Some(&norway)).await;
     assert!(one.text.contains("id=\"origin-cites\""), "{}", one.text);

@@ -81,9 +81,15 @@ fn paragraph_item<'a>(p: &'a Paragraph, place: Option<&'a str>) -> Item<'a> {
 
 /// Pairs the paragraphs of two drafts (indices into `paragraphs`). `places`
 /// maps each old heading id to the new heading it became.
+/// The place of the paragraphs under no heading (no heading id is empty).
+const NO_HEADING: &str = "";
+
 pub(super) fn paragraph_pairings(old: &Draft, new: &Draft, places: &HashMap<&str, &str>) -> Vec<Pairing> {
     let (old_units, new_units) = (units(old), units(new));
-    let old_place = |p: &Paragraph| p.heading.as_deref().and_then(|h| places.get(h).copied());
+    // Paragraphs under no heading (a resolution without headings, a
+    // preamble before the first) stand in one place in both drafts: the
+    // same number or the only slot there is evidence, as under a heading.
+    let old_place = |p: &Paragraph| p.heading.as_deref().map_or(Some(NO_HEADING), |h| places.get(h).copied());
     let mut ou: Vec<Item<'_>> = old_units
         .iter()
         .map(|m| {
@@ -95,7 +101,10 @@ pub(super) fn paragraph_pairings(old: &Draft, new: &Draft, places: &HashMap<&str
         .iter()
         .map(|m| {
             let p = &new.paragraphs[m[0]];
-            Item { parts: parts(new, m), ..item(p, unit_text(new, m), p.heading.as_deref()) }
+            Item {
+                parts: parts(new, m),
+                ..item(p, unit_text(new, m), Some(p.heading.as_deref().unwrap_or(NO_HEADING)))
+            }
         })
         .collect();
     let unit_pairings = align(&mut ou, &mut nu, Mode { units: true, global: true, telling_only: false });

@@ -374,6 +374,19 @@ impl ProcessState {
         id
     }
 
+    /// The id paragraph `paragraph` of draft `draft` has in draft `target`,
+    /// the same draft or a later one, followed through each draft's lineage
+    /// (`None`: deleted on the way, or `target` is earlier).
+    pub fn paragraph_in(&self, draft: &str, paragraph: &str, target: &str) -> Option<String> {
+        let start = self.drafts.iter().position(|d| d.id == draft)?;
+        let end = self.drafts.iter().position(|d| d.id == target)?;
+        let mut id = paragraph.to_string();
+        for d in self.drafts.get(start + 1..=end)? {
+            id = d.lineage.get(&id).cloned().flatten()?;
+        }
+        Some(id)
+    }
+
     /// Where paragraph `paragraph` of draft `draft` stands in the latest draft.
     pub(super) fn follow(&self, draft: &str, paragraph: &str) -> Option<[String; 2]> {
         let start = self.drafts.iter().position(|d| d.id == draft)?;

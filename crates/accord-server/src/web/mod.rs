@@ -684,12 +684,36 @@ fn comparison(
         }
     };
     let sides = crate::render::Sides { old: side(old), new: side(new) };
+    let causes = causes(&s, a, &old.id, &new.id, pid);
     let html = if standalone {
-        crate::render::comparison_html_between(&c, &old.document, &new.document, sides)
+        crate::render::comparison_html_caused(&c, &old.document, &new.document, sides, &causes)
     } else {
-        crate::render::comparison_fragment_between(&c, &old.document, &new.document, sides)
+        crate::render::comparison_fragment_caused(&c, &old.document, &new.document, sides, &causes)
     };
     Ok((html, nav(&s, a)))
+}
+
+/// The proposals taken into the drafts after `old` up to `new`, by the
+/// paragraph of `old` they changed, as the reader may read them: what
+/// caused each change of the comparison, linked to the proposal's history.
+fn causes(s: &ProcessState, a: Option<&Actor>, old: &str, new: &str, pid: &str) -> crate::render::Causes {
+    let mut out = crate::render::Causes::new();
+    let index = |id: &str| s.drafts.iter().position(|d| d.id == id);
+    let (Some(from), Some(to)) = (index(old), index(new)) else { return out };
+    if from >= to || !policy::may_read_proposals(s, a) {
+        return out;
+    }
+    for p in s.proposals.iter().filter(|p| policy::may_read_proposal(s, a, p)) {
+        let taken = p.incorporated_in.as_deref().and_then(index).is_some_and(|i| from < i && i <= to);
+        let Some(para) = taken.then(|| s.paragraph_in(&p.draft, &p.paragraph, old)).flatten() else {
+            continue;
+        };
+        let what =
+            format!("{} ({}): {}", compilation::proposal_name(&p.id), s.name_of(&p.author), p.describe());
+        let what = accord_core::words::upper_first(&what);
+        out.entry(para).or_default().push((what, format!("/p/{pid}/proposals/{}", p.id)));
+    }
+    out
 }
 
 async fn compare_page(
