@@ -407,6 +407,9 @@ async fn the_end_game_is_told_to_every_focal_point_that_may_read_it() {
     let all = e.ok("GET", fp, &cofac, Value::Null).await;
     assert_eq!(all["focal_points"].as_array().unwrap().len(), 4, "{all}");
 
+    // A deadline set, then lifted: every reader of the draft is told both.
+    e.ok("POST", "/api/processes/told/deadline", &cofac, json!({"until": "2026-12-04T18:00:00-05:00"})).await;
+    e.ok("POST", "/api/processes/told/deadline", &cofac, json!({})).await;
     e.ok("POST", "/api/processes/told/silence", &cofac, json!({"until": "2026-12-01T14:00:00Z"})).await;
     e.set_clock(START + HOUR);
     let breaks = "/api/processes/told/silence/breaks";
@@ -427,6 +430,14 @@ async fn the_end_game_is_told_to_every_focal_point_that_may_read_it() {
     let readers = ["ana@alpha.example", "bo@beta.example", "nora@norland.example"];
     assert_eq!(of("silence-started"), readers);
     assert_eq!(of("silence-broken"), readers);
+    let deadlines: Vec<&Value> = messages.iter().filter(|m| m["kind"] == "deadline").collect();
+    assert_eq!(deadlines.len(), 2 * readers.len(), "set and lifted, to each reader: {out}");
+    assert_eq!(
+        deadlines[0]["subject"],
+        "Test: deadline for textual proposals, Friday 4 December 2026, 18:00 EST (America/New_York)",
+        "{out}"
+    );
+    assert!(deadlines.iter().any(|m| m["subject"] == "Test: deadline for textual proposals lifted"), "{out}");
     let broken = messages.iter().find(|m| m["kind"] == "silence-broken").unwrap();
     assert_eq!(broken["subject"], "Test: silence broken by ALPHA", "{broken}");
     assert!(messages.iter().all(|m| m["state"] == "queued" && m["attempts"] == 0), "{out}");

@@ -111,6 +111,27 @@ pub(crate) fn messages(
             );
             ("silence-broken", s.draft.clone(), format!("{title}: silence broken by {by}"), body)
         }
+        Action::SetDeadline { .. } => {
+            // Every delegation must know by when it may table: told to all
+            // who read the latest draft, set, moved or lifted.
+            let Some(d) = latest.as_deref().and_then(|id| state.draft(id)) else { return Vec::new() };
+            let (subject, body) = match &state.deadline {
+                Some(deadline) => (
+                    format!("{title}: deadline for textual proposals, {}", state.local_time(deadline.until_ms)),
+                    format!(
+                        "The deadline for textual proposals on {} is {}.\n\nAfter it, no proposal may be \
+                         tabled or reworded; support, opposition and the co-facilitators' decisions go on.\n",
+                        d.label,
+                        state.local_time(deadline.until_ms)
+                    ),
+                ),
+                None => (
+                    format!("{title}: deadline for textual proposals lifted"),
+                    format!("The deadline for textual proposals on {} is lifted: proposals may be tabled again.\n", d.label),
+                ),
+            };
+            ("deadline", d.id.clone(), subject, body)
+        }
         Action::Adopt { .. } => {
             let Some(a) = &state.adoption else { return Vec::new() };
             let body = format!(
