@@ -358,7 +358,7 @@ pub(super) fn cover_letter_draft(
         .sessions
         .iter()
         .filter(|x| x.date.as_str() >= today)
-        .map(|x| forms::session_title(x).replacen("Informal session of ", "", 1).replace(" · ", " in "))
+        .map(|x| sessions::session_title(x).replacen("Informal session of ", "", 1).replace(" · ", " in "))
         .collect();
     match next.as_slice() {
         [] => {}

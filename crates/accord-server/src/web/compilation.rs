@@ -350,7 +350,7 @@ pub(super) fn compilation_view(web: &WebState, v: &Viewer, pid: &str) -> Result<
         published: s.proposal_visibility == ProposalVisibility::Public,
         hidden_note: PROPOSALS_HIDDEN,
         orphans,
-        sessions: s.sessions.iter().map(|x| (x.id.clone(), forms::session_title(x))).collect(),
+        sessions: s.sessions.iter().map(|x| (x.id.clone(), sessions::session_title(x))).collect(),
         current_session: {
             let now = accord_core::negotiation::clock::rfc3339_in(web.ws.now_ms(), s.time_zone());
             let today = now.get(..10).unwrap_or_default();

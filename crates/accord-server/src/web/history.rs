@@ -16,7 +16,7 @@ pub(super) fn fate(s: &ProcessState, actor: Option<&Actor>, p: &Proposal) -> Str
         .decided_in
         .as_deref()
         .and_then(|id| s.sessions.iter().find(|x| x.id == id))
-        .map(|x| format!(" in the {}", forms::session_title(x).replacen("Informal", "informal", 1)))
+        .map(|x| format!(" in the {}", sessions::session_title(x).replacen("Informal", "informal", 1)))
         .unwrap_or_default();
     let into = p
         .incorporated_in
@@ -118,7 +118,7 @@ fn steps(s: &ProcessState, p: &Proposal, n: usize, events: &[Event]) -> Vec<Step
                     .as_deref()
                     .and_then(|id| s.sessions.iter().find(|x| x.id == id))
                     .map(|x| {
-                        format!(" in the {}", forms::session_title(x).replacen("Informal", "informal", 1))
+                        format!(" in the {}", sessions::session_title(x).replacen("Informal", "informal", 1))
                     })
                     .unwrap_or_default();
                 format!("{verb} by {}{place}", who(s, &e.actor))

@@ -19,6 +19,7 @@ pub mod live;
 mod login;
 pub mod markup;
 mod origin;
+mod sessions;
 mod throttle;
 mod uploads;
 
@@ -45,6 +46,7 @@ use markup::esc;
 pub use documents::{file_stem, DraftFile, Format};
 use forms::*;
 use login::*;
+use sessions::*;
 pub use uploads::MAX_UPLOAD_BYTES;
 
 /// Largest form accepted (a compromise text or a proposal, with room).
@@ -429,7 +431,7 @@ fn process_page(web: &WebState, v: &Viewer, pid: &str, invitation: String) -> Re
     let delegate_or_up = policy::visible_from(&s, a).is_some_and(|f| f <= Publication::Circulated);
     let burn_svg = if delegate_or_up { markup::burn_down_svg(&s.burn_down) } else { String::new() };
     let sessions = if delegate_or_up {
-        s.sessions.iter().map(|x| forms::session_line(&s, x)).collect()
+        s.sessions.iter().map(|x| sessions::session_line(&s, x)).collect()
     } else {
         Vec::new()
     };
