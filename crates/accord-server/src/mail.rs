@@ -169,6 +169,16 @@ async fn deliver(
     m: OutboxRecord,
 ) {
     let attempts = m.attempts.saturating_add(1);
+    // A server just started loads its processes in the background: the
+    // message waits for its process (a process not there yet is no reason
+    // to give a message up — the CI's SIGKILL test lost one so, under load).
+    if let Err(e) = ws.ensure_loaded(&m.process).await {
+        let update = retry(ws, config, attempts, format!("the process is not loaded yet: {e}"));
+        if let Err(e) = ws.record_attempt(m.id, update).await {
+            tracing::warn!(error = %e, message_id = %m.message_id, "cannot record a mail attempt");
+        }
+        return;
+    }
     // Building (a Word file) and sending block: both off the async threads.
     let (w, c, t, k, record) = (ws.clone(), config.clone(), transport.clone(), cache.clone(), m.clone());
     let outcome =

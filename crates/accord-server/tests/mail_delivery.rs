@@ -316,3 +316,42 @@ async fn the_worker_killed_again_and_again_loses_nothing() {
     assert!(kills >= KILLS || during == expected.len(), "only {kills} kills");
     assert!(repeats <= kills, "{repeats} repeats for {kills} kills");
 }
+
+/// A server that starts on a log with mail still queued opens lazily (the
+/// processes load in the background or when asked for): its worker must
+/// wait for a message's process, not give the message up as "the process
+/// is gone" — the CI's SIGKILL test lost one message so, under load.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_mail_is_sent_by_a_server_that_has_not_loaded_its_process_yet() {
+    if !smtp_server_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let delegations: Vec<String> = (1..=3).map(|i| format!("d{i}")).collect();
+    {
+        let ws = open(&dir);
+        process_with_focal_points(&ws, "ocean", &delegations).await;
+        import(&ws, "ocean", "Zero draft", Publication::Circulated).await;
+        assert_eq!(ws.outbox("ocean").await.unwrap().len(), 3);
+    }
+    // Reopened as `accord serve` opens it, and nothing loaded.
+    let store = Sqlite::open(&dir.path().join("accord.sqlite3")).unwrap();
+    let ws = Workspace::open_lazily(Box::new(store)).unwrap();
+    assert!(ws.process("ocean").is_none(), "not loaded yet");
+    let port = free_port();
+    let sink = Sink::start(port, &dir.path().join("received"));
+    let worker = accord_server::mail::spawn(ws.clone(), config(port));
+    let mut settled = false;
+    for _ in 0..300 {
+        if outbox_settled(&ws, "ocean").await {
+            settled = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    worker.abort();
+    let out = ws.outbox("ocean").await.unwrap();
+    assert!(settled, "{out:?}");
+    assert!(out.iter().all(|m| m.state == OutboxState::Sent), "every message sent: {out:?}");
+    assert_eq!(sink.received().len(), 3);
+}
