@@ -76,6 +76,9 @@ fn status_words(s: accord_core::Status) -> String {
     s.tag().to_lowercase()
 }
 
+/// A status change: old number, new number, from, to, what caused it.
+type StatusLine = (String, String, String, String, Vec<(String, String)>);
+
 /// One paragraph entry of a section.
 pub struct EntryView {
     class: &'static str,
@@ -118,7 +121,7 @@ pub struct ComparisonView {
     /// (field, old, new)
     front: Vec<(String, String, String)>,
     /// (old paragraph, new paragraph, from, to)
-    statuses: Vec<(String, String, String, String)>,
+    statuses: Vec<StatusLine>,
 }
 
 #[derive(Template)]
@@ -316,6 +319,7 @@ impl ComparisonView {
                             number_in(new, &x.new),
                             status_words(x.from),
                             status_words(x.to),
+                            causes.get(&x.old).cloned().unwrap_or_default(),
                         )
                     })
                     .collect()

@@ -21,6 +21,23 @@ async fn a_paragraph_says_where_it_comes_from() {
     let decide =
         Action::Decide { proposal: "p1".into(), decision: Decision::Accept, base_revision, session: None };
     execute(&f.ws, &cofac, decide).await;
+    // In a session, paragraph 3 is agreed ad ref: a decision the comparison links too.
+    let session = Action::ScheduleSession {
+        date: "2026-04-08".into(),
+        time: "10:00".into(),
+        room: "Room 4".into(),
+        agenda: vec!["3".into()],
+    };
+    execute(&f.ws, &cofac, session).await;
+    let base_revision = f.ws.process("ocean").unwrap().state.read().unwrap().paragraph_revision("3");
+    let status = Action::SetStatus {
+        paragraph: "3".into(),
+        status: accord_core::Status::AgreedAdRef,
+        note: None,
+        base_revision,
+        session: Some("s1".into()),
+    };
+    execute(&f.ws, &cofac, status).await;
     let revise = Action::ProduceRevision {
         label: "Rev.1".into(),
         date: Some("9 April 2026".into()),
@@ -62,6 +79,13 @@ async fn a_paragraph_says_where_it_comes_from() {
         compare.text.contains("<p class=\"causes\">From <a href=\"/p/ocean/proposals/p1\">Proposal 1 (Norway): replace &#34;2027&#34; with &#34;2028&#34;</a></p>"),
         "{}",
         compare.text
+    );
+    // The status change names the session decision that made it.
+    let statuses = compare.text.split("<h2>Status changes</h2>").nth(1).expect("status changes");
+    let three = statuses.split("<li>").find(|l| l.starts_with("Paragraph 3")).expect("paragraph 3");
+    assert!(
+        three.contains("<span class=\"causes\"> — from <a href=\"/p/ocean/sessions#session-s1\">Informal session of 8 April 2026, 10:00"),
+        "{three}"
     );
     let public_compare = f.get("/p/ocean/compare?old=d1&new=d2", None).await;
     assert_eq!(public_compare.status, StatusCode::OK);

@@ -268,8 +268,9 @@ impl ProcessState {
         summary: String,
         paragraphs: Vec<String>,
     ) {
+        let draft = self.latest().map(|d| d.id.clone());
         if let Some(s) = session.and_then(|s| self.sessions.iter_mut().find(|x| x.id == s)) {
-            s.decisions.push(SessionDecision { seq, action, summary, paragraphs });
+            s.decisions.push(SessionDecision { seq, action, summary, paragraphs, draft });
         }
     }
 }

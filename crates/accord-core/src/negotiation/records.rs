@@ -146,6 +146,11 @@ pub struct SessionDecision {
     pub summary: String,
     /// Paragraphs it concerns.
     pub paragraphs: Vec<String>,
+    /// The latest draft when it was taken, whose working text the
+    /// paragraph ids are of. Derived on replay and not part of the state's
+    /// JSON, so a process file's hash stays what earlier versions computed.
+    #[serde(skip)]
+    pub draft: Option<String>,
 }
 
 /// One point of the bracket burn-down: how much stood open after an event.

@@ -715,6 +715,21 @@ fn causes(s: &ProcessState, a: Option<&Actor>, old: &str, new: &str, pid: &str) 
         let what = accord_core::words::upper_first(&what);
         out.entry(para).or_default().push((what, format!("/p/{pid}/proposals/{}", p.id)));
     }
+    // The co-facilitators' decisions in sessions while `old` was the latest
+    // draft (statuses, brackets, compromise texts, recorded decisions); a
+    // decision on a proposal is linked through the proposal above.
+    for x in &s.sessions {
+        for d in x.decisions.iter().filter(|d| d.draft.as_deref() == Some(old) && d.action != "decide") {
+            let what = format!("{}: {}", sessions::session_title(x), d.summary);
+            for para in &d.paragraphs {
+                let entry = out.entry(para.clone()).or_default();
+                let link = (what.clone(), format!("/p/{pid}/sessions#session-{}", x.id));
+                if !entry.contains(&link) {
+                    entry.push(link);
+                }
+            }
+        }
+    }
     out
 }
 
