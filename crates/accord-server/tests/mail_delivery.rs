@@ -41,6 +41,18 @@ async fn outbox_settled(ws: &Workspace, p: &str) -> bool {
     ws.outbox(p).await.unwrap().iter().all(|m| m.state == OutboxState::Sent)
 }
 
+/// Waits (in steps of 50 ms, at most `steps` of them) until every message
+/// of `p` is sent; whether it came to that.
+async fn settles(ws: &Workspace, p: &str, steps: usize) -> bool {
+    for _ in 0..steps {
+        if outbox_settled(ws, p).await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_circulated_draft_reaches_every_entitled_recipient_once() {
     if !smtp_server_available() {
@@ -105,14 +117,7 @@ async fn a_circulated_draft_reaches_every_entitled_recipient_once() {
     let sink = Sink::start(port, &dir.path().join("received"));
     let worker = accord_server::mail::spawn(ws.clone(), config(port));
     let limit = Duration::from_secs(30);
-    let mut settled = false;
-    for _ in 0..600 {
-        if outbox_settled(&ws, "ocean").await {
-            settled = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let settled = settles(&ws, "ocean", 600).await;
     assert!(settled, "the outbox was not delivered in {limit:?}: {:?}", ws.outbox("ocean").await.unwrap());
     // A moment more: nothing else arrives.
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -182,14 +187,7 @@ async fn with_the_server_down_messages_wait_and_go_once_it_is_up() {
     }
     // The server comes up: each message is delivered, once.
     let sink = Sink::start(port, &dir.path().join("received"));
-    let mut settled = false;
-    for _ in 0..300 {
-        if outbox_settled(&ws, "ocean").await {
-            settled = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let settled = settles(&ws, "ocean", 300).await;
     assert!(settled, "{:?}", ws.outbox("ocean").await.unwrap());
     tokio::time::sleep(Duration::from_millis(300)).await;
     worker.abort();
@@ -341,14 +339,7 @@ async fn queued_mail_is_sent_by_a_server_that_has_not_loaded_its_process_yet() {
     let port = free_port();
     let sink = Sink::start(port, &dir.path().join("received"));
     let worker = accord_server::mail::spawn(ws.clone(), config(port));
-    let mut settled = false;
-    for _ in 0..300 {
-        if outbox_settled(&ws, "ocean").await {
-            settled = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let settled = settles(&ws, "ocean", 300).await;
     worker.abort();
     let out = ws.outbox("ocean").await.unwrap();
     assert!(settled, "{out:?}");
