@@ -228,20 +228,16 @@ fn entry(l: &Link, texts: &LinkedTexts<'_>, old: &Draft, new: &Draft, causes: &C
 }
 
 impl ComparisonView {
-    /// The view of comparison `c` of `old` with `new`, the sides named by
-    /// the drafts' dates.
-    pub fn new(c: &Comparison, old: &Draft, new: &Draft) -> ComparisonView {
-        Self::between(c, old, new, Sides::of(old, new))
-    }
-
     /// The view of comparison `c` of `old` with `new`, the sides named as
-    /// `sides` says (a process's labels and dates).
-    pub fn between(c: &Comparison, old: &Draft, new: &Draft, sides: Sides) -> ComparisonView {
-        Self::caused(c, old, new, sides, &Causes::new())
-    }
-
-    /// [`ComparisonView::between`], each change linked to what caused it.
-    pub fn caused(c: &Comparison, old: &Draft, new: &Draft, sides: Sides, causes: &Causes) -> ComparisonView {
+    /// `sides` says (a process's labels and dates), each change linked to
+    /// what `causes` says caused it.
+    pub fn between(
+        c: &Comparison,
+        old: &Draft,
+        new: &Draft,
+        sides: Sides,
+        causes: &Causes,
+    ) -> ComparisonView {
         let texts = LinkedTexts::new(old, new);
         let s = &c.summary;
         let groups = SECTIONS
@@ -332,39 +328,31 @@ impl ComparisonView {
 /// substantive changes first, old and new side by side with deletions and
 /// insertions marked, links between moved and split paragraphs, readable in print.
 pub fn comparison_html(c: &Comparison, old: &Draft, new: &Draft) -> String {
-    comparison_html_between(c, old, new, Sides::of(old, new))
+    comparison_html_between(c, old, new, Sides::of(old, new), &Causes::new())
 }
 
-/// [`comparison_html`], the sides named as `sides` says.
-pub fn comparison_html_between(c: &Comparison, old: &Draft, new: &Draft, sides: Sides) -> String {
-    comparison_html_caused(c, old, new, sides, &Causes::new())
-}
-
-/// [`comparison_html_between`], each change linked to what caused it.
-pub fn comparison_html_caused(
+/// [`comparison_html`], the sides named as `sides` says, each change linked
+/// to what caused it.
+pub fn comparison_html_between(
     c: &Comparison,
     old: &Draft,
     new: &Draft,
     sides: Sides,
     causes: &Causes,
 ) -> String {
-    let view = ComparisonView::caused(c, old, new, sides, causes);
+    let view = ComparisonView::between(c, old, new, sides, causes);
     PageTemplate { css: COMPARISON_CSS, body: &view }.render().unwrap_or_default() + "\n"
 }
 
 /// The comparison's body and its styles scoped to `.comparison`, for a page
 /// that embeds it in an element of that class.
 pub fn comparison_fragment(c: &Comparison, old: &Draft, new: &Draft) -> String {
-    comparison_fragment_between(c, old, new, Sides::of(old, new))
+    comparison_fragment_between(c, old, new, Sides::of(old, new), &Causes::new())
 }
 
-/// [`comparison_fragment`], the sides named as `sides` says.
-pub fn comparison_fragment_between(c: &Comparison, old: &Draft, new: &Draft, sides: Sides) -> String {
-    comparison_fragment_caused(c, old, new, sides, &Causes::new())
-}
-
-/// [`comparison_fragment_between`], each change linked to what caused it.
-pub fn comparison_fragment_caused(
+/// [`comparison_fragment`], the sides named as `sides` says, each change
+/// linked to what caused it.
+pub fn comparison_fragment_between(
     c: &Comparison,
     old: &Draft,
     new: &Draft,
@@ -373,7 +361,7 @@ pub fn comparison_fragment_caused(
 ) -> String {
     static SCOPED: OnceLock<String> = OnceLock::new();
     let css = SCOPED.get_or_init(|| scope_css(COMPARISON_CSS, ".comparison"));
-    let view = ComparisonView::caused(c, old, new, sides, causes);
+    let view = ComparisonView::between(c, old, new, sides, causes);
     format!("<style>{css}</style>{}", BodyTemplate { body: &view }.render().unwrap_or_default())
 }
 
@@ -499,7 +487,7 @@ mod tests {
         let new = accord_core::parse("Draft\n\n1. We note x.\n\n2. We act [now].\n\n3. We add [z].\n");
         let c = accord_core::compare(&old, &new);
         let sides = Sides { old: "Zero draft, 1 May 2026".into(), new: "Rev.1, 9 May 2026".into() };
-        let html = comparison_html_between(&c, &old, &new, sides);
+        let html = comparison_html_between(&c, &old, &new, sides, &Causes::new());
         assert!(
             html.contains("Comparing <strong class=\"side-old\">Zero draft, 1 May 2026</strong>")
                 && html.contains("<strong class=\"side-new\">Rev.1, 9 May 2026</strong>"),
@@ -555,7 +543,7 @@ mod tests {
             "2".to_string(),
             vec![("Proposal 3 (Norland): replace".to_string(), "/p/x/proposals/p3".to_string())],
         )]);
-        let html = comparison_html_caused(&c, &old, &new, Sides::of(&old, &new), &causes);
+        let html = comparison_html_between(&c, &old, &new, Sides::of(&old, &new), &causes);
         assert!(html.contains("<p class=\"causes\">From <a href=\"/p/x/proposals/p3\">Proposal 3 (Norland): replace</a></p>"), "{html}");
     }
 }

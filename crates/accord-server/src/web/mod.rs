@@ -688,9 +688,9 @@ fn comparison(
     let sides = crate::render::Sides { old: side(old), new: side(new) };
     let causes = causes(&s, a, &old.id, &new.id, pid);
     let html = if standalone {
-        crate::render::comparison_html_caused(&c, &old.document, &new.document, sides, &causes)
+        crate::render::comparison_html_between(&c, &old.document, &new.document, sides, &causes)
     } else {
-        crate::render::comparison_fragment_caused(&c, &old.document, &new.document, sides, &causes)
+        crate::render::comparison_fragment_between(&c, &old.document, &new.document, sides, &causes)
     };
     Ok((html, nav(&s, a)))
 }
